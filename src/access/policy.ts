@@ -1,0 +1,120 @@
+/**
+ * The access policy: who may do what, and who may see which record. Every route and every query
+ * path that returns marked records goes through this module.
+ */
+
+export const ROLES = [
+  'admin',
+  'monitor',
+  'analyst',
+  'commissioner',
+  'liaison',
+  'guarantor',
+  'humanitarian',
+  'observer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ORGANISATION_KINDS = ['commission', 'party', 'guarantor', 'humanitarian', 'public'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+/** Everything a principal can be allowed to do. Tokens are scoped to a subset of these. */
+export const PERMISSIONS = [
+  'me:read',
+  'organisations:read',
+  'organisations:manage',
+  'users:read',
+  'users:manage',
+  'tokens:manage-own',
+  'tokens:manage-all',
+  'audit:read',
+  'agreement:read',
+  'agreement:load',
+  'reports:read',
+  'reports:create',
+  'log:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const EVERY_SIGNED_IN: Permission[] = [
+  'me:read',
+  'organisations:read',
+  'tokens:manage-own',
+  'agreement:read',
+  'log:read',
+];
+
+/** What each role may do; a user with several roles has the union. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: [
+    ...EVERY_SIGNED_IN,
+    'organisations:manage',
+    'users:read',
+    'users:manage',
+    'tokens:manage-all',
+    'audit:read',
+    'agreement:load',
+  ],
+  monitor: [...EVERY_SIGNED_IN, 'reports:create', 'reports:read'],
+  analyst: [...EVERY_SIGNED_IN, 'reports:read'],
+  commissioner: [...EVERY_SIGNED_IN, 'reports:read'],
+  liaison: [...EVERY_SIGNED_IN, 'reports:read', 'reports:create'],
+  guarantor: [...EVERY_SIGNED_IN, 'reports:read'],
+  humanitarian: [...EVERY_SIGNED_IN],
+  observer: [...EVERY_SIGNED_IN],
+};
+
+/** Who is asking: a signed-in user (by session or token) or the anonymous public. */
+export interface Principal {
+  userId: string | null;
+  username: string | null;
+  organisationId: string | null;
+  organisationKind: OrganisationKind | null;
+  roles: Role[];
+  permissions: ReadonlySet<Permission>;
+  via: 'session' | 'token' | 'anonymous';
+  /** The session's CSRF token, when via is 'session'. */
+  csrfToken?: string;
+}
+
+/** Permissions open to anyone, signed in or not. */
+const ANONYMOUS_PERMISSIONS: Permission[] = ['agreement:read', 'log:read'];
+
+export const ANONYMOUS: Principal = {
+  userId: null,
+  username: null,
+  organisationId: null,
+  organisationKind: 'public',
+  roles: [],
+  permissions: new Set(ANONYMOUS_PERMISSIONS),
+  via: 'anonymous',
+};
+
+/** The union of the roles' permissions, narrowed to the token's scopes when there are any. */
+export function permissionsFor(roles: readonly Role[], scopes?: readonly Permission[]): Set<Permission> {
+  const granted = new Set<Permission>();
+  for (const role of roles) for (const p of ROLE_PERMISSIONS[role]) granted.add(p);
+  if (scopes === undefined) return granted;
+  return new Set(scopes.filter((s) => granted.has(s)));
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}
+
+export function isOrganisationKind(value: string): value is OrganisationKind {
+  return (ORGANISATION_KINDS as readonly string[]).includes(value);
+}
+
+/** Which roles a user of each kind of organisation may hold (a party cannot make itself an admin). */
+export const ROLES_BY_KIND: Record<OrganisationKind, readonly Role[]> = {
+  commission: ['admin', 'monitor', 'analyst', 'commissioner', 'observer'],
+  party: ['liaison', 'monitor', 'commissioner', 'observer'],
+  guarantor: ['guarantor', 'monitor', 'commissioner', 'observer'],
+  humanitarian: ['humanitarian', 'observer'],
+  public: ['observer'],
+};

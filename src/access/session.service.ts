@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { AppError } from '../server/errors.js';
+import { countFailedLogins } from './audit.repository.js';
+import type { Actor, AuditTrail } from './audit.service.js';
+import { hashSecret, verifyPassword } from './password.js';
+import { permissionsFor, type OrganisationKind, type Principal } from './policy.js';
+import { deleteExpiredSessions, deleteSession, findSession, insertSession } from './session.repository.js';
+import { findTokenBySecretHash, markTokenUsed } from './token.repository.js';
+import { findOrganisationById } from './organisation.repository.js';
+import { findUserById, findUserRowByUsername, toUser, type User } from './user.repository.js';
+
+/** Failed sign-ins allowed per username in the throttle window before further attempts are refused. */
+export const LOGIN_FAILURES_ALLOWED = 5;
+export const LOGIN_WINDOW_MINUTES = 15;
+
+// Verifying against a dummy hash when the user is unknown keeps the timing of both answers alike.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/** Password sign-in, browser sessions, and resolving who a request comes from. */
+export class SessionService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly audit: AuditTrail,
+    private readonly now: () => Date,
+    private readonly ttlHours: number,
+  ) {}
+
+  /** Checks the password and opens a session; returns the cookie secret and the CSRF token. */
+  async login(
+    actor: Actor,
+    username: string,
+    password: string,
+  ): Promise<{ sessionSecret: string; csrfToken: string; expiresAt: string; user: User }> {
+    const now = this.now();
+    const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
+    const resource = `user:${username}`;
+    if ((await countFailedLogins(this.db, username, since)) >= LOGIN_FAILURES_ALLOWED) {
+      await this.audit.record(this.db, actor, 'login', resource, 'denied', 'throttled');
+      throw new AppError(
+        429,
+        'rate_limited',
+        `too many failed sign-ins for ${username}; try again in ${LOGIN_WINDOW_MINUTES} minutes`,
+        [],
+        { 'retry-after': String(LOGIN_WINDOW_MINUTES * 60) },
+      );
+    }
+    const row = await findUserRowByUsername(this.db, username);
+    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !ok || row.disabled === 1 || row.password_hash === null) {
+      const reason = !row ? 'unknown user' : row.disabled === 1 ? 'disabled' : 'wrong password';
+      await this.audit.record(this.db, actor, 'login', resource, 'denied', reason);
+      throw new AppError(401, 'unauthenticated', 'wrong username or password');
+    }
+    const sessionSecret = crypto.randomBytes(32).toString('base64url');
+    const csrfToken = crypto.randomBytes(24).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.ttlHours * 3_600_000).toISOString();
+    await this.db.transaction().execute(async (tx) => {
+      await deleteExpiredSessions(tx, now.toISOString());
+      await insertSession(tx, {
+        id_hash: hashSecret(sessionSecret),
+        user_id: row.id,
+        csrf_token: csrfToken,
+        expires_at: expiresAt,
+        created_at: now.toISOString(),
+      });
+      await this.audit.record(
+        tx,
+        { ...actor, principal: { ...actor.principal, userId: row.id } },
+        'login',
+        resource,
+        'allowed',
+      );
+    });
+    return { sessionSecret, csrfToken, expiresAt, user: toUser(row) };
+  }
+
+  async logout(sessionSecret: string): Promise<void> {
+    await deleteSession(this.db, hashSecret(sessionSecret));
+  }
+
+  /** The principal behind a session cookie; throws 401 session_expired when it has lapsed or ended. */
+  async principalFromSession(sessionSecret: string): Promise<Principal> {
+    const session = await findSession(this.db, hashSecret(sessionSecret));
+    if (!session || session.expires_at <= this.now().toISOString()) {
+      throw new AppError(401, 'session_expired', 'the session has expired or was ended; sign in again');
+    }
+    const principal = await this.principalOfUser(session.user_id, undefined, 'session');
+    if (!principal) throw new AppError(401, 'session_expired', 'the account is disabled; sign in again');
+    return { ...principal, csrfToken: session.csrf_token };
+  }
+
+  /** The principal behind a bearer token; throws 401 token_invalid naming why. */
+  async principalFromToken(secret: string): Promise<Principal> {
+    const token = await findTokenBySecretHash(this.db, hashSecret(secret));
+    const now = this.now().toISOString();
+    if (!token) throw new AppError(401, 'token_invalid', 'the API token is not known');
+    if (token.revokedAt !== null) throw new AppError(401, 'token_invalid', 'the API token was revoked');
+    if (token.expiresAt <= now)
+      throw new AppError(401, 'token_invalid', `the API token expired at ${token.expiresAt}`);
+    const principal = await this.principalOfUser(token.userId, token.scopes, 'token');
+    if (!principal) throw new AppError(401, 'token_invalid', 'the token’s account is disabled');
+    await markTokenUsed(this.db, token.id, now);
+    return principal;
+  }
+
+  private async principalOfUser(
+    userId: string,
+    scopes: Principal['permissions'] extends ReadonlySet<infer P> ? P[] | undefined : never,
+    via: 'session' | 'token',
+  ): Promise<Principal | undefined> {
+    const user = await findUserById(this.db, userId);
+    if (!user || user.disabled) return undefined;
+    const org = await findOrganisationById(this.db, user.organisationId);
+    return {
+      userId: user.id,
+      username: user.username,
+      organisationId: user.organisationId,
+      organisationKind: (org?.kind ?? 'public') as OrganisationKind,
+      roles: user.roles,
+      permissions: permissionsFor(user.roles, scopes),
+      via,
+    };
+  }
+}

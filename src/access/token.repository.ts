@@ -1,0 +1,78 @@
+import type { Executor } from '../db/database.js';
+import type { ApiTokenRow } from './access.tables.js';
+import type { Permission } from './policy.js';
+
+/** An API token's metadata; the secret itself is never stored, only its hash. */
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  scopes: Permission[];
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export function toApiToken(row: ApiTokenRow): ApiToken {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    scopes: JSON.parse(row.scopes) as Permission[],
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+    createdAt: row.created_at,
+  };
+}
+
+export async function insertToken(db: Executor, token: ApiToken, secretHash: string): Promise<void> {
+  await db
+    .insertInto('api_tokens')
+    .values({
+      id: token.id,
+      user_id: token.userId,
+      name: token.name,
+      secret_hash: secretHash,
+      scopes: JSON.stringify(token.scopes),
+      expires_at: token.expiresAt,
+      revoked_at: null,
+      last_used_at: null,
+      created_at: token.createdAt,
+    })
+    .execute();
+}
+
+export async function findTokenBySecretHash(db: Executor, secretHash: string): Promise<ApiToken | undefined> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('secret_hash', '=', secretHash)
+    .executeTakeFirst();
+  return row && toApiToken(row);
+}
+
+export async function findTokenById(db: Executor, id: string): Promise<ApiToken | undefined> {
+  const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toApiToken(row);
+}
+
+export async function listTokens(db: Executor, filter: { userId?: string } = {}): Promise<ApiToken[]> {
+  let q = db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc');
+  if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+  return (await q.execute()).map(toApiToken);
+}
+
+export async function markTokenRevoked(db: Executor, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function markTokenUsed(db: Executor, id: string, at: string): Promise<void> {
+  await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+}

@@ -1,0 +1,158 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, Executor } from '../db/database.js';
+import { conflict, forbidden, invalid, notFound } from '../server/errors.js';
+import type { Actor, AuditTrail } from './audit.service.js';
+import { findOrganisationById } from './organisation.repository.js';
+import { hashPassword } from './password.js';
+import { ROLES_BY_KIND, type Role } from './policy.js';
+import { deleteSessionsOfUser } from './session.repository.js';
+import {
+  countUsersWithRole,
+  findUserById,
+  findUserRowByUsername,
+  insertUser,
+  listUsers,
+  updateUser,
+  type User,
+} from './user.repository.js';
+
+export const MIN_PASSWORD_LENGTH = 12;
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+
+export interface NewUser {
+  organisationId: string;
+  username: string;
+  displayName?: string;
+  roles: Role[];
+  password: string;
+}
+
+/** Manages users, their roles and passwords. */
+export class UserService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly audit: AuditTrail,
+    private readonly now: () => Date,
+    private readonly passwordCostN: number,
+  ) {}
+
+  list(filter: { organisationId?: string } = {}): Promise<User[]> {
+    return listUsers(this.db, filter);
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await findUserById(this.db, id);
+    if (!user) throw notFound(`user ${id}`);
+    return user;
+  }
+
+  async create(actor: Actor, input: NewUser): Promise<User> {
+    if (!USERNAME.test(input.username)) {
+      throw invalid('invalid username', [
+        {
+          path: '/username',
+          reason: 'use 2–63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
+        },
+      ]);
+    }
+    checkPassword(input.password);
+    const passwordHash = await hashPassword(input.password, this.passwordCostN);
+    return this.db.transaction().execute(async (tx) => {
+      await this.checkRoles(tx, input.organisationId, input.roles);
+      if (await findUserRowByUsername(tx, input.username))
+        throw conflict(`username "${input.username}" is taken`);
+      const user: User = {
+        id: crypto.randomUUID(),
+        organisationId: input.organisationId,
+        username: input.username,
+        displayName: input.displayName?.trim() || input.username,
+        roles: [...new Set(input.roles)],
+        disabled: false,
+        createdAt: this.now().toISOString(),
+      };
+      await insertUser(tx, user, passwordHash);
+      await this.audit.record(
+        tx,
+        actor,
+        'user.create',
+        `user:${user.id}`,
+        'allowed',
+        `roles=${user.roles.join(',')}`,
+      );
+      return user;
+    });
+  }
+
+  async update(
+    actor: Actor,
+    id: string,
+    changes: { displayName?: string; roles?: Role[]; disabled?: boolean; password?: string },
+  ): Promise<User> {
+    if (changes.password !== undefined) checkPassword(changes.password);
+    const passwordHash =
+      changes.password !== undefined ? await hashPassword(changes.password, this.passwordCostN) : undefined;
+    return this.db.transaction().execute(async (tx) => {
+      const user = await findUserById(tx, id);
+      if (!user) throw notFound(`user ${id}`);
+      if (changes.roles !== undefined) await this.checkRoles(tx, user.organisationId, changes.roles);
+      const losesAdmin =
+        user.roles.includes('admin') &&
+        !user.disabled &&
+        (changes.disabled === true || (changes.roles !== undefined && !changes.roles.includes('admin')));
+      if (losesAdmin && (await countUsersWithRole(tx, 'admin')) <= 1) {
+        throw conflict('this is the last active admin; make another admin first');
+      }
+      await updateUser(tx, id, {
+        ...(changes.displayName !== undefined ? { displayName: changes.displayName.trim() } : {}),
+        ...(changes.roles !== undefined ? { roles: [...new Set(changes.roles)] } : {}),
+        ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
+        ...(passwordHash !== undefined ? { passwordHash } : {}),
+      });
+      // A disabled account or a new password ends every open session of that user.
+      if (changes.disabled === true || passwordHash !== undefined) await deleteSessionsOfUser(tx, id);
+      const what = Object.keys(changes).join(',');
+      await this.audit.record(tx, actor, 'user.update', `user:${id}`, 'allowed', `changed=${what}`);
+      const updated = await findUserById(tx, id);
+      if (!updated) throw notFound(`user ${id}`);
+      return updated;
+    });
+  }
+
+  private async checkRoles(db: Executor, organisationId: string, roles: Role[]): Promise<void> {
+    const org = await findOrganisationById(db, organisationId);
+    if (!org)
+      throw invalid('unknown organisation', [
+        { path: '/organisationId', reason: `no organisation ${organisationId}` },
+      ]);
+    if (roles.length === 0)
+      throw invalid('a user needs a role', [{ path: '/roles', reason: 'must name at least one role' }]);
+    const allowed = ROLES_BY_KIND[org.kind];
+    const wrong = roles.filter((r) => !allowed.includes(r));
+    if (wrong.length > 0) {
+      throw invalid('role not allowed for this organisation', [
+        {
+          path: '/roles',
+          reason: `${wrong.join(', ')} cannot be held in a ${org.kind} organisation (allowed: ${allowed.join(', ')})`,
+        },
+      ]);
+    }
+  }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw invalid('password too short', [
+      { path: '/password', reason: `must be at least ${MIN_PASSWORD_LENGTH} characters` },
+    ]);
+  }
+  if (password.length > 1024)
+    throw invalid('password too long', [{ path: '/password', reason: 'at most 1024 characters' }]);
+}
+
+/** For the self-service check: only admins manage other users. */
+export function assertSelfOrAdmin(actor: Actor, userId: string): void {
+  if (actor.principal.userId === userId) return;
+  if (actor.principal.permissions.has('users:manage')) return;
+  throw forbidden('you may only read your own account');
+}

@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { AlreadyInitialisedError, initialise, isInitialised } from '../../access/bootstrap.js';
+import { buildApp } from '../../server/app.js';
+import type { AppServices } from '../../server/context.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { loadConfig } from '../../config/config.js';
+import { openDatabase } from '../../db/connect.js';
+import { CONSOLE_ACTOR, openRuntime } from '../runtime.js';
+
+function printCredential(username: string, password: string): void {
+  process.stdout.write(
+    [
+      '',
+      '  First admin created. This password is shown once and stored only as a hash:',
+      `    username: ${username}`,
+      `    password: ${password}`,
+      '  Change it after signing in, or reset it later with `truceline user set-password ' + username + '`.',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+async function serve(
+  services: AppServices & { close(): Promise<void> },
+  port: number,
+  host: string,
+): Promise<void> {
+  const app = await buildApp(services, { logger: { level: services.config.logLevel } });
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const address = await app.listen({ port, host });
+  const shown = address.replace('127.0.0.1', 'localhost');
+  process.stdout.write(
+    `\n  Truceline is running on ${services.database.description}\n` +
+      `    open      ${shown}/\n    API docs  ${shown}/docs\n    health    ${shown}/healthz\n\n`,
+  );
+}
+
+/** `init`, `serve`, `start` and `db migrate`. */
+export function registerServerCommands(program: Command): void {
+  program
+    .command('init')
+    .description('create the database, the commission and the first admin (prints a one-time password)')
+    .option('--admin <username>', 'username of the first admin', 'admin')
+    .option('--no-demo', 'create only the commission, not the demo organisations')
+    .action(async (opts: { admin: string; demo: boolean }) => {
+      const services = await openRuntime();
+      try {
+        const result = await initialise(services, CONSOLE_ACTOR, {
+          adminUsername: opts.admin,
+          demo: opts.demo,
+        });
+        process.stdout.write(
+          `Initialised ${services.database.description}: ${result.organisations.length} organisations.\n`,
+        );
+        printCredential(result.admin.username, result.admin.password);
+      } finally {
+        await services.close();
+      }
+    });
+
+  program
+    .command('serve')
+    .description('run the HTTP server (API, docs, log)')
+    .option('-p, --port <port>', 'port to listen on (default: $PORT or 8080)')
+    .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
+    .action(async (opts: { port?: string; host?: string }) => {
+      const services = await openRuntime();
+      await serve(
+        services,
+        opts.port !== undefined ? Number(opts.port) : services.config.port,
+        opts.host ?? services.config.host,
+      );
+    });
+
+  program
+    .command('start')
+    .description(
+      'first run and every run after: initialise with the demo data if the database is empty, then serve',
+    )
+    .action(async () => {
+      const services = await openRuntime();
+      if (!(await isInitialised(services))) {
+        try {
+          const result = await initialise(services, CONSOLE_ACTOR, { adminUsername: 'admin', demo: true });
+          process.stdout.write(
+            `First run: created ${services.database.description} with the demo organisations.\n`,
+          );
+          printCredential(result.admin.username, result.admin.password);
+        } catch (err) {
+          if (!(err instanceof AlreadyInitialisedError)) throw err;
+        }
+      } else {
+        process.stdout.write(
+          `Using the existing data in ${services.database.description}; sign in with your admin account.\n`,
+        );
+      }
+      await serve(services, services.config.port, services.config.host);
+    });
+
+  const db = program.command('db').description('database maintenance');
+  db.command('migrate')
+    .description('apply pending migrations')
+    .action(async () => {
+      const database = await openDatabase(loadConfig().databaseUrl);
+      try {
+        const applied = await migrateToLatest(database.db);
+        process.stdout.write(
+          applied.length > 0 ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n',
+        );
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { AppError } from '../server/errors.js';
+import { registerAccessCommands } from './commands/access.commands.js';
+import { registerServerCommands } from './commands/server.commands.js';
+
+/** Builds the `truceline` command; exported so tests can run it in-process. */
+export function buildProgram(): Command {
+  const program = new Command('truceline')
+    .description('Truceline: the security framework of a peace agreement, with a tamper-evident log')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+  registerServerCommands(program);
+  registerAccessCommands(program);
+  return program;
+}
+
+/** One line on stderr, naming the cause; details of AppError field problems follow, one per line. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof AppError) {
+    return [
+      err.message,
+      ...err.errors.map((e) => `  ${e.file ? `${e.file}:${e.line ?? 0}: ` : ''}${e.path}: ${e.reason}`),
+    ].join('\n');
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database, Dialect } from './database.js';
+
+/** A connected database and what it runs on. */
+export interface Db {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where it lives, with any password removed, for messages and logs. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** Raised when the configured database cannot be opened; the message names the cause. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+}
+
+// 64-bit integers come back as JS numbers; every count and index we store is a safe integer.
+pg.types.setTypeParser(20, (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`integer ${value} is beyond 2^53`);
+  return n;
+});
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+function sqlitePath(url: string): string {
+  const rest = url.slice('sqlite:'.length);
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+
+function ensureWritableDirectory(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, `.write-probe-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new DatabaseUnavailableError(
+      `data directory ${dir} is not writable (${code}); set TRUCELINE_DATA_DIR or DATABASE_URL to a writable place`,
+    );
+  }
+}
+
+function openSqlite(url: string): Db {
+  const file = sqlitePath(url);
+  const inMemory = file === ':memory:' || file === '';
+  if (!inMemory) ensureWritableDirectory(path.dirname(path.resolve(file)));
+  let handle: SqliteDatabase.Database;
+  try {
+    handle = new SqliteDatabase(inMemory ? ':memory:' : file);
+    if (!inMemory) handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = FULL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('busy_timeout = 5000');
+  } catch (err) {
+    throw new DatabaseUnavailableError(`cannot open SQLite database ${file}: ${(err as Error).message}`);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    description: inMemory ? 'sqlite::memory:' : `sqlite:${file}`,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const description = redact(url);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end();
+    const e = err as NodeJS.ErrnoException;
+    throw new DatabaseUnavailableError(
+      `cannot reach PostgreSQL at ${description}: ${e.code ?? ''} ${e.message}`.trim(),
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', description, close: () => db.destroy() };
+}
+
+/**
+ * Opens the database named by a `DATABASE_URL`: `sqlite:PATH`, `sqlite::memory:`, or `postgres://…`.
+ * Throws DatabaseUnavailableError with the cause when it cannot.
+ */
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Db> {
+  if (url.startsWith('sqlite:')) return openSqlite(url);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    return openPostgres(url, options.poolSize ?? 10);
+  }
+  throw new DatabaseUnavailableError(
+    `DATABASE_URL ${redact(url)}: unsupported scheme (use sqlite:PATH or postgres://USER@HOST/DB)`,
+  );
+}
+
+/** Checks the connection answers; used by /readyz. */
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

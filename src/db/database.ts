@@ -1,0 +1,10 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AccessTables } from '../access/access.tables.js';
+
+/** The whole schema, composed from each domain's tables. */
+export type Database = AccessTables;
+
+/** A handle or a transaction: repositories accept either, services choose the boundary. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export type Dialect = 'sqlite' | 'postgres';

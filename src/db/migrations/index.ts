@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as access from './20261126T0500_access.js';
+
+/** Every migration, by its timestamp name. Add new ones at the end; never rename or edit a landed one. */
+export const migrations: Record<string, Migration> = {
+  '20261126T0500_access': access,
+};

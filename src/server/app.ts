@@ -1,0 +1,172 @@
+import crypto from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
+import { registerAccessRoutes } from '../access/access.routes.js';
+import { actorOf, registerAuth } from './auth.plugin.js';
+import type { AppServices } from './context.js';
+import { AppError, problemOf } from './errors.js';
+import { registerHealthRoutes } from './health.routes.js';
+import type { App } from './types.js';
+import { fieldProblems, validatorCompiler } from './validation.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the HTTP application over running services. Nothing listens until the caller says so. */
+export async function buildApp(services: AppServices, options: BuildAppOptions = {}): Promise<App> {
+  const app: App = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: services.config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSchemaErrorFormatter((errors, dataVar) => {
+    const problems = fieldProblems(dataVar, errors as Parameters<typeof fieldProblems>[1]);
+    return new AppError(
+      422,
+      'validation_failed',
+      `invalid ${dataVar}: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`,
+      problems,
+    );
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: services.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => {
+      const credential = req.headers.authorization ?? req.cookies?.tl_session;
+      return credential ? crypto.createHash('sha256').update(credential).digest('base64url') : req.ip;
+    },
+    errorResponseBuilder: (_req, context) =>
+      new AppError(
+        429,
+        'rate_limited',
+        `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`,
+      ),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Truceline API',
+        version: '1',
+        description:
+          'The security framework of a peace agreement: agreement, monitoring, verification, deconfliction, response, and the transparency log. Errors are RFC 9457 problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/v1/tokens' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'tl_session',
+            description: 'Browser session; writes also need x-csrf-token',
+          },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerAuth(app, services);
+  registerErrorHandling(app, services);
+  registerHealthRoutes(app, services);
+  await app.register(
+    (api: App, _opts, done) => {
+      registerAccessRoutes(api, services);
+      done();
+    },
+    { prefix: '/api/v1' },
+  );
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
+  return app;
+}
+
+function registerErrorHandling(app: App, services: AppServices): void {
+  app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status === 500) request.log.error({ err: error }, 'unhandled error');
+    if (
+      (appError.status === 401 || appError.status === 403) &&
+      !request.url.startsWith('/api/v1/auth/login')
+    ) {
+      try {
+        await services.audit.record(
+          services.database.db,
+          actorOf(request),
+          `${request.method} ${request.routeOptions.url ?? request.url}`,
+          request.url,
+          'denied',
+          appError.message,
+        );
+      } catch (err) {
+        request.log.error({ err }, 'could not record a denied access');
+      }
+    }
+    for (const [name, value] of Object.entries(appError.headers)) void reply.header(name, value);
+    return reply
+      .status(appError.status)
+      .type('application/problem+json')
+      .send(problemOf(appError, request.url, request.id));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new AppError(404, 'not_found', `no route ${request.method} ${request.url}`);
+    return reply
+      .status(404)
+      .type('application/problem+json')
+      .send(problemOf(error, request.url, request.id));
+  });
+}
+
+function toAppError(error: FastifyError | AppError): AppError {
+  if (error instanceof AppError) return error;
+  const e = error as FastifyError & { validation?: unknown };
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(413, 'payload_too_large', e.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError(415, 'unsupported_media_type', e.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError(400, 'malformed_json', 'the body is empty but Content-Type says JSON');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError(400, 'malformed_json', e.message);
+    default:
+      break;
+  }
+  if (e instanceof SyntaxError || (e.statusCode === 400 && /JSON/.test(e.message))) {
+    return new AppError(400, 'malformed_json', `the body is not valid JSON: ${e.message}`);
+  }
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
+    return new AppError(e.statusCode, e.statusCode === 404 ? 'not_found' : 'validation_failed', e.message);
+  }
+  return new AppError(500, 'internal', 'an internal error occurred; it has been logged with the request id');
+}

@@ -1,0 +1,66 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../access/audit.service.js';
+import { ANONYMOUS } from '../access/policy.js';
+import type { AppServices } from './context.js';
+import { AppError } from './errors.js';
+import type { App } from './types.js';
+
+export const SESSION_COOKIE = 'tl_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The actor of a request, for services that record what was done and by whom. */
+export function actorOf(request: FastifyRequest): Actor {
+  return { principal: request.principal, requestId: request.id, clientIp: request.ip };
+}
+
+/**
+ * Resolves the principal of every request (bearer token, session cookie, or anonymous), enforces CSRF on
+ * cookie-authenticated writes, and applies each route's declared permission. A route that declares
+ * neither a permission nor `public` cannot be registered.
+ */
+export function registerAuth(app: App, services: AppServices): void {
+  app.decorateRequest('principal', null as unknown as typeof ANONYMOUS);
+
+  app.addHook('onRoute', (route) => {
+    const config = route.config as { permission?: string; public?: boolean } | undefined;
+    if (route.url.startsWith('/api/') && config?.permission === undefined && config?.public !== true) {
+      throw new Error(`route ${route.method.toString()} ${route.url} declares no permission`);
+    }
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    request.principal = ANONYMOUS;
+    const auth = request.headers.authorization;
+    if (auth !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(auth);
+      if (!match?.[1])
+        throw new AppError(401, 'token_invalid', 'Authorization header must be "Bearer <token>"');
+      request.principal = await services.sessions.principalFromToken(match[1]);
+      return;
+    }
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie === undefined || cookie === '') return;
+    request.principal = await services.sessions.principalFromSession(cookie);
+    if (UNSAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || sent !== request.principal.csrfToken) {
+        throw new AppError(
+          403,
+          'csrf_failed',
+          `a write with a session cookie needs the ${CSRF_HEADER} header from sign-in`,
+        );
+      }
+    }
+  });
+
+  app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
+    const config = request.routeOptions.config;
+    if (config.public === true || config.permission === undefined) return;
+    if (request.principal.permissions.has(config.permission)) return;
+    if (request.principal.via === 'anonymous') {
+      throw new AppError(401, 'unauthenticated', 'sign in or send an API token');
+    }
+    throw new AppError(403, 'forbidden', `your roles do not grant ${config.permission}`);
+  });
+}

@@ -1,0 +1,39 @@
+import { AuditTrail } from '../access/audit.service.js';
+import { OrganisationService } from '../access/organisation.service.js';
+import { SessionService } from '../access/session.service.js';
+import { TokenService } from '../access/token.service.js';
+import { UserService } from '../access/user.service.js';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/connect.js';
+
+/** The services a running Truceline holds; built once, handed to each domain's routes. */
+export interface AppServices {
+  config: Config;
+  database: Db;
+  now: () => Date;
+  audit: AuditTrail;
+  organisations: OrganisationService;
+  users: UserService;
+  tokens: TokenService;
+  sessions: SessionService;
+}
+
+/** Wires the services over one database. `now` is injectable so tests can move the clock. */
+export function createServices(
+  config: Config,
+  database: Db,
+  now: () => Date = () => new Date(),
+): AppServices {
+  const audit = new AuditTrail(now);
+  const db = database.db;
+  return {
+    config,
+    database,
+    now,
+    audit,
+    organisations: new OrganisationService(db, audit, now),
+    users: new UserService(db, audit, now, config.passwordCostN),
+    tokens: new TokenService(db, audit, now),
+    sessions: new SessionService(db, audit, now, config.sessionTtlHours),
+  };
+}

@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox';
+
+/** A string enum as one JSON Schema `enum` (clearer in OpenAPI than a union of literals). */
+export const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+/** A problem+json body, for documenting error responses. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          path: Type.String(),
+          reason: Type.String(),
+          line: Type.Optional(Type.Integer()),
+          file: Type.Optional(Type.String()),
+        }),
+      ),
+    ),
+  },
+  { description: 'RFC 9457 problem details' },
+);
