@@ -5,7 +5,7 @@ import { AppError } from '../server/errors.js';
 import { countFailedLogins } from './audit.repository.js';
 import type { Actor, AuditTrail } from './audit.service.js';
 import { hashSecret, verifyPassword } from './password.js';
-import { permissionsFor, type OrganisationKind, type Principal } from './policy.js';
+import { permissionsFor, type Principal } from './policy.js';
 import { deleteExpiredSessions, deleteSession, findSession, insertSession } from './session.repository.js';
 import { findTokenBySecretHash, markTokenUsed } from './token.repository.js';
 import { findOrganisationById } from './organisation.repository.js';
@@ -117,7 +117,7 @@ export class SessionService {
       userId: user.id,
       username: user.username,
       organisationId: user.organisationId,
-      organisationKind: (org?.kind ?? 'public') as OrganisationKind,
+      organisationKind: org?.kind ?? 'public',
       roles: user.roles,
       permissions: permissionsFor(user.roles, scopes),
       via,

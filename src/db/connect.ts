@@ -72,8 +72,13 @@ function openSqlite(url: string): Db {
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+async function openPostgres(url: string, poolSize: number, schema?: string): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+  });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const description = redact(url);
@@ -95,10 +100,16 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
  * Opens the database named by a `DATABASE_URL`: `sqlite:PATH`, `sqlite::memory:`, or `postgres://…`.
  * Throws DatabaseUnavailableError with the cause when it cannot.
  */
-export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Db> {
+export async function openDatabase(
+  url: string,
+  options: {
+    poolSize?: number;
+    /** PostgreSQL schema to use (tests isolate themselves this way). */ schema?: string;
+  } = {},
+): Promise<Db> {
   if (url.startsWith('sqlite:')) return openSqlite(url);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return openPostgres(url, options.poolSize ?? 10);
+    return openPostgres(url, options.poolSize ?? 10, options.schema);
   }
   throw new DatabaseUnavailableError(
     `DATABASE_URL ${redact(url)}: unsupported scheme (use sqlite:PATH or postgres://USER@HOST/DB)`,

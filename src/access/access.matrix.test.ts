@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CONSOLE_ACTOR } from '../cli/runtime.js';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../test-support/app.js';
+import { describeEachDialect } from '../test-support/databases.js';
+import { ROLES_BY_KIND, type OrganisationKind, type Role } from './policy.js';
+
+/**
+ * Every endpoint × every role in every kind of organisation, plus the anonymous public: who is allowed
+ * and who is refused. The expectations are written out here, independently of policy.ts, so a change
+ * to the policy that widens access fails this test until someone decides it on purpose.
+ */
+type Who = { role: Role | null; kind: OrganisationKind | null };
+const signedIn = (w: Who) => w.role !== null;
+const admin = (w: Who) => w.role === 'admin';
+
+interface Case {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** The route as OpenAPI names it. */
+  route: string;
+  allowed: (who: Who) => boolean;
+  request: (ctx: {
+    t: TestApp;
+    userId: string;
+    token: string;
+    n: number;
+  }) => Promise<{ url: string; payload?: object }>;
+}
+
+const CASES: Case[] = [
+  {
+    method: 'GET',
+    route: '/api/v1/me',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/me' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/auth/logout',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/auth/logout' }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/me/password',
+    allowed: signedIn,
+    request: () =>
+      Promise.resolve({
+        url: '/api/v1/me/password',
+        payload: { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD },
+      }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/organisations',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/organisations' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/organisations/{id}',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/organisations/UA' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/organisations',
+    allowed: admin,
+    request: ({ n }) =>
+      Promise.resolve({ url: '/api/v1/organisations', payload: { name: `NGO ${n}`, kind: 'humanitarian' } }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/organisations/{id}',
+    allowed: admin,
+    request: ({ n }) =>
+      Promise.resolve({ url: '/api/v1/organisations/HUM', payload: { name: `Humanitarian Office ${n}` } }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/users',
+    allowed: admin,
+    request: () => Promise.resolve({ url: '/api/v1/users' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/users/{id}',
+    allowed: admin,
+    request: async ({ t }) => ({
+      url: `/api/v1/users/${(await t.services.users.list()).find((u) => u.username === 'admin')?.id ?? ''}`,
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/users',
+    allowed: admin,
+    request: ({ n }) =>
+      Promise.resolve({
+        url: '/api/v1/users',
+        payload: { organisationId: 'UA', username: `new-${n}`, roles: ['observer'], password: TEST_PASSWORD },
+      }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/users/{id}',
+    allowed: admin,
+    request: async ({ t }) => ({
+      url: `/api/v1/users/${(await t.services.users.list()).find((u) => u.username === 'admin')?.id ?? ''}`,
+      payload: { displayName: 'Administrator' },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/tokens',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/tokens' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/tokens',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/tokens', payload: { name: 'extra' } }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/tokens/{id}',
+    allowed: signedIn,
+    request: async ({ t, userId }) => {
+      // Each signed-in user revokes a token of its own; the anonymous caller tries the admin's.
+      const owner = userId || ((await t.services.users.list()).find((u) => u.username === 'admin')?.id ?? '');
+      const { token } = await t.services.tokens.create(CONSOLE_ACTOR, { userId: owner, name: 'to revoke' });
+      return { url: `/api/v1/tokens/${token.id}` };
+    },
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/access-events',
+    allowed: admin,
+    request: () => Promise.resolve({ url: '/api/v1/access-events' }),
+  },
+];
+
+/** Routes open to anyone that the matrix does not run (sign-in needs credentials of its own). */
+const PUBLIC_ROUTES = ['POST /api/v1/auth/login'];
+
+const ORGS: Record<OrganisationKind, string> = {
+  commission: 'JMVC',
+  party: 'UA',
+  guarantor: 'US',
+  humanitarian: 'HUM',
+  public: 'PUBLIC',
+};
+const WHO: Who[] = [
+  { role: null, kind: null },
+  ...(Object.keys(ROLES_BY_KIND) as OrganisationKind[]).flatMap((kind) =>
+    ROLES_BY_KIND[kind].map((role) => ({ role, kind })),
+  ),
+];
+
+describeEachDialect('access matrix', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  it('covers every /api route in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    const covered = [...CASES.map((c) => `${c.method} ${c.route}`), ...PUBLIC_ROUTES].sort();
+    expect(covered).toEqual(documented);
+  });
+
+  let n = 0;
+  for (const who of WHO) {
+    const label = who.role === null ? 'anonymous' : `${who.role}@${who.kind ?? ''}`;
+    it(`applies the policy for ${label}`, async () => {
+      const failures: string[] = [];
+      for (const c of CASES) {
+        n += 1;
+        let token = '';
+        let userId = '';
+        if (who.role !== null && who.kind !== null) {
+          token = await t.tokenFor(ORGS[who.kind], [who.role]);
+          userId = (await t.services.sessions.principalFromToken(token)).userId ?? '';
+        }
+        const { url, payload } = await c.request({ t, userId, token, n });
+        const res = await t.app.inject({
+          method: c.method,
+          url,
+          ...(payload ? { payload } : {}),
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+        const expected = c.allowed(who);
+        const ok = expected ? res.statusCode < 400 : res.statusCode === (who.role === null ? 401 : 403);
+        if (!ok)
+          failures.push(
+            `${c.method} ${url}: expected ${expected ? 'allowed' : 'denied'}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
+          );
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+});
