@@ -137,6 +137,30 @@ const CASES: Case[] = [
     allowed: admin,
     request: () => Promise.resolve({ url: '/api/v1/access-events' }),
   },
+  {
+    method: 'GET',
+    route: '/api/v1/log/entries/{index}',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/log/entries/0' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/log/entries/{index}/receipt',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/log/entries/0/receipt' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/log/checkpoints',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/log/checkpoints' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/log/witnesses',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/log/witnesses' }),
+  },
 ];
 
 /** Routes open to anyone that the matrix does not run (sign-in needs credentials of its own). */
@@ -160,6 +184,7 @@ describeEachDialect('access matrix', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(dialect);
+    await t.services.ledger.integrateOnce();
   });
   afterAll(() => t.close());
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { conflict, notFound } from '../server/errors.js';
+import type { LedgerWriter } from '../ledger/ledger.service.js';
 import type { Actor, AuditTrail } from './audit.service.js';
 import {
   findOrganisationById,
@@ -18,6 +19,7 @@ export class OrganisationService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditTrail,
+    private readonly ledger: LedgerWriter,
     private readonly now: () => Date,
   ) {}
 
@@ -47,6 +49,7 @@ export class OrganisationService {
       if (await findOrganisationById(tx, org.id))
         throw conflict(`an organisation with id "${org.id}" exists`);
       await insertOrganisation(tx, org);
+      await this.ledger.append(tx, 'organisation.created', { id: org.id, name: org.name, kind: org.kind });
       await this.audit.record(tx, actor, 'organisation.create', `organisation:${org.id}`, 'allowed');
       return org;
     });
@@ -59,6 +62,7 @@ export class OrganisationService {
       const other = await findOrganisationByName(tx, name.trim());
       if (other && other.id !== id) throw conflict(`an organisation named "${name}" exists`);
       await renameOrganisation(tx, id, name.trim());
+      await this.ledger.append(tx, 'organisation.renamed', { id, name: name.trim() });
       await this.audit.record(tx, actor, 'organisation.rename', `organisation:${id}`, 'allowed');
       return { ...org, name: name.trim() };
     });

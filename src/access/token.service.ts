@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { forbidden, invalid, notFound } from '../server/errors.js';
+import type { LedgerWriter } from '../ledger/ledger.service.js';
 import type { Actor, AuditTrail } from './audit.service.js';
 import { hashSecret } from './password.js';
 import { permissionsFor, type Permission } from './policy.js';
@@ -22,6 +23,7 @@ export class TokenService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditTrail,
+    private readonly ledger: LedgerWriter,
     private readonly now: () => Date,
   ) {}
 
@@ -60,6 +62,13 @@ export class TokenService {
     };
     await this.db.transaction().execute(async (tx) => {
       await insertToken(tx, token, hashSecret(secret));
+      await this.ledger.append(tx, 'token.created', {
+        id: token.id,
+        userId: token.userId,
+        name: token.name,
+        scopes: token.scopes,
+        expiresAt: token.expiresAt,
+      });
       await this.audit.record(tx, actor, 'token.create', `token:${token.id}`, 'allowed', `user=${user.id}`);
     });
     return { token, secret };
@@ -81,6 +90,7 @@ export class TokenService {
       this.assertMayManage(actor, token.userId);
       const at = this.now().toISOString();
       await markTokenRevoked(tx, id, at);
+      await this.ledger.append(tx, 'token.revoked', { id, at });
       await this.audit.record(tx, actor, 'token.revoke', `token:${id}`, 'allowed');
       return { ...token, revokedAt: token.revokedAt ?? at };
     });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../db/database.js';
 import { conflict, forbidden, invalid, notFound } from '../server/errors.js';
+import type { LedgerWriter } from '../ledger/ledger.service.js';
 import type { Actor, AuditTrail } from './audit.service.js';
 import { findOrganisationById } from './organisation.repository.js';
 import { hashPassword } from './password.js';
@@ -33,6 +34,7 @@ export class UserService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditTrail,
+    private readonly ledger: LedgerWriter,
     private readonly now: () => Date,
     private readonly passwordCostN: number,
   ) {}
@@ -72,6 +74,12 @@ export class UserService {
         createdAt: this.now().toISOString(),
       };
       await insertUser(tx, user, passwordHash);
+      await this.ledger.append(tx, 'user.created', {
+        id: user.id,
+        organisationId: user.organisationId,
+        username: user.username,
+        roles: user.roles,
+      });
       await this.audit.record(
         tx,
         actor,
@@ -112,6 +120,13 @@ export class UserService {
       // A disabled account or a new password ends every open session of that user.
       if (changes.disabled === true || passwordHash !== undefined) await deleteSessionsOfUser(tx, id);
       const what = Object.keys(changes).join(',');
+      await this.ledger.append(tx, 'user.updated', {
+        id,
+        ...(changes.displayName !== undefined ? { displayName: changes.displayName.trim() } : {}),
+        ...(changes.roles !== undefined ? { roles: [...new Set(changes.roles)] } : {}),
+        ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
+        ...(passwordHash !== undefined ? { passwordChanged: true } : {}),
+      });
       await this.audit.record(tx, actor, 'user.update', `user:${id}`, 'allowed', `changed=${what}`);
       const updated = await findUserById(tx, id);
       if (!updated) throw notFound(`user ${id}`);

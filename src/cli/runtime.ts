@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createServices, type AppServices } from '../server/context.js';
+import { loadOrCreateSigner } from '../ledger/log-keys.js';
 
 /** A CLI failure: printed as one line `truceline: <message>`, exit code 1. */
 export class CliError extends Error {
@@ -22,8 +23,21 @@ export async function openRuntime(
     await database.close();
     throw err;
   }
-  const services = createServices(config, database);
-  return { ...services, close: () => database.close() };
+  let signer;
+  try {
+    signer = loadOrCreateSigner(config.logKeyFile, config.logOrigin);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const services = createServices(config, database, signer);
+  return {
+    ...services,
+    close: async () => {
+      await services.ledger.stop();
+      await database.close();
+    },
+  };
 }
 
 export const CONSOLE_ACTOR = consoleActor(CONSOLE_PRINCIPAL);

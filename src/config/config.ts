@@ -15,6 +15,10 @@ export interface Config {
   passwordCostN: number;
   sessionTtlHours: number;
   bodyLimitBytes: number;
+  /** The commission's Ed25519 log signing key (signed-note PRIVATE+KEY text), created on first run. */
+  logKeyFile: string;
+  /** The log's origin line (also its key name) when a key is created, e.g. "jmvc.example.org/log". */
+  logOrigin: string;
 }
 
 export class ConfigError extends Error {
@@ -45,5 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordCostN: intFrom(env, 'TRUCELINE_SCRYPT_N', 1 << 15, 1 << 10, 1 << 20),
     sessionTtlHours: intFrom(env, 'TRUCELINE_SESSION_HOURS', 12, 1, 24 * 30),
     bodyLimitBytes: intFrom(env, 'TRUCELINE_BODY_LIMIT', 1024 * 1024, 1024, 512 * 1024 * 1024),
+    logKeyFile: path.resolve(env.TRUCELINE_LOG_KEY_FILE ?? path.join(dataDir, 'log-signer.key')),
+    logOrigin: env.TRUCELINE_LOG_ORIGIN ?? 'truceline.invalid/log',
   };
 }

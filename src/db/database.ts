@@ -1,8 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AccessTables } from '../access/access.tables.js';
+import type { LedgerTables } from '../ledger/ledger.tables.js';
 
 /** The whole schema, composed from each domain's tables. */
-export type Database = AccessTables;
+export type Database = AccessTables & LedgerTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;

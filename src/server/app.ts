@@ -7,6 +7,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
 import { registerAccessRoutes } from '../access/access.routes.js';
+import { registerLogApiRoutes } from '../ledger/ledger.api.routes.js';
+import { registerLogRoutes } from '../ledger/ledger.routes.js';
+import { registerReceipts } from '../ledger/receipts.plugin.js';
 import { actorOf, registerAuth } from './auth.plugin.js';
 import type { AppServices } from './context.js';
 import { AppError, problemOf } from './errors.js';
@@ -97,12 +100,15 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  registerReceipts(app, services);
   registerAuth(app, services);
   registerErrorHandling(app, services);
   registerHealthRoutes(app, services);
+  registerLogRoutes(app, services);
   await app.register(
     (api: App, _opts, done) => {
       registerAccessRoutes(api, services);
+      registerLogApiRoutes(api, services);
       done();
     },
     { prefix: '/api/v1' },

@@ -5,6 +5,8 @@ import { TokenService } from '../access/token.service.js';
 import { UserService } from '../access/user.service.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/connect.js';
+import { Ledger } from '../ledger/ledger.service.js';
+import type { Ed25519NoteSigner } from '../ledger/note.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -16,24 +18,29 @@ export interface AppServices {
   users: UserService;
   tokens: TokenService;
   sessions: SessionService;
+  /** The transparency log: every domain appends through it, in its own transaction. */
+  ledger: Ledger;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
 export function createServices(
   config: Config,
   database: Db,
+  signer: Ed25519NoteSigner,
   now: () => Date = () => new Date(),
 ): AppServices {
   const audit = new AuditTrail(now);
   const db = database.db;
+  const ledger = new Ledger(db, database.dialect, signer, now);
   return {
     config,
     database,
     now,
     audit,
-    organisations: new OrganisationService(db, audit, now),
-    users: new UserService(db, audit, now, config.passwordCostN),
-    tokens: new TokenService(db, audit, now),
+    organisations: new OrganisationService(db, audit, ledger, now),
+    users: new UserService(db, audit, ledger, now, config.passwordCostN),
+    tokens: new TokenService(db, audit, ledger, now),
     sessions: new SessionService(db, audit, now, config.sessionTtlHours),
+    ledger,
   };
 }

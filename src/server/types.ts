@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is asking; set for every request before any handler runs. */
     principal: Principal;
+    /** Queue numbers of the log entries this request's writes appended. */
+    logSeqs: number[];
   }
   interface FastifyContextConfig {
     /** The permission a route requires; every /api route must name one, or declare itself public. */

@@ -6,6 +6,7 @@ import { buildApp } from '../server/app.js';
 import { createServices, type AppServices } from '../server/context.js';
 import type { App } from '../server/types.js';
 import { freshDatabase } from './databases.js';
+import { generateSignerKey, parseSignerKey } from '../ledger/note.js';
 import type { Role } from '../access/policy.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -39,7 +40,8 @@ export async function startTestApp(dialect: Dialect, overrides: Partial<Config> 
     rateLimitPerMinute: 100_000,
     ...overrides,
   };
-  const services = createServices(config, database, clock.now);
+  const signer = parseSignerKey(generateSignerKey('truceline.test/log').signerKey);
+  const services = createServices(config, database, signer, clock.now);
   await initialise(services, CONSOLE_ACTOR, {
     adminUsername: 'admin',
     demo: true,
@@ -47,12 +49,14 @@ export async function startTestApp(dialect: Dialect, overrides: Partial<Config> 
   });
   const app = await buildApp(services);
   await app.ready();
+  services.ledger.start();
   let counter = 0;
   return {
     app,
     services,
     clock,
     close: async () => {
+      await services.ledger.stop();
       await app.close();
       await database.drop();
     },

@@ -26,6 +26,9 @@ async function serve(
   host: string,
 ): Promise<void> {
   const app = await buildApp(services, { logger: { level: services.config.logLevel } });
+  services.ledger.onError((err) => app.log.error({ err }, 'log sequencer failed; retrying'));
+  await services.ledger.refresh();
+  services.ledger.start();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();

@@ -1,0 +1,108 @@
+import { Type } from '@sinclair/typebox';
+import type { AppServices } from '../server/context.js';
+import { AppError } from '../server/errors.js';
+import type { App } from '../server/types.js';
+import { listCheckpoints, listWitnesses } from './ledger.repository.js';
+import { parseCheckpoint } from './checkpoint.js';
+import { parseNote } from './note.js';
+
+const tags = ['log'];
+const IndexParams = Type.Object({ index: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+
+const EntrySchema = Type.Object({
+  index: Type.Integer(),
+  kind: Type.String(),
+  integratedAt: Type.String({ format: 'date-time' }),
+  leafHash: Type.String({ description: 'hex' }),
+  entry: Type.Unknown({ description: 'The canonical JSON the leaf hashes' }),
+  inclusion: Type.Object({
+    treeSize: Type.Integer(),
+    proof: Type.Array(Type.String({ description: 'base64' })),
+  }),
+});
+
+/** JSON views of the log for the dashboard and scripts: look up an entry, its receipt, checkpoint history. */
+export function registerLogApiRoutes(app: App, s: AppServices): void {
+  app.get(
+    '/log/entries/:index',
+    {
+      schema: {
+        tags,
+        summary: 'One log entry with its inclusion proof against the latest checkpoint',
+        params: IndexParams,
+        response: { 200: EntrySchema },
+      },
+      config: { permission: 'log:read' },
+    },
+    async (request) => {
+      const checkpoint = await s.ledger.checkpoint();
+      const [entry] = await s.ledger.entries(request.params.index, request.params.index + 1);
+      if (!entry || !checkpoint || entry.index >= checkpoint.size)
+        throw new AppError(404, 'not_found', `log entry ${request.params.index} is not in the log yet`);
+      await s.ledger.refresh();
+      return {
+        index: entry.index,
+        kind: entry.kind,
+        integratedAt: entry.integratedAt,
+        leafHash: entry.leafHash.toString('hex'),
+        entry: JSON.parse(entry.data.toString('utf8')) as unknown,
+        inclusion: {
+          treeSize: checkpoint.size,
+          proof: s.ledger.inclusionProof(entry.index, checkpoint.size).map((h) => h.toString('base64')),
+        },
+      };
+    },
+  );
+  app.get(
+    '/log/entries/:index/receipt',
+    {
+      schema: {
+        tags,
+        summary: 'tlog-proof receipt for an entry (c2sp.org/tlog-proof@v1)',
+        params: IndexParams,
+        produces: ['text/plain'],
+        response: { 200: Type.String() },
+      },
+      config: { permission: 'log:read' },
+    },
+    async (request, reply) =>
+      reply.type('text/plain; charset=utf-8').send(await s.ledger.receipt(request.params.index)),
+  );
+  app.get(
+    '/log/checkpoints',
+    {
+      schema: {
+        tags,
+        summary: 'Recent checkpoints (size over time)',
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Array(
+            Type.Object({ size: Type.Integer(), rootHash: Type.String(), createdAt: Type.String() }),
+          ),
+        },
+      },
+      config: { permission: 'log:read' },
+    },
+    async (request) =>
+      (await listCheckpoints(s.database.db, request.query.limit)).map((c) => ({
+        size: c.size,
+        rootHash: parseCheckpoint(parseNote(c.note).text).rootHash.toString('base64'),
+        createdAt: c.createdAt,
+      })),
+  );
+  app.get(
+    '/log/witnesses',
+    {
+      schema: {
+        tags,
+        summary: 'Witnesses the log asks to cosign',
+        response: { 200: Type.Array(Type.Object({ name: Type.String(), vkey: Type.String() })) },
+      },
+      config: { permission: 'log:read' },
+    },
+    async () => (await listWitnesses(s.database.db)).map((w) => ({ name: w.name, vkey: w.vkey })),
+  );
+}

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { Db } from '../db/connect.js';
+import { describeEachDialect, freshDatabase } from '../test-support/databases.js';
+import { canonicalBytes } from './canonical-json.js';
+import { openCheckpoint } from './checkpoint.js';
+import { countQueued, findCommitmentSalts, readEntries } from './ledger.repository.js';
+import { Ledger, recordCommitment } from './ledger.service.js';
+import { verifyInclusion } from './merkle-verify.js';
+import { hashLeaf } from './merkle.js';
+import { ed25519Verifier, generateSignerKey, parseSignerKey } from './note.js';
+import { verifyReceipt } from './proof.js';
+
+const signer = parseSignerKey(generateSignerKey('truceline.test/log').signerKey);
+const now = () => new Date('2026-11-26T10:00:00Z');
+
+describeEachDialect('ledger service', (dialect) => {
+  let db: Db & { drop(): Promise<void> };
+  let ledger: Ledger;
+  beforeEach(async () => {
+    db = await freshDatabase(dialect);
+    ledger = new Ledger(db.db, dialect, signer, now, { batchSize: 100, intervalMs: 10 });
+  });
+  afterEach(async () => {
+    await ledger.stop();
+    await db.drop();
+  });
+
+  it('writes an entry only if the state change commits', async () => {
+    await expect(
+      db.db.transaction().execute(async (tx) => {
+        await ledger.append(tx, 'test.rolled-back', { n: 1 });
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow(/state change failed/);
+    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.committed', { n: 2 }));
+    expect(await ledger.integrateOnce()).toBe(1);
+    const [entry] = await readEntries(db.db, 0, 10);
+    expect(entry?.kind).toBe('test.committed');
+    expect(JSON.parse(entry?.data.toString() ?? '{}')).toEqual({
+      at: now().toISOString(),
+      kind: 'test.committed',
+      record: { n: 2 },
+      v: 1,
+    });
+  });
+
+  it('numbers concurrent appends contiguously, in batches, each batch with a signed checkpoint', async () => {
+    await Promise.all(
+      Array.from({ length: 250 }, (_, i) =>
+        db.db.transaction().execute((tx) => ledger.append(tx, 'test.concurrent', { i })),
+      ),
+    );
+    expect(await ledger.integrateOnce()).toBe(100);
+    expect(await ledger.integrateOnce()).toBe(100);
+    expect(await ledger.integrateOnce()).toBe(50);
+    expect(await ledger.integrateOnce()).toBe(0);
+    const entries = await readEntries(db.db, 0, 1000);
+    expect(entries.map((e) => e.index)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    const records = entries
+      .map((e) => (JSON.parse(e.data.toString()) as { record: { i: number } }).record.i)
+      .sort((a, b) => a - b);
+    expect(records).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    const checkpoint = await ledger.checkpoint();
+    const opened = openCheckpoint(checkpoint?.note ?? '', [ed25519Verifier(signer.verifierKey)], {
+      origin: 'truceline.test/log',
+    });
+    expect(opened.checkpoint.size).toBe(250);
+    const proof = ledger.inclusionProof(123, 250);
+    expect(
+      verifyInclusion(
+        123,
+        250,
+        entries[123]?.leafHash ?? Buffer.alloc(32),
+        proof,
+        opened.checkpoint.rootHash,
+      ),
+    ).toBe(true);
+  });
+
+  it('issues receipts that verify offline with the published key', async () => {
+    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.receipt', { hello: 'world' }));
+    ledger.start();
+    const [index] = await ledger.waitForIndices([1], 5000);
+    expect(index).toBe(0);
+    const receipt = await ledger.receipt(0);
+    const [entry] = await readEntries(db.db, 0, 1);
+    const verified = verifyReceipt(receipt, entry?.data ?? Buffer.alloc(0), {
+      log: ed25519Verifier(signer.verifierKey),
+    });
+    expect(verified.index).toBe(0);
+    expect(() =>
+      verifyReceipt(receipt, Buffer.from('something else'), { log: ed25519Verifier(signer.verifierKey) }),
+    ).toThrow();
+  });
+
+  it('continues after a restart: queued entries of a crashed process are integrated by the next one', async () => {
+    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.before', { n: 1 }));
+    await ledger.integrateOnce();
+    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.queued', { n: 2 }));
+    // The first process dies here; a new one starts over the same database.
+    const next = new Ledger(db.db, dialect, signer, now);
+    await next.refresh();
+    expect(next.size).toBe(1);
+    expect(await next.integrateOnce()).toBe(1);
+    expect(next.size).toBe(2);
+    expect(await countQueued(db.db)).toBe(0);
+    const checkpoint = await next.checkpoint();
+    expect(checkpoint?.size).toBe(2);
+  });
+
+  it('lets two processes share one log without gaps or duplicates', async () => {
+    const other = new Ledger(db.db, dialect, signer, now, { batchSize: 7, intervalMs: 5 });
+    ledger.start();
+    other.start();
+    await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        db.db.transaction().execute((tx) => (i % 2 ? ledger : other).append(tx, 'test.shared', { i })),
+      ),
+    );
+    const deadline = Date.now() + 10_000;
+    while ((await countQueued(db.db)) > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    await other.stop();
+    await ledger.stop();
+    const entries = await readEntries(db.db, 0, 1000);
+    expect(entries.map((e) => e.index)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    await other.refresh();
+    await ledger.refresh();
+    expect(other.size).toBe(120);
+    expect(ledger.inclusionProof(5, 120)).toEqual(other.inclusionProof(5, 120));
+  });
+
+  it('logs a salted commitment for a confidential record, checkable by whoever holds the salt', async () => {
+    const site = { id: 'site-7', name: 'Field hospital', position: [37.8012, 48.0123] };
+    const seq = await db.db
+      .transaction()
+      .execute((tx) =>
+        ledger.appendConfidential(
+          tx,
+          'notification.site',
+          { recordKind: 'notification', recordId: 'site-7', marking: 'AMBER' },
+          site,
+        ),
+      );
+    await ledger.integrateOnce();
+    const [entry] = await readEntries(db.db, 0, 1);
+    const text = entry?.data.toString() ?? '';
+    expect(text).not.toContain('48.0123');
+    expect(text).not.toContain('Field hospital');
+    const [salt] = await findCommitmentSalts(db.db, 'notification', 'site-7');
+    expect(salt?.queueSeq).toBe(seq);
+    const logged = JSON.parse(text) as { confidential: { commitment: string } };
+    expect(logged.confidential.commitment).toBe(recordCommitment(salt?.salt ?? Buffer.alloc(0), site));
+    expect(logged.confidential.commitment).not.toBe(
+      recordCommitment(salt?.salt ?? Buffer.alloc(0), { ...site, name: 'Depot' }),
+    );
+  });
+
+  it('refuses an entry over 65,535 bytes and writes nothing', async () => {
+    await expect(
+      db.db.transaction().execute((tx) => ledger.append(tx, 'test.huge', { blob: 'x'.repeat(70_000) })),
+    ).rejects.toThrow(/at most 65535/);
+    expect(await countQueued(db.db)).toBe(0);
+  });
+
+  it('hashes exactly the canonical bytes it stores', async () => {
+    await db.db
+      .transaction()
+      .execute((tx) => ledger.append(tx, 'test.canon', { b: 1, a: [true, null, 'é'] }));
+    await ledger.integrateOnce();
+    const [entry] = await readEntries(db.db, 0, 1);
+    expect(entry?.data).toEqual(
+      canonicalBytes({
+        v: 1,
+        kind: 'test.canon',
+        at: now().toISOString(),
+        record: { a: [true, null, 'é'], b: 1 },
+      }),
+    );
+    expect(entry?.leafHash).toEqual(hashLeaf(entry?.data ?? Buffer.alloc(0)));
+  });
+});

@@ -1,0 +1,380 @@
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { sql, type Kysely } from 'kysely';
+import type { Database, Dialect, Executor } from '../db/database.js';
+import { AppError } from '../server/errors.js';
+import { canonicalBytes } from './canonical-json.js';
+import { formatCheckpoint } from './checkpoint.js';
+import {
+  cosignaturesAt,
+  enqueueEntry,
+  findEntryIndexBySeq,
+  insertCheckpoint,
+  insertCommitmentSalt,
+  insertEntries,
+  latestCheckpoint,
+  lockLogState,
+  readEntries,
+  readLeafHashes,
+  takeQueued,
+  deleteQueued,
+  updateLogState,
+  type StoredEntry,
+} from './ledger.repository.js';
+import { MerkleTree, hashLeaf } from './merkle.js';
+import { addSignatureLines, signNote, type Ed25519NoteSigner } from './note.js';
+import { formatReceipt } from './proof.js';
+import { noteQueuedEntry } from './request-entries.js';
+import { encodeEntryBundle, MAX_ENTRY_SIZE, tileHashes, TILE_WIDTH } from './tiles.js';
+
+/** Format version of log entries; bump only with a documented migration of verifiers. */
+export const ENTRY_VERSION = 1;
+
+export interface LedgerOptions {
+  /** Most entries integrated in one batch. */
+  batchSize: number;
+  /** Longest wait between integrations while entries arrive (a checkpoint follows every batch). */
+  intervalMs: number;
+}
+
+/** The narrow interface every domain writes through: append in the caller's transaction. */
+export interface LedgerWriter {
+  /** Queues a record's canonical bytes in the caller's transaction; returns its queue number. */
+  append(tx: Executor, kind: string, record: unknown): Promise<number>;
+  /**
+   * Queues a salted commitment instead of the record, for confidential records: the log shows that a
+   * record of this kind and marking existed at this point, and entitled parties, given the salt,
+   * can check it was this one.
+   */
+  appendConfidential(
+    tx: Executor,
+    kind: string,
+    ref: { recordKind: string; recordId: string; marking: string },
+    record: unknown,
+  ): Promise<number>;
+}
+
+/** The commitment logged for a confidential record: SHA-256(salt ‖ canonical JSON of the record), hex. */
+export function recordCommitment(salt: Uint8Array, record: unknown): string {
+  return crypto.createHash('sha256').update(salt).update(canonicalBytes(record)).digest('hex');
+}
+
+/**
+ * The transparency log over the database: queues entries in the writers' transactions, integrates them
+ * in batches with contiguous indices, signs a checkpoint per batch, and serves tiles, entries, proofs and
+ * receipts from an in-memory Merkle tree kept in step with the database.
+ */
+export class Ledger implements LedgerWriter {
+  #tree = new MerkleTree();
+  readonly #events = new EventEmitter();
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #integrating: Promise<number> | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    readonly signer: Ed25519NoteSigner,
+    private readonly now: () => Date,
+    private readonly options: LedgerOptions = { batchSize: 4096, intervalMs: 50 },
+  ) {
+    this.#events.setMaxListeners(0);
+  }
+
+  /** The log's origin line, which is also the name of its signing key. */
+  get origin(): string {
+    return this.signer.name;
+  }
+
+  get size(): number {
+    return this.#tree.size;
+  }
+
+  async append(tx: Executor, kind: string, record: unknown): Promise<number> {
+    const data = canonicalBytes({ v: ENTRY_VERSION, kind, at: this.now().toISOString(), record });
+    return this.#enqueue(tx, kind, data);
+  }
+
+  async appendConfidential(
+    tx: Executor,
+    kind: string,
+    ref: { recordKind: string; recordId: string; marking: string },
+    record: unknown,
+  ): Promise<number> {
+    const salt = crypto.randomBytes(32);
+    const data = canonicalBytes({
+      v: ENTRY_VERSION,
+      kind,
+      at: this.now().toISOString(),
+      confidential: { ...ref, commitment: recordCommitment(salt, record) },
+    });
+    const seq = await this.#enqueue(tx, kind, data);
+    await insertCommitmentSalt(tx, {
+      queueSeq: seq,
+      recordKind: ref.recordKind,
+      recordId: ref.recordId,
+      salt,
+    });
+    return seq;
+  }
+
+  async #enqueue(tx: Executor, kind: string, data: Buffer): Promise<number> {
+    if (data.length > MAX_ENTRY_SIZE) {
+      throw new AppError(
+        422,
+        'validation_failed',
+        `the record is ${data.length} bytes in canonical form; a log entry holds at most ${MAX_ENTRY_SIZE} (reference large content by its SHA-256)`,
+      );
+    }
+    const seq = await enqueueEntry(tx, {
+      kind,
+      data,
+      leafHash: hashLeaf(data),
+      createdAt: this.now().toISOString(),
+    });
+    noteQueuedEntry(seq);
+    this.#wake?.();
+    return seq;
+  }
+
+  /** Loads leaf hashes the database has and this process's tree does not (other processes integrate too). */
+  async refresh(db: Executor = this.db): Promise<void> {
+    const { size } = await db
+      .selectFrom('log_state')
+      .select('size')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    for (let from = this.#tree.size; from < Number(size); from += 65_536) {
+      const hashes = await readLeafHashes(db, from, Math.min(Number(size), from + 65_536));
+      if (hashes.length === 0) break;
+      this.#tree.appendMany(hashes);
+    }
+  }
+
+  /**
+   * Integrates up to one batch of queued entries: numbers them after the current size, stores them,
+   * moves the state, signs a checkpoint — all in one transaction. Returns how many were integrated.
+   */
+  integrateOnce(db: Kysely<Database> = this.db): Promise<number> {
+    // One integration at a time in this process; callers share the one in flight.
+    this.#integrating ??= this.#integrate(db).finally(() => {
+      this.#integrating = undefined;
+    });
+    return this.#integrating;
+  }
+
+  async #integrate(db: Kysely<Database>): Promise<number> {
+    const tree = this.#tree;
+    let integrated: { seqs: number[]; first: number } | undefined;
+    try {
+      integrated = await db.transaction().execute(async (tx) => {
+        const state = await lockLogState(tx, this.dialect);
+        if (tree.size < state.size) await this.refresh(tx);
+        if (tree.size !== state.size)
+          throw new Error(`log tree has ${tree.size} leaves but the database ${state.size}`);
+        const queued = await takeQueued(tx, this.options.batchSize);
+        if (queued.length === 0) return undefined;
+        const at = this.now().toISOString();
+        const entries: StoredEntry[] = queued.map((q, i) => ({
+          index: state.size + i,
+          queueSeq: q.seq,
+          kind: q.kind,
+          data: q.data,
+          leafHash: q.leafHash,
+          integratedAt: at,
+        }));
+        tree.appendMany(entries.map((e) => e.leafHash));
+        const size = tree.size;
+        const root = tree.root(size);
+        await insertEntries(tx, entries);
+        await deleteQueued(
+          tx,
+          queued.map((q) => q.seq),
+        );
+        await updateLogState(tx, size, root, at);
+        const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: root }), [this.signer]);
+        await insertCheckpoint(tx, size, note, at);
+        return { seqs: queued.map((q) => q.seq), first: state.size };
+      });
+    } catch (err) {
+      // The in-memory tree may be ahead of what committed: rebuild it from the database.
+      this.#tree = new MerkleTree();
+      await this.refresh();
+      throw err;
+    }
+    if (!integrated) return 0;
+    integrated.seqs.forEach((seq, i) => this.#events.emit(`seq:${seq}`, integrated.first + i));
+    this.#events.emit('integrated', this.#tree.size);
+    return integrated.seqs.length;
+  }
+
+  /** Starts the sequencer loop. On PostgreSQL only the holder of the advisory lock integrates. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.dialect === 'postgres' ? this.#runElected() : this.#runLoop(this.db);
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  async #runLoop(db: Kysely<Database>): Promise<void> {
+    while (this.#running) {
+      let n = 0;
+      try {
+        n = await this.integrateOnce(db);
+      } catch (err) {
+        this.#events.emit('error', err);
+      }
+      if (n < this.options.batchSize) await this.#sleep(this.options.intervalMs);
+    }
+  }
+
+  async #runElected(): Promise<void> {
+    const LOCK_KEY = 0x7472_7563; // "truc": one log sequencer per database
+    while (this.#running) {
+      try {
+        await this.db.connection().execute(async (conn) => {
+          const { rows } = await sqlTryLock(conn, LOCK_KEY);
+          if (!rows[0]?.locked) return;
+          try {
+            await this.#runLoop(conn);
+          } finally {
+            await sqlUnlock(conn, LOCK_KEY);
+          }
+        });
+      } catch (err) {
+        this.#events.emit('error', err);
+      }
+      // A follower keeps its tree current for readers and tries again for the lock.
+      if (this.#running) {
+        await this.refresh().catch(() => undefined);
+        await this.#sleep(1000);
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wake = () => done();
+      // Entries queued in this process wake the loop at once (after their transaction had time to commit).
+      this.#wake = () => setTimeout(wake, 2);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** Subscribes to sequencer errors (logged by the server). */
+  onError(listener: (err: unknown) => void): void {
+    this.#events.on('error', listener);
+  }
+
+  /** Waits until queued entries are integrated; returns their indices. Throws 503 after `timeoutMs`. */
+  async waitForIndices(seqs: number[], timeoutMs = 10_000): Promise<number[]> {
+    const deadline = Date.now() + timeoutMs;
+    const found = new Map<number, number>();
+    const pending = new Set(seqs);
+    const listeners = new Map<number, (index: number) => void>();
+    const allFound = new Promise<void>((resolve) => {
+      for (const seq of seqs) {
+        const listener = (index: number) => {
+          found.set(seq, index);
+          pending.delete(seq);
+          if (pending.size === 0) resolve();
+        };
+        listeners.set(seq, listener);
+        this.#events.once(`seq:${seq}`, listener);
+      }
+    });
+    try {
+      while (pending.size > 0) {
+        // Integrated by another process, or before we subscribed: ask the database.
+        for (const [seq, index] of await findEntryIndexBySeq(this.db, [...pending])) {
+          found.set(seq, index);
+          pending.delete(seq);
+        }
+        if (pending.size === 0) break;
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new AppError(
+            503,
+            'unavailable',
+            'the log has not integrated the entry yet; ask for the receipt later',
+          );
+        await Promise.race([allFound, new Promise((r) => setTimeout(r, Math.min(left, 200)))]);
+      }
+    } finally {
+      for (const [seq, listener] of listeners) this.#events.off(`seq:${seq}`, listener);
+    }
+    await this.refresh();
+    return seqs.map((s) => found.get(s) ?? -1);
+  }
+
+  /** The latest signed checkpoint with the witnesses' cosignatures attached. */
+  async checkpoint(): Promise<{ size: number; note: string; createdAt: string } | undefined> {
+    const latest = await latestCheckpoint(this.db);
+    if (!latest) return undefined;
+    const cosignatures = await cosignaturesAt(this.db, latest.size);
+    return {
+      ...latest,
+      note: addSignatureLines(
+        latest.note,
+        cosignatures.map((c) => c.line),
+      ),
+    };
+  }
+
+  /** A tlog-proof receipt for an entry against the latest checkpoint. */
+  async receipt(index: number): Promise<string> {
+    const checkpoint = await this.checkpoint();
+    if (!checkpoint || index >= checkpoint.size)
+      throw new AppError(404, 'not_found', `log entry ${index} is not integrated yet`);
+    await this.refresh();
+    return formatReceipt({
+      index,
+      proof: this.#tree.inclusionProof(index, checkpoint.size),
+      checkpointNote: checkpoint.note,
+    });
+  }
+
+  /** Inclusion proof of an entry in a tree of the given size. */
+  inclusionProof(index: number, size: number): Buffer[] {
+    return this.#tree.inclusionProof(index, size);
+  }
+
+  /** Hash tile content, or undefined when the tree is not yet that large. */
+  async tile(level: number, index: number, width: number): Promise<Buffer | undefined> {
+    await this.refresh();
+    const available = Math.floor(this.#tree.size / TILE_WIDTH ** level) - index * TILE_WIDTH;
+    if (available < width) return undefined;
+    return tileHashes(this.#tree, level, index, width);
+  }
+
+  /** Entry bundle content, or undefined when the log does not hold those entries yet. */
+  async entryBundle(index: number, width: number): Promise<Buffer | undefined> {
+    const entries = await readEntries(this.db, index * TILE_WIDTH, index * TILE_WIDTH + width);
+    if (entries.length < width) return undefined;
+    return encodeEntryBundle(entries.map((e) => e.data));
+  }
+
+  /** Entries by index, for lookups. */
+  entries(from: number, to: number): Promise<StoredEntry[]> {
+    return readEntries(this.db, from, to);
+  }
+}
+
+function sqlTryLock(conn: Kysely<Database>, key: number) {
+  return sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(conn);
+}
+
+function sqlUnlock(conn: Kysely<Database>, key: number) {
+  return sql`select pg_advisory_unlock(${key})`.execute(conn);
+}
