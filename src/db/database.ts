@@ -1,9 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AccessTables } from '../access/access.tables.js';
 import type { LedgerTables } from '../ledger/ledger.tables.js';
+import type { AgreementTables } from '../agreement/agreement.tables.js';
 
 /** The whole schema, composed from each domain's tables. */
-export type Database = AccessTables & LedgerTables;
+export type Database = AccessTables & LedgerTables & AgreementTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,119 @@
+import type { Principal } from '../access/policy.js';
+import { visibleTo } from '../access/visibility.sql.js';
+import type { Executor } from '../db/database.js';
+import type { AgreementVersionTable } from './agreement.tables.js';
+
+/** Marked records of this domain are addressed under this kind in record_addressees. */
+export const AGREEMENT_RECORD_KIND = 'agreement_version';
+
+/** A stored agreement version's metadata (the document itself is loaded separately). */
+export interface AgreementVersionInfo {
+  id: string;
+  agreementId: string;
+  version: number;
+  title: string;
+  status: string;
+  entryIntoForce: string;
+  contentSha256: string;
+  sourceName: string;
+  marking: string;
+  ownerOrganisationId: string;
+  loadedAt: string;
+}
+
+type Row = Pick<
+  AgreementVersionTable,
+  | 'id'
+  | 'agreement_id'
+  | 'version'
+  | 'title'
+  | 'status'
+  | 'entry_into_force'
+  | 'content_sha256'
+  | 'source_name'
+  | 'marking'
+  | 'owner_organisation_id'
+  | 'loaded_at'
+>;
+
+const INFO_COLUMNS = [
+  'id',
+  'agreement_id',
+  'version',
+  'title',
+  'status',
+  'entry_into_force',
+  'content_sha256',
+  'source_name',
+  'marking',
+  'owner_organisation_id',
+  'loaded_at',
+] as const;
+
+function toInfo(row: Row): AgreementVersionInfo {
+  return {
+    id: row.id,
+    agreementId: row.agreement_id,
+    version: Number(row.version),
+    title: row.title,
+    status: row.status,
+    entryIntoForce: row.entry_into_force,
+    contentSha256: row.content_sha256,
+    sourceName: row.source_name,
+    marking: row.marking,
+    ownerOrganisationId: row.owner_organisation_id,
+    loadedAt: row.loaded_at,
+  };
+}
+
+export async function insertAgreementVersion(db: Executor, row: AgreementVersionTable): Promise<void> {
+  await db.insertInto('agreement_versions').values(row).execute();
+}
+
+export async function findAgreementVersion(
+  db: Executor,
+  id: string,
+): Promise<AgreementVersionInfo | undefined> {
+  const row = await db
+    .selectFrom('agreement_versions')
+    .select(INFO_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toInfo(row);
+}
+
+/** Versions the principal may see, newest first (by entry into force, then version). */
+export async function listVisibleVersions(
+  db: Executor,
+  principal: Principal,
+  filter: { agreementId?: string } = {},
+): Promise<AgreementVersionInfo[]> {
+  let q = db
+    .selectFrom('agreement_versions')
+    .select(INFO_COLUMNS)
+    .where(visibleTo(principal, 'agreement_versions', AGREEMENT_RECORD_KIND))
+    .orderBy('loaded_at', 'desc')
+    .orderBy('version', 'desc');
+  if (filter.agreementId !== undefined) q = q.where('agreement_id', '=', filter.agreementId);
+  return (await q.execute()).map(toInfo);
+}
+
+export async function readAgreementContent(
+  db: Executor,
+  id: string,
+): Promise<{ content: string; sourceText: string } | undefined> {
+  const row = await db
+    .selectFrom('agreement_versions')
+    .select(['content', 'source_text'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { content: row.content, sourceText: row.source_text };
+}
+
+export async function countAgreementVersions(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('agreement_versions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

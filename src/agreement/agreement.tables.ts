@@ -1,0 +1,25 @@
+/** One loaded version of an agreement: the validated document, its source, and who loaded it. */
+export interface AgreementVersionTable {
+  /** `<agreement id>@<version>`. */
+  id: string;
+  agreement_id: string;
+  version: number;
+  title: string;
+  status: string;
+  entry_into_force: string;
+  /** The validated agreement as canonical JSON. */
+  content: string;
+  /** SHA-256 (hex) of `content`: what the transparency log records. */
+  content_sha256: string;
+  /** The file as loaded, for line-accurate messages and faithful export. */
+  source_text: string;
+  source_name: string;
+  marking: string;
+  owner_organisation_id: string;
+  author_user_id: string | null;
+  loaded_at: string;
+}
+
+export interface AgreementTables {
+  agreement_versions: AgreementVersionTable;
+}
