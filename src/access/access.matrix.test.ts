@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../test-support/app.js';
@@ -23,7 +24,7 @@ interface Case {
     userId: string;
     token: string;
     n: number;
-  }) => Promise<{ url: string; payload?: object }>;
+  }) => Promise<{ url: string; payload?: object | string; contentType?: string }>;
 }
 
 const CASES: Case[] = [
@@ -138,6 +139,64 @@ const CASES: Case[] = [
     request: () => Promise.resolve({ url: '/api/v1/access-events' }),
   },
   {
+    method: 'POST',
+    route: '/api/v1/agreement',
+    allowed: admin,
+    request: () =>
+      Promise.resolve({
+        url: '/api/v1/agreement?marking=CLEAR',
+        payload: ILLUSTRATIVE,
+        contentType: 'application/yaml',
+      }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/agreement/validate',
+    allowed: () => true,
+    request: () =>
+      Promise.resolve({
+        url: '/api/v1/agreement/validate',
+        payload: ILLUSTRATIVE,
+        contentType: 'application/yaml',
+      }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/agreement',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/agreement' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/agreement/versions',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/agreement/versions' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/agreement/schema',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/agreement/schema' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/agreement/zones',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/agreement/zones' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/agreement/negotiation',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/agreement/negotiation' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/agreement/diff',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: `/api/v1/agreement/diff?from=${DEMO_VERSION}&to=${DEMO_VERSION}` }),
+  },
+  {
     method: 'GET',
     route: '/api/v1/log/entries/{index}',
     allowed: () => true,
@@ -166,6 +225,9 @@ const CASES: Case[] = [
 /** Routes open to anyone that the matrix does not run (sign-in needs credentials of its own). */
 const PUBLIC_ROUTES = ['POST /api/v1/auth/login'];
 
+const ILLUSTRATIVE = fs.readFileSync('examples/illustrative-framework.yaml', 'utf8');
+const DEMO_VERSION = 'illustrative-framework-2025@3';
+
 const ORGS: Record<OrganisationKind, string> = {
   commission: 'JMVC',
   party: 'UA',
@@ -184,6 +246,11 @@ describeEachDialect('access matrix', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(dialect);
+    await t.services.agreements.load(CONSOLE_ACTOR, {
+      text: ILLUSTRATIVE,
+      fileName: 'illustrative.yaml',
+      marking: 'CLEAR',
+    });
     await t.services.ledger.integrateOnce();
   });
   afterAll(() => t.close());
@@ -213,12 +280,15 @@ describeEachDialect('access matrix', (dialect) => {
           token = await t.tokenFor(ORGS[who.kind], [who.role]);
           userId = (await t.services.sessions.principalFromToken(token)).userId ?? '';
         }
-        const { url, payload } = await c.request({ t, userId, token, n });
+        const { url, payload, contentType } = await c.request({ t, userId, token, n });
         const res = await t.app.inject({
           method: c.method,
           url,
           ...(payload ? { payload } : {}),
-          headers: token ? { authorization: `Bearer ${token}` } : {},
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(contentType ? { 'content-type': contentType } : {}),
+          },
         });
         const expected = c.allowed(who);
         const ok = expected ? res.statusCode < 400 : res.statusCode === (who.role === null ? 401 : 403);

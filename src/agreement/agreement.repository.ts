@@ -1,3 +1,4 @@
+import type { Marking } from '../access/marking.js';
 import type { Principal } from '../access/policy.js';
 import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
@@ -13,10 +14,10 @@ export interface AgreementVersionInfo {
   version: number;
   title: string;
   status: string;
-  entryIntoForce: string;
+  entryIntoForce: string | null;
   contentSha256: string;
   sourceName: string;
-  marking: string;
+  marking: Marking;
   ownerOrganisationId: string;
   loadedAt: string;
 }
@@ -60,7 +61,7 @@ function toInfo(row: Row): AgreementVersionInfo {
     entryIntoForce: row.entry_into_force,
     contentSha256: row.content_sha256,
     sourceName: row.source_name,
-    marking: row.marking,
+    marking: row.marking as Marking,
     ownerOrganisationId: row.owner_organisation_id,
     loadedAt: row.loaded_at,
   };

@@ -6,7 +6,8 @@ export interface AgreementVersionTable {
   version: number;
   title: string;
   status: string;
-  entry_into_force: string;
+  /** UTC instant; null while it depends on an anchor whose date is not yet known. */
+  entry_into_force: string | null;
   /** The validated agreement as canonical JSON. */
   content: string;
   /** SHA-256 (hex) of `content`: what the transparency log records. */

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { AppError } from '../server/errors.js';
 import { registerAccessCommands } from './commands/access.commands.js';
 import { registerServerCommands } from './commands/server.commands.js';
+import { registerAgreementCommands } from './commands/agreement.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerServerCommands(program);
   registerAccessCommands(program);
+  registerAgreementCommands(program);
   return program;
 }
 

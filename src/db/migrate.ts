@@ -7,8 +7,16 @@ export class MigrationError extends Error {
 }
 
 /** Applies every pending migration; returns the names applied. Throws MigrationError naming the one that failed. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  options: { schema?: string } = {},
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    // With a schema of its own (tests), the migration tables must be looked for there, not anywhere.
+    ...(options.schema !== undefined ? { migrationTableSchema: options.schema } : {}),
+  });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

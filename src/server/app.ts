@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
 import { registerAccessRoutes } from '../access/access.routes.js';
+import { registerAgreementRoutes } from '../agreement/agreement.routes.js';
 import { registerLogApiRoutes } from '../ledger/ledger.api.routes.js';
 import { registerLogRoutes } from '../ledger/ledger.routes.js';
 import { registerReceipts } from '../ledger/receipts.plugin.js';
@@ -109,6 +110,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     (api: App, _opts, done) => {
       registerAccessRoutes(api, services);
       registerLogApiRoutes(api, services);
+      registerAgreementRoutes(api, services);
       done();
     },
     { prefix: '/api/v1' },

@@ -6,6 +6,7 @@ import { UserService } from '../access/user.service.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/connect.js';
 import { Ledger } from '../ledger/ledger.service.js';
+import { AgreementService } from '../agreement/agreement.service.js';
 import type { Ed25519NoteSigner } from '../ledger/note.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
@@ -20,6 +21,7 @@ export interface AppServices {
   sessions: SessionService;
   /** The transparency log: every domain appends through it, in its own transaction. */
   ledger: Ledger;
+  agreements: AgreementService;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -42,5 +44,6 @@ export function createServices(
     tokens: new TokenService(db, audit, ledger, now),
     sessions: new SessionService(db, audit, now, config.sessionTtlHours),
     ledger,
+    agreements: new AgreementService(db, audit, ledger, now),
   };
 }

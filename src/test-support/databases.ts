@@ -22,7 +22,7 @@ export async function freshDatabase(dialect: Dialect): Promise<Db & { drop(): Pr
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const db = await openDatabase(PG_URL, { schema, poolSize: 4 });
-  await migrateToLatest(db.db);
+  await migrateToLatest(db.db, { schema });
   return {
     ...db,
     drop: async () => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AlreadyInitialisedError, initialise, isInitialised } from '../../access/bootstrap.js';
 import { buildApp } from '../../server/app.js';
@@ -45,6 +47,21 @@ async function serve(
   );
 }
 
+/** The illustrative agreement shipped in examples/, loaded (as CLEAR: it is public and illustrative) for the demo. */
+export const DEMO_AGREEMENT = fileURLToPath(
+  new URL('../../../examples/illustrative-framework.yaml', import.meta.url),
+);
+
+async function loadDemoAgreement(services: AppServices) {
+  const text = fs.readFileSync(DEMO_AGREEMENT, 'utf8');
+  const { version } = await services.agreements.load(CONSOLE_ACTOR, {
+    text,
+    fileName: 'examples/illustrative-framework.yaml',
+    marking: 'CLEAR',
+  });
+  return version;
+}
+
 /** `init`, `serve`, `start` and `db migrate`. */
 export function registerServerCommands(program: Command): void {
   program
@@ -59,8 +76,9 @@ export function registerServerCommands(program: Command): void {
           adminUsername: opts.admin,
           demo: opts.demo,
         });
+        const demo = opts.demo ? await loadDemoAgreement(services) : undefined;
         process.stdout.write(
-          `Initialised ${services.database.description}: ${result.organisations.length} organisations.\n`,
+          `Initialised ${services.database.description}: ${result.organisations.length} organisations${demo ? `, agreement ${demo.id}` : ''}.\n`,
         );
         printCredential(result.admin.username, result.admin.password);
       } finally {
@@ -92,8 +110,9 @@ export function registerServerCommands(program: Command): void {
       if (!(await isInitialised(services))) {
         try {
           const result = await initialise(services, CONSOLE_ACTOR, { adminUsername: 'admin', demo: true });
+          const demo = await loadDemoAgreement(services);
           process.stdout.write(
-            `First run: created ${services.database.description} with the demo organisations.\n`,
+            `First run: created ${services.database.description} with the demo organisations and the agreement ${demo.id} "${demo.title}".\n`,
           );
           printCredential(result.admin.username, result.admin.password);
         } catch (err) {

@@ -9,7 +9,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('entry_into_force', 'text', (c) => c.notNull())
+    .addColumn('entry_into_force', 'text')
     .addColumn('content', 'text', (c) => c.notNull())
     .addColumn('content_sha256', 'text', (c) => c.notNull())
     .addColumn('source_text', 'text', (c) => c.notNull())
