@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { AppError } from '../server/errors.js';
 import { registerAccessCommands } from './commands/access.commands.js';
+import { registerKeysCommands } from './commands/keys.commands.js';
+import { registerLogCommands } from './commands/log.commands.js';
 import { registerServerCommands } from './commands/server.commands.js';
+import { registerWitnessCommands } from './commands/witness.commands.js';
 import { registerAgreementCommands } from './commands/agreement.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
@@ -12,6 +15,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerServerCommands(program);
   registerAccessCommands(program);
+  registerLogCommands(program);
+  registerKeysCommands(program);
+  registerWitnessCommands(program);
   registerAgreementCommands(program);
   return program;
 }

@@ -31,6 +31,48 @@ export async function enqueueEntry(
   return Number(row.seq);
 }
 
+/** Queues many entries with multi-row statements; returns their queue numbers in order. */
+export async function enqueueEntries(
+  db: Executor,
+  entries: readonly { kind: string; data: Buffer; leafHash: Buffer; createdAt: string }[],
+): Promise<number[]> {
+  const seqs: number[] = [];
+  for (let i = 0; i < entries.length; i += 500) {
+    const rows = await db
+      .insertInto('log_queue')
+      .values(
+        entries
+          .slice(i, i + 500)
+          .map((e) => ({ kind: e.kind, data: e.data, leaf_hash: e.leafHash, created_at: e.createdAt })),
+      )
+      .returning('seq')
+      .execute();
+    // Both engines return inserted rows in VALUES order for a single multi-row insert.
+    for (const r of rows) seqs.push(Number(r.seq));
+  }
+  return seqs;
+}
+
+/** Stores many commitment salts at once. */
+export async function insertCommitmentSalts(
+  db: Executor,
+  rows: readonly { queueSeq: number; recordKind: string; recordId: string; salt: Buffer }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('log_commitments')
+      .values(
+        rows.slice(i, i + 500).map((r) => ({
+          queue_seq: r.queueSeq,
+          record_kind: r.recordKind,
+          record_id: r.recordId,
+          salt: r.salt,
+        })),
+      )
+      .execute();
+  }
+}
+
 export async function insertCommitmentSalt(
   db: Executor,
   row: { queueSeq: number; recordKind: string; recordId: string; salt: Buffer },

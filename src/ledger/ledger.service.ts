@@ -5,12 +5,15 @@ import type { Database, Dialect, Executor } from '../db/database.js';
 import { AppError } from '../server/errors.js';
 import { canonicalBytes } from './canonical-json.js';
 import { formatCheckpoint } from './checkpoint.js';
+import { CosigningService } from './cosigning.service.js';
 import {
   cosignaturesAt,
   enqueueEntry,
   findEntryIndexBySeq,
   insertCheckpoint,
   insertCommitmentSalt,
+  insertCommitmentSalts,
+  enqueueEntries,
   insertEntries,
   latestCheckpoint,
   lockLogState,
@@ -22,7 +25,7 @@ import {
   type StoredEntry,
 } from './ledger.repository.js';
 import { MerkleTree, hashLeaf } from './merkle.js';
-import { addSignatureLines, signNote, type Ed25519NoteSigner } from './note.js';
+import { addSignatureLines, signNote, type Ed25519NoteSigner, type NoteSigner } from './note.js';
 import { formatReceipt } from './proof.js';
 import { noteQueuedEntry } from './request-entries.js';
 import { encodeEntryBundle, MAX_ENTRY_SIZE, tileHashes, TILE_WIDTH } from './tiles.js';
@@ -54,6 +57,18 @@ export interface LedgerWriter {
   ): Promise<number>;
 }
 
+/** One record of a bulk append: logged in full, or as a salted commitment when `confidential` is set. */
+export interface BulkLogItem {
+  record: unknown;
+  confidential?: { recordKind: string; recordId: string; marking: string };
+}
+
+/** A LedgerWriter that can also queue many entries with a few multi-row statements (bulk imports). */
+export interface BulkLedgerWriter extends LedgerWriter {
+  /** Queues every item in the caller's transaction, in order; returns their queue numbers. */
+  appendMany(tx: Executor, kind: string, items: readonly BulkLogItem[]): Promise<number[]>;
+}
+
 /** The commitment logged for a confidential record: SHA-256(salt ‖ canonical JSON of the record), hex. */
 export function recordCommitment(salt: Uint8Array, record: unknown): string {
   return crypto.createHash('sha256').update(salt).update(canonicalBytes(record)).digest('hex');
@@ -64,13 +79,15 @@ export function recordCommitment(salt: Uint8Array, record: unknown): string {
  * in batches with contiguous indices, signs a checkpoint per batch, and serves tiles, entries, proofs and
  * receipts from an in-memory Merkle tree kept in step with the database.
  */
-export class Ledger implements LedgerWriter {
+export class Ledger implements BulkLedgerWriter {
   #tree = new MerkleTree();
   readonly #events = new EventEmitter();
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #integrating: Promise<number> | undefined;
+  /** Collects witness cosignatures; the sequencer loop runs it after each integration. */
+  readonly cosigning: CosigningService;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -80,6 +97,9 @@ export class Ledger implements LedgerWriter {
     private readonly options: LedgerOptions = { batchSize: 4096, intervalMs: 50 },
   ) {
     this.#events.setMaxListeners(0);
+    this.cosigning = new CosigningService(db, this, now, {
+      onError: (err) => this.#events.listenerCount('error') > 0 && this.#events.emit('error', err),
+    });
   }
 
   /** The log's origin line, which is also the name of its signing key. */
@@ -117,6 +137,49 @@ export class Ledger implements LedgerWriter {
       salt,
     });
     return seq;
+  }
+
+  async appendMany(tx: Executor, kind: string, items: readonly BulkLogItem[]): Promise<number[]> {
+    const at = this.now().toISOString();
+    const salts = crypto.randomBytes(32 * items.length);
+    const entries = items.map((item, i) => {
+      const data = item.confidential
+        ? canonicalBytes({
+            v: ENTRY_VERSION,
+            kind,
+            at,
+            confidential: {
+              ...item.confidential,
+              commitment: recordCommitment(salts.subarray(32 * i, 32 * i + 32), item.record),
+            },
+          })
+        : canonicalBytes({ v: ENTRY_VERSION, kind, at, record: item.record });
+      if (data.length > MAX_ENTRY_SIZE) {
+        throw new AppError(
+          422,
+          'validation_failed',
+          `record ${i} is ${data.length} bytes in canonical form; a log entry holds at most ${MAX_ENTRY_SIZE}`,
+        );
+      }
+      return { kind, data, leafHash: hashLeaf(data), createdAt: at };
+    });
+    const seqs = await enqueueEntries(tx, entries);
+    const saltRows = items.flatMap((item, i) =>
+      item.confidential
+        ? [
+            {
+              queueSeq: seqs[i] ?? -1,
+              recordKind: item.confidential.recordKind,
+              recordId: item.confidential.recordId,
+              salt: Buffer.from(salts.subarray(32 * i, 32 * i + 32)),
+            },
+          ]
+        : [],
+    );
+    if (saltRows.length > 0) await insertCommitmentSalts(tx, saltRows);
+    for (const seq of seqs) noteQueuedEntry(seq);
+    if (seqs.length > 0) this.#wake?.();
+    return seqs;
   }
 
   async #enqueue(tx: Executor, kind: string, data: Buffer): Promise<number> {
@@ -164,7 +227,19 @@ export class Ledger implements LedgerWriter {
     return this.#integrating;
   }
 
-  async #integrate(db: Kysely<Database>): Promise<number> {
+  /**
+   * Key rotation: in one transaction, logs `record` as `log.key-rotated` after everything queued and
+   * signs that checkpoint with the current key and `next`, so auditors holding the old key can follow.
+   */
+  async integrateKeyRotation(next: NoteSigner, record: unknown): Promise<number> {
+    while (this.#integrating) await this.#integrating.catch(() => undefined);
+    this.#integrating = this.#integrate(this.db, { next, record }).finally(() => {
+      this.#integrating = undefined;
+    });
+    return this.#integrating;
+  }
+
+  async #integrate(db: Kysely<Database>, rotation?: { next: NoteSigner; record: unknown }): Promise<number> {
     const tree = this.#tree;
     let integrated: { seqs: number[]; first: number } | undefined;
     try {
@@ -173,7 +248,8 @@ export class Ledger implements LedgerWriter {
         if (tree.size < state.size) await this.refresh(tx);
         if (tree.size !== state.size)
           throw new Error(`log tree has ${tree.size} leaves but the database ${state.size}`);
-        const queued = await takeQueued(tx, this.options.batchSize);
+        if (rotation) await this.append(tx, 'log.key-rotated', rotation.record);
+        const queued = await takeQueued(tx, rotation ? Number.MAX_SAFE_INTEGER : this.options.batchSize);
         if (queued.length === 0) return undefined;
         const at = this.now().toISOString();
         const entries: StoredEntry[] = queued.map((q, i) => ({
@@ -193,7 +269,8 @@ export class Ledger implements LedgerWriter {
           queued.map((q) => q.seq),
         );
         await updateLogState(tx, size, root, at);
-        const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: root }), [this.signer]);
+        const signers = rotation ? [this.signer, rotation.next] : [this.signer];
+        const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: root }), signers);
         await insertCheckpoint(tx, size, note, at);
         return { seqs: queued.map((q) => q.seq), first: state.size };
       });
@@ -221,6 +298,7 @@ export class Ledger implements LedgerWriter {
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
+    await this.cosigning.idle();
   }
 
   async #runLoop(db: Kysely<Database>): Promise<void> {
@@ -231,6 +309,7 @@ export class Ledger implements LedgerWriter {
       } catch (err) {
         this.#events.emit('error', err);
       }
+      this.cosigning.poke(n > 0);
       if (n < this.options.batchSize) await this.#sleep(this.options.intervalMs);
     }
   }
@@ -348,6 +427,11 @@ export class Ledger implements LedgerWriter {
   /** Inclusion proof of an entry in a tree of the given size. */
   inclusionProof(index: number, size: number): Buffer[] {
     return this.#tree.inclusionProof(index, size);
+  }
+
+  /** Consistency proof between two tree sizes (`[]` from 0 or between equal sizes). */
+  consistencyProof(first: number, second: number): Buffer[] {
+    return this.#tree.consistencyProof(first, second);
   }
 
   /** Hash tile content, or undefined when the tree is not yet that large. */
