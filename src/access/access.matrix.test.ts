@@ -192,6 +192,12 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/agreement/versions/{id}/commitment',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: `/api/v1/agreement/versions/${DEMO_VERSION}/commitment` }),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/agreement/diff',
     allowed: () => true,
     request: () => Promise.resolve({ url: `/api/v1/agreement/diff?from=${DEMO_VERSION}&to=${DEMO_VERSION}` }),

@@ -181,6 +181,22 @@ describeEachDialect('agreement API', (dialect) => {
     const entries = await t.services.ledger.entries(0, 10_000);
     const text = entries.map((e) => e.data.toString()).join('\n');
     expect(text).not.toContain('Korean Armistice');
+    // …but the commission, entitled to it, can check the commitment in the log.
+    const url = '/api/v1/agreement/versions/korean-armistice-1953@1/commitment';
+    expect((await t.app.inject({ url, headers: { authorization: `Bearer ${ru}` } })).statusCode).toBe(404);
+    const [c] = (await t.app.inject({ url, headers: { authorization: `Bearer ${analyst}` } })).json<
+      { commitment: string }[]
+    >();
+    expect(c?.commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(text).toContain(c?.commitment);
+  });
+
+  it('registers the witnesses the agreement names with the log', async () => {
+    await load(ILLUSTRATIVE);
+    const witnesses = await t.app.inject({ url: '/api/v1/log/witnesses' });
+    const named = witnesses.json<{ name: string; vkey: string }[]>();
+    expect(named.length).toBe(3);
+    expect(named.every((w) => w.vkey.startsWith(`${w.name}+`))).toBe(true);
   });
 
   it('refuses a load by a non-admin and an unsupported content type', async () => {

@@ -157,6 +157,29 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
     (request) => s.agreements.diff(request.principal, request.query.from, request.query.to),
   );
   app.get(
+    '/agreement/versions/:id/commitment',
+    {
+      schema: {
+        tags,
+        summary:
+          'For a version logged as a salted commitment: the salt and the record, to check the log entry',
+        params: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Array(
+            Type.Object({
+              queueSeq: Type.Integer(),
+              salt: Type.String({ description: 'base64' }),
+              record: Type.Unknown(),
+              commitment: Type.String(),
+            }),
+          ),
+        },
+      },
+      config: { permission: 'agreement:read' },
+    },
+    (request) => s.agreements.commitment(request.principal, request.params.id),
+  );
+  app.get(
     '/agreement/schema',
     {
       schema: {

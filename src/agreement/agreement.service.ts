@@ -3,9 +3,11 @@ import type { Kysely } from 'kysely';
 import type { Actor, AuditTrail } from '../access/audit.service.js';
 import { canSee, type Marking } from '../access/marking.js';
 import type { Principal } from '../access/policy.js';
-import type { Database } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import { canonicalize } from '../ledger/canonical-json.js';
-import type { LedgerWriter } from '../ledger/ledger.service.js';
+import { recordCommitment, type LedgerWriter } from '../ledger/ledger.service.js';
+import { findCommitmentSalts, listWitnesses, upsertWitness } from '../ledger/ledger.repository.js';
+import { parseVerifierKey } from '../ledger/note.js';
 import { AppError, conflict, notFound } from '../server/errors.js';
 import type { AgreementProblem } from './agreement.problems.js';
 import {
@@ -138,11 +140,54 @@ export class AgreementService {
           { recordKind: AGREEMENT_RECORD_KIND, recordId: id, marking },
           record,
         );
+      await this.#registerWitnesses(tx, agreement);
       await this.audit.record(tx, actor, 'agreement.load', `agreement:${id}`, 'allowed');
       const version = await findAgreementVersion(tx, id);
       if (!version) throw new Error(`agreement version ${id} vanished inside its own transaction`);
       return { version, created: true };
     });
+  }
+
+  /**
+   * The witnesses an agreement names become the log's witnesses (by their key's name); a URL set by
+   * the operator (`truceline log witness add … --url`) is kept.
+   */
+  async #registerWitnesses(tx: Executor, agreement: Agreement): Promise<void> {
+    const named = agreement.transparency_log?.witnesses ?? [];
+    if (named.length === 0) return;
+    const known = new Map((await listWitnesses(tx)).map((w) => [w.name, w]));
+    for (const w of named) {
+      const name = parseVerifierKey(w.vkey).name;
+      await upsertWitness(tx, { name, vkey: w.vkey, url: known.get(name)?.url ?? null });
+    }
+  }
+
+  /**
+   * For a version logged as a commitment (a confidential draft): the salt and the exact record, so a
+   * party entitled to see the version can recompute SHA-256(salt ‖ canonical JSON) and find it in the log.
+   */
+  async commitment(
+    principal: Principal,
+    id: string,
+  ): Promise<{ queueSeq: number; salt: string; record: Record<string, unknown>; commitment: string }[]> {
+    const { info } = await this.get(principal, id);
+    const record = {
+      id: info.id,
+      agreementId: info.agreementId,
+      version: info.version,
+      title: info.title,
+      status: info.status,
+      entryIntoForce: info.entryIntoForce,
+      contentSha256: info.contentSha256,
+      marking: info.marking,
+    };
+    const salts = await findCommitmentSalts(this.db, AGREEMENT_RECORD_KIND, id);
+    return salts.map((s) => ({
+      queueSeq: s.queueSeq,
+      salt: s.salt.toString('base64'),
+      record,
+      commitment: recordCommitment(s.salt, record),
+    }));
   }
 
   /** Versions the principal may see, newest first. */
