@@ -19,7 +19,8 @@ function dataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cli-'));
 }
 
-describe('truceline CLI', () => {
+// Each test spawns the CLI several times; on a loaded 2-core machine a spawn can take seconds.
+describe('truceline CLI', { timeout: 180_000 }, () => {
   it('prints help for every command and exits 0', () => {
     const top = run(['--help']);
     expect(top.code).toBe(0);

@@ -24,7 +24,7 @@ interface Result {
   stderr: string;
 }
 
-describe('truceline log, keys, audit and witness commands', () => {
+describe('truceline log, keys, audit and witness commands', { timeout: 180_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   const home = process.cwd();
