@@ -103,6 +103,16 @@ describeEachDialect('access API', (dialect) => {
     const after = await t.app.inject({ url: '/api/v1/organisations', cookies: { tl_session: cookie ?? '' } });
     expect(after.statusCode).toBe(401);
     expect(after.json()).toMatchObject({ type: 'urn:truceline:problem:session_expired' });
+    // The stale cookie does not lock the user out: /me answers anonymous and sign-in works again.
+    const me = await t.app.inject({ url: '/api/v1/me', cookies: { tl_session: cookie ?? '' } });
+    expect(me.json()).toMatchObject({ via: 'anonymous' });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      cookies: { tl_session: cookie ?? '' },
+      payload: { username: 'admin', password: TEST_PASSWORD },
+    });
+    expect(again.statusCode).toBe(200);
   });
 
   it('expires sessions after their lifetime', async () => {

@@ -29,7 +29,7 @@ export function registerAuth(app: App, services: AppServices): void {
     }
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.principal = ANONYMOUS;
     const auth = request.headers.authorization;
     if (auth !== undefined) {
@@ -41,7 +41,15 @@ export function registerAuth(app: App, services: AppServices): void {
     }
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie === undefined || cookie === '') return;
-    request.principal = await services.sessions.principalFromSession(cookie);
+    try {
+      request.principal = await services.sessions.principalFromSession(cookie);
+    } catch (err) {
+      // On open routes (sign-in, /me) a stale cookie must not lock the user out: answer as anonymous
+      // and drop the cookie. Protected routes still say the session expired.
+      if (!(err instanceof AppError) || request.routeOptions.config.public !== true) throw err;
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return;
+    }
     if (UNSAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || sent !== request.principal.csrfToken) {
