@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
@@ -13,6 +14,15 @@ import { ROLES_BY_KIND, type OrganisationKind, type Role } from './policy.js';
 type Who = { role: Role | null; kind: OrganisationKind | null };
 const signedIn = (w: Who) => w.role !== null;
 const admin = (w: Who) => w.role === 'admin';
+/** Who may read reports at all (which ones, the markings then decide). */
+const readsReports = (w: Who) =>
+  w.role !== null && ['admin', 'monitor', 'analyst', 'commissioner', 'liaison', 'guarantor'].includes(w.role);
+/** Sources may be confidential (a party's informants): only the commission's verifiers list and grade them. */
+const managesSources = (w: Who) => w.kind === 'commission' && (w.role === 'analyst' || w.role === 'admin');
+/** Who files reports: monitors of any kind of organisation, and the parties' liaison officers. */
+const filesReports = (w: Who) => w.role === 'monitor' || w.role === 'liaison';
+/** Evidence of the commission's report: only the commission's own monitors may add to it or move it. */
+const handlesCommissionEvidence = (w: Who) => w.role === 'monitor' && w.kind === 'commission';
 
 interface Case {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -226,7 +236,160 @@ const CASES: Case[] = [
     allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/log/witnesses' }),
   },
+  {
+    method: 'GET',
+    route: '/api/v1/places',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/places?bbox=37,47,39,49' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/reports',
+    allowed: filesReports,
+    request: ({ n }) =>
+      Promise.resolve({ url: '/api/v1/reports', payload: reportInput({ externalId: `matrix-${n}` }) }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/reports',
+    allowed: readsReports,
+    request: () => Promise.resolve({ url: '/api/v1/reports' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/reports/{id}',
+    allowed: readsReports,
+    request: () => Promise.resolve({ url: `/api/v1/reports/${fx.reportId}` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/report-sources',
+    allowed: managesSources,
+    request: () => Promise.resolve({ url: '/api/v1/report-sources' }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/report-sources/{id}',
+    allowed: managesSources,
+    request: () =>
+      Promise.resolve({ url: `/api/v1/report-sources/${fx.sourceId}`, payload: { reliability: 'B' } }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/grading-ceilings/{id}',
+    allowed: admin,
+    request: () =>
+      Promise.resolve({ url: `/api/v1/grading-ceilings/${fx.ceilingUserId}`, payload: { ceiling: 'C3' } }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/reports/{id}/evidence',
+    allowed: readsReports,
+    request: () => Promise.resolve({ url: `/api/v1/reports/${fx.reportId}/evidence` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/reports/{id}/evidence',
+    allowed: handlesCommissionEvidence,
+    request: ({ n }) =>
+      Promise.resolve({
+        url: `/api/v1/reports/${fx.reportId}/evidence`,
+        payload: evidenceInput(`declared ${n}`),
+      }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/reports/{id}/evidence/{sha256}',
+    allowed: handlesCommissionEvidence,
+    request: async ({ t, n }) => {
+      // A declaration of its own for each caller, made by the commission's monitor, bytes to follow.
+      const content = `uploaded later ${n}`;
+      const declared = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/reports/${fx.reportId}/evidence`,
+        headers: { authorization: `Bearer ${fx.monitorToken}` },
+        payload: evidenceInput(content, false),
+      });
+      if (declared.statusCode !== 201) throw new Error(`declaring evidence: ${declared.body}`);
+      return {
+        url: `/api/v1/reports/${fx.reportId}/evidence/${sha256(content)}`,
+        payload: content,
+        contentType: 'text/plain',
+      };
+    },
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/evidence/{id}/content',
+    allowed: readsReports,
+    request: () => Promise.resolve({ url: `/api/v1/evidence/${fx.evidenceId}/content` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/evidence/{id}/custody',
+    allowed: readsReports,
+    request: () => Promise.resolve({ url: `/api/v1/evidence/${fx.evidenceId}/custody` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/evidence/{id}/handover',
+    allowed: handlesCommissionEvidence,
+    request: ({ n }) =>
+      Promise.resolve({
+        url: `/api/v1/evidence/${fx.evidenceId}/handover`,
+        payload: { to: `evidence room ${n}` },
+      }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/evidence/{id}/derived',
+    allowed: handlesCommissionEvidence,
+    request: ({ n }) =>
+      Promise.resolve({
+        url: `/api/v1/evidence/${fx.evidenceId}/derived`,
+        payload: {
+          contentBase64: Buffer.from(`redacted ${n}`).toString('base64'),
+          filename: 'redacted.txt',
+          mediaType: 'text/plain',
+          derivation: 'faces blurred',
+        },
+      }),
+  },
 ];
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** A GREEN report near Horlivka (every signed-in organisation may see it). */
+function reportInput(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    reporter: { name: 'Patrol 3', kind: 'patrol' },
+    source: { name: 'JMVC patrol team 3', reliability: 'B', independenceGroup: 'jmvc-team-3' },
+    credibility: 2,
+    observed: { from: '2026-11-25T21:40:00+02:00', precision: 'exact', timeZone: 'Europe/Kyiv' },
+    location: { lon: 38.08, lat: 48.36, uncertaintyM: 500 },
+    smm: 'explosion_impact',
+    counts: { events: 3 },
+    narrative: 'Three impacts heard and seen north-east of the town.',
+    marking: 'GREEN',
+    ...extra,
+  };
+}
+
+function evidenceInput(content: string, inline = true): Record<string, unknown> {
+  return {
+    sha256: sha256(content),
+    filename: 'note.txt',
+    mediaType: 'text/plain',
+    capturedAt: '2026-11-25T20:00:00Z',
+    collector: 'Patrol 3',
+    ...(inline ? { contentBase64: Buffer.from(content).toString('base64') } : {}),
+  };
+}
+
+/** Records the cases act on, made in beforeAll by the commission's monitor. */
+const fx = { reportId: '', evidenceId: '', sourceId: '', ceilingUserId: '', monitorToken: '' };
 
 /** Routes open to anyone that the matrix does not run (sign-in needs credentials of its own). */
 const PUBLIC_ROUTES = ['POST /api/v1/auth/login'];
@@ -257,6 +420,22 @@ describeEachDialect('access matrix', (dialect) => {
       fileName: 'illustrative.yaml',
       marking: 'CLEAR',
     });
+    fx.monitorToken = await t.tokenFor('JMVC', ['monitor']);
+    const filed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: { authorization: `Bearer ${fx.monitorToken}` },
+      payload: reportInput({ externalId: 'matrix-fixture', evidence: [evidenceInput('the original photo')] }),
+    });
+    if (filed.statusCode !== 201) throw new Error(`filing the fixture report: ${filed.body}`);
+    fx.reportId = filed.json<{ report: { id: string } }>().report.id;
+    const evidence = await t.app.inject({
+      url: `/api/v1/reports/${fx.reportId}/evidence`,
+      headers: { authorization: `Bearer ${fx.monitorToken}` },
+    });
+    fx.evidenceId = evidence.json<{ evidence: { id: string }[] }>().evidence[0]?.id ?? '';
+    fx.sourceId = (await t.services.monitoring.reports.listSources())[0]?.id ?? '';
+    fx.ceilingUserId = (await t.services.users.list()).find((u) => u.username === 'admin')?.id ?? '';
     await t.services.ledger.integrateOnce();
   });
   afterAll(() => t.close());

@@ -32,6 +32,7 @@ export const PERMISSIONS = [
   'agreement:load',
   'reports:read',
   'reports:create',
+  'sources:manage',
   'log:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -54,9 +55,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tokens:manage-all',
     'audit:read',
     'agreement:load',
+    // The commission's administrators read the record they keep (markings still apply) and its sources.
+    'reports:read',
+    'sources:manage',
   ],
   monitor: [...EVERY_SIGNED_IN, 'reports:create', 'reports:read'],
-  analyst: [...EVERY_SIGNED_IN, 'reports:read'],
+  analyst: [...EVERY_SIGNED_IN, 'reports:read', 'sources:manage'],
   commissioner: [...EVERY_SIGNED_IN, 'reports:read'],
   liaison: [...EVERY_SIGNED_IN, 'reports:read', 'reports:create'],
   guarantor: [...EVERY_SIGNED_IN, 'reports:read'],

@@ -6,6 +6,7 @@ import { registerLogCommands } from './commands/log.commands.js';
 import { registerServerCommands } from './commands/server.commands.js';
 import { registerWitnessCommands } from './commands/witness.commands.js';
 import { registerAgreementCommands } from './commands/agreement.commands.js';
+import { registerMonitoringCommands } from './commands/monitoring.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerKeysCommands(program);
   registerWitnessCommands(program);
   registerAgreementCommands(program);
+  registerMonitoringCommands(program);
   return program;
 }
 

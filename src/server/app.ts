@@ -15,6 +15,9 @@ import { actorOf, registerAuth } from './auth.plugin.js';
 import type { AppServices } from './context.js';
 import { AppError, problemOf } from './errors.js';
 import { registerHealthRoutes } from './health.routes.js';
+import { registerPlaceRoutes } from './places.routes.js';
+import { registerReportRoutes } from '../monitoring/report.routes.js';
+import { registerEvidenceRoutes } from '../monitoring/evidence.routes.js';
 import type { App } from './types.js';
 import { fieldProblems, validatorCompiler } from './validation.js';
 
@@ -111,6 +114,9 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       registerAccessRoutes(api, services);
       registerLogApiRoutes(api, services);
       registerAgreementRoutes(api, services);
+      registerReportRoutes(api, services.monitoring);
+      registerEvidenceRoutes(api, services.monitoring);
+      registerPlaceRoutes(api, services);
       done();
     },
     { prefix: '/api/v1' },

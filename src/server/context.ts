@@ -8,6 +8,7 @@ import type { Db } from '../db/connect.js';
 import { Ledger } from '../ledger/ledger.service.js';
 import { AgreementService } from '../agreement/agreement.service.js';
 import type { Ed25519NoteSigner } from '../ledger/note.js';
+import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -22,6 +23,8 @@ export interface AppServices {
   /** The transparency log: every domain appends through it, in its own transaction. */
   ledger: Ledger;
   agreements: AgreementService;
+  /** Reports, sources and evidence. */
+  monitoring: MonitoringServices;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -34,16 +37,28 @@ export function createServices(
   const audit = new AuditTrail(now);
   const db = database.db;
   const ledger = new Ledger(db, database.dialect, signer, now);
+  const organisations = new OrganisationService(db, audit, ledger, now);
+  const agreements = new AgreementService(db, audit, ledger, now);
+  const monitoring = createMonitoringService({
+    db,
+    ledger,
+    audit,
+    agreements,
+    organisations,
+    dataDir: config.dataDir,
+    now,
+  });
   return {
     config,
     database,
     now,
     audit,
-    organisations: new OrganisationService(db, audit, ledger, now),
+    organisations,
     users: new UserService(db, audit, ledger, now, config.passwordCostN),
     tokens: new TokenService(db, audit, ledger, now),
     sessions: new SessionService(db, audit, now, config.sessionTtlHours),
     ledger,
-    agreements: new AgreementService(db, audit, ledger, now),
+    agreements,
+    monitoring,
   };
 }

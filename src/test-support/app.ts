@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Dialect } from '../db/database.js';
 import { initialise } from '../access/bootstrap.js';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
@@ -33,8 +36,11 @@ export interface TestApp {
 export async function startTestApp(dialect: Dialect, overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await freshDatabase(dialect);
   const clock = new TestClock();
+  // Evidence files and keys go to a directory of the test's own, never to ./data.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-test-'));
   const config: Config = {
     ...loadConfig({}),
+    dataDir,
     databaseUrl: database.description,
     passwordCostN: 1 << 10,
     rateLimitPerMinute: 100_000,
@@ -59,6 +65,7 @@ export async function startTestApp(dialect: Dialect, overrides: Partial<Config> 
       await services.ledger.stop();
       await app.close();
       await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
     tokenFor: async (organisationId, roles, username) => {
       counter += 1;

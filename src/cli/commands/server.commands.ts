@@ -8,6 +8,7 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { loadConfig } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
 import { CONSOLE_ACTOR, openRuntime } from '../runtime.js';
+import { fillDemoReports } from '../../monitoring/demo.js';
 
 function printCredential(username: string, password: string): void {
   process.stdout.write(
@@ -46,6 +47,9 @@ async function serve(
       `    open      ${shown}/\n    API docs  ${shown}/docs\n    health    ${shown}/healthz\n\n`,
   );
 }
+
+/** Generated reports on a first start, so the map and the lists have something to show. */
+const DEMO_REPORTS = 2000;
 
 /** The illustrative agreement shipped in examples/, loaded (as CLEAR: it is public and illustrative) for the demo. */
 export const DEMO_AGREEMENT = fileURLToPath(
@@ -111,8 +115,11 @@ export function registerServerCommands(program: Command): void {
         try {
           const result = await initialise(services, CONSOLE_ACTOR, { adminUsername: 'admin', demo: true });
           const demo = await loadDemoAgreement(services);
+          const reports = await fillDemoReports(services.monitoring.reports, CONSOLE_ACTOR, DEMO_REPORTS, {
+            end: Date.now(),
+          });
           process.stdout.write(
-            `First run: created ${services.database.description} with the demo organisations and the agreement ${demo.id} "${demo.title}".\n`,
+            `First run: created ${services.database.description} with the demo organisations, the agreement ${demo.id} "${demo.title}" and ${reports.accepted} generated reports.\n`,
           );
           printCredential(result.admin.username, result.admin.password);
         } catch (err) {

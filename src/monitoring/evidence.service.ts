@@ -1,0 +1,314 @@
+import crypto from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Actor, AuditTrail } from '../access/audit.service.js';
+import type { Database, Executor } from '../db/database.js';
+import type { LedgerWriter } from '../ledger/ledger.service.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../server/errors.js';
+import {
+  findEvidence,
+  insertCustodyEvents,
+  insertEvidence,
+  listCustody,
+  listEvidenceOfReport,
+  markStored,
+  setCustodian,
+  type CustodyEvent,
+  type Evidence,
+} from './evidence.repository.js';
+import { EvidenceTooLargeError, type EvidenceStore } from './evidence.store.js';
+import type { Report } from './report.model.js';
+import { findVisibleReport } from './report.repository.js';
+
+/**
+ * Evidence files and their chain of custody (Berkeley Protocol): hashed at capture, stored by hash,
+ * originals never changed, derived copies as separate records, and every upload, access and
+ * hand-over recorded in the custody trail and the log.
+ */
+export class EvidenceService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly store: EvidenceStore,
+    private readonly ledger: LedgerWriter,
+    private readonly audit: AuditTrail,
+    private readonly now: () => Date,
+    private readonly maxBytes: number,
+  ) {}
+
+  async #report(actor: Actor, reportId: string): Promise<Report> {
+    const report = await findVisibleReport(this.db, actor.principal, reportId);
+    if (!report) throw notFound(`report ${reportId}`);
+    return report;
+  }
+
+  #mayWrite(actor: Actor, report: Report): void {
+    const p = actor.principal;
+    if (!p.permissions.has('reports:create')) throw forbidden('reports:create is required');
+    if (p.organisationKind !== 'commission' && p.organisationId !== report.ownerOrganisationId)
+      throw forbidden('only the reporting organisation and the commission add evidence to a report');
+  }
+
+  async #log(
+    tx: Executor,
+    kind: string,
+    report: Report,
+    evidenceId: string,
+    record: Record<string, unknown>,
+  ): Promise<void> {
+    if (report.marking === 'CLEAR') await this.ledger.append(tx, kind, record);
+    else
+      await this.ledger.appendConfidential(
+        tx,
+        kind,
+        { recordKind: 'evidence', recordId: evidenceId, marking: report.marking },
+        record,
+      );
+  }
+
+  #event(
+    actor: Actor,
+    evidenceId: string,
+    action: CustodyEvent['action'],
+    extra: Partial<CustodyEvent> = {},
+  ): CustodyEvent {
+    return {
+      evidenceId,
+      at: this.now().toISOString(),
+      action,
+      actorUserId: actor.principal.userId,
+      actorOrganisationId: actor.principal.organisationId,
+      fromCustodian: null,
+      toCustodian: null,
+      note: null,
+      requestId: actor.requestId,
+      ...extra,
+    };
+  }
+
+  /** Evidence items of a report the actor may see. */
+  async list(actor: Actor, reportId: string): Promise<Evidence[]> {
+    await this.#report(actor, reportId);
+    return listEvidenceOfReport(this.db, reportId);
+  }
+
+  /** Declares more evidence for a report after intake (bytes inline, or uploaded later by hash). */
+  async declare(
+    actor: Actor,
+    reportId: string,
+    input: {
+      sha256: string;
+      filename: string;
+      mediaType: string;
+      capturedAt: string;
+      collector: string;
+      device?: string;
+      contentBase64?: string;
+    },
+  ): Promise<Evidence> {
+    const report = await this.#report(actor, reportId);
+    this.#mayWrite(actor, report);
+    const sha256 = input.sha256.toLowerCase();
+    if (Date.parse(input.capturedAt) > this.now().getTime() + 10 * 60_000)
+      throw invalid('capturedAt is in the future', [
+        { path: '/body/capturedAt', reason: 'is in the future' },
+      ]);
+    let stored: { sha256: string; sizeBytes: number } | undefined;
+    if (input.contentBase64 !== undefined) {
+      const bytes = Buffer.from(input.contentBase64, 'base64');
+      if (bytes.length > this.maxBytes)
+        throw new AppError(
+          413,
+          'payload_too_large',
+          `the file is ${bytes.length} bytes, over the limit of ${this.maxBytes}`,
+        );
+      const actual = crypto.createHash('sha256').update(bytes).digest('hex');
+      if (actual !== sha256)
+        throw invalid('the file does not match the hash declared at capture; nothing was kept', [
+          { path: '/body/sha256', reason: `declared ${sha256}, the content hashes to ${actual}` },
+        ]);
+      stored = await this.#put(bytes);
+    }
+    const at = this.now().toISOString();
+    const evidence: Evidence = {
+      id: crypto.randomUUID(),
+      reportId,
+      sha256,
+      sizeBytes: stored?.sizeBytes ?? null,
+      mediaType: input.mediaType,
+      originalFilename: input.filename,
+      collector: input.collector,
+      device: input.device ?? null,
+      capturedAt: input.capturedAt,
+      declaredAt: at,
+      storedAt: stored ? at : null,
+      derivedFrom: null,
+      derivation: null,
+      custodian: report.ownerOrganisationId,
+      createdBy: actor.principal.userId,
+    };
+    await this.db.transaction().execute(async (tx) => {
+      await insertEvidence(tx, [evidence]);
+      await insertCustodyEvents(tx, [
+        this.#event(actor, evidence.id, 'captured', { at: input.capturedAt, toCustodian: input.collector }),
+        this.#event(actor, evidence.id, 'declared', { toCustodian: evidence.custodian }),
+        ...(stored ? [this.#event(actor, evidence.id, 'uploaded', { toCustodian: evidence.custodian })] : []),
+      ]);
+      await this.#log(tx, 'evidence.declared', report, evidence.id, {
+        evidenceId: evidence.id,
+        reportId,
+        sha256,
+        stored: stored !== undefined,
+      });
+      await this.audit.record(tx, actor, 'evidence.declare', `evidence:${evidence.id}`, 'allowed');
+    });
+    return evidence;
+  }
+
+  /**
+   * Uploads the bytes of declared evidence. They must hash to the SHA-256 declared at capture; a
+   * mismatch or an oversized file keeps nothing.
+   */
+  async upload(
+    actor: Actor,
+    reportId: string,
+    sha256: string,
+    content: Readable | Buffer,
+  ): Promise<Evidence> {
+    const report = await this.#report(actor, reportId);
+    this.#mayWrite(actor, report);
+    const declared = (await listEvidenceOfReport(this.db, reportId)).find(
+      (e) => e.sha256 === sha256.toLowerCase() && e.derivedFrom === null,
+    );
+    if (!declared) throw notFound(`evidence ${sha256} declared on report ${reportId}`);
+    if (declared.storedAt !== null)
+      throw conflict(`evidence ${sha256} is already stored; originals are immutable`);
+    const put = await this.#put(content);
+    if (put.sha256 !== declared.sha256)
+      throw invalid('the uploaded file does not match the hash declared at capture; nothing was kept', [
+        { path: '/body', reason: `declared ${declared.sha256}, the upload hashes to ${put.sha256}` },
+      ]);
+    await this.db.transaction().execute(async (tx) => {
+      await markStored(tx, declared.id, put.sizeBytes, this.now().toISOString());
+      await insertCustodyEvents(tx, [
+        this.#event(actor, declared.id, 'uploaded', { toCustodian: declared.custodian }),
+      ]);
+      await this.#log(tx, 'evidence.stored', report, declared.id, {
+        evidenceId: declared.id,
+        reportId,
+        sha256: put.sha256,
+        sizeBytes: put.sizeBytes,
+      });
+      await this.audit.record(tx, actor, 'evidence.upload', `evidence:${declared.id}`, 'allowed');
+    });
+    return { ...declared, storedAt: this.now().toISOString(), sizeBytes: put.sizeBytes };
+  }
+
+  async #put(content: Readable | Buffer): Promise<{ sha256: string; sizeBytes: number }> {
+    try {
+      return await this.store.put(content, this.maxBytes);
+    } catch (err) {
+      if (err instanceof EvidenceTooLargeError) throw new AppError(413, 'payload_too_large', err.message);
+      throw err;
+    }
+  }
+
+  /** The stored bytes; the access is recorded in the custody trail before anything is sent. */
+  async open(actor: Actor, evidenceId: string): Promise<{ evidence: Evidence; stream: Readable }> {
+    const evidence = await findEvidence(this.db, evidenceId);
+    if (!evidence) throw notFound(`evidence ${evidenceId}`);
+    const report = await this.#report(actor, evidence.reportId);
+    if (evidence.storedAt === null)
+      throw notFound(`the file of evidence ${evidenceId} (declared, not uploaded yet)`);
+    const stream = await this.store.open(evidence.sha256);
+    if (!stream) throw new AppError(500, 'internal', `evidence ${evidenceId} is missing from the store`);
+    await this.db.transaction().execute(async (tx) => {
+      await insertCustodyEvents(tx, [this.#event(actor, evidenceId, 'accessed')]);
+      await this.#log(tx, 'evidence.accessed', report, evidenceId, {
+        evidenceId,
+        by: actor.principal.userId,
+        org: actor.principal.organisationId,
+      });
+    });
+    return { evidence, stream };
+  }
+
+  /** Hands the evidentiary copy over to another custodian. */
+  async handOver(actor: Actor, evidenceId: string, to: string, note?: string): Promise<Evidence> {
+    const evidence = await findEvidence(this.db, evidenceId);
+    if (!evidence) throw notFound(`evidence ${evidenceId}`);
+    const report = await this.#report(actor, evidence.reportId);
+    this.#mayWrite(actor, report);
+    await this.db.transaction().execute(async (tx) => {
+      await setCustodian(tx, evidenceId, to);
+      await insertCustodyEvents(tx, [
+        this.#event(actor, evidenceId, 'handed_over', {
+          fromCustodian: evidence.custodian,
+          toCustodian: to,
+          note: note ?? null,
+        }),
+      ]);
+      await this.#log(tx, 'evidence.handed-over', report, evidenceId, {
+        evidenceId,
+        from: evidence.custodian,
+        to,
+      });
+      await this.audit.record(tx, actor, 'evidence.hand-over', `evidence:${evidenceId}`, 'allowed');
+    });
+    return { ...evidence, custodian: to };
+  }
+
+  /** Records a derived copy (redacted, transcoded, cropped …) as a new item; the original stays as it is. */
+  async derive(
+    actor: Actor,
+    evidenceId: string,
+    input: { content: Buffer; filename: string; mediaType: string; derivation: string },
+  ): Promise<Evidence> {
+    const original = await findEvidence(this.db, evidenceId);
+    if (!original) throw notFound(`evidence ${evidenceId}`);
+    const report = await this.#report(actor, original.reportId);
+    this.#mayWrite(actor, report);
+    const put = await this.#put(input.content);
+    const at = this.now().toISOString();
+    const derived: Evidence = {
+      ...original,
+      id: crypto.randomUUID(),
+      sha256: put.sha256,
+      sizeBytes: put.sizeBytes,
+      mediaType: input.mediaType,
+      originalFilename: input.filename,
+      declaredAt: at,
+      storedAt: at,
+      derivedFrom: original.id,
+      derivation: input.derivation,
+      createdBy: actor.principal.userId,
+    };
+    await this.db.transaction().execute(async (tx) => {
+      await insertEvidence(tx, [derived]);
+      await insertCustodyEvents(tx, [
+        this.#event(actor, original.id, 'derived', {
+          note: `derived copy ${derived.id}: ${input.derivation}`,
+        }),
+        this.#event(actor, derived.id, 'derived', {
+          note: `from ${original.id}: ${input.derivation}`,
+          toCustodian: derived.custodian,
+        }),
+      ]);
+      await this.#log(tx, 'evidence.derived', report, derived.id, {
+        evidenceId: derived.id,
+        from: original.id,
+        sha256: put.sha256,
+        derivation: input.derivation,
+      });
+      await this.audit.record(tx, actor, 'evidence.derive', `evidence:${derived.id}`, 'allowed');
+    });
+    return derived;
+  }
+
+  /** The custody trail, oldest first. */
+  async custody(actor: Actor, evidenceId: string): Promise<CustodyEvent[]> {
+    const evidence = await findEvidence(this.db, evidenceId);
+    if (!evidence) throw notFound(`evidence ${evidenceId}`);
+    await this.#report(actor, evidence.reportId);
+    return listCustody(this.db, evidenceId);
+  }
+}

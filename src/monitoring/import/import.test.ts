@@ -1,0 +1,261 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { CONSOLE_ACTOR } from '../../cli/runtime.js';
+import { describeEachDialect } from '../../test-support/databases.js';
+import { fillDemoReports } from '../demo.js';
+import { startMonitoringApp, type MonitoringTestApp } from '../testing.js';
+import { ACLED_COLUMNS } from './acled.js';
+import { csvLine, parseCsv } from './csv-parse.js';
+import { CSV_FIELDS } from './csv.js';
+import { allReports, exportReports, ImportFileError, importFile, type ImportFormat } from './importer.js';
+
+const NOW = Date.parse('2026-11-26T08:00:00Z');
+
+function acledRow(values: Partial<Record<(typeof ACLED_COLUMNS)[number], string>>): string[] {
+  const base: Record<string, string> = {
+    event_id_cnty: 'UKR100001',
+    event_date: '2026-11-20',
+    year: '2026',
+    time_precision: '1',
+    disorder_type: 'Political violence',
+    event_type: 'Explosions/Remote violence',
+    sub_event_type: 'Shelling/artillery/missile attack',
+    actor1: 'Military Forces of Russia (2000-)',
+    assoc_actor_1: '',
+    inter1: '8',
+    actor2: 'Civilians (Ukraine)',
+    assoc_actor_2: '',
+    inter2: '7',
+    interaction: '78',
+    civilian_targeting: 'Civilian targeting',
+    iso: '804',
+    region: 'Europe',
+    country: 'Ukraine',
+    admin1: 'Donetsk',
+    admin2: 'Bakhmutskyi',
+    admin3: 'Bakhmutska',
+    location: 'Bakhmut',
+    latitude: '48.5956',
+    longitude: '38.0000',
+    geo_precision: '1',
+    source: 'Ukrinform; Suspilne',
+    source_scale: 'National',
+    notes:
+      'On 20 November 2026, Russian forces shelled Bakhmut, "damaging" two houses,\nand a school. [size=no report]',
+    fatalities: '0',
+    tags: '',
+    timestamp: '1764000000',
+  };
+  return ACLED_COLUMNS.map((c) => values[c] ?? base[c] ?? '');
+}
+
+function acledFile(rows: string[][]): string {
+  return `${[csvLine([...ACLED_COLUMNS]), ...rows.map(csvLine)].join('\r\n')}\r\n`;
+}
+
+describeEachDialect('report import and export', (dialect) => {
+  let t: MonitoringTestApp;
+  let dir: string;
+  beforeEach(async () => {
+    t = await startMonitoringApp(dialect);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-import-'));
+  });
+  afterEach(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, content: string | Buffer) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    return file;
+  };
+  const reportCount = async () =>
+    Number(
+      (
+        await t.services.database.db
+          .selectFrom('reports')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const exportTo = async (format: ImportFormat, name: string) => {
+    const out = path.join(dir, name);
+    await exportReports(allReports(t.monitoring.reports, t.services.database.db), format, out);
+    return out;
+  };
+
+  it('round-trips ACLED: import, export, the same 31 columns (quoted notes with commas and newlines)', async () => {
+    const rows = [
+      acledRow({}),
+      acledRow({
+        event_id_cnty: 'UKR100002',
+        event_type: 'Battles',
+        sub_event_type: 'Armed clash',
+        time_precision: '2',
+        geo_precision: '2',
+        fatalities: '3',
+        latitude: '48.45',
+        longitude: '37.95',
+        notes: 'Clashes, reportedly "heavy".',
+      }),
+      acledRow({
+        event_id_cnty: 'UKR100003',
+        event_type: 'Protests',
+        sub_event_type: 'Peaceful protest',
+        time_precision: '3',
+        event_date: '2026-10-15',
+        latitude: '47.8388',
+        longitude: '35.1396',
+        location: 'Zaporizhzhia',
+        fatalities: '0',
+        tags: 'crowd size=around 200',
+      }),
+    ];
+    const file = write('acled.csv', acledFile(rows));
+    const result = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' });
+    expect(result.problems).toEqual([]);
+    expect(result.accepted).toBe(3);
+    const out = await exportTo('acled', 'acled-out.csv');
+    const exported = parseCsv(fs.readFileSync(out, 'utf8'));
+    expect(exported[0]?.fields).toEqual([...ACLED_COLUMNS]);
+    const byId = new Map(exported.slice(1).map((r) => [r.fields[0], r.fields]));
+    for (const row of rows) expect(byId.get(row[0])).toEqual(row);
+    const again = await importFile(t.monitoring.reports, CONSOLE_ACTOR, out, { format: 'acled' });
+    expect(again).toMatchObject({ accepted: 0, unchanged: 3, rejected: 0 });
+  });
+
+  it.each(['csv', 'geojson'] as const)(
+    'round-trips %s: export, import elsewhere, export again, unchanged',
+    async (format) => {
+      await fillDemoReports(t.monitoring.reports, CONSOLE_ACTOR, 150, { seed: 5, end: NOW });
+      const first = await exportTo(format, `first.${format}`);
+      const other = await startMonitoringApp(dialect);
+      try {
+        const result = await importFile(other.monitoring.reports, CONSOLE_ACTOR, first, {
+          format,
+          externalSystem: 'demo',
+        });
+        expect(result.problems).toEqual([]);
+        expect(result.accepted).toBe(await reportCount());
+        const second = path.join(dir, `second.${format}`);
+        await exportReports(allReports(other.monitoring.reports, other.services.database.db), format, second);
+        if (format === 'csv') {
+          const a = parseCsv(fs.readFileSync(first, 'utf8')).map((r) =>
+            r.fields.slice(0, CSV_FIELDS.length + 0),
+          );
+          const b = parseCsv(fs.readFileSync(second, 'utf8')).map((r) =>
+            r.fields.slice(0, CSV_FIELDS.length + 0),
+          );
+          expect(new Set(b.map((r) => JSON.stringify(r)))).toEqual(new Set(a.map((r) => JSON.stringify(r))));
+        } else {
+          const strip = (text: string) =>
+            (
+              JSON.parse(text) as {
+                features: {
+                  id: string;
+                  geometry: unknown;
+                  properties: { derived: { classification: unknown } } & Record<string, unknown>;
+                }[];
+              }
+            ).features
+              .map(({ id, geometry, properties: { derived, ...props } }) =>
+                JSON.stringify({ id, geometry, props, classification: derived.classification }),
+              )
+              .sort();
+          expect(strip(fs.readFileSync(second, 'utf8'))).toEqual(strip(fs.readFileSync(first, 'utf8')));
+        }
+        const again = await importFile(other.monitoring.reports, CONSOLE_ACTOR, first, {
+          format,
+          externalSystem: 'demo',
+        });
+        expect(again.accepted + again.revised).toBe(0);
+      } finally {
+        await other.close();
+      }
+    },
+  );
+
+  it('imports a foreign CSV through a column mapping', async () => {
+    const file = write(
+      'foreign.csv',
+      'When,Lat,Lon,What,Notes\r\n2026-11-24T22:10:00Z,48.55,37.95,cfv-small-arms,"Bursts, then single shots"\r\n',
+    );
+    const result = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, {
+      format: 'csv',
+      mapping: { observed_from: 'When', lat: 'Lat', lon: 'Lon', category: 'What', narrative: 'Notes' },
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.accepted).toBe(1);
+  });
+
+  it('reports every bad row with its line and column and imports none of them', async () => {
+    const rows = [
+      acledRow({}),
+      acledRow({ event_id_cnty: 'UKR2', latitude: '95.2' }),
+      acledRow({ event_id_cnty: 'UKR3', event_date: '2026-13-40' }),
+      acledRow({ event_id_cnty: 'UKR4', event_type: 'Skirmish' }),
+      acledRow({ event_id_cnty: 'UKR5', event_date: '2027-02-01' }),
+    ];
+    const file = write('bad.csv', acledFile(rows));
+    const result = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' });
+    expect(result.accepted).toBe(0);
+    expect(result.rejected).toBe(4);
+    const lines = result.problems.map((p) => `${p.line}:${p.path}`);
+    // Line 2 holds a quoted newline in its notes, so row n starts on line 2n.
+    expect(lines).toEqual(['4:latitude', '6:event_date', '8:event_type', '10:event_date']);
+    expect(result.problems[0]?.reason).toMatch(/latitude 95.2 is out of range/);
+    expect(result.problems[3]?.reason).toMatch(/in the future/);
+    expect(result.problems.every((p) => p.file === file)).toBe(true);
+    expect(await reportCount()).toBe(0);
+    const partial = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, {
+      format: 'acled',
+      applyGood: true,
+    });
+    expect(partial).toMatchObject({ accepted: 1, rejected: 4 });
+  });
+
+  it('dry run validates and classifies everything and writes nothing', async () => {
+    const file = write('ok.csv', acledFile([acledRow({}), acledRow({ event_id_cnty: 'UKR9' })]));
+    const result = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, {
+      format: 'acled',
+      dryRun: true,
+    });
+    expect(result).toMatchObject({ accepted: 2, dryRun: true, problems: [] });
+    expect(await reportCount()).toBe(0);
+  });
+
+  it('rejects a file in the wrong encoding, naming the line', async () => {
+    const text = acledFile([
+      acledRow({ location: 'Kramatorsk' }),
+      acledRow({ event_id_cnty: 'UKR7', location: 'Kramatorsk' }),
+    ]);
+    const latin1 = Buffer.from(text.replace('Kramatorsk', 'Kramatorsk\u00e9'), 'latin1');
+    const file = write('latin1.csv', latin1);
+    const err = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ImportFileError);
+    expect((err as ImportFileError).message).toMatch(/not valid UTF-8 .*line 2/);
+    expect(await reportCount()).toBe(0);
+  });
+
+  it('rejects a file with the wrong columns', async () => {
+    const header: string[] = [...ACLED_COLUMNS.filter((c) => c !== 'latitude'), 'lat'];
+    const file = write('cols.csv', `${csvLine(header)}\r\n`);
+    const err = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as ImportFileError).problems.map((p) => p.reason)).toEqual([
+      'missing ACLED column: latitude',
+      "unknown column: lat (this is not ACLED's 31-column export)",
+    ]);
+    const csv = write('cols2.csv', 'observed_from,lat,lon,colour\r\n');
+    const err2 = await importFile(t.monitoring.reports, CONSOLE_ACTOR, csv, { format: 'csv' }).catch(
+      (e: unknown) => e,
+    );
+    expect((err2 as ImportFileError).message).toMatch(/unknown column: colour/);
+  });
+});

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { AuditTrail } from '../access/audit.service.js';
+import type { OrganisationKind } from '../access/policy.js';
+import type { Database } from '../db/database.js';
+import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
+import type { AgreementSource, DeconflictionLookup } from './classify.js';
+import { EvidenceService } from './evidence.service.js';
+import { LocalEvidenceStore, type EvidenceStore } from './evidence.store.js';
+import { ReportService, monitoringSettingsFromEnv, type MonitoringSettings } from './report.service.js';
+
+/** The monitoring domain's services, as the server and the CLI hold them. */
+export interface MonitoringServices {
+  reports: ReportService;
+  evidence: EvidenceService;
+}
+
+/**
+ * Wires the monitoring domain from what it needs: the database, the log, the audit trail, the
+ * agreement versions, the organisations, a clock and the data directory (evidence lives under
+ * `<dataDir>/evidence` unless TRUCELINE_EVIDENCE_DIR says otherwise).
+ */
+export function createMonitoringService(deps: {
+  db: Kysely<Database>;
+  ledger: BulkLedgerWriter;
+  audit: AuditTrail;
+  agreements: AgreementSource;
+  organisations: { list(): Promise<{ id: string; kind: OrganisationKind }[]> };
+  dataDir: string;
+  now: () => Date;
+  settings?: MonitoringSettings;
+  evidenceStore?: EvidenceStore;
+  deconfliction?: DeconflictionLookup;
+}): MonitoringServices {
+  const settings = deps.settings ?? monitoringSettingsFromEnv();
+  const store =
+    deps.evidenceStore ??
+    new LocalEvidenceStore(process.env.TRUCELINE_EVIDENCE_DIR ?? path.join(deps.dataDir, 'evidence'));
+  const reports = new ReportService({
+    db: deps.db,
+    ledger: deps.ledger,
+    audit: deps.audit,
+    agreements: deps.agreements,
+    organisations: deps.organisations,
+    evidenceStore: store,
+    settings,
+    now: deps.now,
+    ...(deps.deconfliction !== undefined ? { deconfliction: deps.deconfliction } : {}),
+  });
+  const evidence = new EvidenceService(
+    deps.db,
+    store,
+    deps.ledger,
+    deps.audit,
+    deps.now,
+    settings.evidenceMaxBytes,
+  );
+  return { reports, evidence };
+}

@@ -1,0 +1,445 @@
+// Tests read untyped JSON bodies (see the test override in eslint.config.js); calling their methods is fine here.
+/* eslint-disable @typescript-eslint/no-unsafe-call */
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../test-support/databases.js';
+import { sampleInput, startMonitoringApp, type MonitoringTestApp } from './testing.js';
+
+describeEachDialect('reports API', (dialect) => {
+  let t: MonitoringTestApp;
+  let monitor: string;
+  beforeEach(async () => {
+    t = await startMonitoringApp(dialect);
+    monitor = await t.tokenFor('JMVC', ['monitor']);
+  });
+  afterEach(async () => t.close());
+
+  const post = (token: string, payload: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      payload: payload as object,
+    });
+  const get = (token: string, url: string) =>
+    t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+  const db = () => t.services.database.db;
+  const countRows = async (table: 'reports' | 'report_evidence' | 'report_sources') =>
+    Number(
+      (
+        await db()
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  /** Everything a rejected request must leave untouched. */
+  const snapshot = async () => ({
+    reports: await countRows('reports'),
+    // One statement, one snapshot: the sequencer moves entries from the queue to the log meanwhile.
+    queued: Number(
+      (
+        await sql<{
+          n: number;
+        }>`select (select count(*) from log_queue) + (select count(*) from log_entries) as n`.execute(db())
+      ).rows[0]?.n,
+    ),
+    evidence: await countRows('report_evidence'),
+    sources: await countRows('report_sources'),
+  });
+
+  async function expectRejected(payload: unknown, path: string, reason: RegExp): Promise<void> {
+    const before = await snapshot();
+    const res = await post(monitor, payload);
+    expect(res.statusCode, res.body).toBe(422);
+    const problems = res.json().errors as { path: string; reason: string }[];
+    expect(
+      problems.some((p) => p.path === path && reason.test(p.reason)),
+      JSON.stringify(problems),
+    ).toBe(true);
+    expect(await snapshot()).toEqual(before);
+  }
+
+  it('accepts a report, classifies it against the agreement and logs it with a receipt', async () => {
+    const res = await post(
+      monitor,
+      sampleInput({ location: { lon: 37.95, lat: 48.55, uncertaintyM: 300 } }),
+      {
+        prefer: 'receipt',
+      },
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const { report } = res.json();
+    expect(report.category).toBe('cfv-explosion');
+    const c = report.classification;
+    expect(c.agreementVersionId).toBe('illustrative-framework-2025@3');
+    expect(c.nearestPlace.text).toBe('6.2 km SW of Bakhmut');
+    expect(c.zones.map((z: { band?: string; id: string }) => z.band ?? z.id)).toEqual(
+      expect.arrayContaining(['dmz', 'wb-artillery', 'airspace']),
+    );
+    expect(c.side).toBe('RU');
+    expect(c.lineDistanceKm).toBeGreaterThan(8);
+    expect(c.possibleViolations.map((v: { restriction?: string }) => v.restriction)).toContain('r-dmz-fire');
+    expect(report.grade).toEqual({ reliability: 'B', credibility: 2, capped: false });
+    expect(res.headers['x-log-receipt']).toBeTruthy();
+    expect(await countRows('reports')).toBe(1);
+  });
+
+  it('flags a 122 mm howitzer inside the artillery withdrawal band', async () => {
+    const res = await post(
+      monitor,
+      sampleInput({
+        smm: undefined,
+        category: 'heavy-weapons-in-zone',
+        equipment: { system: 'D-30 howitzer', calibreMm: 122 },
+        counts: { items: 2 },
+        location: { lon: 37.95, lat: 48.45, uncertaintyM: 100 },
+      }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const c = res.json().report.classification;
+    expect(res.json().report.equipment.category).toBe('artillery-100');
+    const v = c.possibleViolations.find((x: { restriction?: string }) => x.restriction === 'r-wb-artillery');
+    expect(v.reason).toMatch(/Tube artillery of 100 mm calibre and above is prohibited in .* on the RU side/);
+  });
+
+  it('takes MGRS and bearing-and-distance positions and derives the location', async () => {
+    const mgrs = await post(monitor, sampleInput({ location: { mgrs: '37U DP 2983 5405' } }));
+    expect(mgrs.statusCode, mgrs.body).toBe(201);
+    expect(mgrs.json().report.location.lat).toBeCloseTo(48.3357, 3);
+    expect(mgrs.json().report.location.uncertaintyM).toBeCloseTo(7.07, 1);
+    const fix = await post(
+      monitor,
+      sampleInput({ location: { observer: { lon: 37.9, lat: 48.5, bearingDeg: 90, distanceM: 4000 } } }),
+    );
+    expect(fix.statusCode, fix.body).toBe(201);
+    const loc = fix.json().report.location;
+    expect(loc.input).toBe('bearing');
+    expect(loc.lon).toBeGreaterThan(37.95);
+    expect(loc.lat).toBeCloseTo(48.5, 2);
+    // 2σ of √((4000·tan 5°)² + 1000²) ≈ 2.1 km
+    expect(loc.uncertaintyM).toBeGreaterThan(2000);
+    expect(loc.uncertaintyM).toBeLessThan(2300);
+  });
+
+  it('rejects coordinates out of range, naming the field, and writes nothing', async () => {
+    await expectRejected(
+      sampleInput({ location: { lon: 38, lat: 95 } }),
+      '/body/location/lat',
+      /latitude 95 is out of range/,
+    );
+  });
+
+  it('rejects swapped latitude and longitude', async () => {
+    await expectRejected(
+      sampleInput({ location: { lon: 48.5, lat: 37.9 } }),
+      '/body/location',
+      /look swapped/,
+    );
+  });
+
+  it('rejects positions far outside the agreement area, or warns when so configured', async () => {
+    await expectRejected(
+      sampleInput({ location: { lon: 13.4, lat: 52.5 } }),
+      '/body/location',
+      /outside the agreement's area/,
+    );
+    const lenient = await startMonitoringApp(dialect, { outsideRegion: 'warn' });
+    try {
+      const token = await lenient.tokenFor('JMVC', ['monitor']);
+      const res = await lenient.app.inject({
+        method: 'POST',
+        url: '/api/v1/reports',
+        headers: { authorization: `Bearer ${token}` },
+        payload: sampleInput({ location: { lon: 13.4, lat: 52.5 } }),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().warnings.join(' ')).toMatch(/outside the agreement's area/);
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it('rejects MGRS that does not parse', async () => {
+    await expectRejected(
+      sampleInput({ location: { mgrs: '37U DP 12345 678' } }),
+      '/body/location/mgrs',
+      /same number of digits/,
+    );
+    await expectRejected(
+      sampleInput({ location: { mgrs: 'hello' } }),
+      '/body/location/mgrs',
+      /not an MGRS reference/,
+    );
+  });
+
+  it('rejects times in the future and before the agreement', async () => {
+    await expectRejected(
+      sampleInput({ observed: { from: '2026-12-25T10:00:00Z', precision: 'exact' } }),
+      '/body/observed/from',
+      /in the future/,
+    );
+    await expectRejected(
+      sampleInput({ observed: { from: '2025-06-01', precision: 'day' } }),
+      '/body/observed/from',
+      /before the agreement entered into force/,
+    );
+  });
+
+  it('rejects unknown categories with a suggestion', async () => {
+    await expectRejected(
+      sampleInput({ smm: undefined, category: 'cfv-explosio' }),
+      '/body/category',
+      /unknown category "cfv-explosio".*did you mean "cfv-explosion"/,
+    );
+  });
+
+  it('rejects evidence whose hash does not match, and oversized evidence', async () => {
+    const content = Buffer.from('photo bytes');
+    const evidence = {
+      sha256: crypto.createHash('sha256').update('something else').digest('hex'),
+      filename: 'IMG_0001.jpg',
+      mediaType: 'image/jpeg',
+      capturedAt: '2026-11-25T19:45:00Z',
+      collector: 'Patrol 3',
+      contentBase64: content.toString('base64'),
+    };
+    await expectRejected(
+      sampleInput({ evidence: [evidence] }),
+      '/body/evidence/0/sha256',
+      /does not match the content/,
+    );
+    const big = Buffer.alloc(70 * 1024, 1);
+    await expectRejected(
+      sampleInput({
+        evidence: [
+          {
+            ...evidence,
+            sha256: crypto.createHash('sha256').update(big).digest('hex'),
+            contentBase64: big.toString('base64'),
+          },
+        ],
+      }),
+      '/body/evidence/0/contentBase64',
+      /over the limit/,
+    );
+  });
+
+  it('applies a batch fully or not at all, listing every bad report; applyGood applies the rest', async () => {
+    const reports = [
+      sampleInput({ externalId: 'b-1' }),
+      sampleInput({ externalId: 'b-2', location: { lon: 38, lat: 95 } }),
+      sampleInput({ externalId: 'b-3', category: 'nope', smm: undefined }),
+    ];
+    const before = await snapshot();
+    const res = await post(monitor, { reports });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors.map((p: { path: string }) => p.path)).toEqual([
+      '/body/reports/1/location/lat',
+      '/body/reports/2/category',
+    ]);
+    expect(await snapshot()).toEqual(before);
+    const partial = await post(monitor, { reports, applyGood: true });
+    expect(partial.statusCode, partial.body).toBe(201);
+    expect(partial.json()).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(await countRows('reports')).toBe(1);
+  });
+
+  it('is idempotent by external id: the same report again is unchanged, a changed one a new revision', async () => {
+    const first = await post(monitor, sampleInput({ externalId: 'patrol3-0042' }));
+    expect(first.json().status).toBe('accepted');
+    const again = await post(monitor, sampleInput({ externalId: 'patrol3-0042' }));
+    expect(again.json()).toMatchObject({ status: 'unchanged', report: { id: first.json().report.id } });
+    const changed = await post(monitor, sampleInput({ externalId: 'patrol3-0042', counts: { events: 4 } }));
+    expect(changed.json()).toMatchObject({ status: 'revised', report: { revision: 2 } });
+    const list = await get(monitor, '/api/v1/reports?externalId=patrol3-0042');
+    expect(list.json().reports).toHaveLength(1);
+    expect(list.json().reports[0].counts.events).toBe(4);
+  });
+
+  it('caps a party’s own grading under its ceiling; unjudged grades stay unjudged', async () => {
+    const liaison = await t.tokenFor('UA', ['liaison']);
+    const res = await post(
+      liaison,
+      sampleInput({ source: { name: 'UA brigade observers', reliability: 'A' }, credibility: 1 }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().report.grade).toEqual({
+      reliability: 'C',
+      credibility: 3,
+      capped: true,
+      claimed: 'A1',
+    });
+    const unknown = await post(
+      liaison,
+      sampleInput({ source: { name: 'Unknown channel', reliability: 'F' }, credibility: 6 }),
+    );
+    expect(unknown.json().report.grade).toEqual({ reliability: 'F', credibility: 6, capped: false });
+  });
+
+  it('lets only the commission grade sources and set ceilings', async () => {
+    const liaison = await t.tokenFor('UA', ['liaison']);
+    await post(liaison, sampleInput({ source: { name: 'UA channel' } }));
+    const analyst = await t.tokenFor('JMVC', ['analyst']);
+    // Sources may be confidential: a party and even the commission's monitors do not list them.
+    expect((await get(liaison, '/api/v1/report-sources')).statusCode).toBe(403);
+    expect((await get(monitor, '/api/v1/report-sources')).statusCode).toBe(403);
+    const sources = (await get(analyst, '/api/v1/report-sources')).json().sources as {
+      id: string;
+      name: string;
+      reliability: string;
+    }[];
+    const id = sources.find((x) => x.name === 'UA channel')?.id ?? '';
+    const patch = (token: string) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/report-sources/${id}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { reliability: 'D' },
+      });
+    expect((await patch(liaison)).statusCode).toBe(403);
+    expect((await patch(analyst)).statusCode).toBe(204);
+    expect(
+      (await get(analyst, '/api/v1/report-sources')).json().sources.find((x: { id: string }) => x.id === id)
+        .reliability,
+    ).toBe('D');
+    const me = (await get(liaison, '/api/v1/me')).json();
+    const admin = await t.tokenFor('JMVC', ['admin']);
+    const set = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/grading-ceilings/${me.user.id}`,
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { ceiling: 'D4' },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const capped = await post(
+      liaison,
+      sampleInput({ source: { name: 'UA channel', reliability: 'A' }, credibility: 1 }),
+    );
+    expect(capped.json().report.grade).toMatchObject({ reliability: 'D', credibility: 4, capped: true });
+  });
+
+  it('sorts by grade with F and 6 between the judged grades, not last', async () => {
+    for (const [reliability, credibility] of [
+      ['E', 5],
+      ['F', 6],
+      ['A', 1],
+      ['C', 3],
+    ] as const) {
+      await post(monitor, sampleInput({ source: { name: `src ${reliability}`, reliability }, credibility }));
+    }
+    const res = await get(monitor, '/api/v1/reports?sort=grade');
+    const grades = res
+      .json()
+      .reports.map(
+        (r: { grade: { reliability: string; credibility: number } }) =>
+          `${r.grade.reliability}${r.grade.credibility}`,
+      );
+    expect(grades).toEqual(['A1', 'C3', 'F6', 'E5']);
+  });
+
+  it('does not show a party a report not addressed to it; shows it once addressed', async () => {
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const secret = await post(monitor, sampleInput({ narrative: 'for the commission' }));
+    const shared = await post(
+      monitor,
+      sampleInput({ narrative: 'to UA', addressees: { organisations: ['UA'] } }),
+    );
+    const id = secret.json().report.id as string;
+    expect((await get(ru, `/api/v1/reports/${id}`)).statusCode).toBe(404);
+    expect((await get(ru, '/api/v1/reports')).json().reports).toEqual([]);
+    const uaList = (await get(ua, '/api/v1/reports')).json().reports.map((r: { id: string }) => r.id);
+    expect(uaList).toEqual([shared.json().report.id]);
+    const guarantor = await t.tokenFor('US', ['guarantor']);
+    expect((await get(guarantor, `/api/v1/reports/${id}`)).statusCode).toBe(404);
+    const analyst = await t.tokenFor('JMVC', ['analyst']);
+    expect((await get(analyst, `/api/v1/reports/${id}`)).statusCode).toBe(200);
+  });
+
+  it('lists as GeoJSON and filters by zone, category and time', async () => {
+    await post(monitor, sampleInput({ location: { lon: 37.95, lat: 48.55 } }));
+    await post(monitor, sampleInput({ location: { lon: 39.5, lat: 47.5 }, smm: 'burst_and_shot' }));
+    const geo = (await get(monitor, '/api/v1/reports?format=geojson&zone=dmz')).json();
+    expect(geo.type).toBe('FeatureCollection');
+    expect(geo.features).toHaveLength(1);
+    expect(geo.features[0].geometry).toEqual({ type: 'Point', coordinates: [37.95, 48.55] });
+    expect((await get(monitor, '/api/v1/reports?category=cfv-small-arms')).json().reports).toHaveLength(1);
+    expect((await get(monitor, '/api/v1/reports?to=2026-01-01T00:00:00Z')).json().reports).toHaveLength(0);
+  });
+
+  it('stores evidence by hash, checks later uploads against the declared hash, records every access', async () => {
+    const bytes = Buffer.from('a photograph of a crater');
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    const res = await post(
+      monitor,
+      sampleInput({
+        evidence: [
+          {
+            sha256,
+            filename: 'crater.jpg',
+            mediaType: 'image/jpeg',
+            capturedAt: '2026-11-25T20:00:00Z',
+            collector: 'Patrol 3',
+            device: 'Pixel 8',
+          },
+        ],
+      }),
+    );
+    const reportId = res.json().report.id as string;
+    const auth = { authorization: `Bearer ${monitor}` };
+    const wrong = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/reports/${reportId}/evidence/${sha256}`,
+      headers: { ...auth, 'content-type': 'image/jpeg' },
+      payload: Buffer.from('tampered'),
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().errors[0].reason).toMatch(/declared .* the upload hashes to/);
+    const ok = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/reports/${reportId}/evidence/${sha256}`,
+      headers: { ...auth, 'content-type': 'image/jpeg' },
+      payload: bytes,
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const again = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/reports/${reportId}/evidence/${sha256}`,
+      headers: { ...auth, 'content-type': 'image/jpeg' },
+      payload: bytes,
+    });
+    expect(again.statusCode).toBe(409);
+    const evidenceId = ok.json().id as string;
+    const download = await get(monitor, `/api/v1/evidence/${evidenceId}/content`);
+    expect(download.rawPayload.equals(bytes)).toBe(true);
+    expect(download.headers['x-content-sha256']).toBe(sha256);
+    const handover = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/evidence/${evidenceId}/handover`,
+      headers: auth,
+      payload: { to: 'JMVC evidence room', note: 'sealed bag 17' },
+    });
+    expect(handover.statusCode, handover.body).toBe(200);
+    const derived = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/evidence/${evidenceId}/derived`,
+      headers: auth,
+      payload: {
+        contentBase64: Buffer.from('blurred').toString('base64'),
+        filename: 'crater-blurred.jpg',
+        mediaType: 'image/jpeg',
+        derivation: 'faces blurred',
+      },
+    });
+    expect(derived.statusCode, derived.body).toBe(201);
+    expect(derived.json().derivedFrom).toBe(evidenceId);
+    const trail = (await get(monitor, `/api/v1/evidence/${evidenceId}/custody`))
+      .json()
+      .events.map((e: { action: string }) => e.action);
+    expect(trail).toEqual(['captured', 'declared', 'uploaded', 'accessed', 'handed_over', 'derived']);
+    const list = (await get(monitor, `/api/v1/reports/${reportId}/evidence`)).json().evidence;
+    expect(list.map((e: { sha256: string }) => e.sha256)).toContain(sha256);
+  });
+});

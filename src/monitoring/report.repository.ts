@@ -1,0 +1,250 @@
+import { sql } from 'kysely';
+import type { Principal } from '../access/policy.js';
+import { visibleTo } from '../access/visibility.sql.js';
+import type { Executor } from '../db/database.js';
+import { dialectOf } from '../db/dialect.js';
+import { insertMany } from './bulk-insert.js';
+import { gradeRank } from './grading.js';
+import { REPORT_RECORD_KIND, type Report } from './report.model.js';
+import type { ReportTable } from './report.tables.js';
+
+const REPORT_COLUMNS = [
+  'id',
+  'revision',
+  'external_system',
+  'external_id',
+  'superseded_by',
+  'agreement_version_id',
+  'category',
+  'observed_from',
+  'observed_to',
+  'time_precision',
+  'lon',
+  'lat',
+  'uncertainty_m',
+  'geo_precision',
+  'source_id',
+  'independence_group',
+  'reliability',
+  'credibility',
+  'grade_rank',
+  'zones',
+  'side',
+  'line_distance_km',
+  'flagged',
+  'body',
+  'content_sha256',
+  'log_seq',
+  'marking',
+  'owner_organisation_id',
+  'author_user_id',
+  'created_at',
+] as const satisfies readonly (keyof ReportTable)[];
+
+/** The stored columns of a report, in REPORT_COLUMNS order (the bulk path binds them as they are). */
+export function reportValues(r: Report, logSeq: number | null): unknown[] {
+  const c = r.classification;
+  const zoneIds = c.zones.map((z) => z.band ?? z.id);
+  for (const z of c.zones) if (z.band !== undefined && !zoneIds.includes(z.id)) zoneIds.push(z.id);
+  return [
+    r.id,
+    r.revision,
+    r.externalSystem ?? null,
+    r.externalId ?? null,
+    null,
+    c.agreementVersionId,
+    r.category,
+    r.observed.from,
+    r.observed.to,
+    r.observed.precision,
+    r.location.lon,
+    r.location.lat,
+    r.location.uncertaintyM,
+    r.location.precision,
+    r.source?.id ?? null,
+    r.source?.independenceGroup ?? `report:${r.id}`,
+    r.grade.reliability,
+    r.grade.credibility,
+    gradeRank(r.grade.reliability, r.grade.credibility),
+    JSON.stringify(zoneIds),
+    c.side ?? null,
+    c.lineDistanceKm ?? null,
+    c.possibleViolations.some((v) => v.rule !== 'category') ? 1 : 0,
+    JSON.stringify(r),
+    r.contentSha256,
+    logSeq,
+    r.marking,
+    r.ownerOrganisationId,
+    r.authorUserId,
+    r.createdAt,
+  ];
+}
+
+/**
+ * Gives SQLite a page cache large enough for one long bulk transaction (1 GiB at most, used only as
+ * needed), so index pages are not spilled and re-read; PostgreSQL needs nothing.
+ */
+export async function prepareForBulkWrites(db: Executor): Promise<void> {
+  if (dialectOf(db) === 'sqlite') await sql`pragma cache_size = -1048576`.execute(db);
+}
+
+/** Inserts classified reports (and their addressees) with multi-row statements. */
+export async function insertReports(
+  db: Executor,
+  rows: { report: Report; logSeq: number | null }[],
+): Promise<void> {
+  await insertMany(
+    db,
+    'reports',
+    REPORT_COLUMNS,
+    rows.map((r) => reportValues(r.report, r.logSeq)),
+  );
+  const addressees: unknown[][] = [];
+  for (const { report } of rows) {
+    for (const org of report.addressees.organisations)
+      addressees.push([REPORT_RECORD_KIND, report.id, org, null]);
+    for (const user of report.addressees.users) addressees.push([REPORT_RECORD_KIND, report.id, null, user]);
+  }
+  if (addressees.length > 0)
+    await insertMany(
+      db,
+      'record_addressees',
+      ['record_kind', 'record_id', 'organisation_id', 'user_id'],
+      addressees,
+    );
+}
+
+/** The current (not superseded) revision of reports by external id within one external system. */
+export async function findCurrentByExternalIds(
+  db: Executor,
+  system: string,
+  externalIds: readonly string[],
+): Promise<Map<string, { id: string; revision: number; contentSha256: string }>> {
+  const found = new Map<string, { id: string; revision: number; contentSha256: string }>();
+  for (let i = 0; i < externalIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('reports')
+      .select(['id', 'revision', 'external_id', 'content_sha256'])
+      .where('external_system', '=', system)
+      .where('external_id', 'in', externalIds.slice(i, i + 500))
+      .where('superseded_by', 'is', null)
+      .execute();
+    for (const r of rows)
+      if (r.external_id !== null)
+        found.set(r.external_id, { id: r.id, revision: Number(r.revision), contentSha256: r.content_sha256 });
+  }
+  return found;
+}
+
+export async function markSuperseded(db: Executor, pairs: { id: string; by: string }[]): Promise<void> {
+  for (const p of pairs)
+    await db.updateTable('reports').set({ superseded_by: p.by }).where('id', '=', p.id).execute();
+}
+
+export async function countReports(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('reports')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface ReportFilter {
+  from?: string;
+  to?: string;
+  category?: string;
+  zone?: string;
+  bbox?: [number, number, number, number];
+  sourceId?: string;
+  flagged?: boolean;
+  externalId?: string;
+  externalSystem?: string;
+  includeSuperseded?: boolean;
+  sort?: 'observed' | '-observed' | 'grade';
+  limit: number;
+  /** Keyset position: the sort key and id of the last row of the previous page. */
+  after?: { key: string | number; id: string };
+}
+
+function rowToReport(row: {
+  body: string;
+  superseded_by: string | null;
+  log_seq: number | null;
+}): Report & { logSeq: number | null } {
+  const report = JSON.parse(row.body) as Report;
+  if (row.superseded_by !== null) report.supersededBy = row.superseded_by;
+  return { ...report, logSeq: row.log_seq === null ? null : Number(row.log_seq) };
+}
+
+/** Reports the principal may see, filtered, in keyset pages. */
+export async function listVisibleReports(
+  db: Executor,
+  principal: Principal | undefined,
+  filter: ReportFilter,
+): Promise<{ reports: (Report & { logSeq: number | null })[]; last?: { key: string | number; id: string } }> {
+  let q = db
+    .selectFrom('reports')
+    .select(['id', 'body', 'superseded_by', 'log_seq', 'observed_from', 'grade_rank']);
+  if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
+  if (filter.includeSuperseded !== true) q = q.where('superseded_by', 'is', null);
+  if (filter.from !== undefined) q = q.where('observed_to', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('observed_from', '<=', filter.to);
+  if (filter.category !== undefined) q = q.where('category', '=', filter.category);
+  if (filter.zone !== undefined)
+    q = q.where('zones', 'like', `%${JSON.stringify(filter.zone).replace(/[%_]/g, '')}%`);
+  if (filter.bbox !== undefined) {
+    const [w, s, e, n] = filter.bbox;
+    q = q.where('lon', '>=', w).where('lon', '<=', e).where('lat', '>=', s).where('lat', '<=', n);
+  }
+  if (filter.sourceId !== undefined) q = q.where('source_id', '=', filter.sourceId);
+  if (filter.flagged !== undefined) q = q.where('flagged', '=', filter.flagged ? 1 : 0);
+  if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId);
+  if (filter.externalSystem !== undefined) q = q.where('external_system', '=', filter.externalSystem);
+  const sort = filter.sort ?? '-observed';
+  const after = filter.after;
+  if (sort === 'grade') {
+    if (after !== undefined)
+      q = q.where(
+        sql<boolean>`(grade_rank > ${Number(after.key)} or (grade_rank = ${Number(after.key)} and id > ${after.id}))`,
+      );
+    q = q.orderBy('grade_rank').orderBy('id');
+  } else if (sort === 'observed') {
+    if (after !== undefined)
+      q = q.where(
+        sql<boolean>`(observed_from > ${String(after.key)} or (observed_from = ${String(after.key)} and id > ${after.id}))`,
+      );
+    q = q.orderBy('observed_from').orderBy('id');
+  } else {
+    if (after !== undefined)
+      q = q.where(
+        sql<boolean>`(observed_from < ${String(after.key)} or (observed_from = ${String(after.key)} and id < ${after.id}))`,
+      );
+    q = q.orderBy('observed_from', 'desc').orderBy('id', 'desc');
+  }
+  const rows = await q.limit(filter.limit + 1).execute();
+  const page = rows.slice(0, filter.limit);
+  const lastRow = rows.length > filter.limit ? page[page.length - 1] : undefined;
+  return {
+    reports: page.map(rowToReport),
+    ...(lastRow !== undefined
+      ? {
+          last: {
+            key: sort === 'grade' ? Number(lastRow.grade_rank) : lastRow.observed_from,
+            id: lastRow.id,
+          },
+        }
+      : {}),
+  };
+}
+
+/** One report if the principal may see it (undefined principal: the system itself). */
+export async function findVisibleReport(
+  db: Executor,
+  principal: Principal | undefined,
+  id: string,
+): Promise<(Report & { logSeq: number | null }) | undefined> {
+  let q = db.selectFrom('reports').select(['body', 'superseded_by', 'log_seq']).where('id', '=', id);
+  if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
+  const row = await q.executeTakeFirst();
+  return row && rowToReport(row);
+}

@@ -1,0 +1,243 @@
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../server/auth.plugin.js';
+import { invalid } from '../server/errors.js';
+import { StringEnum } from '../server/schema-helpers.js';
+import type { App } from '../server/types.js';
+import { RELIABILITIES } from './grading.js';
+import type { MonitoringServices } from './monitoring.js';
+import { reportFeature } from './import/geojson.js';
+import {
+  IntakeResultSchema,
+  ReportBatchSchema,
+  ReportIdParams,
+  ReportInputSchema,
+  ReportListQuery,
+  ReportViewSchema,
+  type ReportListQueryType,
+} from './report.schemas.js';
+import type { Report } from './report.model.js';
+import type { ReportFilter } from './report.repository.js';
+
+const tags = ['monitoring'];
+
+/** Bodies of POST /reports are checked by the intake itself, which names every bad field of every item. */
+const passThrough = () => (data: unknown) => ({ value: data });
+
+/** The API view of a report (the domain object without storage details). */
+export function reportView(r: Report & { logSeq?: number | null }): Report {
+  const { logSeq: _l, ...view } = r;
+  return view;
+}
+
+function cursorOf(last: { key: string | number; id: string } | undefined): string | undefined {
+  return last && Buffer.from(JSON.stringify([last.key, last.id])).toString('base64url');
+}
+
+function filterOf(q: ReportListQueryType): ReportFilter {
+  let after: ReportFilter['after'];
+  if (q.cursor !== undefined) {
+    try {
+      const [key, id] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as [
+        string | number,
+        string,
+      ];
+      if (typeof id !== 'string') throw new Error('bad cursor');
+      after = { key, id };
+    } catch {
+      throw invalid('cursor is not one this API returned', [
+        { path: '/querystring/cursor', reason: 'is not a valid cursor' },
+      ]);
+    }
+  }
+  const bbox = q.bbox?.split(',').map(Number) as [number, number, number, number] | undefined;
+  if (bbox !== undefined && (bbox[0] > bbox[2] || bbox[1] > bbox[3]))
+    throw invalid('bbox is minLon,minLat,maxLon,maxLat', [
+      { path: '/querystring/bbox', reason: 'min must not exceed max' },
+    ]);
+  return {
+    ...(q.from !== undefined ? { from: new Date(q.from).toISOString() } : {}),
+    ...(q.to !== undefined ? { to: new Date(q.to).toISOString() } : {}),
+    ...(q.category !== undefined ? { category: q.category } : {}),
+    ...(q.zone !== undefined ? { zone: q.zone } : {}),
+    ...(bbox !== undefined ? { bbox } : {}),
+    ...(q.source !== undefined ? { sourceId: q.source } : {}),
+    ...(q.flagged !== undefined ? { flagged: q.flagged } : {}),
+    ...(q.externalId !== undefined ? { externalId: q.externalId } : {}),
+    ...(q.sort !== undefined ? { sort: q.sort } : {}),
+    limit: q.limit ?? 100,
+    ...(after !== undefined ? { after } : {}),
+  };
+}
+
+/**
+ * Observation reports: intake (one or a batch), filtered marked lists (JSON or GeoJSON), one report,
+ * sources and grading ceilings (evidence routes: evidence.routes.ts). Registered inside the
+ * `/api/v1` block: `registerReportRoutes(api, services.monitoring)`.
+ */
+export function registerReportRoutes(app: App, m: MonitoringServices): void {
+  app.post(
+    '/reports',
+    {
+      schema: {
+        tags,
+        summary: 'Submit one report, or a batch { reports: [...] } (all or nothing unless applyGood)',
+        description:
+          'Each report is validated, classified against the agreement version in force at its observed time, stored and logged in one transaction. Send `Prefer: receipt` for log receipts.',
+        body: Type.Union([ReportInputSchema, ReportBatchSchema]),
+        response: {
+          201: Type.Union([
+            Type.Object({
+              report: ReportViewSchema,
+              status: Type.String(),
+              warnings: Type.Array(Type.String()),
+            }),
+            IntakeResultSchema,
+          ]),
+        },
+      },
+      validatorCompiler: passThrough,
+      config: { permission: 'reports:create' },
+    },
+    async (request, reply) => {
+      const body = request.body as unknown;
+      const isBatch = typeof body === 'object' && body !== null && 'reports' in body;
+      if (isBatch) {
+        const batch = body as { reports?: unknown; applyGood?: unknown };
+        const extra = Object.keys(batch).filter((k) => k !== 'reports' && k !== 'applyGood');
+        if (
+          !Array.isArray(batch.reports) ||
+          batch.reports.length === 0 ||
+          batch.reports.length > 10_000 ||
+          extra.length > 0 ||
+          (batch.applyGood !== undefined && typeof batch.applyGood !== 'boolean')
+        )
+          throw invalid('a batch is { reports: [1 to 10000 reports], applyGood?: boolean }', [
+            {
+              path: '/body',
+              reason:
+                extra.length > 0
+                  ? `unknown field "${extra[0] ?? ''}"`
+                  : 'reports must be an array of 1 to 10000 reports',
+            },
+          ]);
+        const result = await m.reports.submit(
+          actorOf(request),
+          batch.reports as unknown[],
+          (i) => `/body/reports/${i}`,
+          batch.applyGood === true,
+        );
+        const { stored: _s, ...summary } = result;
+        return reply.status(201).send(summary);
+      }
+      const result = await m.reports.submit(actorOf(request), [body], () => '/body', false);
+      const outcome = result.reports[0];
+      const report =
+        result.stored?.[0] ?? (outcome ? await m.reports.get(request.principal, outcome.id) : undefined);
+      if (!outcome || !report) throw invalid('the report was not applied', result.problems);
+      return reply
+        .status(201)
+        .send({ report: reportView(report), status: outcome.status, warnings: outcome.warnings });
+    },
+  );
+
+  app.get(
+    '/reports',
+    {
+      schema: {
+        tags,
+        summary: 'Reports you may see, filtered; `format=geojson` for a FeatureCollection',
+        querystring: ReportListQuery,
+        response: {
+          200: Type.Object(
+            {},
+            { additionalProperties: true, description: '{ reports, next } or a GeoJSON FeatureCollection' },
+          ),
+        },
+      },
+      config: { permission: 'reports:read' },
+    },
+    async (request) => {
+      const page = await m.reports.list(request.principal, filterOf(request.query));
+      const next = cursorOf(page.last);
+      if (request.query.format === 'geojson') {
+        return {
+          type: 'FeatureCollection',
+          features: page.reports.map((r) => reportFeature(r, { derived: true })),
+          ...(next !== undefined ? { next } : {}),
+        };
+      }
+      return { reports: page.reports.map(reportView), ...(next !== undefined ? { next } : {}) };
+    },
+  );
+
+  app.get(
+    '/reports/:id',
+    {
+      schema: { tags, summary: 'One report', params: ReportIdParams, response: { 200: ReportViewSchema } },
+      config: { permission: 'reports:read' },
+    },
+    async (request) => reportView(await m.reports.get(request.principal, request.params.id)),
+  );
+
+  app.get(
+    '/report-sources',
+    {
+      schema: {
+        tags,
+        summary:
+          'Registered sources with their reliability grade and independence group (the commission’s verifiers: sources may be confidential)',
+        response: {
+          200: Type.Object({ sources: Type.Array(Type.Object({}, { additionalProperties: true })) }),
+        },
+      },
+      config: { permission: 'sources:manage' },
+    },
+    async () => ({ sources: await m.reports.listSources() }),
+  );
+
+  app.patch(
+    '/report-sources/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Grade a source (commission only)',
+        params: ReportIdParams,
+        body: Type.Object(
+          {
+            reliability: Type.Optional(StringEnum(RELIABILITIES)),
+            independenceGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            kind: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 204: Type.Null() },
+      },
+      config: { permission: 'sources:manage' },
+    },
+    async (request, reply) => {
+      await m.reports.gradeSource(actorOf(request), request.params.id, request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/grading-ceilings/:id',
+    {
+      schema: {
+        tags,
+        summary: "Set a user's grading ceiling, e.g. C3 (commission administrators)",
+        params: ReportIdParams,
+        body: Type.Object(
+          { ceiling: Type.String({ pattern: '^[A-Ea-e][1-5]$' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ userId: Type.String(), ceiling: Type.String() }) },
+      },
+      config: { permission: 'users:manage' },
+    },
+    async (request) => {
+      await m.reports.setCeiling(actorOf(request), request.params.id, request.body.ceiling);
+      return { userId: request.params.id, ceiling: request.body.ceiling.toUpperCase() };
+    },
+  );
+}

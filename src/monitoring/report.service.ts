@@ -1,0 +1,345 @@
+import type { Kysely } from 'kysely';
+import type { Actor, AuditTrail } from '../access/audit.service.js';
+import type { Marking } from '../access/marking.js';
+import type { OrganisationKind, Principal } from '../access/policy.js';
+import type { Database } from '../db/database.js';
+import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
+import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../server/errors.js';
+import { NO_DECONFLICTION, type AgreementSource, type DeconflictionLookup } from './classify.js';
+import { AgreementTimeline } from './timeline.js';
+import type { EvidenceStore } from './evidence.store.js';
+import { DEFAULT_CEILINGS, parseGradeLabel, type GradeCeiling, type Reliability } from './grading.js';
+import type { PositionPolicy } from './position.js';
+import { prepareReports, type IntakeItem, type PreparedReport, type Submitter } from './report.intake.js';
+import type { Report } from './report.model.js';
+import {
+  findVisibleReport,
+  listVisibleReports,
+  prepareForBulkWrites,
+  type ReportFilter,
+} from './report.repository.js';
+import { writeReports, type WriteOutcome } from './report.writer.js';
+import {
+  findCeiling,
+  listSources,
+  updateSourceGrade,
+  upsertCeiling,
+  type ReportSource,
+} from './source.repository.js';
+
+/** Deployment settings of the monitoring domain. */
+export interface MonitoringSettings {
+  /** Far outside the agreement's area: reject the report, or accept it with a warning. */
+  outsideRegion: 'reject' | 'warn';
+  regionMarginKm: number;
+  evidenceMaxBytes: number;
+  /** Marking of reports that name none. */
+  defaultMarking: Marking;
+  /** Reports per transaction chunk of a bulk intake. */
+  chunkSize: number;
+}
+
+/** Reads the settings from the environment (TRUCELINE_OUTSIDE_REGION, …); throws naming a bad one. */
+export function monitoringSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): MonitoringSettings {
+  const outside = env.TRUCELINE_OUTSIDE_REGION ?? 'reject';
+  if (outside !== 'reject' && outside !== 'warn')
+    throw new Error(`TRUCELINE_OUTSIDE_REGION=${outside}: must be reject or warn`);
+  const num = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name}=${raw}: must be a non-negative number`);
+    return n;
+  };
+  return {
+    outsideRegion: outside,
+    regionMarginKm: num('TRUCELINE_REGION_MARGIN_KM', 50),
+    evidenceMaxBytes: num('TRUCELINE_EVIDENCE_MAX_BYTES', 256 * 1024 * 1024),
+    defaultMarking: 'AMBER',
+    chunkSize: 2000,
+  };
+}
+
+export interface IntakeResult {
+  accepted: number;
+  unchanged: number;
+  revised: number;
+  rejected: number;
+  reports: { index: number; id: string; status: WriteOutcome['status']; warnings: string[] }[];
+  problems: FieldProblem[];
+  dryRun: boolean;
+  /** Reports as stored (only for small intakes, for the API response). */
+  stored?: Report[];
+  /** Where the time went: validating and classifying, and writing (rows and log entries). */
+  timings: { prepareMs: number; writeMs: number };
+}
+
+export interface IngestOptions {
+  /** Apply the valid reports and report the bad ones; default: all or nothing. */
+  applyGood?: boolean;
+  /** Validate, classify and write in a transaction that is always rolled back. */
+  dryRun?: boolean;
+  externalSystem?: string;
+  marking?: Marking;
+  /** The organisation that owns the reports (console imports; API callers own what they submit). */
+  ownerOrganisationId?: string;
+  keepReports?: boolean;
+  /** A long bulk intake (imports, the demo): the database is tuned for it first. */
+  bulk?: boolean;
+  /** List every report's outcome in the result (default true; bulk imports keep only counts and problems). */
+  listOutcomes?: boolean;
+  onChunk?: (done: number, result: IntakeResult) => void;
+}
+
+/** Thrown inside the intake transaction to roll it back while keeping the result. */
+class Rollback extends Error {
+  constructor(readonly result: IntakeResult) {
+    super('rolled back');
+  }
+}
+
+export interface MonitoringDeps {
+  db: Kysely<Database>;
+  ledger: BulkLedgerWriter;
+  audit: AuditTrail;
+  agreements: AgreementSource;
+  organisations: { list(): Promise<{ id: string; kind: OrganisationKind }[]> };
+  evidenceStore: EvidenceStore;
+  settings: MonitoringSettings;
+  now: () => Date;
+  deconfliction?: DeconflictionLookup;
+}
+
+/**
+ * Observation reports: intake (single, batch, bulk import) with validation, classification against
+ * the agreement in force, idempotency by external id and the log entry in the same transaction; and
+ * marked, filtered reads.
+ */
+export class ReportService {
+  readonly timeline: AgreementTimeline;
+
+  constructor(private readonly deps: MonitoringDeps) {
+    this.timeline = new AgreementTimeline(deps.agreements, deps.deconfliction ?? NO_DECONFLICTION);
+  }
+
+  get settings(): MonitoringSettings {
+    return this.deps.settings;
+  }
+
+  /** The grade ceiling of a principal: their own, else their kind of organisation's. */
+  async ceilingOf(principal: Principal): Promise<GradeCeiling> {
+    const own = principal.userId !== null ? await findCeiling(this.deps.db, principal.userId) : undefined;
+    return own ?? DEFAULT_CEILINGS[principal.organisationKind ?? 'public'];
+  }
+
+  async #submitter(actor: Actor, options: IngestOptions): Promise<Submitter> {
+    const orgs = await this.deps.organisations.list();
+    const principal = actor.principal;
+    const owner =
+      principal.organisationId ??
+      options.ownerOrganisationId ??
+      orgs.find((o) => o.kind === 'commission')?.id;
+    if (owner === undefined)
+      throw new AppError(409, 'conflict', 'no organisation to own the reports: initialise first');
+    if (options.ownerOrganisationId !== undefined && !orgs.some((o) => o.id === options.ownerOrganisationId))
+      throw invalid(`unknown organisation ${options.ownerOrganisationId}`);
+    return {
+      organisationId: principal.organisationId ?? options.ownerOrganisationId ?? owner,
+      userId: principal.userId,
+      defaultMarking: options.marking ?? this.deps.settings.defaultMarking,
+      externalSystem: options.externalSystem ?? principal.organisationId ?? owner,
+      knownOrganisations: new Set(orgs.map((o) => o.id)),
+    };
+  }
+
+  /**
+   * Takes in reports, chunk by chunk, in one transaction: all or nothing by default, or only the
+   * valid ones with `applyGood`. Every problem names its item and field (and line for files).
+   */
+  async ingest(
+    actor: Actor,
+    chunks: AsyncIterable<IntakeItem[]> | Iterable<IntakeItem[]>,
+    options: IngestOptions = {},
+  ): Promise<IntakeResult> {
+    const submitter = await this.#submitter(actor, options);
+    const ceiling = await this.ceilingOf(actor.principal);
+    // Read everything classification needs before the transaction takes the (SQLite) connection.
+    await this.timeline.refresh();
+    if (options.bulk === true) await prepareForBulkWrites(this.deps.db);
+    const s = this.deps.settings;
+    const policy: PositionPolicy = { outsideRegion: s.outsideRegion, regionMarginKm: s.regionMarginKm };
+    const result: IntakeResult = {
+      accepted: 0,
+      unchanged: 0,
+      revised: 0,
+      rejected: 0,
+      reports: [],
+      problems: [],
+      dryRun: options.dryRun === true,
+      timings: { prepareMs: 0, writeMs: 0 },
+    };
+    if (options.keepReports) result.stored = [];
+    let offset = 0;
+    const run = async (tx: Kysely<Database>): Promise<IntakeResult> => {
+      for await (const chunk of chunks) {
+        const t0 = performance.now();
+        const outcomes = prepareReports(chunk, submitter, this.timeline, {
+          policy,
+          now: this.deps.now().getTime(),
+          evidenceMaxBytes: s.evidenceMaxBytes,
+          defaultTimeZone: 'UTC',
+        });
+        const good: PreparedReport[] = [];
+        const paths = new Map<number, { path: string; line?: number }>();
+        outcomes.forEach((o, i) => {
+          const item = chunk[i];
+          if (o.ok) {
+            good.push({ ...o.prepared, index: offset + i });
+            paths.set(offset + i, {
+              path: item?.path ?? '',
+              ...(item?.line !== undefined ? { line: item.line } : {}),
+            });
+          } else {
+            result.rejected += 1;
+            result.problems.push(...o.problems);
+          }
+        });
+        const t1 = performance.now();
+        result.timings.prepareMs += t1 - t0;
+        const writing = options.applyGood === true || result.problems.length === 0;
+        if (writing && good.length > 0) {
+          const stored = new Set<string>();
+          if (options.dryRun !== true) {
+            for (const p of good)
+              for (const e of p.evidence)
+                if (e.bytes !== undefined)
+                  stored.add((await this.deps.evidenceStore.put(e.bytes, s.evidenceMaxBytes)).sha256);
+          }
+          const written = await writeReports(tx, good, paths, {
+            ledger: this.deps.ledger,
+            now: this.deps.now,
+            ceiling,
+            actor: {
+              userId: actor.principal.userId,
+              organisationId: actor.principal.organisationId,
+              requestId: actor.requestId,
+            },
+            storedEvidence: stored,
+          });
+          if (written.problems.length > 0) {
+            result.problems.push(...written.problems);
+            result.rejected += written.problems.length;
+          }
+          for (const w of written.outcomes) {
+            result[w.status] += 1;
+            if (options.listOutcomes !== false)
+              result.reports.push({ index: w.index, id: w.id, status: w.status, warnings: w.warnings });
+            if (result.stored !== undefined && w.report !== undefined) result.stored.push(w.report);
+          }
+        }
+        result.timings.writeMs += performance.now() - t1;
+        offset += chunk.length;
+        options.onChunk?.(offset, result);
+      }
+      if (result.problems.length > 0 && options.applyGood !== true) {
+        result.accepted = 0;
+        result.revised = 0;
+        result.unchanged = 0;
+        result.reports = [];
+        delete result.stored;
+        throw new Rollback(result);
+      }
+      if (options.dryRun === true) throw new Rollback(result);
+      const written = result.accepted + result.revised;
+      if (written > 0)
+        await this.deps.audit.record(
+          tx,
+          actor,
+          'report.submit',
+          `reports:${written}`,
+          'allowed',
+          `${result.accepted} accepted, ${result.revised} revised`,
+        );
+      return result;
+    };
+    try {
+      return await this.deps.db.transaction().execute(run);
+    } catch (err) {
+      if (err instanceof Rollback) return err.result;
+      throw err;
+    }
+  }
+
+  /** API intake: one report or a batch; throws 422 listing every problem when nothing was applied. */
+  async submit(
+    actor: Actor,
+    items: unknown[],
+    pathOf: (i: number) => string,
+    applyGood: boolean,
+  ): Promise<IntakeResult> {
+    if (!actor.principal.permissions.has('reports:create')) throw forbidden('reports:create is required');
+    const chunk = items.map((input, i) => ({ input, path: pathOf(i) }));
+    const result = await this.ingest(actor, [chunk], { applyGood, keepReports: items.length <= 100 });
+    const applied = result.accepted + result.revised + result.unchanged;
+    if (result.problems.length > 0 && applied === 0) {
+      throw invalid(
+        `${result.rejected} of ${items.length} report${items.length === 1 ? ' was' : 's were'} rejected; nothing was applied: ${result.problems
+          .slice(0, 3)
+          .map((p) => `${p.path} ${p.reason}`)
+          .join('; ')}${result.problems.length > 3 ? '; …' : ''}`,
+        result.problems,
+      );
+    }
+    return result;
+  }
+
+  list(principal: Principal, filter: ReportFilter) {
+    return listVisibleReports(this.deps.db, principal, filter);
+  }
+
+  async get(principal: Principal, id: string): Promise<Report & { logSeq: number | null }> {
+    const report = await findVisibleReport(this.deps.db, principal, id);
+    if (!report) throw notFound(`report ${id}`);
+    return report;
+  }
+
+  listSources(): Promise<ReportSource[]> {
+    return listSources(this.deps.db);
+  }
+
+  /** Grades a source; only the commission grades (a party cannot raise its own outlets). */
+  async gradeSource(
+    actor: Actor,
+    id: string,
+    patch: { reliability?: Reliability; independenceGroup?: string; kind?: string },
+  ): Promise<void> {
+    if (
+      actor.principal.organisationKind !== 'commission' ||
+      !actor.principal.permissions.has('sources:manage')
+    )
+      throw forbidden('only the commission grades sources');
+    await this.deps.db.transaction().execute(async (tx) => {
+      const n = await updateSourceGrade(tx, id, patch, this.deps.now().toISOString());
+      if (n === 0) throw notFound(`source ${id}`);
+      await this.deps.ledger.append(tx, 'source.graded', { id, ...patch });
+      await this.deps.audit.record(tx, actor, 'source.grade', `source:${id}`, 'allowed');
+    });
+  }
+
+  /** Sets a user's grading ceiling ("C3"); admins of the commission only. */
+  async setCeiling(actor: Actor, userId: string, label: string): Promise<GradeCeiling> {
+    const ceiling = parseGradeLabel(label);
+    if (ceiling === undefined)
+      throw invalid(`ceiling "${label}": must be a grade A1–E5 such as C3`, [
+        { path: '/body/ceiling', reason: 'must be A1–E5' },
+      ]);
+    if (actor.principal.organisationKind !== 'commission' || !actor.principal.roles.includes('admin'))
+      throw forbidden('only commission administrators set grading ceilings');
+    await this.deps.db.transaction().execute(async (tx) => {
+      await upsertCeiling(tx, userId, ceiling, actor.principal.userId, this.deps.now().toISOString());
+      await this.deps.ledger.append(tx, 'grading.ceiling-set', { userId, ceiling: label.toUpperCase() });
+      await this.deps.audit.record(tx, actor, 'grading.ceiling', `user:${userId}`, 'allowed');
+    });
+    return ceiling;
+  }
+}
