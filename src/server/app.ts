@@ -16,6 +16,7 @@ import type { AppServices } from './context.js';
 import { AppError, problemOf } from './errors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerPlaceRoutes } from './places.routes.js';
+import { registerWebRoutes } from './web.routes.js';
 import { registerReportRoutes } from '../monitoring/report.routes.js';
 import { registerEvidenceRoutes } from '../monitoring/evidence.routes.js';
 import type { App } from './types.js';
@@ -122,6 +123,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     { prefix: '/api/v1' },
   );
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
+  await registerWebRoutes(app);
   return app;
 }
 

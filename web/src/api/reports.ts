@@ -1,0 +1,177 @@
+/**
+ * Reports: the client side of the monitoring API (`src/monitoring/report.routes.ts`,
+ * docs/monitoring.md). The shapes are the server's own types (type-only imports), so a change there
+ * fails the web typecheck rather than the browser.
+ *
+ * On a server without the monitoring routes the list answers 404; {@link listReports} turns that into
+ * an honest "nothing yet" (`available: false`) rather than an error screen.
+ */
+import type { Marking } from '../../../src/access/marking.js';
+import type { Evidence } from '../../../src/monitoring/evidence.repository.js';
+import type { Credibility, Reliability } from '../../../src/monitoring/grading.js';
+import type {
+  Report as ReportModel,
+  ReporterKind,
+  TimePrecision,
+} from '../../../src/monitoring/report.model.js';
+import type { ReportInput } from '../../../src/monitoring/report.schemas.js';
+import { ApiError, getJson, request } from './client.js';
+
+export type { Marking, Credibility, Reliability, TimePrecision, ReporterKind, Evidence };
+
+/** A report as `GET /api/v1/reports/{id}` returns it. */
+export type Report = ReportModel;
+/** What a monitor sends (`POST /api/v1/reports`). */
+export type NewReport = ReportInput;
+export type EvidenceDeclaration = NonNullable<ReportInput['evidence']>[number];
+
+// The choices the form offers, checked against the server's types.
+export const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'] as const satisfies readonly Reliability[];
+export const CREDIBILITY = [1, 2, 3, 4, 5, 6] as const satisfies readonly Credibility[];
+export const MARKINGS = [
+  'CLEAR',
+  'GREEN',
+  'AMBER',
+  'AMBER+STRICT',
+  'RED',
+] as const satisfies readonly Marking[];
+export const TIME_PRECISIONS = ['exact', 'day', 'week', 'month'] as const satisfies readonly TimePrecision[];
+export const REPORTER_KINDS = [
+  'patrol',
+  'observation_post',
+  'camera',
+  'uav',
+  'sensor',
+  'osint',
+  'party',
+  'media',
+  'ngo',
+  'other',
+] as const satisfies readonly ReporterKind[];
+/** ACLED geo-precision: 1 the exact place, 2 near it (same district), 3 only the wider region. */
+export const GEO_PRECISION = [1, 2, 3] as const;
+
+/** Most reports one map or list request asks for (the server's page limit). */
+export const REPORT_PAGE = 5000;
+
+export interface ReportFilter {
+  bbox?: [number, number, number, number];
+  from?: string;
+  to?: string;
+  category?: string;
+  zone?: string;
+}
+
+export interface ReportList {
+  /** False when the server does not serve reports yet (the route answers 404). */
+  available: boolean;
+  reports: Report[];
+  /** True when there were more than one page: the newest are shown. */
+  more: boolean;
+}
+
+/** Reports the principal may see, newest observation first. */
+export async function listReports(filter: ReportFilter = {}, signal?: AbortSignal): Promise<ReportList> {
+  const query = new URLSearchParams({ sort: '-observed', limit: String(REPORT_PAGE) });
+  if (filter.bbox) query.set('bbox', filter.bbox.join(','));
+  if (filter.from) query.set('from', filter.from);
+  if (filter.to) query.set('to', filter.to);
+  if (filter.category) query.set('category', filter.category);
+  if (filter.zone) query.set('zone', filter.zone);
+  try {
+    const body = await getJson<{ reports: Report[]; next?: string }>(
+      `/api/v1/reports?${query.toString()}`,
+      signal ? { signal } : {},
+    );
+    return { available: true, reports: body.reports, more: body.next !== undefined };
+  } catch (err) {
+    if (err instanceof ApiError && err.notFound) return { available: false, reports: [], more: false };
+    throw err;
+  }
+}
+
+export function getReport(id: string): Promise<Report> {
+  return getJson<Report>(`/api/v1/reports/${encodeURIComponent(id)}`);
+}
+
+export async function listEvidence(reportId: string): Promise<Evidence[]> {
+  return (await getJson<{ evidence: Evidence[] }>(`/api/v1/reports/${encodeURIComponent(reportId)}/evidence`))
+    .evidence;
+}
+
+/** The log receipt handed back with a write (`Prefer: receipt`). */
+export interface WriteReceipt {
+  indices: number[];
+  /** tlog-proof texts, one per index, when the server inlined them. */
+  receipts: string[];
+}
+
+export interface FiledReport {
+  report: Report;
+  /** `accepted`, `revised`, `unchanged`… as the intake says. */
+  status: string;
+  warnings: string[];
+  receipt: WriteReceipt;
+  /** Evidence whose bytes could not be uploaded (the declaration, with its hash, is on record). */
+  failedUploads: { filename: string; reason: string }[];
+}
+
+/**
+ * Files the report with its evidence declared (each SHA-256 computed on this device before sending),
+ * asking for the log receipt, then uploads each file's bytes to its content address.
+ */
+export async function fileReport(
+  report: NewReport,
+  files: { sha256: string; file: Blob }[],
+): Promise<FiledReport> {
+  const result = await request<{ report: Report; status: string; warnings: string[] }>('/api/v1/reports', {
+    method: 'POST',
+    body: report,
+    headers: { prefer: 'receipt' },
+  });
+  const id = encodeURIComponent(result.body.report.id);
+  const failedUploads: FiledReport['failedUploads'] = [];
+  for (const { sha256, file } of files) {
+    try {
+      await request(`/api/v1/reports/${id}/evidence/${sha256}`, {
+        method: 'PUT',
+        body: file,
+        headers: { 'content-type': file.type || 'application/octet-stream' },
+      });
+    } catch (err) {
+      failedUploads.push({
+        filename: file instanceof File ? file.name : sha256,
+        reason: (err as Error).message,
+      });
+    }
+  }
+  return { ...result.body, receipt: receiptFromHeaders(result.headers), failedUploads };
+}
+
+/** Reads `x-log-entries` and `x-log-receipt` (base64 tlog-proofs, comma-separated). */
+export function receiptFromHeaders(headers: Headers): WriteReceipt {
+  const indices = (headers.get('x-log-entries') ?? '')
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map(Number);
+  const receipts = (headers.get('x-log-receipt') ?? '')
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map(decodeBase64Text);
+  return { indices, receipts };
+}
+
+function decodeBase64Text(b64: string): string {
+  const bytes = Uint8Array.from(atob(b64.trim()), (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/** Everyone killed and injured, whatever their status. */
+export function casualtyTotals(r: Report): { killed: number; injured: number } {
+  const c = r.casualties ?? {};
+  const parts = [c.civilian, c.military, c.unknown];
+  return {
+    killed: parts.reduce((n, p) => n + (p?.killed ?? 0), 0),
+    injured: parts.reduce((n, p) => n + (p?.injured ?? 0), 0),
+  };
+}

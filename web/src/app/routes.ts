@@ -1,0 +1,77 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Permission } from '../api/types.js';
+import type { MessageKey } from '../i18n/index.js';
+
+export interface Screen {
+  id: string;
+  path: string;
+  /** What the signed-in principal must be allowed to do; absent for screens open to everyone. */
+  permission?: Permission;
+  /** Shown in the main navigation under this label. */
+  nav?: MessageKey;
+  /** For screens not in the navigation: the entry to mark as current (a report belongs to Reports). */
+  section?: string;
+  title: MessageKey;
+  component: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
+}
+
+/** Every screen, most specific path first. Navigation and access both read `permission` from here. */
+export const SCREENS: Screen[] = [
+  {
+    id: 'map',
+    path: '/',
+    permission: 'agreement:read',
+    nav: 'nav.map',
+    title: 'map.title',
+    component: lazy(() => import('../screens/MapScreen.js')),
+  },
+  {
+    id: 'new-report',
+    path: '/reports/new',
+    permission: 'reports:create',
+    nav: 'nav.newReport',
+    title: 'reportForm.title',
+    component: lazy(() => import('../screens/ReportFormScreen.js')),
+  },
+  {
+    id: 'reports',
+    path: '/reports',
+    permission: 'reports:read',
+    nav: 'nav.reports',
+    title: 'reports.title',
+    component: lazy(() => import('../screens/ReportsScreen.js')),
+  },
+  {
+    id: 'report',
+    path: '/reports/:id',
+    section: 'reports',
+    permission: 'reports:read',
+    title: 'report.title',
+    component: lazy(() => import('../screens/ReportDetailScreen.js')),
+  },
+  {
+    id: 'agreement',
+    path: '/agreement',
+    permission: 'agreement:read',
+    nav: 'nav.agreement',
+    title: 'agreement.title',
+    component: lazy(() => import('../screens/AgreementScreen.js')),
+  },
+  {
+    id: 'log',
+    path: '/transparency-log',
+    permission: 'log:read',
+    nav: 'nav.log',
+    title: 'log.title',
+    component: lazy(() => import('../screens/LogScreen.js')),
+  },
+  {
+    id: 'sign-in',
+    path: '/sign-in',
+    title: 'signIn.title',
+    component: lazy(() => import('../screens/SignInScreen.js')),
+  },
+];
+
+/** The order of the main navigation (differs from matching order). */
+export const NAV_ORDER = ['map', 'reports', 'new-report', 'agreement', 'log'];

@@ -1,0 +1,306 @@
+/**
+ * One MapLibre map: the offline basemap, settlement labels from the server's gazetteer, the
+ * agreement's zones and lines, and report points. Screens pass data in; clicks come back out.
+ */
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { FeatureCollection, Point } from 'geojson';
+import {
+  type FilterSpecification,
+  type GeoJSONSource,
+  Map as MapLibreMap,
+  type MapGeoJSONFeature,
+  Marker,
+  NavigationControl,
+  ScaleControl,
+  setWorkerUrl,
+} from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { useEffect, useRef, useState } from 'react';
+import { getPlaces } from '../api/places.js';
+import { t } from '../i18n/index.js';
+import type { LonLat } from '../lib/position.js';
+import { loadBasemap } from './basemap.js';
+import type { ReportPointProperties } from './overlays.js';
+import { CLICKABLE, initialStyle } from './style.js';
+
+// The worker is bundled beside the app (same origin), which the CSP's worker-src 'self' allows.
+setWorkerUrl(workerUrl);
+
+export type MapSelection =
+  { type: 'report'; id: string } | { type: 'zone'; id: string; name: string; kind: string; derived: boolean };
+
+export interface MapViewProps {
+  /** Accessible name of the map region. */
+  label: string;
+  zones?: FeatureCollection | null;
+  /** Ids of lines and zones to hide (legend toggles). */
+  hidden?: ReadonlySet<string>;
+  reports?: FeatureCollection<Point, ReportPointProperties> | null;
+  showPlaces?: boolean;
+  /** Where to look first: [west, south, east, north]. */
+  fitTo?: [number, number, number, number] | null;
+  /** Moves the view to a place; give a new object to move again. */
+  focus?: (LonLat & { zoom?: number }) | null;
+  /** The report to ring on the map. */
+  selectedId?: string | null;
+  /** A marker (the picked position of a report). */
+  marker?: LonLat | null;
+  /** Called with the clicked position when the click hit nothing selectable (or always, in pick mode). */
+  onPick?: (p: LonLat) => void;
+  onSelect?: (s: MapSelection) => void;
+  className?: string;
+}
+
+/** Population floor for settlement labels at a zoom: towns appear as the map zooms in. */
+export function minPopulationAt(zoom: number): number {
+  if (zoom < 5) return 500_000;
+  if (zoom < 6) return 100_000;
+  if (zoom < 7) return 30_000;
+  if (zoom < 8) return 10_000;
+  if (zoom < 9) return 3_000;
+  return 0;
+}
+
+export function MapView(props: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const markerRef = useRef<Marker | null>(null);
+  const callbacks = useRef(props);
+  callbacks.current = props;
+  const [loaded, setLoaded] = useState(false);
+  const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    let map: MapLibreMap;
+    try {
+      map = new MapLibreMap({
+        container: element,
+        style: initialStyle(),
+        center: [20, 48],
+        zoom: 3,
+        attributionControl: { compact: true, customAttribution: t('map.attribution') },
+        maplibreLogo: false,
+        fadeDuration: 0,
+        locale: {
+          'NavigationControl.ZoomIn': t('map.zoomIn'),
+          'NavigationControl.ZoomOut': t('map.zoomOut'),
+          'NavigationControl.ResetBearing': t('map.resetBearing'),
+        },
+      });
+    } catch (err) {
+      // No WebGL (old tablet, locked-down browser): say so; the screens keep their lists and forms.
+      setState('failed');
+      setProblem(t('map.noWebgl', { reason: (err as Error).message }));
+      return;
+    }
+    mapRef.current = map;
+    map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+    map.getCanvas().setAttribute('aria-label', callbacks.current.label);
+
+    let placesAbort: AbortController | undefined;
+    const refreshPlaces = () => {
+      if (callbacks.current.showPlaces === false) return;
+      placesAbort?.abort();
+      placesAbort = new AbortController();
+      const b = map.getBounds();
+      const bbox: [number, number, number, number] = [
+        Math.max(-180, b.getWest()),
+        Math.max(-90, b.getSouth()),
+        Math.min(180, b.getEast()),
+        Math.min(90, b.getNorth()),
+      ];
+      const zoom = map.getZoom();
+      if (zoom < 4) return;
+      getPlaces(bbox, minPopulationAt(zoom), placesAbort.signal)
+        .then((places) => map.getSource<GeoJSONSource>('places')?.setData(places))
+        .catch(() => undefined); // labels are a convenience; the map stays useful without them
+    };
+
+    map.on('load', () => {
+      setLoaded(true);
+      loadBasemap()
+        .then(async (basemap) => {
+          await Promise.all([
+            map.getSource<GeoJSONSource>('countries')!.setData(basemap.land),
+            map.getSource<GeoJSONSource>('borders')!.setData(basemap.borders),
+            map.getSource<GeoJSONSource>('coastline')!.setData(basemap.coastline),
+            map.getSource<GeoJSONSource>('country-labels')!.setData(basemap.labels),
+          ]);
+          map.once('idle', () => setState('ready'));
+          map.triggerRepaint();
+        })
+        .catch((err: unknown) => {
+          setState('failed');
+          setProblem(t('map.basemapFailed', { reason: (err as Error).message }));
+        });
+      refreshPlaces();
+    });
+    map.on('moveend', refreshPlaces);
+    map.on('error', (e) => {
+      if (e.error) console.warn('map:', e.error.message);
+    });
+
+    const clickable = Object.values(CLICKABLE) as string[];
+    map.on('click', (e) => {
+      const p = callbacks.current;
+      const hits = map.queryRenderedFeatures(e.point, {
+        layers: clickable.filter((id) => map.getLayer(id)),
+      });
+      const hit = pickHit(hits);
+      if (p.onPick && (!hit || !p.onSelect)) {
+        p.onPick({ lon: e.lngLat.lng, lat: e.lngLat.lat });
+        return;
+      }
+      if (!hit) return;
+      if (hit.layer.id === CLICKABLE.cluster) {
+        const clusterId = hit.properties.cluster_id as number;
+        void map
+          .getSource<GeoJSONSource>('reports')!
+          .getClusterExpansionZoom(clusterId)
+          .then((zoom) =>
+            map.easeTo({ center: (hit.geometry as Point).coordinates as [number, number], zoom }),
+          );
+        return;
+      }
+      if (hit.layer.id === CLICKABLE.report) {
+        p.onSelect?.({ type: 'report', id: String(hit.properties.id) });
+        return;
+      }
+      p.onSelect?.({
+        type: 'zone',
+        id: String(hit.properties.id),
+        name: String(hit.properties.name),
+        kind: String(hit.properties.kind),
+        derived: hit.properties.derived === true,
+      });
+    });
+    for (const id of clickable) {
+      map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'));
+      map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''));
+    }
+
+    const resize = new ResizeObserver(() => map.resize());
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      placesAbort?.abort();
+      map.remove();
+      mapRef.current = null;
+      setLoaded(false);
+    };
+  }, []);
+
+  // Data in: each source is replaced when its prop changes.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    const zones = props.zones ?? { type: 'FeatureCollection', features: [] };
+    void map.getSource<GeoJSONSource>('zones')?.setData(zones);
+  }, [loaded, props.zones]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    const hidden = [...(props.hidden ?? [])];
+    const visible = hidden.length === 0 ? null : (['!', ['in', ['get', 'id'], ['literal', hidden]]] as const);
+    const withHidden = (base: unknown[]) => (visible ? ['all', base, visible] : base);
+    const isZone = ['==', ['get', 'kind'], 'zone'];
+    const isLine = ['==', ['get', 'kind'], 'line'];
+    const isDerived = ['==', ['get', 'derived'], true];
+    const isReference = ['==', ['get', 'kind'], 'reference'];
+    const isPoint = ['==', ['geometry-type'], 'Point'];
+    const filters: Record<string, unknown[]> = {
+      'agreement-references-area': ['all', isReference, ['!', isPoint]],
+      'agreement-references-points': ['all', isReference, isPoint],
+      'agreement-references-labels': ['all', isReference, isPoint],
+      'agreement-zones-fill': isZone,
+      'agreement-zones-edge': ['all', isZone, ['!', isDerived]],
+      'agreement-bands-edge': ['all', isZone, isDerived],
+      'agreement-lines-casing': isLine,
+      'agreement-lines': isLine,
+    };
+    for (const [layer, base] of Object.entries(filters)) {
+      map.setFilter(layer, withHidden(base) as FilterSpecification);
+    }
+  }, [loaded, props.hidden]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    const reports = props.reports ?? { type: 'FeatureCollection', features: [] };
+    void map.getSource<GeoJSONSource>('reports')?.setData(reports);
+  }, [loaded, props.reports]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded || !props.fitTo) return;
+    const [w, s, e, n] = props.fitTo;
+    map.fitBounds(
+      [
+        [w, s],
+        [e, n],
+      ],
+      { padding: 40, duration: 0, maxZoom: 10 },
+    );
+  }, [loaded, props.fitTo]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    map.setFilter('reports-selected', ['==', ['get', 'id'], props.selectedId ?? '']);
+  }, [loaded, props.selectedId]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded || !props.focus) return;
+    map.easeTo({
+      center: [props.focus.lon, props.focus.lat],
+      zoom: Math.max(map.getZoom(), props.focus.zoom ?? 9),
+      duration: 400,
+    });
+  }, [loaded, props.focus]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    if (!props.marker) {
+      markerRef.current?.remove();
+      markerRef.current = null;
+      return;
+    }
+    const at: [number, number] = [props.marker.lon, props.marker.lat];
+    if (!markerRef.current) {
+      markerRef.current = new Marker({ color: '#b8241c' }).setLngLat(at).addTo(map);
+      markerRef.current.getElement().setAttribute('aria-label', t('map.pickedPosition'));
+    } else {
+      markerRef.current.setLngLat(at);
+    }
+  }, [loaded, props.marker]);
+
+  return (
+    <div className={`map-view ${props.className ?? ''}`} data-state={state}>
+      <div ref={container} className="map-canvas" role="region" aria-label={props.label} />
+      {problem && (
+        <p className="map-problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The most specific thing under the pointer: a cluster, then a report, then a line, then a zone. */
+function pickHit(hits: MapGeoJSONFeature[]): MapGeoJSONFeature | undefined {
+  const order: string[] = [
+    CLICKABLE.cluster,
+    CLICKABLE.report,
+    CLICKABLE.reference,
+    CLICKABLE.line,
+    CLICKABLE.zone,
+  ];
+  return [...hits].sort((a, b) => order.indexOf(a.layer.id) - order.indexOf(b.layer.id))[0];
+}

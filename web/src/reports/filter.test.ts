@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../api/reports.js';
+import { activeFilterCount, filterReports, NO_FILTERS, timeExtent } from './filter.js';
+
+function report(id: string, over: Partial<Report> = {}): Report {
+  const base: Report = {
+    id,
+    revision: 1,
+    grade: { reliability: 'B', credibility: 2, capped: false },
+    observed: {
+      from: '2026-01-10T05:00:00Z',
+      to: '2026-01-10T06:00:00Z',
+      precision: 'exact',
+      timeZone: 'UTC',
+      reference: '2026-01-10T05:00:00Z',
+    },
+    location: { lon: 37.5, lat: 48.1, uncertaintyM: 500, precision: 1, input: 'wgs84' },
+    category: 'cfv-explosion',
+    links: [],
+    marking: 'AMBER',
+    addressees: { organisations: [], users: [] },
+    ownerOrganisationId: 'JMVC',
+    authorUserId: null,
+    classification: {
+      agreementVersionId: 'illustrative-framework-2025@3',
+      evaluatedAt: '2026-01-10T05:30:00Z',
+      zones: [{ id: 'dmz', name: 'Demilitarised band', kind: 'demilitarised_zone' }],
+      lines: [],
+      possibleViolations: [],
+      notified: [],
+    },
+    warnings: [],
+    contentSha256: '0'.repeat(64),
+    createdAt: '2026-01-10T07:00:00Z',
+    submitted: { observed: { from: '2026-01-10T05:00:00Z' }, location: { lon: 37.5, lat: 48.1 } },
+  };
+  return { ...base, ...over };
+}
+
+const observedWindow = (from: string, to: string): Report['observed'] => ({
+  from,
+  to,
+  precision: 'exact',
+  timeZone: 'UTC',
+  reference: from,
+});
+
+const reports = [
+  report('a'),
+  report('b', {
+    category: 'armed-clash',
+    grade: { reliability: 'F', credibility: 6, capped: false },
+    classification: {
+      ...report('x').classification,
+      zones: [],
+      possibleViolations: [{ rule: 'prohibited', reason: 'fire in the band' }],
+    },
+  }),
+  report('c', { observed: observedWindow('2026-01-20T10:00:00Z', '2026-01-21T02:00:00Z') }),
+];
+const ids = (rs: Report[]) => rs.map((r) => r.id);
+
+describe('report filters', () => {
+  it('keeps everything when nothing is set', () => {
+    expect(ids(filterReports(reports, NO_FILTERS))).toEqual(['a', 'b', 'c']);
+    expect(activeFilterCount(NO_FILTERS)).toBe(0);
+  });
+
+  it('filters by category, zone and both grade axes', () => {
+    expect(ids(filterReports(reports, { ...NO_FILTERS, categories: new Set(['armed-clash']) }))).toEqual([
+      'b',
+    ]);
+    expect(ids(filterReports(reports, { ...NO_FILTERS, zone: 'dmz' }))).toEqual(['a', 'c']);
+    expect(ids(filterReports(reports, { ...NO_FILTERS, reliability: new Set(['F' as const]) }))).toEqual([
+      'b',
+    ]);
+    expect(ids(filterReports(reports, { ...NO_FILTERS, credibility: new Set([2 as const]) }))).toEqual([
+      'a',
+      'c',
+    ]);
+  });
+
+  it('keeps a report whose observation window overlaps the date range (inclusive UTC days)', () => {
+    expect(ids(filterReports(reports, { ...NO_FILTERS, from: '2026-01-21', to: '2026-01-31' }))).toEqual([
+      'c',
+    ]);
+    expect(ids(filterReports(reports, { ...NO_FILTERS, to: '2026-01-10' }))).toEqual(['a', 'b']);
+  });
+
+  it('moves the time slider: only reports observed by then', () => {
+    const until = Date.parse('2026-01-15T00:00:00Z');
+    expect(ids(filterReports(reports, { ...NO_FILTERS, until }))).toEqual(['a', 'b']);
+  });
+
+  it('gives the time extent of the observations', () => {
+    expect(timeExtent(reports)).toEqual([
+      Date.parse('2026-01-10T05:00:00Z'),
+      Date.parse('2026-01-21T02:00:00Z'),
+    ]);
+    expect(timeExtent([])).toBeNull();
+  });
+});

@@ -1,0 +1,202 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { listReports, REPORT_PAGE, type Report } from '../api/reports.js';
+import { useAgreement, useZones } from '../agreement/useAgreement.js';
+import { Link } from '../app/router.js';
+import { useSession } from '../app/session.js';
+import { Problem } from '../components/Problem.js';
+import { formatDateTime, t } from '../i18n/index.js';
+import type { LonLat } from '../lib/position.js';
+import { useAsync } from '../lib/useAsync.js';
+import { Legend } from '../map/Legend.js';
+import { MapView, type MapSelection } from '../map/MapView.js';
+import { boundsOf, reportPoints, styleZones } from '../map/overlays.js';
+import { ReportFiltersPanel } from '../reports/ReportFiltersPanel.js';
+import { filterReports, NO_FILTERS, type ReportFilters } from '../reports/filter.js';
+import { ReportSummary } from '../reports/ReportSummary.js';
+
+/** The situation map: the agreement's lines and zones, settlements, and the reports the user may see. */
+export default function MapScreen() {
+  const session = useSession();
+  const canReadReports = session.can('reports:read');
+  const agreement = useAgreement();
+  const zones = useZones();
+  const reports = useAsync(
+    () =>
+      canReadReports
+        ? listReports()
+        : Promise.resolve({ available: false, reports: [] as Report[], more: false }),
+    [canReadReports, session.me?.user?.id],
+  );
+
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [filters, setFilters] = useState<ReportFilters>(NO_FILTERS);
+  const [selection, setSelection] = useState<MapSelection | null>(null);
+  const [focus, setFocus] = useState<LonLat | null>(null);
+  const panel = useRef<HTMLElement>(null);
+  const selectionHeading = useRef<HTMLHeadingElement>(null);
+
+  // A new selection is shown at the top of the panel; bring it into view and announce it.
+  useEffect(() => {
+    if (!selection) return;
+    panel.current?.scrollTo({ top: 0 });
+    selectionHeading.current?.focus({ preventScroll: true });
+  }, [selection]);
+
+  const styled = useMemo(() => styleZones(zones.data ?? null), [zones.data]);
+  const taxonomy = useMemo(() => agreement.data?.agreement.report_taxonomy ?? [], [agreement.data]);
+  const all = useMemo(() => reports.data?.reports ?? [], [reports.data]);
+  const shown = useMemo(
+    () =>
+      filterReports(all, filters).sort((a, b) => Date.parse(b.observed.from) - Date.parse(a.observed.from)),
+    [all, filters],
+  );
+  const points = useMemo(() => reportPoints(shown, taxonomy), [shown, taxonomy]);
+  const fitTo = useMemo(() => {
+    const region = agreement.data?.agreement.region?.bbox;
+    if (region && region.length === 4) return region as [number, number, number, number];
+    return boundsOf(styled.collection);
+  }, [agreement.data, styled.collection]);
+
+  const selectedReport = selection?.type === 'report' ? all.find((r) => r.id === selection.id) : undefined;
+  const selectedZone =
+    selection?.type === 'zone' ? styled.legend.find((l) => l.id === selection.id) : undefined;
+
+  return (
+    <div className="map-layout">
+      <h1 className="visually-hidden">{t('map.title')}</h1>
+      <MapView
+        label={t('map.label')}
+        className="map-main"
+        zones={styled.collection}
+        hidden={hidden}
+        reports={canReadReports ? points : null}
+        fitTo={fitTo}
+        focus={focus}
+        selectedId={selection?.type === 'report' ? selection.id : null}
+        onSelect={setSelection}
+      />
+      <aside className="map-panel" aria-label={t('map.panel')} ref={panel}>
+        {(selectedReport || selectedZone) && (
+          <section className="panel-section selection" aria-live="polite" data-testid="map-selection">
+            <div className="section-head">
+              <h2 ref={selectionHeading} tabIndex={-1}>
+                {t('map.selected')}
+              </h2>
+              <button type="button" className="button button-small" onClick={() => setSelection(null)}>
+                {t('common.close')}
+              </button>
+            </div>
+            {selectedReport && <ReportSummary report={selectedReport} taxonomy={taxonomy} />}
+            {selectedZone && (
+              <dl className="facts">
+                <dt>{t('map.zoneName')}</dt>
+                <dd>{selectedZone.name}</dd>
+                <dt>{t('map.zoneKind')}</dt>
+                <dd>
+                  {t(`legend.${selectedZone.kind}`)}
+                  {selectedZone.derived ? ` · ${t('legend.derived')}` : ''}
+                  {selectedZone.type ? ` · ${selectedZone.type.replace(/_/g, ' ')}` : ''}
+                </dd>
+                {selectedZone.description && (
+                  <>
+                    <dt>{t('map.zoneDescription')}</dt>
+                    <dd>{selectedZone.description}</dd>
+                  </>
+                )}
+              </dl>
+            )}
+          </section>
+        )}
+
+        {canReadReports ? (
+          <section className="panel-section" aria-labelledby="reports-heading">
+            <div className="section-head">
+              <h2 id="reports-heading">{t('map.reports')}</h2>
+              <span
+                className="count"
+                data-testid="reports-shown"
+                data-shown={shown.length}
+                data-total={all.length}
+              >
+                {t('map.reportsShown', { shown: shown.length, total: all.length })}
+              </span>
+            </div>
+            {reports.status === 'failed' && <Problem error={reports.error} />}
+            {reports.data?.more && <p className="hint">{t('reports.more', { count: REPORT_PAGE })}</p>}
+            <ReportFiltersPanel
+              filters={filters}
+              onChange={setFilters}
+              taxonomy={taxonomy}
+              zones={styled.legend.filter((l) => l.kind === 'zone')}
+              reports={all}
+            />
+            {reports.status === 'done' && all.length === 0 ? (
+              <p className="empty" data-testid="no-reports">
+                {t('reports.none')}
+                {session.can('reports:create') && (
+                  <>
+                    {' '}
+                    <Link to="/reports/new">{t('reports.fileFirst')}</Link>
+                  </>
+                )}
+              </p>
+            ) : (
+              shown.length > 0 && (
+                <ol className="report-list-compact" aria-label={t('map.reportsInView')}>
+                  {shown.slice(0, 100).map((r) => (
+                    <li key={r.id}>
+                      <button
+                        type="button"
+                        className="linkish"
+                        onClick={() => {
+                          setSelection({ type: 'report', id: r.id });
+                          setFocus({ lon: r.location.lon, lat: r.location.lat });
+                        }}
+                      >
+                        {taxonomy.find((c) => c.id === r.category)?.name ?? r.category}
+                      </button>{' '}
+                      <span className="muted">{formatDateTime(r.observed.from)}</span>
+                    </li>
+                  ))}
+                </ol>
+              )
+            )}
+          </section>
+        ) : (
+          <section className="panel-section">
+            <h2>{t('map.reports')}</h2>
+            <p className="muted" data-testid="reports-not-in-view">
+              {t('map.reportsNotInView')}
+            </p>
+          </section>
+        )}
+
+        <section className="panel-section" aria-labelledby="legend-heading">
+          <h2 id="legend-heading">{t('legend.title')}</h2>
+          {zones.status === 'failed' ? (
+            <Problem error={zones.error} />
+          ) : zones.status === 'loading' ? (
+            <p role="status">{t('common.loading')}</p>
+          ) : styled.legend.length === 0 ? (
+            <p className="empty" data-testid="no-agreement-overlay">
+              {t('legend.noAgreement')}
+            </p>
+          ) : (
+            <Legend
+              entries={styled.legend}
+              hidden={hidden}
+              onToggle={(id) =>
+                setHidden((h) => {
+                  const next = new Set(h);
+                  if (next.has(id)) next.delete(id);
+                  else next.add(id);
+                  return next;
+                })
+              }
+            />
+          )}
+        </section>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from 'vitest';
+import type { Role } from '../../src/access/policy.js';
+import { AppPage } from './pages/AppPage.js';
+import { SignInPage } from './pages/SignInPage.js';
+import { describeInBrowser, launchChromium, newContext } from './support/browser.js';
+import { startDashboard, TEST_PASSWORD, type Dashboard } from './support/server.js';
+
+/**
+ * What each role sees in the navigation, written out here rather than derived from policy.ts, so a
+ * change of access shows up as a failing test until someone decides it on purpose.
+ */
+const EVERYONE = ['map', 'agreement', 'log'];
+const READERS = ['map', 'reports', 'agreement', 'log'];
+const FILERS = ['map', 'reports', 'new-report', 'agreement', 'log'];
+
+const CASES: { role: Role; organisation: string; kind: string; name: string; nav: string[] }[] = [
+  {
+    role: 'monitor',
+    organisation: 'JMVC',
+    kind: 'commission',
+    name: 'Joint Monitoring and Verification Commission',
+    nav: FILERS,
+  },
+  {
+    role: 'analyst',
+    organisation: 'JMVC',
+    kind: 'commission',
+    name: 'Joint Monitoring and Verification Commission',
+    nav: READERS,
+  },
+  { role: 'commissioner', organisation: 'RU', kind: 'party', name: 'Russian Federation', nav: READERS },
+  { role: 'liaison', organisation: 'UA', kind: 'party', name: 'Ukraine', nav: FILERS },
+  { role: 'guarantor', organisation: 'US', kind: 'guarantor', name: 'United States', nav: READERS },
+  {
+    role: 'humanitarian',
+    organisation: 'HUM',
+    kind: 'humanitarian',
+    name: 'Humanitarian Coordination Office',
+    nav: EVERYONE,
+  },
+  { role: 'observer', organisation: 'PUBLIC', kind: 'public', name: 'Public and press', nav: EVERYONE },
+  {
+    role: 'admin',
+    organisation: 'JMVC',
+    kind: 'commission',
+    name: 'Joint Monitoring and Verification Commission',
+    nav: READERS,
+  },
+];
+
+describeInBrowser('sign-in and role-driven navigation', () => {
+  let dashboard: Dashboard;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.close();
+  });
+  beforeEach(async () => {
+    context = await newContext(browser, dashboard.baseURL);
+    page = await context.newPage();
+  });
+  afterEach(() => context.close());
+
+  it('shows the anonymous public only the map, the agreement and the log, with a public badge', async () => {
+    const app = new AppPage(page);
+    await app.goto('/');
+    expect(await app.navItems()).toEqual(EVERYONE);
+    expect(await app.badge()).toMatchObject({ kind: 'public', organisation: null });
+    expect((await app.badge()).text).toContain('Public view');
+    await expect.poll(() => page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+  });
+
+  it('asks the anonymous public to sign in for a screen that needs an account', async () => {
+    const app = new AppPage(page);
+    await app.goto('/reports');
+    expect(await app.isNotAllowed()).toBe(true);
+    expect(await page.locator('[data-testid="not-allowed"]').innerText()).toContain(
+      'This page needs an account.',
+    );
+    await app.shot('not-allowed-anonymous');
+  });
+
+  for (const c of CASES) {
+    it(`signs a ${c.role} of ${c.organisation} in, shows only what the role may use, and signs out`, async () => {
+      const username = await dashboard.createUser(c.organisation, [c.role]);
+      const signIn = new SignInPage(page);
+      await signIn.open();
+      if (c.role === 'monitor') await signIn.shot('sign-in');
+      await signIn.signIn(username, TEST_PASSWORD);
+
+      expect(await signIn.navItems()).toEqual(c.nav);
+      const badge = await signIn.badge();
+      expect(badge).toMatchObject({ kind: c.kind, organisation: c.organisation });
+      expect(badge.text).toContain(c.name);
+      await page.locator('.map-main[data-state="ready"]').waitFor();
+      await signIn.shot(`shell-${c.role}`, false);
+
+      await signIn.signOut();
+      expect(await signIn.navItems()).toEqual(EVERYONE);
+      expect((await signIn.badge()).kind).toBe('public');
+    });
+  }
+
+  it('refuses a screen the role may not use even when its address is typed in', async () => {
+    const username = await dashboard.createUser('JMVC', ['analyst']);
+    const signIn = new SignInPage(page);
+    await signIn.open();
+    await signIn.signIn(username, TEST_PASSWORD);
+    await signIn.goto('/reports/new');
+    expect(await signIn.isNotAllowed()).toBe(true);
+    expect(await page.locator('[data-testid="not-allowed"]').innerText()).toContain('Your role');
+    expect(await page.getByRole('heading', { name: 'File a report' }).count()).toBe(0);
+  });
+
+  it('says so when the password is wrong, and stays signed out', async () => {
+    const username = await dashboard.createUser('UA', ['liaison']);
+    const signIn = new SignInPage(page);
+    await signIn.open();
+    await signIn.fill(username, 'not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await signIn.error()).toBe('The username or password is not right.');
+    expect((await signIn.badge()).kind).toBe('public');
+    await signIn.shot('sign-in-rejected');
+  });
+
+  it('keeps the session across a reload and returns to the page asked for', async () => {
+    const username = await dashboard.createUser('US', ['guarantor']);
+    const signIn = new SignInPage(page);
+    await signIn.goto('/sign-in?next=%2Ftransparency-log');
+    await signIn.signIn(username, TEST_PASSWORD);
+    await page.waitForURL('**/transparency-log');
+    await page.reload();
+    await page.locator('[data-testid="current-user"]').waitFor();
+    expect((await signIn.badge()).organisation).toBe('US');
+    expect(await signIn.heading()).toBe('Transparency log');
+  });
+});
