@@ -67,6 +67,8 @@ export interface BulkLogItem {
 export interface BulkLedgerWriter extends LedgerWriter {
   /** Queues every item in the caller's transaction, in order; returns their queue numbers. */
   appendMany(tx: Executor, kind: string, items: readonly BulkLogItem[]): Promise<number[]>;
+  /** Where a queued entry landed in the log, or null while it waits to be integrated. */
+  indexOfQueued(seq: number): Promise<number | null>;
 }
 
 /** The commitment logged for a confidential record: SHA-256(salt ‖ canonical JSON of the record), hex. */
@@ -354,6 +356,11 @@ export class Ledger implements BulkLedgerWriter {
   /** Subscribes to sequencer errors (logged by the server). */
   onError(listener: (err: unknown) => void): void {
     this.#events.on('error', listener);
+  }
+
+  /** Where a queued entry landed in the log, or null while the sequencer has not integrated it yet. */
+  async indexOfQueued(seq: number): Promise<number | null> {
+    return (await findEntryIndexBySeq(this.db, [seq])).get(seq) ?? null;
   }
 
   /** Waits until queued entries are integrated; returns their indices. Throws 503 after `timeoutMs`. */

@@ -173,10 +173,18 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
   app.get(
     '/reports/:id',
     {
-      schema: { tags, summary: 'One report', params: ReportIdParams, response: { 200: ReportViewSchema } },
+      schema: {
+        tags,
+        summary: 'One report, with the index of the log entry that records it',
+        params: ReportIdParams,
+        response: { 200: ReportViewSchema },
+      },
       config: { permission: 'reports:read' },
     },
-    async (request) => reportView(await m.reports.get(request.principal, request.params.id)),
+    async (request) => {
+      const report = await m.reports.get(request.principal, request.params.id);
+      return { ...reportView(report), log: { index: await m.reports.logIndexOf(report) } };
+    },
   );
 
   app.get(

@@ -243,6 +243,16 @@ export const ReportViewSchema = Type.Object(
     classification: Type.Object({}, { additionalProperties: true }),
     marking: Type.String(),
     createdAt: Type.String(),
+    log: Type.Optional(
+      Type.Object(
+        {
+          index: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+            description: 'The log entry that records this revision; null while it waits to be integrated',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: true, $id: 'Report' },
 );

@@ -303,6 +303,11 @@ export class ReportService {
     return report;
   }
 
+  /** The log entry of a stored report revision (null while the sequencer has not integrated it). */
+  async logIndexOf(report: { logSeq: number | null }): Promise<number | null> {
+    return report.logSeq === null ? null : this.deps.ledger.indexOfQueued(report.logSeq);
+  }
+
   listSources(): Promise<ReportSource[]> {
     return listSources(this.deps.db);
   }

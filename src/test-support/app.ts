@@ -14,12 +14,22 @@ import type { Role } from '../access/policy.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-/** A test clock that tests can move forward. */
+/** A test clock that tests can move forward: fixed by default, or the real time plus what was advanced. */
 export class TestClock {
+  #real = false;
+  #offsetMs = 0;
   constructor(public current = new Date('2026-11-26T08:00:00Z')) {}
-  now = (): Date => new Date(this.current);
+  now = (): Date => (this.#real ? new Date(Date.now() + this.#offsetMs) : new Date(this.current));
   advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
+    if (this.#real) this.#offsetMs += ms;
+    else this.current = new Date(this.current.getTime() + ms);
+  }
+  /**
+   * Follow the real clock from now on. Browser tests need it: the browser stamps files and forms with
+   * the real time, which a fixed server clock would soon call "in the future".
+   */
+  useRealTime(): void {
+    this.#real = true;
   }
 }
 

@@ -124,6 +124,12 @@ describeInBrowser('filing a report', () => {
     await form.goto(`/reports/${id}`);
     await page.locator('[data-testid="report-evidence"]').waitFor();
     expect(await page.locator('[data-testid="report-evidence"]').innerText()).toContain(sha256(PHOTO));
+    // The log entry that records it, with the inclusion proof checked in the browser.
+    await page.locator('[data-testid="log-included"]').waitFor();
+    expect(await page.locator('[data-testid="report-log"]').innerText()).toContain(`#${index}`);
+    await page.getByText('Chain of custody').click();
+    await page.locator('[data-testid="custody-trail"] li').first().waitFor();
+    expect(await page.locator('[data-testid="custody-trail"]').innerText()).toMatch(/uploaded/);
     await form.shot('report-detail');
     await form.goto('/reports');
     await page.locator('[data-testid="reports-table"]').waitFor();

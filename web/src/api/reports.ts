@@ -7,7 +7,7 @@
  * an honest "nothing yet" (`available: false`) rather than an error screen.
  */
 import type { Marking } from '../../../src/access/marking.js';
-import type { Evidence } from '../../../src/monitoring/evidence.repository.js';
+import type { CustodyEvent, Evidence } from '../../../src/monitoring/evidence.repository.js';
 import type { Credibility, Reliability } from '../../../src/monitoring/grading.js';
 import type {
   Report as ReportModel,
@@ -17,10 +17,10 @@ import type {
 import type { ReportInput } from '../../../src/monitoring/report.schemas.js';
 import { ApiError, getJson, request } from './client.js';
 
-export type { Marking, Credibility, Reliability, TimePrecision, ReporterKind, Evidence };
+export type { Marking, Credibility, Reliability, TimePrecision, ReporterKind, Evidence, CustodyEvent };
 
-/** A report as `GET /api/v1/reports/{id}` returns it. */
-export type Report = ReportModel;
+/** A report as the API returns it; the single-report route adds where the log records it. */
+export type Report = ReportModel & { log?: { index: number | null } };
 /** What a monitor sends (`POST /api/v1/reports`). */
 export type NewReport = ReportInput;
 export type EvidenceDeclaration = NonNullable<ReportInput['evidence']>[number];
@@ -92,6 +92,13 @@ export async function listReports(filter: ReportFilter = {}, signal?: AbortSigna
 
 export function getReport(id: string): Promise<Report> {
   return getJson<Report>(`/api/v1/reports/${encodeURIComponent(id)}`);
+}
+
+/** The chain of custody of one evidence item, oldest first. */
+export async function getCustody(evidenceId: string): Promise<CustodyEvent[]> {
+  return (
+    await getJson<{ events: CustodyEvent[] }>(`/api/v1/evidence/${encodeURIComponent(evidenceId)}/custody`)
+  ).events;
 }
 
 export async function listEvidence(reportId: string): Promise<Evidence[]> {

@@ -1,12 +1,22 @@
 import { useMemo } from 'react';
 import { ApiError } from '../api/client.js';
-import { casualtyTotals, getReport, listEvidence, type Report } from '../api/reports.js';
+import { getLogEntry, getReceipt } from '../api/log.js';
+import {
+  casualtyTotals,
+  getCustody,
+  getReport,
+  listEvidence,
+  type Evidence,
+  type Report,
+} from '../api/reports.js';
 import { useAgreement, useZones } from '../agreement/useAgreement.js';
 import { Link } from '../app/router.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, formatNumber, humanise, t } from '../i18n/index.js';
 import { formatLonLat, toMgrs } from '../lib/position.js';
 import { useAsync } from '../lib/useAsync.js';
+import { parseReceipt } from '../log/formats.js';
+import { verifyInclusion } from '../log/verify.js';
 import { MapView } from '../map/MapView.js';
 import { reportPoints, styleZones } from '../map/overlays.js';
 
@@ -140,6 +150,10 @@ export default function ReportDetailScreen({ params }: { params: Record<string, 
           </dd>
           <dt>{t('report.agreementVersion')}</dt>
           <dd className="mono">{c.agreementVersionId}</dd>
+          <dt>{t('report.logEntry')}</dt>
+          <dd data-testid="report-log">
+            <LogInclusion index={r.log?.index ?? null} />
+          </dd>
         </dl>
         <MapView
           label={t('report.mapLabel')}
@@ -164,6 +178,39 @@ export default function ReportDetailScreen({ params }: { params: Record<string, 
       <p className="narrative">{r.narrative || t('report.noNarrative')}</p>
       <EvidenceList reportId={r.id} />
     </section>
+  );
+}
+
+/** Where the log records this report, and whether its inclusion proof leads to the signed checkpoint. */
+function LogInclusion({ index }: { index: number | null }) {
+  const check = useAsync(async () => {
+    if (index === null) return null;
+    const [entry, receipt] = await Promise.all([getLogEntry(index), getReceipt(index).then(parseReceipt)]);
+    const ok = await verifyInclusion(
+      receipt.index,
+      receipt.checkpoint.size,
+      entry.leafHash,
+      receipt.proof,
+      receipt.checkpoint.rootHash,
+    );
+    return { ok, size: receipt.checkpoint.size };
+  }, [index]);
+  if (index === null) return <span className="muted">{t('report.logPending')}</span>;
+  return (
+    <>
+      <Link to={`/transparency-log?entry=${index}`}>#{formatNumber(index)}</Link>
+      <div className="muted">
+        {check.status === 'loading' && t('report.logChecking')}
+        {check.status === 'failed' && <Problem error={check.error} />}
+        {check.status === 'done' &&
+          check.data !== null &&
+          (check.data.ok ? (
+            <span data-testid="log-included">{t('report.logIncluded', { size: check.data.size })}</span>
+          ) : (
+            <strong className="flag">{t('report.logNotIncluded')}</strong>
+          ))}
+      </div>
+    </>
   );
 }
 
@@ -211,23 +258,53 @@ function EvidenceList({ reportId }: { reportId: string }) {
       {evidence.status === 'done' && evidence.data.length > 0 && (
         <ul className="evidence-list" data-testid="report-evidence">
           {evidence.data.map((e) => (
-            <li key={e.id}>
-              <div>
-                <strong>{e.originalFilename}</strong>{' '}
-                <span className="muted">
-                  {e.sizeBytes !== null ? `${formatNumber(e.sizeBytes)} B · ` : ''}
-                  {e.mediaType}
-                </span>
-              </div>
-              <div className="mono hash">SHA-256 {e.sha256}</div>
-              <div className="muted">
-                {t('report.evidenceCaptured', { at: formatDateTime(e.capturedAt), collector: e.collector })}
-                {e.storedAt === null && ` · ${t('report.evidenceNotUploaded')}`}
-              </div>
-            </li>
+            <EvidenceItem key={e.id} evidence={e} />
           ))}
         </ul>
       )}
     </>
+  );
+}
+
+function EvidenceItem({ evidence: e }: { evidence: Evidence }) {
+  const custody = useAsync(() => getCustody(e.id), [e.id]);
+  return (
+    <li>
+      <div>
+        <strong>{e.originalFilename}</strong>{' '}
+        <span className="muted">
+          {e.sizeBytes !== null ? `${formatNumber(e.sizeBytes)} B · ` : ''}
+          {e.mediaType}
+        </span>
+      </div>
+      <div className="mono hash">SHA-256 {e.sha256}</div>
+      <div className="muted">
+        {t('report.evidenceCaptured', { at: formatDateTime(e.capturedAt), collector: e.collector })}
+        {e.storedAt === null && ` · ${t('report.evidenceNotUploaded')}`}
+        {' · '}
+        {t('report.custodian', { custodian: e.custodian })}
+      </div>
+      <details className="custody">
+        <summary>{t('report.custody')}</summary>
+        {custody.status === 'loading' && <p role="status">{t('common.loading')}</p>}
+        {custody.status === 'failed' && <Problem error={custody.error} />}
+        {custody.status === 'done' && (
+          <ol data-testid="custody-trail">
+            {custody.data.map((ev, i) => (
+              <li key={ev.id ?? i}>
+                <span className="nowrap">{formatDateTime(ev.at)}</span> ·{' '}
+                {t(`report.custodyEvent.${ev.action}`)}
+                {(ev.actorOrganisationId ?? ev.actorUserId) !== null &&
+                  ` ${t('report.custodyBy', { who: ev.actorOrganisationId ?? ev.actorUserId ?? '' })}`}
+                {ev.fromCustodian !== null &&
+                  ev.toCustodian !== null &&
+                  ` · ${t('report.custodyTransfer', { from: ev.fromCustodian, to: ev.toCustodian })}`}
+                {ev.note !== null && <span className="muted"> · {ev.note}</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </details>
+    </li>
   );
 }

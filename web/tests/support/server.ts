@@ -26,6 +26,7 @@ const EXAMPLE = fileURLToPath(new URL('../../../examples/illustrative-framework.
 export async function startDashboard(): Promise<Dashboard> {
   await ensureWebBuilt();
   const t = await startTestApp('sqlite');
+  t.clock.useRealTime();
   if (!t.app.hasRoute({ method: 'GET', url: '/*' })) {
     await t.close();
     throw new Error(
