@@ -191,6 +191,16 @@ describeEachDialect('agreement API', (dialect) => {
     expect(text).toContain(c?.commitment);
   });
 
+  it('judges by the newest draft provisionally, even one whose planned entry into force has passed', async () => {
+    const dated = ILLUSTRATIVE.replace(/^entry_into_force: D$/m, 'entry_into_force: 2026-01-01T00:00:00Z');
+    expect(dated).not.toBe(ILLUSTRATIVE);
+    expect((await load(dated, 'fileName=dated.yaml&marking=CLEAR')).statusCode).toBe(201);
+    const at = await t.services.agreements.versionInForceAt(new Date('2026-06-01T00:00:00Z'));
+    expect(at).toMatchObject({ info: { id: 'illustrative-framework-2025@3' }, provisional: true });
+    const before = await t.services.agreements.versionInForceAt(new Date('2025-06-01T00:00:00Z'));
+    expect(before).toMatchObject({ info: { id: 'illustrative-framework-2025@3' }, provisional: true });
+  });
+
   it('registers the witnesses the agreement names with the log', async () => {
     await load(ILLUSTRATIVE);
     const witnesses = await t.app.inject({ url: '/api/v1/log/witnesses' });

@@ -224,14 +224,13 @@ export class AgreementService {
       .orderBy('version', 'desc')
       .limit(1)
       .executeTakeFirst();
+    // Nothing in force at `at`: the newest live version applies provisionally, whatever date it names —
+    // a draft whose planned entry into force has passed unsigned is still the text reports are judged by.
     const pending = inForce
       ? undefined
       : await this.db
           .selectFrom('agreement_versions')
           .select(['id'])
-          .where((eb) =>
-            eb.or([eb('entry_into_force', 'is', null), eb('entry_into_force', '>', at.toISOString())]),
-          )
           .where('status', 'in', ['draft', 'signed', 'in_force'])
           .orderBy('loaded_at', 'desc')
           .orderBy('version', 'desc')
