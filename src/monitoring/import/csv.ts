@@ -119,15 +119,6 @@ export function checkCsvHeader(header: readonly string[], mapping: ColumnMapping
   return problems;
 }
 
-function setPointer(target: Record<string, unknown>, pointer: string, value: unknown): void {
-  const keys = pointer.split('/').slice(1);
-  let node = target;
-  keys.forEach((k, i) => {
-    if (i === keys.length - 1) node[k] = value;
-    else node = (node[k] ??= {}) as Record<string, unknown>;
-  });
-}
-
 function getPointer(source: unknown, pointer: string): unknown {
   let node = source;
   for (const k of pointer.split('/').slice(1)) {
@@ -186,44 +177,6 @@ export function csvFieldsToInput(
     let node = input;
     for (let k = 0; k < keys.length - 1; k++) node = (node[keys[k] ?? ''] ??= {}) as Record<string, unknown>;
     node[keys[keys.length - 1] ?? ''] = value;
-  }
-  if (input.location === undefined) input.location = {};
-  return problems.length > 0 ? { problems } : { input: input as ReportInput, problems };
-}
-
-/** One CSV record (column → text) as a report input; problems name the column. */
-export function csvRowToInput(
-  row: Record<string, string>,
-  mapping: ColumnMapping,
-): { input?: ReportInput; problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
-  const input: Record<string, unknown> = {};
-  for (const [field, pointer, kind] of FIELDS) {
-    const column = mapping[field] ?? field;
-    const raw = row[column];
-    if (raw === undefined || raw === '') continue;
-    let value: unknown = raw;
-    if (kind === 'number' || kind === 'int') {
-      const n = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n))) {
-        problems.push({
-          path: column,
-          reason: `"${raw}" is not ${kind === 'int' ? 'a whole number' : 'a number'}`,
-        });
-        continue;
-      }
-      value = n;
-    } else if (kind === 'list') {
-      value = raw.split(/\s+/).filter(Boolean);
-    } else if (kind === 'json') {
-      try {
-        value = JSON.parse(raw) as unknown;
-      } catch {
-        problems.push({ path: column, reason: 'is not valid JSON' });
-        continue;
-      }
-    }
-    setPointer(input, pointer, value);
   }
   if (input.location === undefined) input.location = {};
   return problems.length > 0 ? { problems } : { input: input as ReportInput, problems };
