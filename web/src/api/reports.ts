@@ -25,31 +25,17 @@ export type Report = ReportModel & { log?: { index: number | null } };
 export type NewReport = ReportInput;
 export type EvidenceDeclaration = NonNullable<ReportInput['evidence']>[number];
 
-// The choices the form offers, checked against the server's types.
-export const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'] as const satisfies readonly Reliability[];
-export const CREDIBILITY = [1, 2, 3, 4, 5, 6] as const satisfies readonly Credibility[];
-export const MARKINGS = [
-  'CLEAR',
-  'GREEN',
-  'AMBER',
-  'AMBER+STRICT',
-  'RED',
-] as const satisfies readonly Marking[];
-export const TIME_PRECISIONS = ['exact', 'day', 'week', 'month'] as const satisfies readonly TimePrecision[];
-export const REPORTER_KINDS = [
-  'patrol',
-  'observation_post',
-  'camera',
-  'uav',
-  'sensor',
-  'osint',
-  'party',
-  'media',
-  'ngo',
-  'other',
-] as const satisfies readonly ReporterKind[];
-/** ACLED geo-precision: 1 the exact place, 2 near it (same district), 3 only the wider region. */
-export const GEO_PRECISION = [1, 2, 3] as const;
+// The choices the form offers: the server's own lists (pure modules, bundled as they are).
+export { MARKINGS } from '../../../src/access/marking.js';
+export {
+  RELIABILITIES as RELIABILITY,
+  CREDIBILITIES as CREDIBILITY,
+} from '../../../src/monitoring/grading.js';
+export {
+  TIME_PRECISIONS,
+  REPORTER_KINDS,
+  GEO_PRECISIONS as GEO_PRECISION,
+} from '../../../src/monitoring/report.model.js';
 
 /** Most reports one map or list request asks for (the server's page limit). */
 export const REPORT_PAGE = 5000;
