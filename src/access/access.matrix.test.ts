@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
+import { sampleInput } from '../monitoring/testing.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../test-support/app.js';
 import { describeEachDialect } from '../test-support/databases.js';
 import { ROLES_BY_KIND, type OrganisationKind, type Role } from './policy.js';
@@ -363,18 +364,7 @@ function sha256(text: string): string {
 
 /** A GREEN report near Horlivka (every signed-in organisation may see it). */
 function reportInput(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    reporter: { name: 'Patrol 3', kind: 'patrol' },
-    source: { name: 'JMVC patrol team 3', reliability: 'B', independenceGroup: 'jmvc-team-3' },
-    credibility: 2,
-    observed: { from: '2026-11-25T21:40:00+02:00', precision: 'exact', timeZone: 'Europe/Kyiv' },
-    location: { lon: 38.08, lat: 48.36, uncertaintyM: 500 },
-    smm: 'explosion_impact',
-    counts: { events: 3 },
-    narrative: 'Three impacts heard and seen north-east of the town.',
-    marking: 'GREEN',
-    ...extra,
-  };
+  return sampleInput({ marking: 'GREEN', ...extra });
 }
 
 function evidenceInput(content: string, inline = true): Record<string, unknown> {
