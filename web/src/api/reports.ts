@@ -2,9 +2,6 @@
  * Reports: the client side of the monitoring API (`src/monitoring/report.routes.ts`,
  * docs/monitoring.md). The shapes are the server's own types (type-only imports), so a change there
  * fails the web typecheck rather than the browser.
- *
- * On a server without the monitoring routes the list answers 404; {@link listReports} turns that into
- * an honest "nothing yet" (`available: false`) rather than an error screen.
  */
 import type { Marking } from '../../../src/access/marking.js';
 import type { CustodyEvent, Evidence } from '../../../src/monitoring/evidence.repository.js';
@@ -15,7 +12,7 @@ import type {
   TimePrecision,
 } from '../../../src/monitoring/report.model.js';
 import type { ReportInput } from '../../../src/monitoring/report.schemas.js';
-import { ApiError, getJson, request } from './client.js';
+import { getJson, request } from './client.js';
 
 export type { Marking, Credibility, Reliability, TimePrecision, ReporterKind, Evidence, CustodyEvent };
 
@@ -49,8 +46,6 @@ export interface ReportFilter {
 }
 
 export interface ReportList {
-  /** False when the server does not serve reports yet (the route answers 404). */
-  available: boolean;
   reports: Report[];
   /** True when there were more than one page: the newest are shown. */
   more: boolean;
@@ -64,16 +59,11 @@ export async function listReports(filter: ReportFilter = {}, signal?: AbortSigna
   if (filter.to) query.set('to', filter.to);
   if (filter.category) query.set('category', filter.category);
   if (filter.zone) query.set('zone', filter.zone);
-  try {
-    const body = await getJson<{ reports: Report[]; next?: string }>(
-      `/api/v1/reports?${query.toString()}`,
-      signal ? { signal } : {},
-    );
-    return { available: true, reports: body.reports, more: body.next !== undefined };
-  } catch (err) {
-    if (err instanceof ApiError && err.notFound) return { available: false, reports: [], more: false };
-    throw err;
-  }
+  const body = await getJson<{ reports: Report[]; next?: string }>(
+    `/api/v1/reports?${query.toString()}`,
+    signal ? { signal } : {},
+  );
+  return { reports: body.reports, more: body.next !== undefined };
 }
 
 export function getReport(id: string): Promise<Report> {

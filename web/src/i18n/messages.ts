@@ -141,8 +141,6 @@ export const messages = {
   'reports.title': 'Reports',
   'reports.none': 'No reports yet.',
   'reports.noneVisible': 'None of the reports on this server is visible to your organisation.',
-  'reports.notServed':
-    'This server does not hold reports yet; they will appear here once monitoring is switched on.',
   'reports.fileFirst': 'File the first one.',
   'reports.place': 'Place',
   'reports.more': 'Showing the newest {count} reports; narrow the filters to see older ones.',
@@ -269,9 +267,6 @@ export const messages = {
   'reportForm.sending': 'Sending…',
   'reportForm.noTaxonomy':
     'No agreement is loaded, so there are no report categories. Reports can be filed once the commission loads the agreement.',
-  'reportForm.notServedTitle': 'Not sent: this server does not accept reports yet',
-  'reportForm.notServed':
-    'Your report was checked and is still in the form; nothing was stored. Keep it, or file it again once monitoring is switched on.',
   'reportForm.rejected': 'The server did not accept the report; nothing was stored',
   'reportForm.filed': 'Report filed',
   'reportForm.filedBody': 'The report is stored and written to the transparency log:',

@@ -21,10 +21,7 @@ export default function MapScreen() {
   const agreement = useAgreement();
   const zones = useZones();
   const reports = useAsync(
-    () =>
-      canReadReports
-        ? listReports()
-        : Promise.resolve({ available: false, reports: [] as Report[], more: false }),
+    () => (canReadReports ? listReports() : Promise.resolve({ reports: [] as Report[], more: false })),
     [canReadReports, session.me?.user?.id],
   );
 

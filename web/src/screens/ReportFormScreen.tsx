@@ -43,8 +43,7 @@ interface EvidenceItem {
   error?: string;
 }
 
-type Outcome =
-  ({ kind: 'filed' } & FiledReport) | { kind: 'not-served' } | { kind: 'failed'; error: unknown };
+type Outcome = ({ kind: 'filed' } & FiledReport) | { kind: 'failed'; error: unknown };
 
 /** The monitor's report: where, when, what, how sure, and the evidence, hashed before it leaves the device. */
 export default function ReportFormScreen() {
@@ -158,13 +157,9 @@ export default function ReportFormScreen() {
       );
       setOutcome({ kind: 'filed', ...result });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404 && err.errors.length === 0)
-        setOutcome({ kind: 'not-served' });
-      else {
-        if (err instanceof ApiError)
-          setServerProblems(err.errors.map((p) => ({ field: fieldOfPointer(p.path), reason: p.reason })));
-        setOutcome({ kind: 'failed', error: err });
-      }
+      if (err instanceof ApiError)
+        setServerProblems(err.errors.map((p) => ({ field: fieldOfPointer(p.path), reason: p.reason })));
+      setOutcome({ kind: 'failed', error: err });
     } finally {
       setBusy(false);
       requestAnimationFrame(() => summary.current?.focus());
@@ -237,12 +232,6 @@ export default function ReportFormScreen() {
                 </li>
               ))}
             </ul>
-          </div>
-        )}
-        {outcome?.kind === 'not-served' && (
-          <div className="notice notice-warn" role="alert" data-testid="not-served">
-            <p className="notice-title">{t('reportForm.notServedTitle')}</p>
-            <p>{t('reportForm.notServed')}</p>
           </div>
         )}
         {outcome?.kind === 'failed' && <Problem error={outcome.error} title={t('reportForm.rejected')} />}

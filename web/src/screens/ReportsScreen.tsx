@@ -40,9 +40,7 @@ export default function ReportsScreen() {
       {reports.status === 'done' && rows.length === 0 && (
         <div className="empty-state" data-testid="no-reports">
           <p className="empty-title">{t('reports.none')}</p>
-          <p className="muted">
-            {reports.data.available ? t('reports.noneVisible') : t('reports.notServed')}
-          </p>
+          <p className="muted">{t('reports.noneVisible')}</p>
         </div>
       )}
       {reports.data?.more && <p className="notice">{t('reports.more', { count: REPORT_PAGE })}</p>}
