@@ -12,8 +12,11 @@
  * `Object.prototype` or `null`, no symbol keys). Object members whose value is `undefined` are
  * omitted, as `JSON.stringify` does, so optional TypeScript properties canonicalise naturally.
  * Dates, Maps, class instances, boxed primitives, bigints, functions and cycles are rejected.
+ *
+ * Every log entry goes through here, so it is written as one pass that appends to a single string
+ * and builds no per-member path strings: the path of a rejected value (`$.a[2].b`) is assembled only
+ * when something fails, as the failure unwinds through the containers.
  */
-import { hasLoneSurrogate } from './encoding.js';
 import { LedgerError } from './errors.js';
 
 /** A JSON value as RFC 8785 understands it. */
@@ -21,7 +24,13 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /** Serialises `value` as RFC 8785 canonical JSON text. */
 export function canonicalize(value: unknown): string {
-  return serialize(value, new Set<object>(), '$');
+  try {
+    return serialize(value, []);
+  } catch (err) {
+    if (err instanceof Rejection)
+      throw new LedgerError('not-canonical-json', `$${err.path()}: ${err.reason}`);
+    throw err;
+  }
 }
 
 /** The UTF-8 bytes of {@link canonicalize}, ready for hashing or signing. */
@@ -29,73 +38,110 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
 }
 
-function fail(path: string, reason: string): never {
-  throw new LedgerError('not-canonical-json', `${path}: ${reason}`);
+/** A rejected value; each container it unwinds through adds its step to the path. */
+class Rejection extends Error {
+  readonly #steps: string[] = [];
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+  within(step: string): this {
+    this.#steps.push(step);
+    return this;
+  }
+  path(): string {
+    return this.#steps.reverse().join('');
+  }
 }
 
-function serialize(value: unknown, ancestors: Set<object>, path: string): string {
+function serialize(value: unknown, ancestors: object[]): string {
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) fail(path, `${value} is not a JSON number`);
+      if (!Number.isFinite(value)) throw new Rejection(`${value} is not a JSON number`);
       return String(value);
     case 'string':
-      return serializeString(value, path);
+      return serializeString(value);
     case 'object':
       if (value === null) return 'null';
-      return serializeContainer(value, ancestors, path);
+      if (ancestors.includes(value)) throw new Rejection('cyclic structure');
+      ancestors.push(value);
+      try {
+        return Array.isArray(value) ? serializeArray(value, ancestors) : serializeObject(value, ancestors);
+      } finally {
+        ancestors.pop();
+      }
     case 'undefined':
     case 'bigint':
     case 'symbol':
     case 'function':
-      return fail(path, `${typeof value} is not a JSON value`);
+      throw new Rejection(`${typeof value} is not a JSON value`);
   }
 }
 
-function serializeString(value: string, path: string): string {
-  if (hasLoneSurrogate(value)) fail(path, 'string contains a lone surrogate');
+/** Characters a JSON string must escape, and surrogates (which need the well-formedness check). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function serializeString(value: string): string {
+  if (!NEEDS_CARE.test(value)) return `"${value}"`;
+  if (!value.isWellFormed()) throw new Rejection('string contains a lone surrogate');
   // JSON.stringify implements exactly RFC 8785 §3.2.2.2 for well-formed strings.
   return JSON.stringify(value);
 }
 
-function serializeContainer(value: object, ancestors: Set<object>, path: string): string {
-  if (ancestors.has(value)) fail(path, 'cyclic structure');
-  ancestors.add(value);
+function serializeArray(value: readonly unknown[], ancestors: object[]): string {
+  let out = '[';
+  let i = 0;
   try {
-    return Array.isArray(value)
-      ? serializeArray(value, ancestors, path)
-      : serializeObject(value, ancestors, path);
-  } finally {
-    ancestors.delete(value);
+    for (; i < value.length; i += 1) {
+      if (!(i in value)) throw new Rejection('sparse array hole');
+      const element: unknown = value[i];
+      if (element === undefined) throw new Rejection('undefined array element');
+      if (i > 0) out += ',';
+      out += serialize(element, ancestors);
+    }
+  } catch (err) {
+    throw err instanceof Rejection ? err.within(`[${i}]`) : err;
   }
+  return `${out}]`;
 }
 
-function serializeArray(value: readonly unknown[], ancestors: Set<object>, path: string): string {
-  const parts: string[] = [];
-  for (let i = 0; i < value.length; i += 1) {
-    const elementPath = `${path}[${i}]`;
-    if (!(i in value)) fail(elementPath, 'sparse array hole');
-    const element: unknown = value[i];
-    if (element === undefined) fail(elementPath, 'undefined array element');
-    parts.push(serialize(element, ancestors, elementPath));
-  }
-  return `[${parts.join(',')}]`;
-}
-
-function serializeObject(value: object, ancestors: Set<object>, path: string): string {
+function serializeObject(value: object, ancestors: object[]): string {
   const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) fail(path, 'not a plain object');
-  if (Object.getOwnPropertySymbols(value).length > 0) fail(path, 'symbol-keyed property');
+  if (prototype !== Object.prototype && prototype !== null) throw new Rejection('not a plain object');
+  if (Object.getOwnPropertySymbols(value).length > 0) throw new Rejection('symbol-keyed property');
   const record = value as Record<string, unknown>;
-  // Default sort compares UTF-16 code units, which is what RFC 8785 §3.2.3 requires.
-  const keys = Object.keys(record).sort();
-  const parts: string[] = [];
-  for (const key of keys) {
-    const member = record[key];
-    if (member === undefined) continue;
-    const memberPath = `${path}.${key}`;
-    parts.push(`${serializeString(key, memberPath)}:${serialize(member, ancestors, memberPath)}`);
+  const keys = sortedKeys(record);
+  let out = '{';
+  let key = '';
+  try {
+    for (key of keys) {
+      const member = record[key];
+      if (member === undefined) continue;
+      if (out.length > 1) out += ',';
+      out += serializeString(key);
+      out += ':';
+      out += serialize(member, ancestors);
+    }
+  } catch (err) {
+    throw err instanceof Rejection ? err.within(`.${key}`) : err;
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
+}
+
+/**
+ * The object's own enumerable keys in UTF-16 code-unit order (RFC 8785 §3.2.3). Relational comparison
+ * of strings compares code units; records are small, so an insertion sort beats Array.prototype.sort.
+ */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > 24) return keys.sort();
+  for (let i = 1; i < keys.length; i += 1) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j -= 1) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
