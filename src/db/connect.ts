@@ -63,12 +63,35 @@ function openSqlite(url: string): Db {
   } catch (err) {
     throw new DatabaseUnavailableError(`cannot open SQLite database ${file}: ${(err as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {
     db,
     dialect: 'sqlite',
     description: inMemory ? 'sqlite::memory:' : `sqlite:${file}`,
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs more than running a short
+ * insert. The same SQL text always gets the same prepared statement here (most recently used kept).
+ * SQLite has one connection and Kysely a mutex over it, so a statement is never run twice at once.
+ */
+function withStatementCache(handle: SqliteDatabase.Database, capacity = 512) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare(text: string): SqliteDatabase.Statement {
+      let statement = cache.get(text);
+      if (statement) {
+        cache.delete(text); // re-inserted below: the Map's order is the recency order
+      } else {
+        statement = handle.prepare(text);
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
   };
 }
 
