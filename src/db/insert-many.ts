@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely';
-import type { Executor } from '../db/database.js';
-import { dialectOf } from '../db/dialect.js';
+import type { Executor } from './database.js';
+import { dialectOf } from './dialect.js';
 
 /** Parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535 limits. */
 const MAX_PARAMETERS = 30_000;
@@ -57,4 +57,37 @@ export async function insertMany(
     if (returning !== undefined) out.push(...result.rows);
   }
   return out;
+}
+
+/**
+ * `insertMany` into a table whose integer key the database assigns; returns the new keys in row order.
+ * PostgreSQL says them with RETURNING. SQLite numbers the rows of one INSERT consecutively (one writer
+ * at a time, no triggers on these tables), so the last row id and the row count give them all without
+ * the cost of RETURNING.
+ */
+export async function insertManyReturningKeys(
+  db: Executor,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  key: string,
+): Promise<number[]> {
+  if (dialectOf(db) === 'postgres') {
+    const returned = await insertMany(db, table, columns, rows, key);
+    return returned.map((r) => Number((r as Record<string, number | bigint>)[key]));
+  }
+  const per = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / columns.length)));
+  const keys: number[] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const params: unknown[] = [];
+    for (const row of chunk) for (const v of row) params.push(v);
+    const result = await db.executeQuery(
+      CompiledQuery.raw(statement(false, table, columns, chunk.length), params),
+    );
+    if (result.insertId === undefined) throw new Error(`insert into ${table} did not report its row id`);
+    const last = Number(result.insertId);
+    for (let k = chunk.length - 1; k >= 0; k -= 1) keys.push(last - k);
+  }
+  return keys;
 }

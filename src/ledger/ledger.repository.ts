@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Dialect, Executor } from '../db/database.js';
+import { dialectOf } from '../db/dialect.js';
+import { insertMany, insertManyReturningKeys } from '../db/insert-many.js';
 
-/** A queued entry waiting to be numbered. */
+/** A queued entry waiting to be numbered (its bytes stay in the database). */
 export interface QueuedEntry {
   seq: number;
-  kind: string;
-  data: Buffer;
   leafHash: Buffer;
 }
 
@@ -19,68 +19,34 @@ export interface StoredEntry {
   integratedAt: string;
 }
 
-export async function enqueueEntry(
-  db: Executor,
-  entry: { kind: string; data: Buffer; leafHash: Buffer; createdAt: string },
-): Promise<number> {
-  const row = await db
-    .insertInto('log_queue')
-    .values({ kind: entry.kind, data: entry.data, leaf_hash: entry.leafHash, created_at: entry.createdAt })
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  return Number(row.seq);
-}
-
-/** Queues many entries with multi-row statements; returns their queue numbers in order. */
+/**
+ * Queues entries; returns their queue numbers in order. Every log entry passes through here, so it
+ * skips the query builder (see `insertMany`).
+ */
 export async function enqueueEntries(
   db: Executor,
   entries: readonly { kind: string; data: Buffer; leafHash: Buffer; createdAt: string }[],
 ): Promise<number[]> {
-  const seqs: number[] = [];
-  for (let i = 0; i < entries.length; i += 500) {
-    const rows = await db
-      .insertInto('log_queue')
-      .values(
-        entries
-          .slice(i, i + 500)
-          .map((e) => ({ kind: e.kind, data: e.data, leaf_hash: e.leafHash, created_at: e.createdAt })),
-      )
-      .returning('seq')
-      .execute();
-    // Both engines return inserted rows in VALUES order for a single multi-row insert.
-    for (const r of rows) seqs.push(Number(r.seq));
-  }
-  return seqs;
+  return insertManyReturningKeys(
+    db,
+    'log_queue',
+    ['kind', 'data', 'leaf_hash', 'created_at'],
+    entries.map((e) => [e.kind, e.data, e.leafHash, e.createdAt]),
+    'seq',
+  );
 }
 
-/** Stores many commitment salts at once. */
+/** Stores commitment salts. */
 export async function insertCommitmentSalts(
   db: Executor,
   rows: readonly { queueSeq: number; recordKind: string; recordId: string; salt: Buffer }[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto('log_commitments')
-      .values(
-        rows.slice(i, i + 500).map((r) => ({
-          queue_seq: r.queueSeq,
-          record_kind: r.recordKind,
-          record_id: r.recordId,
-          salt: r.salt,
-        })),
-      )
-      .execute();
-  }
-}
-
-export async function insertCommitmentSalt(
-  db: Executor,
-  row: { queueSeq: number; recordKind: string; recordId: string; salt: Buffer },
-): Promise<void> {
-  await db
-    .insertInto('log_commitments')
-    .values({ queue_seq: row.queueSeq, record_kind: row.recordKind, record_id: row.recordId, salt: row.salt })
-    .execute();
+  await insertMany(
+    db,
+    'log_commitments',
+    ['queue_seq', 'record_kind', 'record_id', 'salt'],
+    rows.map((r) => [r.queueSeq, r.recordKind, r.recordId, r.salt]),
+  );
 }
 
 export async function findCommitmentSalts(
@@ -146,17 +112,50 @@ export async function updateLogState(
     .execute();
 }
 
-export async function takeQueued(db: Executor, limit: number): Promise<QueuedEntry[]> {
-  const rows = await db.selectFrom('log_queue').selectAll().orderBy('seq').limit(limit).execute();
-  return rows.map((r) => ({ seq: Number(r.seq), kind: r.kind, data: r.data, leafHash: r.leaf_hash }));
+/** The oldest queued entries, up to `limit`, in queue order. */
+export async function peekQueued(db: Executor, limit: number): Promise<QueuedEntry[]> {
+  const { rows } = await db.executeQuery<{ seq: number | bigint; leaf_hash: Buffer }>(
+    CompiledQuery.raw(
+      `select seq, leaf_hash from log_queue order by seq limit ${dialectOf(db) === 'postgres' ? '$1' : '?'}`,
+      [limit],
+    ),
+  );
+  return rows.map((r) => ({ seq: Number(r.seq), leafHash: r.leaf_hash }));
 }
 
-export async function deleteQueued(db: Executor, seqs: number[]): Promise<void> {
-  for (let i = 0; i < seqs.length; i += 500) {
-    await db
-      .deleteFrom('log_queue')
-      .where('seq', 'in', seqs.slice(i, i + 500))
-      .execute();
+/**
+ * Moves queued entries into the log: the entry with queue number `seqs[i]` becomes entry `first + i`.
+ * The bytes are copied inside the database, one statement per run of consecutive queue numbers (on
+ * SQLite the whole batch is one run). Call it with the log state locked (see `lockLogState`).
+ */
+export async function integrateQueued(
+  db: Executor,
+  seqs: readonly number[],
+  first: number,
+  integratedAt: string,
+): Promise<void> {
+  const postgres = dialectOf(db) === 'postgres';
+  const p = (n: number) => (postgres ? `$${n}` : '?');
+  // Never a range past what was read: on PostgreSQL a lower queue number can commit after a higher one.
+  for (let start = 0; start < seqs.length;) {
+    let end = start + 1;
+    while (end < seqs.length && seqs[end] === (seqs[end - 1] as number) + 1) end += 1;
+    const low = seqs[start] as number;
+    const high = seqs[end - 1] as number;
+    const copied = await db.executeQuery(
+      CompiledQuery.raw(
+        'insert into log_entries (idx, queue_seq, kind, data, leaf_hash, integrated_at) ' +
+          `select seq + ${p(1)}, seq, kind, data, leaf_hash, ${p(2)} from log_queue ` +
+          `where seq >= ${p(3)} and seq <= ${p(4)} order by seq`,
+        [first + start - low, integratedAt, low, high],
+      ),
+    );
+    if (Number(copied.numAffectedRows) !== end - start)
+      throw new Error(`log queue ${low}..${high} changed while it was being integrated`);
+    await db.executeQuery(
+      CompiledQuery.raw(`delete from log_queue where seq >= ${p(1)} and seq <= ${p(2)}`, [low, high]),
+    );
+    start = end;
   }
 }
 
@@ -166,25 +165,6 @@ export async function countQueued(db: Executor): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-export async function insertEntries(db: Executor, entries: StoredEntry[]): Promise<void> {
-  // Keep each statement's parameter count well under SQLite's and PostgreSQL's limits.
-  for (let i = 0; i < entries.length; i += 200) {
-    await db
-      .insertInto('log_entries')
-      .values(
-        entries.slice(i, i + 200).map((e) => ({
-          idx: e.index,
-          queue_seq: e.queueSeq,
-          kind: e.kind,
-          data: e.data,
-          leaf_hash: e.leafHash,
-          integrated_at: e.integratedAt,
-        })),
-      )
-      .execute();
-  }
 }
 
 export async function readLeafHashes(db: Executor, from: number, to: number): Promise<Buffer[]> {

@@ -179,4 +179,37 @@ describeEachDialect('ledger service', (dialect) => {
     );
     expect(entry?.leafHash).toEqual(hashLeaf(entry?.data ?? Buffer.alloc(0)));
   });
+
+  it('returns the queue numbers a bulk append was stored under, across statement chunks', async () => {
+    const items = Array.from({ length: 1_234 }, (_, i) => ({ record: { i } }));
+    const seqs = await db.db.transaction().execute((tx) => ledger.appendMany(tx, 'test.bulk', items));
+    while ((await ledger.integrateOnce()) > 0);
+    const entries = await readEntries(db.db, 0, 2_000);
+    expect(entries.map((e) => e.queueSeq)).toEqual(seqs);
+    expect(entries.map((e) => (JSON.parse(e.data.toString()) as { record: { i: number } }).record.i)).toEqual(
+      items.map((_, i) => i),
+    );
+  });
+
+  it('integrates around a gap in the queue and takes the late entry in the next batch', async () => {
+    // On PostgreSQL a transaction can commit queue number 12 after 13 and 14 are visible.
+    const queue = (seq: number) => {
+      const data = canonicalBytes({ v: 1, kind: 'test.gap', at: now().toISOString(), record: { seq } });
+      return { seq, kind: 'test.gap', data, leaf_hash: hashLeaf(data), created_at: now().toISOString() };
+    };
+    await db.db.insertInto('log_queue').values([10, 11, 13, 14].map(queue)).execute();
+    expect(await ledger.integrateOnce()).toBe(4);
+    await db.db.insertInto('log_queue').values(queue(12)).execute();
+    expect(await ledger.integrateOnce()).toBe(1);
+    const entries = await readEntries(db.db, 0, 10);
+    expect(entries.map((e) => [e.index, e.queueSeq])).toEqual([
+      [0, 10],
+      [1, 11],
+      [2, 13],
+      [3, 14],
+      [4, 12],
+    ]);
+    for (const e of entries) expect(e.leafHash).toEqual(queue(e.queueSeq).leaf_hash);
+    expect(await countQueued(db.db)).toBe(0);
+  });
 });

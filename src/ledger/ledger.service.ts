@@ -8,19 +8,16 @@ import { formatCheckpoint } from './checkpoint.js';
 import { CosigningService } from './cosigning.service.js';
 import {
   cosignaturesAt,
-  enqueueEntry,
   findEntryIndexBySeq,
   insertCheckpoint,
-  insertCommitmentSalt,
   insertCommitmentSalts,
   enqueueEntries,
-  insertEntries,
   latestCheckpoint,
   lockLogState,
   readEntries,
   readLeafHashes,
-  takeQueued,
-  deleteQueued,
+  integrateQueued,
+  peekQueued,
   updateLogState,
   type StoredEntry,
 } from './ledger.repository.js';
@@ -132,12 +129,9 @@ export class Ledger implements BulkLedgerWriter {
       confidential: { ...ref, commitment: recordCommitment(salt, record) },
     });
     const seq = await this.#enqueue(tx, kind, data);
-    await insertCommitmentSalt(tx, {
-      queueSeq: seq,
-      recordKind: ref.recordKind,
-      recordId: ref.recordId,
-      salt,
-    });
+    await insertCommitmentSalts(tx, [
+      { queueSeq: seq, recordKind: ref.recordKind, recordId: ref.recordId, salt },
+    ]);
     return seq;
   }
 
@@ -192,12 +186,9 @@ export class Ledger implements BulkLedgerWriter {
         `the record is ${data.length} bytes in canonical form; a log entry holds at most ${MAX_ENTRY_SIZE} (reference large content by its SHA-256)`,
       );
     }
-    const seq = await enqueueEntry(tx, {
-      kind,
-      data,
-      leafHash: hashLeaf(data),
-      createdAt: this.now().toISOString(),
-    });
+    const [seq] = (await enqueueEntries(tx, [
+      { kind, data, leafHash: hashLeaf(data), createdAt: this.now().toISOString() },
+    ])) as [number];
     noteQueuedEntry(seq);
     this.#wake?.();
     return seq;
@@ -251,30 +242,19 @@ export class Ledger implements BulkLedgerWriter {
         if (tree.size !== state.size)
           throw new Error(`log tree has ${tree.size} leaves but the database ${state.size}`);
         if (rotation) await this.append(tx, 'log.key-rotated', rotation.record);
-        const queued = await takeQueued(tx, rotation ? Number.MAX_SAFE_INTEGER : this.options.batchSize);
+        const queued = await peekQueued(tx, rotation ? Number.MAX_SAFE_INTEGER : this.options.batchSize);
         if (queued.length === 0) return undefined;
         const at = this.now().toISOString();
-        const entries: StoredEntry[] = queued.map((q, i) => ({
-          index: state.size + i,
-          queueSeq: q.seq,
-          kind: q.kind,
-          data: q.data,
-          leafHash: q.leafHash,
-          integratedAt: at,
-        }));
-        tree.appendMany(entries.map((e) => e.leafHash));
+        const seqs = queued.map((q) => q.seq);
+        tree.appendMany(queued.map((q) => q.leafHash));
         const size = tree.size;
         const root = tree.root(size);
-        await insertEntries(tx, entries);
-        await deleteQueued(
-          tx,
-          queued.map((q) => q.seq),
-        );
+        await integrateQueued(tx, seqs, state.size, at);
         await updateLogState(tx, size, root, at);
         const signers = rotation ? [this.signer, rotation.next] : [this.signer];
         const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: root }), signers);
         await insertCheckpoint(tx, size, note, at);
-        return { seqs: queued.map((q) => q.seq), first: state.size };
+        return { seqs, first: state.size };
       });
     } catch (err) {
       // The in-memory tree may be ahead of what committed: rebuild it from the database.
@@ -343,9 +323,13 @@ export class Ledger implements BulkLedgerWriter {
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
-      const wake = () => done();
+      let woken = false;
       // Entries queued in this process wake the loop at once (after their transaction had time to commit).
-      this.#wake = () => setTimeout(wake, 2);
+      this.#wake = () => {
+        if (woken) return;
+        woken = true;
+        setTimeout(done, 2);
+      };
       function done() {
         clearTimeout(timer);
         resolve();

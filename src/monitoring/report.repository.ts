@@ -3,7 +3,7 @@ import type { Principal } from '../access/policy.js';
 import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
-import { insertMany } from './bulk-insert.js';
+import { insertMany } from '../db/insert-many.js';
 import { gradeRank } from './grading.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
 import type { ReportTable } from './report.tables.js';
