@@ -32,6 +32,26 @@ function statement(
   return text;
 }
 
+/** The statements of a multi-row insert: rows per statement kept under the engines' parameter limits. */
+function* statementsFor(
+  postgres: boolean,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  returning?: string,
+): Generator<{ query: CompiledQuery; rows: number }> {
+  const per = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / columns.length)));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const params: unknown[] = [];
+    for (const row of chunk) for (const v of row) params.push(v);
+    yield {
+      query: CompiledQuery.raw(statement(postgres, table, columns, chunk.length, returning), params),
+      rows: chunk.length,
+    };
+  }
+}
+
 /**
  * Multi-row INSERT of prepared value tuples, chunked under the engines' parameter limits. Used by
  * bulk paths where building each statement with the query builder would cost more than the insert.
@@ -44,16 +64,9 @@ export async function insertMany(
   rows: readonly (readonly unknown[])[],
   returning?: string,
 ): Promise<unknown[]> {
-  const postgres = dialectOf(db) === 'postgres';
-  const per = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / columns.length)));
   const out: unknown[] = [];
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    const params: unknown[] = [];
-    for (const row of chunk) for (const v of row) params.push(v);
-    const result = await db.executeQuery(
-      CompiledQuery.raw(statement(postgres, table, columns, chunk.length, returning), params),
-    );
+  for (const { query } of statementsFor(dialectOf(db) === 'postgres', table, columns, rows, returning)) {
+    const result = await db.executeQuery(query);
     if (returning !== undefined) out.push(...result.rows);
   }
   return out;
@@ -76,18 +89,12 @@ export async function insertManyReturningKeys(
     const returned = await insertMany(db, table, columns, rows, key);
     return returned.map((r) => Number((r as Record<string, number | bigint>)[key]));
   }
-  const per = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / columns.length)));
   const keys: number[] = [];
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    const params: unknown[] = [];
-    for (const row of chunk) for (const v of row) params.push(v);
-    const result = await db.executeQuery(
-      CompiledQuery.raw(statement(false, table, columns, chunk.length), params),
-    );
+  for (const { query, rows: n } of statementsFor(false, table, columns, rows)) {
+    const result = await db.executeQuery(query);
     if (result.insertId === undefined) throw new Error(`insert into ${table} did not report its row id`);
     const last = Number(result.insertId);
-    for (let k = chunk.length - 1; k >= 0; k -= 1) keys.push(last - k);
+    for (let k = n - 1; k >= 0; k -= 1) keys.push(last - k);
   }
   return keys;
 }
