@@ -88,8 +88,32 @@ describe('classification against independent engines', () => {
       try {
         const result = await compareWithPostgis(client, ctx, randomPoints(ctx, 20_000, 13));
         expect(result.mismatches).toEqual([]);
-        expect(result.agree + result.ties).toBe(result.decisions);
+        expect(result.agree + result.ties + result.arbitrated.length).toBe(result.decisions);
         expect(result.decisions).toBeGreaterThanOrEqual(20_000 * 7);
+      } finally {
+        await client.end();
+      }
+    },
+  );
+
+  it.skipIf(PG_URL === undefined)(
+    'sets aside a disagreement only when an exact geodesic check confirms Truceline',
+    async () => {
+      // Found by the 1 M benchmark: 24,990.7 m from the line by GeographicLib, so inside the 25 km
+      // artillery band; PostGIS, measuring to great-circle edges, makes it 25,012.5 m.
+      const point: [number, number] = [37.6369, 48.78981];
+      const line = ctx.derived.lines.get('contact-line')?.coordinates ?? [];
+      expect(exactDistanceM(line, ...point)).toBeCloseTo(24_990.7, 0);
+      expect(ctx.zonesAt(...point)).toContain('wb-artillery');
+      const client = await connectPostgis(PG_URL ?? '');
+      if (client === undefined) return;
+      try {
+        const result = await compareWithPostgis(client, ctx, [point]);
+        expect(result.mismatches).toEqual([]);
+        expect(result.arbitrated).toEqual([
+          expect.objectContaining({ index: 0, zone: 'wb-artillery', edgeM: 25_000 }),
+        ]);
+        expect(result.arbitrated[0]?.postgisM).toBeGreaterThan(25_010);
       } finally {
         await client.end();
       }

@@ -210,7 +210,26 @@ export async function compareWithPostgis(
         Math.abs(distanceM - part.maxM),
         part.minM > 0 ? Math.abs(distanceM - part.minM) : Infinity,
       );
-      if (nearEdge <= TIE_TOLERANCE_M) result.ties += 1;
+      if (nearEdge <= TIE_TOLERANCE_M) {
+        result.ties += 1;
+        continue;
+      }
+      // Farther from the edge than a tie: let an exact geodesic computation, independent of both
+      // engines, decide. Only a decision it confirms for Truceline is set aside as arbitrated.
+      const line = ctx.derived.lines.get(part.lineId);
+      const exactM = line === undefined ? NaN : exactDistanceM(line.coordinates, p[0], p[1]);
+      const exactInside = exactM <= part.maxM && (part.minM === 0 || exactM >= part.minM);
+      if (Number.isFinite(exactM) && exactInside === d.ours)
+        result.arbitrated.push({
+          index: d.index,
+          zone: d.zone,
+          postgisM: distanceM,
+          exactM,
+          edgeM:
+            part.minM > 0 && Math.abs(exactM - part.minM) < Math.abs(exactM - part.maxM)
+              ? part.minM
+              : part.maxM,
+        });
       else result.mismatches.push({ ...d, distanceM });
     }
     result.version =
