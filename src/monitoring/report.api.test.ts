@@ -195,6 +195,14 @@ describeEachDialect('reports API', (dialect) => {
     );
   });
 
+  it('rejects text that is not valid Unicode (a lone surrogate), naming the field', async () => {
+    await expectRejected(
+      sampleInput({ narrative: 'shelling near \ud800 the bridge' }),
+      '/body/narrative',
+      /lone surrogate/,
+    );
+  });
+
   it('rejects evidence whose hash does not match, and oversized evidence', async () => {
     const content = Buffer.from('photo bytes');
     const evidence = {

@@ -9,6 +9,8 @@ import { evaluationInstant, normaliseObserved } from './observed.js';
 import { normaliseLocation, type PositionPolicy } from './position.js';
 import type { Equipment, ObservedTime, Report } from './report.model.js';
 import { ReportInputSchema, type EvidenceInput, type ReportInput } from './report.schemas.js';
+import { canonicalize } from '../ledger/canonical-json.js';
+import { LedgerError } from '../ledger/errors.js';
 
 /** One report to take in, with where it came from (for messages). */
 export interface IntakeItem {
@@ -88,47 +90,9 @@ export function withoutEvidenceBytes(input: ReportInput): ReportInput {
   return { ...input, evidence: input.evidence.map(({ contentBase64: _c, ...e }) => e) };
 }
 
-/**
- * RFC 8785 (JCS) canonical JSON of plain JSON data: sorted member names, shortest numbers. A lean
- * version of the ledger's canonicalizer for the intake's hot path (inputs here are already plain
- * JSON, so its structural checks are not needed); a test keeps the two in step.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new Error(`${value} is not a JSON number`);
-      return String(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-      const record = value as Record<string, unknown>;
-      let out = '';
-      for (const key of Object.keys(record).sort()) {
-        const member = record[key];
-        if (member === undefined) continue;
-        out += `${out === '' ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
-      }
-      return `{${out}}`;
-    }
-    case 'bigint':
-    case 'function':
-    case 'symbol':
-    case 'undefined':
-      break;
-  }
-  throw new Error(`${typeof value} is not a JSON value`);
-}
-
 /** SHA-256 of the submitted content in canonical JSON (evidence bytes excluded: they are hashed on their own). */
 export function contentHash(input: ReportInput): string {
-  return crypto
-    .createHash('sha256')
-    .update(canonicalJson(withoutEvidenceBytes(input)))
-    .digest('hex');
+  return crypto.hash('sha256', canonicalize(withoutEvidenceBytes(input)), 'hex');
 }
 
 export interface IntakeOptions {
@@ -334,6 +298,22 @@ function classifyOne(
     ...(equipment !== undefined ? { equipment } : {}),
     ...(input.counts !== undefined ? { counts: input.counts } : {}),
   });
+  let contentSha256: string;
+  try {
+    contentSha256 = contentHash(input);
+  } catch (err) {
+    if (!(err instanceof LedgerError)) throw err;
+    // "$.narrative: string contains a lone surrogate" → /narrative
+    const [, where = '', reason = err.message] = /^\$([^:]*): (.*)$/s.exec(err.message) ?? [];
+    const pointer = where.replace(/\.([^.[]+)|\[(\d+)\]/g, (_m, key?: string, i?: string) => `/${key ?? i}`);
+    return {
+      ok: false,
+      problems: withLine(
+        [{ path: `${item.path}${pointer}`, reason: `${reason} (not valid Unicode text)` }],
+        item.line,
+      ),
+    };
+  }
   const createdAt = new Date().toISOString();
   const report: PreparedReport['report'] = {
     id: uuidv7(Date.now()),
@@ -363,7 +343,7 @@ function classifyOne(
     authorUserId: submitter.userId,
     classification,
     warnings,
-    contentSha256: contentHash(input),
+    contentSha256,
     createdAt,
     submitted: withoutEvidenceBytes(input),
   };
