@@ -5,9 +5,12 @@
  *   in the transparency log in the same transaction — on a file-backed SQLite database (WAL +
  *   synchronous FULL). Target ≥ 100,000 reports/s. The sequencer's integration of those entries is
  *   timed separately and reported for context.
+ * - storage floor: the same stored rows written again with nothing else (see `storageFloor`), so
+ *   each run shows how much of the import's time the rows alone cost on this disk.
  * - `postgis`: the same points classified by PostGIS (ST_Covers / ST_DWithin with GiST indexes)
  *   and by Truceline; every (point, zone) decision must agree (ties within 1 m of a zone edge are
- *   counted, not hidden), and the speed ratio is printed. Needs TRUCELINE_TEST_PG_URL (or
+ *   counted, not hidden; a disagreement farther from the edge counts as arbitrated only when an exact
+ *   GeographicLib distance confirms Truceline), and the speed ratio is printed. Needs TRUCELINE_TEST_PG_URL (or
  *   postgres://truceline:truceline@127.0.0.1/truceline_test) and Debian's postgresql-15-postgis-3.
  */
 import fs from 'node:fs';
@@ -16,7 +19,10 @@ import path from 'node:path';
 import { consoleActor } from '../src/access/audit.service.js';
 import { CONSOLE_PRINCIPAL, initialise } from '../src/access/bootstrap.js';
 import { loadConfig } from '../src/config/config.js';
+import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../src/db/connect.js';
+import type { Database } from '../src/db/database.js';
+import { insertMany } from '../src/db/insert-many.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { countQueued } from '../src/ledger/ledger.repository.js';
 import { generateSignerKey, parseSignerKey } from '../src/ledger/note.js';
@@ -65,6 +71,47 @@ function writeCsv(file: string, inputs: Iterable<Record<string, unknown>>): numb
   fs.writeSync(fd, buffer);
   fs.closeSync(fd);
   return n;
+}
+
+/**
+ * The storage floor: the import's stored report rows written again into an empty copy of the table
+ * (same columns and indexes), in one transaction, with nothing else — no parsing, validation,
+ * classification, JSON or log. Once inside SQLite (`INSERT … SELECT`), and once bound from JS the way
+ * the import binds them (multi-row statements). Rows per second.
+ */
+async function storageFloor(db: Kysely<Database>): Promise<{ engine: number; bound: number; rows: number }> {
+  const ddl = await sql<{ sql: string }>`
+    select sql from sqlite_master where tbl_name = 'reports' and sql is not null order by type desc`.execute(
+    db,
+  );
+  const copy = async (table: string) => {
+    for (const { sql: text } of ddl.rows) await sql.raw(text.replace(/"reports/g, `"${table}`)).execute(db);
+  };
+  await copy('floor_engine');
+  await copy('floor_bound');
+  let t = process.hrtime.bigint();
+  const rows = await db.transaction().execute(async (tx) => {
+    const r = await sql`insert into floor_engine select * from reports`.execute(tx);
+    return Number(r.numAffectedRows ?? 0);
+  });
+  const engineMs = msSince(t);
+  let boundMs = 0;
+  await db.transaction().execute(async (tx) => {
+    for (let after = ''; ;) {
+      const page = await sql<Record<string, unknown>>`
+        select * from reports where id > ${after} order by id limit 4000`.execute(tx);
+      if (page.rows.length === 0) break;
+      after = String(page.rows.at(-1)?.id);
+      const columns = Object.keys(page.rows[0] ?? {});
+      const values = page.rows.map((r) => columns.map((c) => r[c]));
+      const t0 = process.hrtime.bigint();
+      await insertMany(tx, 'floor_bound', columns, values);
+      boundMs += msSince(t0);
+    }
+    t = process.hrtime.bigint();
+  });
+  boundMs += msSince(t); // the commit
+  return { engine: (rows / engineMs) * 1000, bound: (rows / boundMs) * 1000, rows };
 }
 
 export async function run(options: BenchOptions): Promise<BenchResult[]> {
@@ -164,6 +211,17 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       unit: 'entries/s',
       notes: [
         `${num(integrated)} entries integrated and checkpointed in ${num(integrateMs / 1000, 1)} s; ${await countQueued(database.db)} left queued`,
+      ],
+    });
+
+    const floor = await storageFloor(database.db);
+    results.push({
+      name: 'storage floor: the same report rows, SQLite alone (no parse, validation, JSON or log)',
+      value: floor.bound,
+      unit: 'rows/s',
+      notes: [
+        `${num(floor.rows)} rows bound from JS as the import binds them: ${num(floor.bound)} rows/s; copied inside SQLite (INSERT … SELECT): ${num(floor.engine)} rows/s`,
+        `one transaction each, WAL, synchronous FULL; the same columns and indexes as the reports table`,
       ],
     });
 
