@@ -119,9 +119,12 @@ export function checkCsvHeader(header: readonly string[], mapping: ColumnMapping
   return problems;
 }
 
-function getPointer(source: unknown, pointer: string): unknown {
+/** Each field's pointer split into keys once (an export walks them for every report). */
+const FIELD_KEYS = FIELDS.map(([, pointer]) => pointer.split('/').slice(1));
+
+function getPath(source: unknown, keys: readonly string[]): unknown {
   let node = source;
-  for (const k of pointer.split('/').slice(1)) {
+  for (const k of keys) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[k];
   }
@@ -193,8 +196,8 @@ export function csvColumnOf(pointer: string, mapping: ColumnMapping): string | u
 /** A report as a row of Truceline's CSV (the submitted fields, then the derived ones). */
 export function reportToCsvRow(report: Report): string[] {
   const input = report.submitted;
-  const fields = FIELDS.map(([, pointer, kind]) => {
-    const v = getPointer(input, pointer);
+  const fields = FIELDS.map(([, , kind], i) => {
+    const v = getPath(input, FIELD_KEYS[i] ?? []);
     if (v === undefined || v === null) return '';
     if (kind === 'list') return (v as string[]).join(' ');
     if (kind === 'json') return JSON.stringify(v);
