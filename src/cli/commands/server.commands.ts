@@ -5,6 +5,7 @@ import { AlreadyInitialisedError, initialise, isInitialised } from '../../access
 import { buildApp } from '../../server/app.js';
 import type { AppServices } from '../../server/context.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { CosigningError } from '../../ledger/cosigning.service.js';
 import { loadConfig } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
 import { CONSOLE_ACTOR, openRuntime } from '../runtime.js';
@@ -29,7 +30,11 @@ async function serve(
   host: string,
 ): Promise<void> {
   const app = await buildApp(services, { logger: { level: services.config.logLevel } });
-  services.ledger.onError((err) => app.log.error({ err }, 'log sequencer failed; retrying'));
+  services.ledger.onError((err) =>
+    err instanceof CosigningError
+      ? app.log.warn({ err }, 'witness cosigning failed; the log goes on and asks again')
+      : app.log.error({ err }, 'log sequencer failed; retrying'),
+  );
   await services.ledger.refresh();
   services.ledger.start();
   const shutdown = async (signal: string) => {
