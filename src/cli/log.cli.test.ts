@@ -8,7 +8,7 @@ import { CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatCheckpoint } from '../ledger/checkpoint.js';
 import { generateCosignerKey, verifyCosignature } from '../ledger/cosignature.js';
-import { readSigner } from '../ledger/log-keys.js';
+import { holdKey, readSigner } from '../ledger/log-keys.js';
 import { EMPTY_ROOT, hashLeaf } from '../ledger/merkle.js';
 import { signNote } from '../ledger/note.js';
 import { formatAddCheckpointRequest } from '../ledger/witness-core.js';
@@ -94,6 +94,19 @@ describe('truceline log, keys, audit and witness commands', { timeout: 180_000 }
     expect(again.stderr).toMatch(
       /^truceline: .*log-signer\.key exists; use `truceline keys rotate`[^\n]*\n$/,
     );
+    // A running server holds the key (this test process plays it); a dead one's marker is stale.
+    const release = holdKey(keyFile());
+    const stale = `${keyFile()}.held-by-2147483646`;
+    fs.writeFileSync(stale, 'crashed\n');
+    const refused = await cli(['keys', 'rotate']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `truceline: a running server signs with ${keyFile()} (process ${process.pid}); stop it first, ` +
+        'or it would go on signing checkpoints with the retired key\n',
+    );
+    expect(readSigner(keyFile()).verifierKey).toBe(vkey);
+    expect(fs.existsSync(stale)).toBe(false);
+    release();
     const rotated = await cli(['keys', 'rotate']);
     expect(rotated.code).toBe(0);
     const current = readSigner(keyFile()).verifierKey;

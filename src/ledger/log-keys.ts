@@ -38,3 +38,61 @@ export function createSignerFile(file: string, origin: string): Ed25519NoteSigne
 export function loadOrCreateSigner(file: string, origin: string): Ed25519NoteSigner {
   return fs.existsSync(file) ? readSigner(file) : createSignerFile(file, origin);
 }
+
+/** Marker file of a process that signs with the key in `file`: `<file>.held-by-<pid>`. */
+function holderMarker(file: string, pid: number): string {
+  return `${file}.held-by-${pid}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Marks the key in `file` as held by this process (a running server signs checkpoints with it).
+ * Returns the release; it also runs when the process exits.
+ */
+export function holdKey(file: string): () => void {
+  const marker = holderMarker(file, process.pid);
+  try {
+    fs.writeFileSync(marker, `${new Date().toISOString()}\n`, { mode: 0o600 });
+  } catch {
+    return () => undefined; // a read-only key directory: nothing to guard (rotation writes there too)
+  }
+  const release = () => {
+    fs.rmSync(marker, { force: true });
+    process.off('exit', release);
+  };
+  process.on('exit', release);
+  return release;
+}
+
+/**
+ * Processes on this machine that hold the key in `file` (see {@link holdKey}). Markers of processes
+ * that died without releasing are removed.
+ */
+export function keyHolders(file: string): number[] {
+  const dir = path.dirname(path.resolve(file));
+  const prefix = `${path.basename(file)}.held-by-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const live: number[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0) continue;
+    if (isAlive(pid)) live.push(pid);
+    else fs.rmSync(path.join(dir, name), { force: true });
+  }
+  return live;
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { keyRotationRecord } from '../../ledger/key-rotation.js';
-import { createSignerFile, readSigner } from '../../ledger/log-keys.js';
+import { createSignerFile, keyHolders, readSigner } from '../../ledger/log-keys.js';
 import { generateSignerKey, parseSignerKey } from '../../ledger/note.js';
 import { CliError, openRuntime } from '../runtime.js';
 
@@ -45,6 +45,12 @@ export function registerKeysCommands(program: Command): void {
       const file = loadConfig().logKeyFile;
       if (!fs.existsSync(file))
         throw new CliError(`no key to rotate at ${file}; run \`truceline keys generate\``);
+      const holders = keyHolders(file);
+      if (holders.length > 0)
+        throw new CliError(
+          `a running server signs with ${file} (process ${holders.join(', ')}); stop it first, ` +
+            'or it would go on signing checkpoints with the retired key',
+        );
       const old = readSigner(file);
       const pending = `${file}.next`;
       if (fs.existsSync(pending))

@@ -6,6 +6,7 @@ import { buildApp } from '../../server/app.js';
 import type { AppServices } from '../../server/context.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { CosigningError } from '../../ledger/cosigning.service.js';
+import { holdKey } from '../../ledger/log-keys.js';
 import { loadConfig } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
 import { CONSOLE_ACTOR, openRuntime } from '../runtime.js';
@@ -37,10 +38,13 @@ async function serve(
   );
   await services.ledger.refresh();
   services.ledger.start();
+  // `keys rotate` refuses while the key is held: this process would go on signing with the old one.
+  const releaseKey = holdKey(services.config.logKeyFile);
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await services.close();
+    releaseKey();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
