@@ -46,11 +46,15 @@ describe('truceline CLI', { timeout: 180_000 }, () => {
 
   it('initialises once, printing a one-time admin password, and refuses a second time', () => {
     const dir = dataDir();
-    const first = run(['init'], { TRUCELINE_DATA_DIR: dir });
+    const bad = run(['init', '--demo-reports', 'many'], { TRUCELINE_DATA_DIR: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('truceline: --demo-reports many: must be a whole number, 0 or more\n');
+    const first = run(['init', '--demo-reports', '25'], { TRUCELINE_DATA_DIR: dir });
     expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/agreement illustrative-framework-\S+ ".+" and 25 generated reports\.\n/);
     expect(first.stdout).toMatch(/username: admin\n\s+password: \S{20}/);
     expect(fs.existsSync(path.join(dir, 'truceline.db'))).toBe(true);
-    const second = run(['init'], { TRUCELINE_DATA_DIR: dir });
+    const second = run(['init', '--demo-reports', '0'], { TRUCELINE_DATA_DIR: dir });
     expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n')).toEqual([
       'truceline: already initialised: this database has organisations and users',
@@ -59,7 +63,7 @@ describe('truceline CLI', { timeout: 180_000 }, () => {
 
   it('creates users and tokens, and explains a bad role in one line', () => {
     const env = { TRUCELINE_DATA_DIR: dataDir() };
-    expect(run(['init'], env).code).toBe(0);
+    expect(run(['init', '--demo-reports', '0'], env).code).toBe(0);
     const created = run(
       ['user', 'create', '--org', 'UA', '--username', 'ua-liaison', '--roles', 'liaison'],
       env,

@@ -154,7 +154,7 @@ describe('truceline log, keys, audit and witness commands', { timeout: 180_000 }
   });
 
   it('exports the log and audits it, then names a changed database row (real binary)', async () => {
-    expect((await cli(['init'])).code).toBe(0);
+    expect((await cli(['init', '--demo-reports', '0'])).code).toBe(0);
     const exported = await cli(['log', 'export', 'mirror']);
     expect(exported.stdout).toMatch(/^Exported truceline\.invalid\/log at size \d+ to /);
     expect(fs.existsSync(path.join(dir, 'mirror/checkpoint'))).toBe(true);

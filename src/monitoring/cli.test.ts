@@ -21,7 +21,7 @@ describe('truceline import / export / demo', { timeout: 180_000 }, () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('generates demo reports, exports them, and imports the export idempotently, with a per-row report', () => {
-    expect(run(['init']).code).toBe(0);
+    expect(run(['init', '--demo-reports', '0']).code).toBe(0);
     // A version of the agreement that is in force (the demo's own awaits its signature date).
     const agreement = path.join(dir, 'agreement.yaml');
     fs.writeFileSync(agreement, illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'));

@@ -9,7 +9,7 @@ import { CosigningError } from '../../ledger/cosigning.service.js';
 import { holdKey } from '../../ledger/log-keys.js';
 import { loadConfig } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
-import { CONSOLE_ACTOR, openRuntime } from '../runtime.js';
+import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
 
 function printCredential(username: string, password: string): void {
@@ -65,14 +65,20 @@ export const DEMO_AGREEMENT = fileURLToPath(
   new URL('../../../examples/illustrative-framework.yaml', import.meta.url),
 );
 
-async function loadDemoAgreement(services: AppServices) {
+/** Loads the demo agreement and fills `reports` generated reports; returns a line saying what. */
+async function seedDemo(services: AppServices, reports: number): Promise<string> {
   const text = fs.readFileSync(DEMO_AGREEMENT, 'utf8');
   const { version } = await services.agreements.load(CONSOLE_ACTOR, {
     text,
     fileName: 'examples/illustrative-framework.yaml',
     marking: 'CLEAR',
   });
-  return version;
+  const filled =
+    reports > 0
+      ? (await fillDemoReports(services.monitoring.reports, CONSOLE_ACTOR, reports, { end: Date.now() }))
+          .accepted
+      : 0;
+  return `the agreement ${version.id} "${version.title}" and ${filled} generated reports`;
 }
 
 /** `init`, `serve`, `start` and `db migrate`. */
@@ -81,17 +87,21 @@ export function registerServerCommands(program: Command): void {
     .command('init')
     .description('create the database, the commission and the first admin (prints a one-time password)')
     .option('--admin <username>', 'username of the first admin', 'admin')
-    .option('--no-demo', 'create only the commission, not the demo organisations')
-    .action(async (opts: { admin: string; demo: boolean }) => {
+    .option('--no-demo', 'create only the commission, not the demo organisations, agreement and reports')
+    .option('--demo-reports <n>', 'generated reports to add with the demo', String(DEMO_REPORTS))
+    .action(async (opts: { admin: string; demo: boolean; demoReports: string }) => {
+      const reports = Number(opts.demoReports);
+      if (!Number.isSafeInteger(reports) || reports < 0)
+        throw new CliError(`--demo-reports ${opts.demoReports}: must be a whole number, 0 or more`);
       const services = await openRuntime();
       try {
         const result = await initialise(services, CONSOLE_ACTOR, {
           adminUsername: opts.admin,
           demo: opts.demo,
         });
-        const demo = opts.demo ? await loadDemoAgreement(services) : undefined;
+        const demo = opts.demo ? await seedDemo(services, reports) : undefined;
         process.stdout.write(
-          `Initialised ${services.database.description}: ${result.organisations.length} organisations${demo ? `, agreement ${demo.id}` : ''}.\n`,
+          `Initialised ${services.database.description}: ${result.organisations.length} organisations${demo ? `, ${demo}` : ''}.\n`,
         );
         printCredential(result.admin.username, result.admin.password);
       } finally {
@@ -123,12 +133,9 @@ export function registerServerCommands(program: Command): void {
       if (!(await isInitialised(services))) {
         try {
           const result = await initialise(services, CONSOLE_ACTOR, { adminUsername: 'admin', demo: true });
-          const demo = await loadDemoAgreement(services);
-          const reports = await fillDemoReports(services.monitoring.reports, CONSOLE_ACTOR, DEMO_REPORTS, {
-            end: Date.now(),
-          });
+          const demo = await seedDemo(services, DEMO_REPORTS);
           process.stdout.write(
-            `First run: created ${services.database.description} with the demo organisations, the agreement ${demo.id} "${demo.title}" and ${reports.accepted} generated reports.\n`,
+            `First run: created ${services.database.description} with the demo organisations, ${demo}.\n`,
           );
           printCredential(result.admin.username, result.admin.password);
         } catch (err) {
