@@ -1,10 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Role } from '../../src/access/policy.js';
 import { AppPage } from './pages/AppPage.js';
 import { SignInPage } from './pages/SignInPage.js';
-import { describeInBrowser, launchChromium, newContext } from './support/browser.js';
-import { startDashboard, TEST_PASSWORD, type Dashboard } from './support/server.js';
+import { describeInBrowser, useDashboardBrowser } from './support/browser.js';
+import { TEST_PASSWORD } from './support/server.js';
 
 /**
  * What each role sees in the navigation, written out here rather than derived from policy.ts, so a
@@ -50,39 +49,22 @@ const CASES: { role: Role; organisation: string; kind: string; name: string; nav
 ];
 
 describeInBrowser('sign-in and role-driven navigation', () => {
-  let dashboard: Dashboard;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    dashboard = await startDashboard();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
-  });
-  beforeEach(async () => {
-    context = await newContext(browser, dashboard.baseURL);
-    page = await context.newPage();
-  });
-  afterEach(() => context.close());
+  const session = useDashboardBrowser();
 
   it('shows the anonymous public only the map, the agreement and the log, with a public badge', async () => {
-    const app = new AppPage(page);
+    const app = new AppPage(session.page);
     await app.goto('/');
     expect(await app.navItems()).toEqual(EVERYONE);
     expect(await app.badge()).toMatchObject({ kind: 'public', organisation: null });
     expect((await app.badge()).text).toContain('Public view');
-    await expect.poll(() => page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+    await expect.poll(() => session.page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
   });
 
   it('asks the anonymous public to sign in for a screen that needs an account', async () => {
-    const app = new AppPage(page);
+    const app = new AppPage(session.page);
     await app.goto('/reports');
     expect(await app.isNotAllowed()).toBe(true);
-    expect(await page.locator('[data-testid="not-allowed"]').innerText()).toContain(
+    expect(await session.page.locator('[data-testid="not-allowed"]').innerText()).toContain(
       'This page needs an account.',
     );
     await app.shot('not-allowed-anonymous');
@@ -90,8 +72,8 @@ describeInBrowser('sign-in and role-driven navigation', () => {
 
   for (const c of CASES) {
     it(`signs a ${c.role} of ${c.organisation} in, shows only what the role may use, and signs out`, async () => {
-      const username = await dashboard.createUser(c.organisation, [c.role]);
-      const signIn = new SignInPage(page);
+      const username = await session.dashboard.createUser(c.organisation, [c.role]);
+      const signIn = new SignInPage(session.page);
       await signIn.open();
       if (c.role === 'monitor') await signIn.shot('sign-in');
       await signIn.signIn(username, TEST_PASSWORD);
@@ -100,7 +82,7 @@ describeInBrowser('sign-in and role-driven navigation', () => {
       const badge = await signIn.badge();
       expect(badge).toMatchObject({ kind: c.kind, organisation: c.organisation });
       expect(badge.text).toContain(c.name);
-      await page.locator('.map-main[data-state="ready"]').waitFor();
+      await session.page.locator('.map-main[data-state="ready"]').waitFor();
       await signIn.shot(`shell-${c.role}`, false);
 
       await signIn.signOut();
@@ -110,35 +92,33 @@ describeInBrowser('sign-in and role-driven navigation', () => {
   }
 
   it('refuses a screen the role may not use even when its address is typed in', async () => {
-    const username = await dashboard.createUser('JMVC', ['analyst']);
-    const signIn = new SignInPage(page);
-    await signIn.open();
-    await signIn.signIn(username, TEST_PASSWORD);
-    await signIn.goto('/reports/new');
-    expect(await signIn.isNotAllowed()).toBe(true);
-    expect(await page.locator('[data-testid="not-allowed"]').innerText()).toContain('Your role');
-    expect(await page.getByRole('heading', { name: 'File a report' }).count()).toBe(0);
+    await session.signIn('JMVC', ['analyst']);
+    const app = new AppPage(session.page);
+    await app.goto('/reports/new');
+    expect(await app.isNotAllowed()).toBe(true);
+    expect(await session.page.locator('[data-testid="not-allowed"]').innerText()).toContain('Your role');
+    expect(await session.page.getByRole('heading', { name: 'File a report' }).count()).toBe(0);
   });
 
   it('says so when the password is wrong, and stays signed out', async () => {
-    const username = await dashboard.createUser('UA', ['liaison']);
-    const signIn = new SignInPage(page);
+    const username = await session.dashboard.createUser('UA', ['liaison']);
+    const signIn = new SignInPage(session.page);
     await signIn.open();
     await signIn.fill(username, 'not the password at all');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await session.page.getByRole('button', { name: 'Sign in' }).click();
     expect(await signIn.error()).toBe('The username or password is not right.');
     expect((await signIn.badge()).kind).toBe('public');
     await signIn.shot('sign-in-rejected');
   });
 
   it('keeps the session across a reload and returns to the page asked for', async () => {
-    const username = await dashboard.createUser('US', ['guarantor']);
-    const signIn = new SignInPage(page);
+    const username = await session.dashboard.createUser('US', ['guarantor']);
+    const signIn = new SignInPage(session.page);
     await signIn.goto('/sign-in?next=%2Ftransparency-log');
     await signIn.signIn(username, TEST_PASSWORD);
-    await page.waitForURL('**/transparency-log');
-    await page.reload();
-    await page.locator('[data-testid="current-user"]').waitFor();
+    await session.page.waitForURL('**/transparency-log');
+    await session.page.reload();
+    await session.page.locator('[data-testid="current-user"]').waitFor();
     expect((await signIn.badge()).organisation).toBe('US');
     expect(await signIn.heading()).toBe('Transparency log');
   });

@@ -1,45 +1,22 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { AgreementPage } from './pages/AgreementPage.js';
-import { SignInPage } from './pages/SignInPage.js';
-import { describeInBrowser, launchChromium, newContext, TABLET } from './support/browser.js';
-import { startDashboard, TEST_PASSWORD, type Dashboard } from './support/server.js';
+import { describeInBrowser, TABLET, useDashboardBrowser } from './support/browser.js';
 
 describeInBrowser('the agreement page', () => {
-  let dashboard: Dashboard;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    dashboard = await startDashboard();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
-  });
-  beforeEach(async () => {
-    context = await newContext(browser, dashboard.baseURL);
-    page = await context.newPage();
-  });
-  afterEach(() => context.close());
+  const session = useDashboardBrowser();
 
   // Runs first: the database starts without an agreement.
   it('says plainly when no agreement is loaded', async () => {
-    const agreement = new AgreementPage(page);
+    const agreement = new AgreementPage(session.page);
     await agreement.open();
     expect(await agreement.emptyState()).toContain('No agreement is visible to you yet.');
     await agreement.shot('agreement-none');
   });
 
   it('shows provisions with each party’s position, the consensus share, the open hurdles, the ladder and ratification', async () => {
-    await dashboard.loadIllustrativeAgreement('GREEN');
-    const username = await dashboard.createUser('UA', ['liaison']);
-    const signIn = new SignInPage(page);
-    await signIn.open();
-    await signIn.signIn(username, TEST_PASSWORD);
-    const agreement = new AgreementPage(page);
+    await session.dashboard.loadIllustrativeAgreement('GREEN');
+    await session.signIn('UA', ['liaison']);
+    const agreement = new AgreementPage(session.page);
     await agreement.open();
 
     expect(await agreement.heading()).toContain('Illustrative security framework');
@@ -65,25 +42,22 @@ describeInBrowser('the agreement page', () => {
   });
 
   it('keeps a GREEN agreement from the anonymous public', async () => {
-    await dashboard.loadIllustrativeAgreement('GREEN');
-    const agreement = new AgreementPage(page);
+    await session.dashboard.loadIllustrativeAgreement('GREEN');
+    const agreement = new AgreementPage(session.page);
     await agreement.open();
     expect(await agreement.emptyState()).toContain('Nothing has been published to the public.');
   });
 
   it('reads on a tablet', async () => {
-    await dashboard.loadIllustrativeAgreement('GREEN');
-    await context.close();
-    context = await newContext(browser, dashboard.baseURL, TABLET);
-    page = await context.newPage();
-    const username = await dashboard.createUser('US', ['guarantor']);
-    const signIn = new SignInPage(page);
-    await signIn.open();
-    await signIn.signIn(username, TEST_PASSWORD);
-    const agreement = new AgreementPage(page);
+    await session.dashboard.loadIllustrativeAgreement('GREEN');
+    await session.reopen(TABLET);
+    await session.signIn('US', ['guarantor']);
+    const agreement = new AgreementPage(session.page);
     await agreement.open();
     expect(await agreement.consensus()).toBe('90%');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await session.page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await agreement.shot('agreement-tablet');
   });

@@ -1,45 +1,24 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { MapPage } from './pages/MapPage.js';
-import { SignInPage } from './pages/SignInPage.js';
-import { describeInBrowser, launchChromium, newContext, TABLET } from './support/browser.js';
-import { startDashboard, TEST_PASSWORD, type Dashboard } from './support/server.js';
+import { describeInBrowser, TABLET, useDashboardBrowser } from './support/browser.js';
 
 describeInBrowser('the map', () => {
-  let dashboard: Dashboard;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    dashboard = await startDashboard();
-    await dashboard.loadIllustrativeAgreement('CLEAR');
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
+  const session = useDashboardBrowser({
+    prepare: (d) => d.loadIllustrativeAgreement('CLEAR'),
   });
-  beforeEach(async () => {
-    context = await newContext(browser, dashboard.baseURL);
-    page = await context.newPage();
-  });
-  afterEach(() => context.close());
 
   async function signInAs(organisation: string, role: 'monitor' | 'analyst' | 'observer'): Promise<MapPage> {
-    const username = await dashboard.createUser(organisation, [role]);
-    const signIn = new SignInPage(page);
-    await signIn.open();
-    await signIn.signIn(username, TEST_PASSWORD);
-    return new MapPage(page);
+    await session.signIn(organisation, [role]);
+    return new MapPage(session.page);
   }
 
   it('draws the offline basemap and labels settlements from the server’s gazetteer, asking nothing outside', async () => {
     const outside: string[] = [];
-    page.on('request', (r) => {
-      if (!r.url().startsWith(dashboard.baseURL) && !/^(data|blob):/.test(r.url())) outside.push(r.url());
+    session.page.on('request', (r) => {
+      if (!r.url().startsWith(session.dashboard.baseURL) && !/^(data|blob):/.test(r.url()))
+        outside.push(r.url());
     });
-    const map = new MapPage(page);
+    const map = new MapPage(session.page);
     const places = map.nextPlaces();
     await map.open();
     const names = (await places).features.map((f) => f.properties.name);
@@ -57,7 +36,7 @@ describeInBrowser('the map', () => {
       expect.arrayContaining(['Armed clash', 'Air or drone strike', 'Heavy weapons in a restricted zone']),
     );
     expect(await map.shownCount()).toEqual({ shown: 0, total: 0 });
-    expect(await page.locator('[data-testid="no-reports"]').innerText()).toContain('No reports yet.');
+    expect(await session.page.locator('[data-testid="no-reports"]').innerText()).toContain('No reports yet.');
     expect(await map.timeSliderDisabled()).toBe(true);
 
     await map.tickCategory('Armed clash');
@@ -68,13 +47,15 @@ describeInBrowser('the map', () => {
 
     await map.clearFilters();
     expect(await map.activeFilters()).toBeNull();
-    expect(await page.getByRole('checkbox', { name: 'Armed clash', exact: true }).isChecked()).toBe(false);
+    expect(await session.page.getByRole('checkbox', { name: 'Armed clash', exact: true }).isChecked()).toBe(
+      false,
+    );
   });
 
   it('filters filed reports by category, source grade, dates and the time slider, and shows one on click', async () => {
-    const token = await dashboard.t.tokenFor('JMVC', ['monitor']);
+    const token = await session.dashboard.t.tokenFor('JMVC', ['monitor']);
     const file = async (day: number, category: string, reliability: string, lon: number, lat: number) => {
-      const res = await dashboard.t.app.inject({
+      const res = await session.dashboard.t.app.inject({
         method: 'POST',
         url: '/api/v1/reports',
         headers: { authorization: `Bearer ${token}` },
@@ -115,36 +96,34 @@ describeInBrowser('the map', () => {
     await map.clearFilters();
 
     await map.selectFirstReport();
-    expect(await page.locator('[data-testid="map-selection"]').innerText()).toContain('Explosion');
+    expect(await session.page.locator('[data-testid="map-selection"]').innerText()).toContain('Explosion');
     await map.shot('map-report-selected', false);
   });
 
   it('offers the agreement’s zones in the legend and the zone filter', async () => {
     const map = await signInAs('UA', 'observer');
     await map.open();
-    await page.locator('[data-testid="legend"]').waitFor();
+    await session.page.locator('[data-testid="legend"]').waitFor();
     const legend = await map.legendNames();
     expect(legend).toEqual(expect.arrayContaining(['Demilitarised band']));
-    await page.locator('[data-legend-id="dmz"] input').uncheck();
-    expect(await page.locator('[data-legend-id="dmz"] input').isChecked()).toBe(false);
+    await session.page.locator('[data-legend-id="dmz"] input').uncheck();
+    expect(await session.page.locator('[data-legend-id="dmz"] input').isChecked()).toBe(false);
     await map.shot('map-zones', false);
   });
 
   it('tells a role without access to reports that the map shows no reports', async () => {
     const map = await signInAs('PUBLIC', 'observer');
     await map.open();
-    expect(await page.locator('[data-testid="reports-not-in-view"]').isVisible()).toBe(true);
-    expect(await page.getByRole('form', { name: 'Filters' }).count()).toBe(0);
+    expect(await session.page.locator('[data-testid="reports-not-in-view"]').isVisible()).toBe(true);
+    expect(await session.page.getByRole('form', { name: 'Filters' }).count()).toBe(0);
   });
 
   it('stacks the map above its panel on a tablet', async () => {
-    await context.close();
-    context = await newContext(browser, dashboard.baseURL, TABLET);
-    page = await context.newPage();
+    await session.reopen(TABLET);
     const map = await signInAs('JMVC', 'monitor');
     await map.open();
-    const mapBox = await page.locator('.map-main').boundingBox();
-    const panelBox = await page.locator('.map-panel').boundingBox();
+    const mapBox = await session.page.locator('.map-main').boundingBox();
+    const panelBox = await session.page.locator('.map-panel').boundingBox();
     expect(mapBox!.width).toBeGreaterThan(TABLET.width - 40);
     expect(panelBox!.y).toBeGreaterThanOrEqual(mapBox!.y + mapBox!.height - 1);
     await map.shot('map-tablet', false);

@@ -1,38 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ReportFormPage } from './pages/ReportFormPage.js';
-import { SignInPage } from './pages/SignInPage.js';
-import { describeInBrowser, launchChromium, newContext } from './support/browser.js';
-import { startDashboard, TEST_PASSWORD, type Dashboard } from './support/server.js';
+import { describeInBrowser, useDashboardBrowser } from './support/browser.js';
 
 const PHOTO = Buffer.from('not really a JPEG, but bytes whose hash we know', 'utf8');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describeInBrowser('filing a report', () => {
-  let dashboard: Dashboard;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    dashboard = await startDashboard();
-    await dashboard.loadIllustrativeAgreement('GREEN');
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
+  const session = useDashboardBrowser({
+    prepare: (d) => d.loadIllustrativeAgreement('GREEN'),
+    eachTest: async (s) => void (await s.signIn('JMVC', ['monitor'])),
   });
-  beforeEach(async () => {
-    context = await newContext(browser, dashboard.baseURL);
-    page = await context.newPage();
-    const username = await dashboard.createUser('JMVC', ['monitor']);
-    const signIn = new SignInPage(page);
-    await signIn.open();
-    await signIn.signIn(username, TEST_PASSWORD);
-  });
-  afterEach(() => context.close());
 
   async function fillValidReport(form: ReportFormPage): Promise<void> {
     await form.setMgrs('37U CP 6467 4925');
@@ -46,7 +24,7 @@ describeInBrowser('filing a report', () => {
   }
 
   it('takes the position from an MGRS reference and widens the radius to its grid square', async () => {
-    const form = new ReportFormPage(page);
+    const form = new ReportFormPage(session.page);
     await form.open();
     await form.setMgrs('37U CP 64 49');
     const p = await form.position();
@@ -57,7 +35,7 @@ describeInBrowser('filing a report', () => {
   });
 
   it('offers the agreement’s taxonomy and shows the SHA-256 of the evidence before sending', async () => {
-    const form = new ReportFormPage(page);
+    const form = new ReportFormPage(session.page);
     await form.open();
     expect(await form.categoryOptions()).toEqual(
       expect.arrayContaining([
@@ -73,10 +51,10 @@ describeInBrowser('filing a report', () => {
 
   it('lists what is wrong, next to each field, and sends nothing', async () => {
     let posted = false;
-    page.on('request', (r) => {
+    session.page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().includes('/api/v1/reports')) posted = true;
     });
-    const form = new ReportFormPage(page);
+    const form = new ReportFormPage(session.page);
     await form.open();
     await form.setObserved('2026-11-20T06:00', '2026-11-20T05:00');
     await form.submit();
@@ -86,28 +64,30 @@ describeInBrowser('filing a report', () => {
       'Choose a category.',
       'Describe the observation in at least a few words.',
     ]);
-    expect(await page.getByLabel('Category', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await session.page.getByLabel('Category', { exact: true }).getAttribute('aria-invalid')).toBe(
+      'true',
+    );
     expect(posted).toBe(false);
     await form.shot('report-form-problems');
   });
 
   it('lists no reports yet, and says why, rather than showing anything made up', async () => {
-    const app = new ReportFormPage(page);
+    const app = new ReportFormPage(session.page);
     await app.goto('/reports');
-    const empty = page.locator('[data-testid="no-reports"]');
+    const empty = session.page.locator('[data-testid="no-reports"]');
     expect(await empty.innerText()).toContain('No reports yet.');
     await app.shot('reports-empty');
   });
 
   it('says when a report does not exist or is not visible', async () => {
-    const app = new ReportFormPage(page);
+    const app = new ReportFormPage(session.page);
     await app.goto('/reports/r-unknown');
-    await page.getByText('There is no report r-unknown, or it is not visible to you.').waitFor();
+    await session.page.getByText('There is no report r-unknown, or it is not visible to you.').waitFor();
     await app.shot('report-not-found');
   });
 
   it('files a report with evidence and shows the log receipt', async () => {
-    const form = new ReportFormPage(page);
+    const form = new ReportFormPage(session.page);
     await form.open();
     await form.addEvidence('impact-1.jpg', 'image/jpeg', PHOTO);
     await form.evidenceHash('impact-1.jpg');
@@ -117,23 +97,25 @@ describeInBrowser('filing a report', () => {
     const id = await form.filedReportId();
     const index = await form.receiptIndex();
     expect(await form.receiptText()).toMatch(new RegExp(`^c2sp.org/tlog-proof@v1\\nindex ${index}\\n`));
-    expect(await page.locator('[data-testid="failed-uploads"]').count()).toBe(0);
+    expect(await session.page.locator('[data-testid="failed-uploads"]').count()).toBe(0);
     await form.shot('report-filed');
 
     // The report, as stored, with the evidence hash computed in the browser.
     await form.goto(`/reports/${id}`);
-    await page.locator('[data-testid="report-evidence"]').waitFor();
-    expect(await page.locator('[data-testid="report-evidence"]').innerText()).toContain(sha256(PHOTO));
+    await session.page.locator('[data-testid="report-evidence"]').waitFor();
+    expect(await session.page.locator('[data-testid="report-evidence"]').innerText()).toContain(
+      sha256(PHOTO),
+    );
     // The log entry that records it, with the inclusion proof checked in the browser.
-    await page.locator('[data-testid="log-included"]').waitFor();
-    expect(await page.locator('[data-testid="report-log"]').innerText()).toContain(`#${index}`);
-    await page.getByText('Chain of custody').click();
-    await page.locator('[data-testid="custody-trail"] li').first().waitFor();
-    expect(await page.locator('[data-testid="custody-trail"]').innerText()).toMatch(/uploaded/);
+    await session.page.locator('[data-testid="log-included"]').waitFor();
+    expect(await session.page.locator('[data-testid="report-log"]').innerText()).toContain(`#${index}`);
+    await session.page.getByText('Chain of custody').click();
+    await session.page.locator('[data-testid="custody-trail"] li').first().waitFor();
+    expect(await session.page.locator('[data-testid="custody-trail"]').innerText()).toMatch(/uploaded/);
     await form.shot('report-detail');
     await form.goto('/reports');
-    await page.locator('[data-testid="reports-table"]').waitFor();
-    expect(await page.locator('[data-testid="reports-table"] tbody tr').count()).toBe(1);
+    await session.page.locator('[data-testid="reports-table"]').waitFor();
+    expect(await session.page.locator('[data-testid="reports-table"] tbody tr').count()).toBe(1);
     await form.shot('reports');
   });
 });

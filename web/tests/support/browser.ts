@@ -4,8 +4,11 @@
  * where a missing browser fails the run.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { describe } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+import type { Role } from '../../../src/access/policy.js';
+import { SignInPage } from '../pages/SignInPage.js';
+import { startDashboard, TEST_PASSWORD, type Dashboard } from './server.js';
 
 export const CHROMIUM = process.env.TRUCELINE_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -58,4 +61,82 @@ export async function newContext(
     route.request().url().startsWith(baseURL) ? route.continue() : route.abort('blockedbyclient'),
   );
   return context;
+}
+
+/** The dashboard, the browser and this test's page, for the tests of one `describeInBrowser` block. */
+export interface BrowserSession {
+  readonly dashboard: Dashboard;
+  /** A fresh context per test: no cookies carried over from the test before. */
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Replaces this test's context and page with fresh ones of another viewport size. */
+  reopen(viewport: { width: number; height: number }): Promise<void>;
+  /** Creates a user of `organisation` with `roles` and signs in as them; returns the username. */
+  signIn(organisation: string, roles: Role[]): Promise<string>;
+}
+
+/**
+ * Starts a dashboard server (after `prepare` has filled it) and Chromium once for the enclosing
+ * block, and gives each test its own context and page (then runs `eachTest`, say to sign in).
+ * Call it inside `describeInBrowser`.
+ */
+export function useDashboardBrowser(
+  options: {
+    prepare?: (dashboard: Dashboard) => Promise<void>;
+    eachTest?: (session: BrowserSession) => Promise<void>;
+  } = {},
+): BrowserSession {
+  let dashboard: Dashboard | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`no ${what}: use the session inside a test`);
+    return value;
+  };
+  const open = async (viewport?: { width: number; height: number }) => {
+    context = await newContext(
+      started(browser, 'browser'),
+      started(dashboard, 'dashboard').baseURL,
+      viewport,
+    );
+    page = await context.newPage();
+  };
+  const session: BrowserSession = {
+    get dashboard() {
+      return started(dashboard, 'dashboard');
+    },
+    get context() {
+      return started(context, 'browser context');
+    },
+    get page() {
+      return started(page, 'page');
+    },
+    async reopen(viewport) {
+      await context?.close();
+      await open(viewport);
+    },
+    async signIn(organisation, roles) {
+      const username = await session.dashboard.createUser(organisation, roles);
+      const signIn = new SignInPage(session.page);
+      await signIn.open();
+      await signIn.signIn(username, TEST_PASSWORD);
+      return username;
+    },
+  };
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+    await options.prepare?.(dashboard);
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.close();
+  });
+  beforeEach(async () => {
+    await open();
+    await options.eachTest?.(session);
+  });
+  afterEach(() => context?.close());
+  return session;
 }
