@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, canonicalize } from './canonical-json.js';
+import { CanonicalJsonError, canonicalBytes, canonicalize } from './canonical-json.js';
 import { LedgerError } from './errors.js';
 
 function fromBits(bits: string): number {
@@ -117,6 +117,22 @@ describe('canonicalize', () => {
   ];
   it.each(rejected)('rejects %s', (_name, value) => {
     expect(() => canonicalize(value)).toThrow(LedgerError);
+  });
+
+  it('says where a rejected value is, as a path and as a JSON pointer', () => {
+    const value = { a: [1, { 'b/c': 'x\ud800' }] };
+    expect(() => canonicalize(value)).toThrow('$.a[1].b/c: string contains a lone surrogate');
+    try {
+      canonicalize(value);
+    } catch (err) {
+      expect(err).toBeInstanceOf(CanonicalJsonError);
+      expect(err).toMatchObject({
+        code: 'not-canonical-json',
+        pointer: '/a/1/b~1c',
+        reason: 'string contains a lone surrogate',
+      });
+    }
+    expect.assertions(3);
   });
 
   it('rejects cycles but accepts shared (acyclic) references', () => {

@@ -22,13 +22,24 @@ import { LedgerError } from './errors.js';
 /** A JSON value as RFC 8785 understands it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/** A value that cannot be canonicalised: the message reads `$.a[2]: reason`. */
+export class CanonicalJsonError extends LedgerError {
+  constructor(
+    /** Where, as an RFC 6901 JSON pointer (`/a/2`; empty for the value itself). */
+    readonly pointer: string,
+    readonly reason: string,
+    path: string,
+  ) {
+    super('not-canonical-json', `$${path}: ${reason}`);
+  }
+}
+
 /** Serialises `value` as RFC 8785 canonical JSON text. */
 export function canonicalize(value: unknown): string {
   try {
     return serialize(value, []);
   } catch (err) {
-    if (err instanceof Rejection)
-      throw new LedgerError('not-canonical-json', `$${err.path()}: ${err.reason}`);
+    if (err instanceof Rejection) throw err.located();
     throw err;
   }
 }
@@ -38,18 +49,22 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
 }
 
-/** A rejected value; each container it unwinds through adds its step to the path. */
+/** A rejected value; each container it unwinds through adds its step (member name or index). */
 class Rejection extends Error {
-  readonly #steps: string[] = [];
+  readonly #steps: (string | number)[] = [];
   constructor(readonly reason: string) {
     super(reason);
   }
-  within(step: string): this {
+  within(step: string | number): this {
     this.#steps.push(step);
     return this;
   }
-  path(): string {
-    return this.#steps.reverse().join('');
+  /** The error with the path from the top: `$.a[2]` in the message, `/a/2` as the pointer. */
+  located(): CanonicalJsonError {
+    const steps = [...this.#steps].reverse();
+    const path = steps.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
+    const pointer = steps.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+    return new CanonicalJsonError(pointer, this.reason, path);
   }
 }
 
@@ -102,7 +117,7 @@ function serializeArray(value: readonly unknown[], ancestors: object[]): string 
       out += serialize(element, ancestors);
     }
   } catch (err) {
-    throw err instanceof Rejection ? err.within(`[${i}]`) : err;
+    throw err instanceof Rejection ? err.within(i) : err;
   }
   return `${out}]`;
 }
@@ -125,7 +140,7 @@ function serializeObject(value: object, ancestors: object[]): string {
       out += serialize(member, ancestors);
     }
   } catch (err) {
-    throw err instanceof Rejection ? err.within(`.${key}`) : err;
+    throw err instanceof Rejection ? err.within(key) : err;
   }
   return `${out}}`;
 }

@@ -9,8 +9,7 @@ import { evaluationInstant, normaliseObserved } from './observed.js';
 import { normaliseLocation, type PositionPolicy } from './position.js';
 import type { Equipment, ObservedTime, Report } from './report.model.js';
 import { ReportInputSchema, type EvidenceInput, type ReportInput } from './report.schemas.js';
-import { canonicalize } from '../ledger/canonical-json.js';
-import { LedgerError } from '../ledger/errors.js';
+import { CanonicalJsonError, canonicalize } from '../ledger/canonical-json.js';
 
 /** One report to take in, with where it came from (for messages). */
 export interface IntakeItem {
@@ -302,14 +301,11 @@ function classifyOne(
   try {
     contentSha256 = contentHash(input);
   } catch (err) {
-    if (!(err instanceof LedgerError)) throw err;
-    // "$.narrative: string contains a lone surrogate" → /narrative
-    const [, where = '', reason = err.message] = /^\$([^:]*): (.*)$/s.exec(err.message) ?? [];
-    const pointer = where.replace(/\.([^.[]+)|\[(\d+)\]/g, (_m, key?: string, i?: string) => `/${key ?? i}`);
+    if (!(err instanceof CanonicalJsonError)) throw err;
     return {
       ok: false,
       problems: withLine(
-        [{ path: `${item.path}${pointer}`, reason: `${reason} (not valid Unicode text)` }],
+        [{ path: `${item.path}${err.pointer}`, reason: `${err.reason} (not valid Unicode text)` }],
         item.line,
       ),
     };
