@@ -4,6 +4,7 @@
  * by the auditor tooling, which holds the keys it trusts.
  */
 import { sha256Hex } from '../lib/sha256.js';
+import type { ParsedReceipt } from './formats.js';
 
 function fromBase64(b64: string): Uint8Array {
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -62,4 +63,15 @@ export async function verifyInclusion(
   }
   const root = fromBase64(rootBase64);
   return sn === 0 && r.length === root.length && r.every((b, i) => b === root[i]);
+}
+
+/** True when the receipt's proof shows that the entry with leaf hash `leafHex` is in its checkpoint's tree. */
+export function verifyReceipt(receipt: ParsedReceipt, leafHex: string): Promise<boolean> {
+  return verifyInclusion(
+    receipt.index,
+    receipt.checkpoint.size,
+    leafHex,
+    receipt.proof,
+    receipt.checkpoint.rootHash,
+  );
 }

@@ -9,7 +9,7 @@ import { formatDateTime, formatNumber, t } from '../i18n/index.js';
 import { useAsync } from '../lib/useAsync.js';
 import { parseCheckpoint, parseReceipt, type ParsedReceipt } from '../log/formats.js';
 import { SizeChart } from '../log/SizeChart.js';
-import { verifyInclusion } from '../log/verify.js';
+import { verifyReceipt } from '../log/verify.js';
 
 /** The transparency log: the current signed checkpoint and who cosigned it, growth, and look-ups. */
 export default function LogScreen() {
@@ -127,13 +127,7 @@ function EntryLookup() {
       const text = await getReceipt(entry.index);
       setReceipt({ text, verified: null });
       const parsed = parseReceipt(text);
-      const ok = await verifyInclusion(
-        parsed.index,
-        parsed.checkpoint.size,
-        entry.leafHash,
-        parsed.proof,
-        parsed.checkpoint.rootHash,
-      );
+      const ok = await verifyReceipt(parsed, entry.leafHash);
       setReceipt({ text, verified: ok });
     } catch (err) {
       setError(err);
@@ -244,13 +238,7 @@ function ReceiptCheck() {
     try {
       const receipt = parseReceipt(text);
       const entry = await getLogEntry(receipt.index);
-      const verified = await verifyInclusion(
-        receipt.index,
-        receipt.checkpoint.size,
-        entry.leafHash,
-        receipt.proof,
-        receipt.checkpoint.rootHash,
-      );
+      const verified = await verifyReceipt(receipt, entry.leafHash);
       setResult({ receipt, entry, verified });
     } catch (err) {
       setError(err);

@@ -16,7 +16,7 @@ import { formatDateTime, formatNumber, humanise, t } from '../i18n/index.js';
 import { formatLonLat, toMgrs } from '../lib/position.js';
 import { useAsync } from '../lib/useAsync.js';
 import { parseReceipt } from '../log/formats.js';
-import { verifyInclusion } from '../log/verify.js';
+import { verifyReceipt } from '../log/verify.js';
 import { MapView } from '../map/MapView.js';
 import { reportPoints, styleZones } from '../map/overlays.js';
 
@@ -186,14 +186,7 @@ function LogInclusion({ index }: { index: number | null }) {
   const check = useAsync(async () => {
     if (index === null) return null;
     const [entry, receipt] = await Promise.all([getLogEntry(index), getReceipt(index).then(parseReceipt)]);
-    const ok = await verifyInclusion(
-      receipt.index,
-      receipt.checkpoint.size,
-      entry.leafHash,
-      receipt.proof,
-      receipt.checkpoint.rootHash,
-    );
-    return { ok, size: receipt.checkpoint.size };
+    return { ok: await verifyReceipt(receipt, entry.leafHash), size: receipt.checkpoint.size };
   }, [index]);
   if (index === null) return <span className="muted">{t('report.logPending')}</span>;
   return (
