@@ -7,6 +7,9 @@
  *   timed separately and reported for context.
  * - storage floor: the same stored rows written again with nothing else (see `storageFloor`), so
  *   each run shows how much of the import's time the rows alone cost on this disk.
+ * - SQLite ceiling: better-sqlite3 alone writing rows of the reports table (body cut to 300 bytes)
+ *   into a fresh database, with the indexes maintained, built after the load, or absent (see
+ *   `sqlite-ceiling.ts`): the most any import storing these rows can reach on this machine.
  * - `postgis`: the same points classified by PostGIS (ST_Covers / ST_DWithin with GiST indexes)
  *   and by Truceline; every (point, zone) decision must agree (ties within 1 m of a zone edge are
  *   counted, not hidden; a disagreement farther from the edge counts as arbitrated only when an exact
@@ -36,6 +39,7 @@ import { reportToCsvRow } from '../src/monitoring/import/csv.js';
 import { illustrativeAgreementText } from '../src/monitoring/fixtures.js';
 import { createServices } from '../src/server/context.js';
 import { msSince, num, type BenchOptions, type BenchResult } from './harness.js';
+import { sqliteCeiling } from './sqlite-ceiling.js';
 
 const TARGET_PER_S = 100_000;
 
@@ -71,6 +75,11 @@ function writeCsv(file: string, inputs: Iterable<Record<string, unknown>>): numb
   fs.writeSync(fd, buffer);
   fs.closeSync(fd);
   return n;
+}
+
+async function averageBodyBytes(db: Kysely<Database>): Promise<number> {
+  const r = await sql<{ n: number }>`select avg(length(body)) as n from reports`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /**
@@ -222,6 +231,36 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       notes: [
         `${num(floor.rows)} rows bound from JS as the import binds them: ${num(floor.bound)} rows/s; copied inside SQLite (INSERT … SELECT): ${num(floor.engine)} rows/s`,
         `one transaction each, WAL, synchronous FULL; the same columns and indexes as the reports table`,
+      ],
+    });
+
+    // SQLite alone, without any of our code, on the same table: what no import here can exceed.
+    const schema = await sql<{ type: string; sql: string }>`
+      select type, sql from sqlite_master where tbl_name = 'reports' and sql is not null
+      order by type desc`.execute(database.db);
+    const templates = await sql<Record<string, unknown>>`select * from reports limit 1000`.execute(
+      database.db,
+    );
+    const ceiling = sqliteCeiling(dir, schema.rows, templates.rows, count);
+    const best = Math.max(...ceiling.map((c) => c.rowsPerSecond));
+    const label = {
+      maintained: 'indexes maintained row by row',
+      after: 'secondary indexes built after the load',
+      none: 'primary key only, no secondary index',
+    };
+    results.push({
+      name: 'SQLite ceiling: better-sqlite3 alone writing the reports table (no Truceline code)',
+      value: best,
+      unit: 'rows/s',
+      notes: [
+        ...ceiling.map(
+          (c) =>
+            `${label[c.indexes]}: ${num(c.rowsPerSecond)} rows/s (${num(c.rows)} rows: inserts ${num(c.insertMs / 1000, 1)} s${c.indexes === 'after' ? `, indexes ${num(c.indexMs / 1000, 1)} s` : ''}, commit ${num(c.commitMs / 1000, 1)} s)`,
+        ),
+        `the import's own rows with the JSON body cut to 300 bytes (ours average ${num(await averageBodyBytes(database.db))}); one transaction, WAL, synchronous FULL`,
+        best < TARGET_PER_S
+          ? `below the ${num(TARGET_PER_S)} reports/s target: no import storing these rows in SQLite reaches it on this machine`
+          : `above the ${num(TARGET_PER_S)} reports/s target`,
       ],
     });
 
