@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Principal } from '../access/policy.js';
 import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
 import { insertMany } from '../db/insert-many.js';
 import { gradeRank } from './grading.js';
+import { reportFromRow, storedBody } from './report.body.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
 import type { ReportTable } from './report.tables.js';
 
@@ -70,7 +71,7 @@ export function reportValues(r: Report, logSeq: number | null): unknown[] {
     c.side ?? null,
     c.lineDistanceKm ?? null,
     c.possibleViolations.some((v) => v.rule !== 'category') ? 1 : 0,
-    JSON.stringify(r),
+    storedBody(r),
     r.contentSha256,
     logSeq,
     r.marking,
@@ -166,14 +167,8 @@ export interface ReportFilter {
   after?: { key: string | number; id: string };
 }
 
-function rowToReport(row: {
-  body: string;
-  superseded_by: string | null;
-  log_seq: number | null;
-}): Report & { logSeq: number | null } {
-  const report = JSON.parse(row.body) as Report;
-  if (row.superseded_by !== null) report.supersededBy = row.superseded_by;
-  return { ...report, logSeq: row.log_seq === null ? null : Number(row.log_seq) };
+function rowToReport(row: Selectable<ReportTable>): Report & { logSeq: number | null } {
+  return { ...reportFromRow(row), logSeq: row.log_seq === null ? null : Number(row.log_seq) };
 }
 
 /** Reports the principal may see, filtered, in keyset pages. */
@@ -182,9 +177,7 @@ export async function listVisibleReports(
   principal: Principal | undefined,
   filter: ReportFilter,
 ): Promise<{ reports: (Report & { logSeq: number | null })[]; last?: { key: string | number; id: string } }> {
-  let q = db
-    .selectFrom('reports')
-    .select(['id', 'body', 'superseded_by', 'log_seq', 'observed_from', 'grade_rank']);
+  let q = db.selectFrom('reports').selectAll();
   if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
   if (filter.includeSuperseded !== true) q = q.where('superseded_by', 'is', null);
   if (filter.from !== undefined) q = q.where('observed_to', '>=', filter.from);
@@ -243,7 +236,7 @@ export async function findVisibleReport(
   principal: Principal | undefined,
   id: string,
 ): Promise<(Report & { logSeq: number | null }) | undefined> {
-  let q = db.selectFrom('reports').select(['body', 'superseded_by', 'log_seq']).where('id', '=', id);
+  let q = db.selectFrom('reports').selectAll().where('id', '=', id);
   if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
   const row = await q.executeTakeFirst();
   return row && rowToReport(row);
