@@ -17,7 +17,8 @@ import type { ReportTable } from './report.tables.js';
  * position, grade, source, marking and the classification's outcome, and most report fields are the
  * very values of the submitted input that the body keeps anyway (`submitted`). The stored body leaves
  * both out, and {@link reportFromRow} puts them back from the columns and from `submitted`: about
- * 40 % fewer bytes per report, which is most of what a bulk import writes and reads.
+ * a third fewer bytes per report (2.7 → 1.8 KB on the generated set), and the body is most of what a
+ * bulk import writes and reads.
  *
  * Bodies written before this format (the whole report as JSON, without `format`) are read as they are.
  */
@@ -113,9 +114,10 @@ export function storedBody(r: Report): string {
     if (r[key] === s[key]) delete body[key];
     else if (r[key] === undefined) body[key] = null;
   }
-  if (r.links === s.links || (r.links.length === 0 && s.links === undefined)) delete body.links;
+  // Lists the intake defaults to empty when the input has none.
   const sameList = (list: string[], submitted: string[] | undefined) =>
     list === submitted || (list.length === 0 && submitted === undefined);
+  if (sameList(r.links, s.links)) delete body.links;
   if (
     Object.keys(r.addressees).length === 2 &&
     sameList(r.addressees.organisations, s.addressees?.organisations) &&
