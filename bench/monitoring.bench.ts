@@ -189,6 +189,9 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       chunkSize: 4000,
     });
     const importMs = msSince(t);
+    const dbBytes = ['bench.db', 'bench.db-wal']
+      .map((f) => path.join(dir, f))
+      .reduce((sum, f) => sum + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
     const stored = result.accepted;
     const rate = (stored / importMs) * 1000;
     results.push({
@@ -200,6 +203,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       pass: result.rejected === 0 && (options.smoke || rate >= TARGET_PER_S),
       notes: [
         `${num(stored)} stored and queued in the log in one transaction in ${num(importMs / 1000, 1)} s; ${result.rejected} rejected; CSV ${num(sizeMb, 1)} MB, generated at ${num((generated / genMs) * 1000)} reports/s`,
+        `database and WAL after the import: ${num(dbBytes / 1e9, 2)} GB, ${num(dbBytes / Math.max(1, stored))} bytes per report`,
         `time: parse+validate+classify ${num(result.timings.prepareMs / 1000, 1)} s, store+log ${num(result.timings.writeMs / 1000, 1)} s, reading the file ${num((importMs - result.timings.prepareMs - result.timings.writeMs) / 1000, 1)} s`,
         ...result.problems.slice(0, 3).map((p) => `problem: line ${p.line ?? '?'} ${p.path}: ${p.reason}`),
       ],

@@ -2,8 +2,8 @@
  * The SQLite ceiling for the reports table on this machine: rows written by better-sqlite3 directly,
  * with no Truceline code at all (no Kysely, parsing, validation, classification, JSON or log), into a
  * fresh file database with the table's own columns and indexes, in one durable transaction (WAL,
- * synchronous FULL, the bulk import's page cache). Whatever the import does, it also writes these
- * rows, so its rate cannot exceed these figures.
+ * synchronous FULL, 8 KiB pages and the bulk import's page cache, as Truceline's own database).
+ * Whatever the import does, it also writes these rows, so its rate cannot exceed these figures.
  *
  * The rows are the import's own stored rows with a unique id, external id and log number each, and
  * the JSON body cut to a fixed size (300 bytes, about an eighth of a real report's), so the figure is
@@ -53,6 +53,7 @@ export function sqliteCeiling(
     const file = path.join(dir, `ceiling-${indexes}.db`);
     const db = new SqliteDatabase(file);
     try {
+      db.pragma('page_size = 8192'); // as Truceline creates its databases (src/db/connect.ts)
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('cache_size = -1048576');
