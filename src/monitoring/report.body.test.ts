@@ -38,7 +38,7 @@ describeEachDialect('stored report body', (dialect) => {
       narrative: undefined,
       language: undefined,
     }),
-    // Far from any line, in no zone; a 122 mm howitzer; a party's own report (a capped grade).
+    // Equipment matched from a system name and calibre; a new source, registered on first sight, claiming A1.
     sampleInput({
       smm: undefined,
       category: 'heavy-weapons-in-zone',
