@@ -56,9 +56,9 @@ function openSqlite(url: string): Db {
   let handle: SqliteDatabase.Database;
   try {
     handle = new SqliteDatabase(inMemory ? ':memory:' : file);
-    // 8 KiB pages for a new database (an existing one keeps its own): a stored report is 1.5–2.5 KB,
-    // so 4 KiB pages held one report each, about 40 % empty; 8 KiB pages hold three. Measured on a
-    // 30 k-report import: 25 % fewer bytes written, 15–20 % less time (docs/monitoring.md).
+    // 8 KiB pages for a new database (an existing one keeps its own): a stored report row is about
+    // 2 KB, so a 4 KiB page held one, 41 % of it empty; an 8 KiB page holds three. On a 30 k-report
+    // import, 25 % fewer bytes written (docs/monitoring.md).
     handle.pragma('page_size = 8192');
     if (!inMemory) handle.pragma('journal_mode = WAL');
     handle.pragma('synchronous = FULL');

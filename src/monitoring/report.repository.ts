@@ -177,7 +177,7 @@ export async function listVisibleReports(
   principal: Principal | undefined,
   filter: ReportFilter,
 ): Promise<{ reports: (Report & { logSeq: number | null })[]; last?: { key: string | number; id: string } }> {
-  let q = db.selectFrom('reports').selectAll();
+  let q = db.selectFrom('reports').selectAll('reports');
   if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
   if (filter.includeSuperseded !== true) q = q.where('superseded_by', 'is', null);
   if (filter.from !== undefined) q = q.where('observed_to', '>=', filter.from);
@@ -236,7 +236,7 @@ export async function findVisibleReport(
   principal: Principal | undefined,
   id: string,
 ): Promise<(Report & { logSeq: number | null }) | undefined> {
-  let q = db.selectFrom('reports').selectAll().where('id', '=', id);
+  let q = db.selectFrom('reports').selectAll('reports').where('id', '=', id);
   if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
   const row = await q.executeTakeFirst();
   return row && rowToReport(row);
