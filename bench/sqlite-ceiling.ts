@@ -17,6 +17,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+// Only Truceline's settings, so the ceiling runs under the same pragmas as the import.
+import { SQLITE_PAGE_SIZE } from '../src/db/connect.js';
+import { BULK_CACHE_KIB } from '../src/monitoring/report.repository.js';
 
 export interface CeilingRun {
   indexes: 'maintained' | 'after' | 'none';
@@ -53,10 +56,10 @@ export function sqliteCeiling(
     const file = path.join(dir, `ceiling-${indexes}.db`);
     const db = new SqliteDatabase(file);
     try {
-      db.pragma('page_size = 8192'); // as Truceline creates its databases (src/db/connect.ts)
+      db.pragma(`page_size = ${SQLITE_PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      db.pragma('cache_size = -1048576');
+      db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
       const table = ddl.filter((d) => d.type === 'table');
       const secondary = ddl.filter((d) => d.type === 'index');
       for (const d of table) db.exec(d.sql);

@@ -81,12 +81,15 @@ export function reportValues(r: Report, logSeq: number | null): unknown[] {
   ];
 }
 
+/** SQLite page cache for one long bulk transaction, KiB (used only as needed). */
+export const BULK_CACHE_KIB = 1 << 20;
+
 /**
- * Gives SQLite a page cache large enough for one long bulk transaction (1 GiB at most, used only as
- * needed), so index pages are not spilled and re-read; PostgreSQL needs nothing.
+ * Gives SQLite a page cache large enough for one long bulk transaction (1 GiB at most), so index
+ * pages are not spilled and re-read; PostgreSQL needs nothing.
  */
 export async function prepareForBulkWrites(db: Executor): Promise<void> {
-  if (dialectOf(db) === 'sqlite') await sql`pragma cache_size = -1048576`.execute(db);
+  if (dialectOf(db) === 'sqlite') await sql.raw(`pragma cache_size = -${BULK_CACHE_KIB}`).execute(db);
 }
 
 /** Inserts classified reports (and their addressees) with multi-row statements. */
