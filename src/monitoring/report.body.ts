@@ -1,13 +1,15 @@
 import type { Selectable } from 'kysely';
-import type {
-  Classification,
-  GeoPrecision,
-  Grade,
-  ObservedTime,
-  Report,
-  ReportLocation,
-  ReportSourceRef,
-  TimePrecision,
+import {
+  addresseesOf,
+  linksOf,
+  type Classification,
+  type GeoPrecision,
+  type Grade,
+  type ObservedTime,
+  type Report,
+  type ReportLocation,
+  type ReportSourceRef,
+  type TimePrecision,
 } from './report.model.js';
 import type { Credibility, Reliability } from './grading.js';
 import type { ReportTable } from './report.tables.js';
@@ -114,7 +116,7 @@ export function storedBody(r: Report): string {
     if (r[key] === s[key]) delete body[key];
     else if (r[key] === undefined) body[key] = null;
   }
-  // Lists the intake defaults to empty when the input has none.
+  // What linksOf / addresseesOf give for the input: rebuilt on read.
   const sameList = (list: string[], submitted: string[] | undefined) =>
     list === submitted || (list.length === 0 && submitted === undefined);
   if (sameList(r.links, s.links)) delete body.links;
@@ -157,8 +159,8 @@ export function reportFromRow(row: Row): Report {
     ...(row.external_system !== null ? { externalSystem: row.external_system } : {}),
     ...(row.external_id !== null ? { externalId: row.external_id } : {}),
     ...copied,
-    links: s.links ?? [],
-    addressees: { organisations: s.addressees?.organisations ?? [], users: s.addressees?.users ?? [] },
+    links: linksOf(s),
+    addressees: addresseesOf(s),
     ...rest,
     ...(row.source_id !== null
       ? { source: { id: row.source_id, name: '', ...source, independenceGroup: row.independence_group } }

@@ -7,7 +7,7 @@ import type { VersionContext } from './classify.js';
 import type { AgreementTimeline } from './timeline.js';
 import { evaluationInstant, normaliseObserved } from './observed.js';
 import { normaliseLocation, type PositionPolicy } from './position.js';
-import type { Equipment, ObservedTime, Report } from './report.model.js';
+import { addresseesOf, linksOf, type Equipment, type ObservedTime, type Report } from './report.model.js';
 import { ReportInputSchema, type EvidenceInput, type ReportInput } from './report.schemas.js';
 import { CanonicalJsonError, canonicalize } from '../ledger/canonical-json.js';
 
@@ -327,14 +327,11 @@ function classifyOne(
     ...(input.counts !== undefined ? { counts: input.counts } : {}),
     ...(input.casualties !== undefined ? { casualties: input.casualties } : {}),
     ...(input.narrative !== undefined ? { narrative: input.narrative } : {}),
-    links: input.links ?? [],
+    links: linksOf(input),
     ...(input.language !== undefined ? { language: input.language } : {}),
     ...(input.attributes !== undefined ? { attributes: input.attributes } : {}),
     marking: input.marking ?? submitter.defaultMarking,
-    addressees: {
-      organisations: input.addressees?.organisations ?? [],
-      users: input.addressees?.users ?? [],
-    },
+    addressees: addresseesOf(input),
     ownerOrganisationId: submitter.organisationId,
     authorUserId: submitter.userId,
     classification,

@@ -212,3 +212,13 @@ export interface Report {
 
 /** The kind under which reports are addressed (record_addressees) and logged. */
 export const REPORT_RECORD_KIND = 'report';
+
+/** A report's links: the input's, or none. */
+export function linksOf(input: ReportInput): string[] {
+  return input.links ?? [];
+}
+
+/** A report's addressees: the input's, each list empty when not given. */
+export function addresseesOf(input: ReportInput): Report['addressees'] {
+  return { organisations: input.addressees?.organisations ?? [], users: input.addressees?.users ?? [] };
+}
