@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Tests read untyped JSON responses and assert on them with expect; typing every body adds nothing.
-    files: ['**/*.test.ts', 'src/test-support/**'],
+    files: ['**/*.test.ts', 'test/**'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

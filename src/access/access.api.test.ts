@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../test-support/app.js';
-import { describeEachDialect } from '../test-support/databases.js';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../../test/support/app.js';
+import { describeEachDialect } from '../../test/support/databases.js';
 import { LOGIN_FAILURES_ALLOWED } from './session.service.js';
 
 async function login(t: TestApp, username = 'admin', password = TEST_PASSWORD) {

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
-import { sampleInput } from '../monitoring/testing.js';
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../test-support/app.js';
-import { describeEachDialect } from '../test-support/databases.js';
+import { sampleInput } from '../../test/support/app.js';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../../test/support/app.js';
+import { describeEachDialect } from '../../test/support/databases.js';
 import { ROLES_BY_KIND, type OrganisationKind, type Role } from './policy.js';
 
 /**

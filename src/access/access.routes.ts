@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf, CSRF_HEADER, SESSION_COOKIE } from '../server/auth.plugin.js';
+import { actorOf, CSRF_HEADER, SESSION_COOKIE } from '../http/request.js';
 import type { AppServices } from '../server/context.js';
-import { AppError } from '../server/errors.js';
-import type { App } from '../server/types.js';
+import { AppError } from '../core/errors.js';
+import type { App } from '../http/app.js';
 import {
   AccessEventQuery,
   AccessEventSchema,
@@ -106,8 +106,7 @@ export function registerAccessRoutes(app: App, s: AppServices): void {
     },
     async (request, reply) => {
       const p = request.principal;
-      if (p.userId === null || p.username === null)
-        throw new AppError(401, 'unauthenticated', 'sign in first');
+      if (p.userId === null || p.username === null) throw new AppError('unauthenticated', 'sign in first');
       // Re-check the current password so a stolen session alone cannot take over the account.
       await s.sessions.login(actorOf(request), p.username, request.body.currentPassword);
       await s.users.update(actorOf(request), p.userId, { password: request.body.newPassword });
@@ -244,7 +243,7 @@ export function registerAccessRoutes(app: App, s: AppServices): void {
     },
     async (request, reply) => {
       const userId = request.body.userId ?? request.principal.userId;
-      if (userId === null) throw new AppError(401, 'unauthenticated', 'sign in first');
+      if (userId === null) throw new AppError('unauthenticated', 'sign in first');
       const result = await s.tokens.create(actorOf(request), {
         userId,
         name: request.body.name,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../server/schema-helpers.js';
+import { StringEnum } from '../http/schema.js';
 import { ORGANISATION_KINDS, PERMISSIONS, ROLES } from './policy.js';
 
 export const RoleSchema = StringEnum(ROLES);

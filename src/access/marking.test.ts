@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeEachDialect, freshDatabase } from '../test-support/databases.js';
+import { describeEachDialect, freshDatabase } from '../../test/support/databases.js';
 import { canSee, checkMarkingChange, MARKINGS, type Marking, type Visibility } from './marking.js';
 import { ANONYMOUS, permissionsFor, type OrganisationKind, type Principal, type Role } from './policy.js';
 import { visibleTo } from './visibility.sql.js';

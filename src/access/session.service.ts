@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { AppError } from '../server/errors.js';
+import { AppError } from '../core/errors.js';
 import { countFailedLogins } from './audit.repository.js';
 import type { Actor, AuditTrail } from './audit.service.js';
 import { hashSecret, verifyPassword } from './password.js';
@@ -39,7 +39,6 @@ export class SessionService {
     if ((await countFailedLogins(this.db, username, since)) >= LOGIN_FAILURES_ALLOWED) {
       await this.audit.record(this.db, actor, 'login', resource, 'denied', 'throttled');
       throw new AppError(
-        429,
         'rate_limited',
         `too many failed sign-ins for ${username}; try again in ${LOGIN_WINDOW_MINUTES} minutes`,
         [],
@@ -51,7 +50,7 @@ export class SessionService {
     if (!row || !ok || row.disabled === 1 || row.password_hash === null) {
       const reason = !row ? 'unknown user' : row.disabled === 1 ? 'disabled' : 'wrong password';
       await this.audit.record(this.db, actor, 'login', resource, 'denied', reason);
-      throw new AppError(401, 'unauthenticated', 'wrong username or password');
+      throw new AppError('unauthenticated', 'wrong username or password');
     }
     const sessionSecret = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(24).toString('base64url');
@@ -84,10 +83,10 @@ export class SessionService {
   async principalFromSession(sessionSecret: string): Promise<Principal> {
     const session = await findSession(this.db, hashSecret(sessionSecret));
     if (!session || session.expires_at <= this.now().toISOString()) {
-      throw new AppError(401, 'session_expired', 'the session has expired or was ended; sign in again');
+      throw new AppError('session_expired', 'the session has expired or was ended; sign in again');
     }
     const principal = await this.principalOfUser(session.user_id, undefined, 'session');
-    if (!principal) throw new AppError(401, 'session_expired', 'the account is disabled; sign in again');
+    if (!principal) throw new AppError('session_expired', 'the account is disabled; sign in again');
     return { ...principal, csrfToken: session.csrf_token };
   }
 
@@ -95,12 +94,12 @@ export class SessionService {
   async principalFromToken(secret: string): Promise<Principal> {
     const token = await findTokenBySecretHash(this.db, hashSecret(secret));
     const now = this.now().toISOString();
-    if (!token) throw new AppError(401, 'token_invalid', 'the API token is not known');
-    if (token.revokedAt !== null) throw new AppError(401, 'token_invalid', 'the API token was revoked');
+    if (!token) throw new AppError('token_invalid', 'the API token is not known');
+    if (token.revokedAt !== null) throw new AppError('token_invalid', 'the API token was revoked');
     if (token.expiresAt <= now)
-      throw new AppError(401, 'token_invalid', `the API token expired at ${token.expiresAt}`);
+      throw new AppError('token_invalid', `the API token expired at ${token.expiresAt}`);
     const principal = await this.principalOfUser(token.userId, token.scopes, 'token');
-    if (!principal) throw new AppError(401, 'token_invalid', 'the token’s account is disabled');
+    if (!principal) throw new AppError('token_invalid', 'the token’s account is disabled');
     await markTokenUsed(this.db, token.id, now);
     return principal;
   }

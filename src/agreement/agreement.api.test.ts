@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test-support/app.js';
-import { describeEachDialect } from '../test-support/databases.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { describeEachDialect } from '../../test/support/databases.js';
 
 const ILLUSTRATIVE = fs.readFileSync('examples/illustrative-framework.yaml', 'utf8');
 const KOREA = fs.readFileSync('examples/korean-armistice-1953.yaml', 'utf8');

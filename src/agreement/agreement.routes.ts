@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../server/auth.plugin.js';
+import { actorOf } from '../http/request.js';
 import type { AppServices } from '../server/context.js';
-import type { App } from '../server/types.js';
+import type { App } from '../http/app.js';
 import { agreementJsonSchema } from './agreement.schema.js';
 import {
   AgreementDocumentSchema,

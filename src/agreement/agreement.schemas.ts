@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { MARKINGS } from '../access/marking.js';
-import { StringEnum } from '../server/schema-helpers.js';
+import { StringEnum } from '../http/schema.js';
 
 export const AgreementVersionSchema = Type.Object(
   {

@@ -8,7 +8,7 @@ import { canonicalize } from '../ledger/canonical-json.js';
 import { recordCommitment, type LedgerWriter } from '../ledger/ledger.service.js';
 import { findCommitmentSalts, listWitnesses, upsertWitness } from '../ledger/ledger.repository.js';
 import { parseVerifierKey } from '../ledger/note.js';
-import { AppError, conflict, notFound } from '../server/errors.js';
+import { AppError, conflict, notFound } from '../core/errors.js';
 import type { AgreementProblem } from './agreement.problems.js';
 import {
   AGREEMENT_RECORD_KIND,
@@ -47,7 +47,6 @@ export interface IndexedAgreement extends LoadedAgreement {
 export function agreementProblemsError(problems: AgreementProblem[]): AppError {
   const n = problems.length;
   return new AppError(
-    422,
     'validation_failed',
     `the agreement file has ${n} problem${n === 1 ? '' : 's'}; nothing was loaded`,
     problems.map((p) => ({ file: p.file, line: p.line, path: p.path, reason: p.reason })),

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { AppError } from '../server/errors.js';
+import { AppError } from '../core/errors.js';
+import { ImportFileError } from '../monitoring/import/importer.js';
 import { registerAccessCommands } from './commands/access.commands.js';
 import { registerKeysCommands } from './commands/keys.commands.js';
 import { registerLogCommands } from './commands/log.commands.js';
@@ -24,12 +25,13 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** One line on stderr, naming the cause; details of AppError field problems follow, one per line. */
+/** One line on stderr, naming the cause; field problems (of an AppError or a file) follow, one per line. */
 export function describeFailure(err: unknown): string {
-  if (err instanceof AppError) {
+  const problems = err instanceof AppError ? err.errors : err instanceof ImportFileError ? err.problems : [];
+  if (problems.length > 0 || err instanceof AppError) {
     return [
-      err.message,
-      ...err.errors.map((e) => `  ${e.file ? `${e.file}:${e.line ?? 0}: ` : ''}${e.path}: ${e.reason}`),
+      (err as Error).message,
+      ...problems.map((e) => `  ${e.file ? `${e.file}:${e.line ?? 0}: ` : ''}${e.path}: ${e.reason}`),
     ].join('\n');
   }
   return err instanceof Error ? err.message : String(err);

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppServices } from '../server/context.js';
-import { AppError } from '../server/errors.js';
-import type { App } from '../server/types.js';
+import { AppError } from '../core/errors.js';
+import type { App } from '../http/app.js';
 import { listCheckpoints, listWitnesses } from './ledger.repository.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { parseNote } from './note.js';
@@ -38,7 +38,7 @@ export function registerLogApiRoutes(app: App, s: AppServices): void {
       const checkpoint = await s.ledger.checkpoint();
       const [entry] = await s.ledger.entries(request.params.index, request.params.index + 1);
       if (!entry || !checkpoint || entry.index >= checkpoint.size)
-        throw new AppError(404, 'not_found', `log entry ${request.params.index} is not in the log yet`);
+        throw new AppError('not_found', `log entry ${request.params.index} is not in the log yet`);
       await s.ledger.refresh();
       return {
         index: entry.index,

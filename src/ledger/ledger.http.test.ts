@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test-support/app.js';
-import { describeEachDialect } from '../test-support/databases.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { describeEachDialect } from '../../test/support/databases.js';
 import { openCheckpoint } from './checkpoint.js';
 import { ed25519Verifier } from './note.js';
 import { verifyReceipt } from './proof.js';

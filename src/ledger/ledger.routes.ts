@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppServices } from '../server/context.js';
-import { AppError } from '../server/errors.js';
-import type { App } from '../server/types.js';
+import { AppError } from '../core/errors.js';
+import type { App } from '../http/app.js';
 import { parseTilePath } from './tiles.js';
 import { LedgerError } from './errors.js';
 
@@ -10,7 +10,7 @@ const TEXT = 'text/plain; charset=utf-8';
 const TILE = 'application/octet-stream';
 
 function notYet(what: string): AppError {
-  return new AppError(404, 'not_found', `${what} does not exist (yet) in this log`);
+  return new AppError('not_found', `${what} does not exist (yet) in this log`);
 }
 
 /**
@@ -68,7 +68,7 @@ export function registerLogRoutes(app: App, s: AppServices): void {
       try {
         coordinates = parseTilePath(path);
       } catch (err) {
-        if (err instanceof LedgerError) throw new AppError(404, 'not_found', `${path}: ${err.message}`);
+        if (err instanceof LedgerError) throw new AppError('not_found', `${path}: ${err.message}`);
         throw err;
       }
       const content =

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Db } from '../db/connect.js';
-import { describeEachDialect, freshDatabase } from '../test-support/databases.js';
+import { describeEachDialect, freshDatabase } from '../../test/support/databases.js';
 import { canonicalBytes } from './canonical-json.js';
 import { openCheckpoint } from './checkpoint.js';
 import { countQueued, findCommitmentSalts, readEntries } from './ledger.repository.js';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Dialect, Executor } from '../db/database.js';
-import { AppError } from '../server/errors.js';
+import { AppError } from '../core/errors.js';
 import { canonicalBytes } from './canonical-json.js';
 import { formatCheckpoint } from './checkpoint.js';
 import { CosigningService } from './cosigning.service.js';
@@ -152,7 +152,6 @@ export class Ledger implements BulkLedgerWriter {
         : canonicalBytes({ v: ENTRY_VERSION, kind, at, record: item.record });
       if (data.length > MAX_ENTRY_SIZE) {
         throw new AppError(
-          422,
           'validation_failed',
           `record ${i} is ${data.length} bytes in canonical form; a log entry holds at most ${MAX_ENTRY_SIZE}`,
         );
@@ -181,7 +180,6 @@ export class Ledger implements BulkLedgerWriter {
   async #enqueue(tx: Executor, kind: string, data: Buffer): Promise<number> {
     if (data.length > MAX_ENTRY_SIZE) {
       throw new AppError(
-        422,
         'validation_failed',
         `the record is ${data.length} bytes in canonical form; a log entry holds at most ${MAX_ENTRY_SIZE} (reference large content by its SHA-256)`,
       );
@@ -375,7 +373,6 @@ export class Ledger implements BulkLedgerWriter {
         const left = deadline - Date.now();
         if (left <= 0)
           throw new AppError(
-            503,
             'unavailable',
             'the log has not integrated the entry yet; ask for the receipt later',
           );
@@ -406,7 +403,7 @@ export class Ledger implements BulkLedgerWriter {
   async receipt(index: number): Promise<string> {
     const checkpoint = await this.checkpoint();
     if (!checkpoint || index >= checkpoint.size)
-      throw new AppError(404, 'not_found', `log entry ${index} is not integrated yet`);
+      throw new AppError('not_found', `log entry ${index} is not integrated yet`);
     await this.refresh();
     return formatReceipt({
       index,

@@ -1,5 +1,5 @@
 import type { AppServices } from '../server/context.js';
-import type { App } from '../server/types.js';
+import type { App } from '../http/app.js';
 import { collectQueuedEntries } from './request-entries.js';
 
 /** Receipts inline for at most this many entries; a larger write lists indices to fetch receipts for. */

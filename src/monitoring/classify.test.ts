@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PG_URL } from '../test-support/databases.js';
+import { PG_URL } from '../../test/support/databases.js';
 import type { VersionContext } from './classify.js';
 import { rng } from './generator.js';
-import { compareWithPostgis, connectPostgis, exactDistanceM } from './postgis-check.js';
-import { startMonitoringApp, type MonitoringTestApp } from './testing.js';
+import { compareWithPostgis, connectPostgis, exactDistanceM } from '../../test/support/postgis-check.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
 
 function rayCast(rings: readonly (readonly (readonly number[])[])[], lon: number, lat: number): boolean {
   let inside = false;
@@ -31,12 +31,12 @@ function randomPoints(ctx: VersionContext, n: number, seed: number): [number, nu
 }
 
 describe('classification against independent engines', () => {
-  let t: MonitoringTestApp;
+  let t: TestApp;
   let ctx: VersionContext;
   beforeAll(async () => {
-    t = await startMonitoringApp('sqlite');
-    await t.monitoring.reports.timeline.refresh();
-    const found = t.monitoring.reports.timeline.at(Date.parse('2026-11-25T00:00:00Z'));
+    t = await startTestApp('sqlite', { monitoring: {} });
+    await t.services.monitoring.reports.timeline.refresh();
+    const found = t.services.monitoring.reports.timeline.at(Date.parse('2026-11-25T00:00:00Z'));
     if (found === undefined) throw new Error('no agreement in force');
     ctx = found;
   });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { illustrativeAgreementText } from './fixtures.js';
+import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 
 const MAIN = path.resolve('src/cli/main.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-monitoring-cli-'));

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../server/auth.plugin.js';
-import type { App } from '../server/types.js';
+import { actorOf } from '../http/request.js';
+import type { App } from '../http/app.js';
 import type { MonitoringServices } from './monitoring.js';
 import { EvidenceInputSchema } from './report.schemas.js';
 

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Actor, AuditTrail } from '../access/audit.service.js';
 import type { Database, Executor } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/ledger.service.js';
-import { AppError, conflict, forbidden, invalid, notFound } from '../server/errors.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import {
   findEvidence,
   insertCustodyEvents,
@@ -117,7 +117,6 @@ export class EvidenceService {
       const bytes = Buffer.from(input.contentBase64, 'base64');
       if (bytes.length > this.maxBytes)
         throw new AppError(
-          413,
           'payload_too_large',
           `the file is ${bytes.length} bytes, over the limit of ${this.maxBytes}`,
         );
@@ -207,7 +206,7 @@ export class EvidenceService {
     try {
       return await this.store.put(content, this.maxBytes);
     } catch (err) {
-      if (err instanceof EvidenceTooLargeError) throw new AppError(413, 'payload_too_large', err.message);
+      if (err instanceof EvidenceTooLargeError) throw new AppError('payload_too_large', err.message);
       throw err;
     }
   }
@@ -220,7 +219,7 @@ export class EvidenceService {
     if (evidence.storedAt === null)
       throw notFound(`the file of evidence ${evidenceId} (declared, not uploaded yet)`);
     const stream = await this.store.open(evidence.sha256);
-    if (!stream) throw new AppError(500, 'internal', `evidence ${evidenceId} is missing from the store`);
+    if (!stream) throw new AppError('internal', `evidence ${evidenceId} is missing from the store`);
     await this.db.transaction().execute(async (tx) => {
       await insertCustodyEvents(tx, [this.#event(actor, evidenceId, 'accessed')]);
       await this.#log(tx, 'evidence.accessed', report, evidenceId, {

@@ -1,5 +1,5 @@
 import { isValidTimeZone, zonedToUtc } from '../agreement/agreement.time.js';
-import type { FieldProblem } from '../server/errors.js';
+import type { FieldProblem } from '../core/errors.js';
 import type { ObservedTime, TimePrecision } from './report.model.js';
 import type { ReportInput } from './report.schemas.js';
 

@@ -1,6 +1,6 @@
 import mgrs from 'mgrs';
 import { direct, distanceM } from '../geo/geodesic.js';
-import type { FieldProblem } from '../server/errors.js';
+import type { FieldProblem } from '../core/errors.js';
 import type { GeoPrecision, ObserverFix, ReportLocation } from './report.model.js';
 import type { ReportInput } from './report.schemas.js';
 

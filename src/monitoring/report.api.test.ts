@@ -3,14 +3,14 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachDialect } from '../test-support/databases.js';
-import { sampleInput, startMonitoringApp, type MonitoringTestApp } from './testing.js';
+import { describeEachDialect } from '../../test/support/databases.js';
+import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 
 describeEachDialect('reports API', (dialect) => {
-  let t: MonitoringTestApp;
+  let t: TestApp;
   let monitor: string;
   beforeEach(async () => {
-    t = await startMonitoringApp(dialect);
+    t = await startTestApp(dialect, { monitoring: {} });
     monitor = await t.tokenFor('JMVC', ['monitor']);
   });
   afterEach(async () => t.close());
@@ -145,7 +145,7 @@ describeEachDialect('reports API', (dialect) => {
       '/body/location',
       /outside the agreement's area/,
     );
-    const lenient = await startMonitoringApp(dialect, { outsideRegion: 'warn' });
+    const lenient = await startTestApp(dialect, { monitoring: { outsideRegion: 'warn' } });
     try {
       const token = await lenient.tokenFor('JMVC', ['monitor']);
       const res = await lenient.app.inject({

@@ -1,16 +1,16 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
-import { describeEachDialect } from '../test-support/databases.js';
+import { describeEachDialect } from '../../test/support/databases.js';
 import { STORED_BODY_FORMAT, reportFromRow, storedBody } from './report.body.js';
 import type { Report } from './report.model.js';
 import { findVisibleReport } from './report.repository.js';
-import { sampleInput, startMonitoringApp, type MonitoringTestApp } from './testing.js';
+import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 
 describeEachDialect('stored report body', (dialect) => {
-  let t: MonitoringTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startMonitoringApp(dialect);
+    t = await startTestApp(dialect, { monitoring: {} });
   });
   afterEach(async () => t.close());
 
@@ -51,7 +51,7 @@ describeEachDialect('stored report body', (dialect) => {
   ];
 
   it('reads back exactly the report that was written, from a body a fifth smaller or more', async () => {
-    const result = await t.monitoring.reports.submit(
+    const result = await t.services.monitoring.reports.submit(
       CONSOLE_ACTOR,
       inputs,
       (i) => `/body/reports/${i}`,
@@ -77,7 +77,12 @@ describeEachDialect('stored report body', (dialect) => {
   });
 
   it('keeps a field the report does not have although the input did, and one that differs from it', async () => {
-    const result = await t.monitoring.reports.submit(CONSOLE_ACTOR, [inputs[0]], () => '/body', false);
+    const result = await t.services.monitoring.reports.submit(
+      CONSOLE_ACTOR,
+      [inputs[0]],
+      () => '/body',
+      false,
+    );
     const stored = JSON.parse(JSON.stringify(result.stored?.[0])) as Report;
     const { narrative: _dropped, ...withoutNarrative } = stored;
     const changed: Report = { ...withoutNarrative, reporter: { name: 'Renamed', kind: 'patrol' } };
@@ -92,7 +97,12 @@ describeEachDialect('stored report body', (dialect) => {
   });
 
   it('still reads a body written before the format (the whole report as JSON)', async () => {
-    const result = await t.monitoring.reports.submit(CONSOLE_ACTOR, [inputs[1]], () => '/body', false);
+    const result = await t.services.monitoring.reports.submit(
+      CONSOLE_ACTOR,
+      [inputs[1]],
+      () => '/body',
+      false,
+    );
     const report = result.stored?.[0] as Report;
     const db = t.services.database.db;
     await db

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import Ajv from 'ajv';
 import type { Marking } from '../access/marking.js';
-import type { FieldProblem } from '../server/errors.js';
-import { fieldProblems } from '../server/validation.js';
+import type { FieldProblem } from '../core/errors.js';
+import { fieldProblems } from '../http/validation.js';
 import type { VersionContext } from './classify.js';
 import type { AgreementTimeline } from './timeline.js';
 import { evaluationInstant, normaliseObserved } from './observed.js';

@@ -1,11 +1,11 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMonitoringApp, type MonitoringTestApp } from './testing.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
 
 describe('monitoring routes in the OpenAPI document', () => {
-  let t: MonitoringTestApp;
+  let t: TestApp;
   beforeAll(async () => {
-    t = await startMonitoringApp('sqlite');
+    t = await startTestApp('sqlite', { monitoring: {} });
   });
   afterAll(() => t.close());
 

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../server/auth.plugin.js';
-import { invalid } from '../server/errors.js';
-import { StringEnum } from '../server/schema-helpers.js';
-import type { App } from '../server/types.js';
+import { actorOf } from '../http/request.js';
+import { invalid } from '../core/errors.js';
+import { StringEnum } from '../http/schema.js';
+import type { App } from '../http/app.js';
 import { RELIABILITIES } from './grading.js';
 import type { MonitoringServices } from './monitoring.js';
 import { reportFeature } from './import/geojson.js';

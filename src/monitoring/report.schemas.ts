@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MARKINGS } from '../access/marking.js';
 import { ACLED_EVENT_TYPE_NAMES, ACLED_SUB_EVENT_TYPES, SMM_CATEGORIES } from '../agreement/taxonomy.js';
-import { StringEnum } from '../server/schema-helpers.js';
+import { StringEnum } from '../http/schema.js';
 import { CREDIBILITIES, RELIABILITIES } from './grading.js';
 import { REPORTER_KINDS, TIME_PRECISIONS } from './report.model.js';
 

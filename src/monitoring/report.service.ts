@@ -4,7 +4,7 @@ import type { Marking } from '../access/marking.js';
 import type { OrganisationKind, Principal } from '../access/policy.js';
 import type { Database } from '../db/database.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
-import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../server/errors.js';
+import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../core/errors.js';
 import { NO_DECONFLICTION, type AgreementSource, type DeconflictionLookup } from './classify.js';
 import { AgreementTimeline } from './timeline.js';
 import type { EvidenceStore } from './evidence.store.js';
@@ -140,7 +140,7 @@ export class ReportService {
       options.ownerOrganisationId ??
       orgs.find((o) => o.kind === 'commission')?.id;
     if (owner === undefined)
-      throw new AppError(409, 'conflict', 'no organisation to own the reports: initialise first');
+      throw new AppError('conflict', 'no organisation to own the reports: initialise first');
     if (options.ownerOrganisationId !== undefined && !orgs.some((o) => o.id === options.ownerOrganisationId))
       throw invalid(`unknown organisation ${options.ownerOrganisationId}`);
     return {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Executor } from '../db/database.js';
 import type { BulkLedgerWriter, BulkLogItem } from '../ledger/ledger.service.js';
-import type { FieldProblem } from '../server/errors.js';
+import type { FieldProblem } from '../core/errors.js';
 import {
   insertCustodyEvents,
   insertEvidence,

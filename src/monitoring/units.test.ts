@@ -4,7 +4,7 @@ import { capGrade, compareGrades, DEFAULT_CEILINGS, gradeRank, independentSource
 import { CsvReader, parseCsv } from './import/csv-parse.js';
 import { normaliseObserved } from './observed.js';
 import { fixFromObserver, parseMgrs } from './position.js';
-import type { FieldProblem } from '../server/errors.js';
+import type { FieldProblem } from '../core/errors.js';
 
 describe('Admiralty grades', () => {
   it('never sorts F or 6 as the worst grade', () => {

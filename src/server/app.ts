@@ -5,22 +5,24 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerAccessRoutes } from '../access/access.routes.js';
 import { registerAgreementRoutes } from '../agreement/agreement.routes.js';
 import { registerLogApiRoutes } from '../ledger/ledger.api.routes.js';
 import { registerLogRoutes } from '../ledger/ledger.routes.js';
 import { registerReceipts } from '../ledger/receipts.plugin.js';
-import { actorOf, registerAuth } from './auth.plugin.js';
+import { actorOf } from '../http/request.js';
+import { registerAuth } from './auth.plugin.js';
 import type { AppServices } from './context.js';
-import { AppError, problemOf } from './errors.js';
+import { AppError } from '../core/errors.js';
+import { problemOf, STATUS_OF, toAppError } from './errors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerPlaceRoutes } from './places.routes.js';
 import { registerWebRoutes } from './web.routes.js';
 import { registerReportRoutes } from '../monitoring/report.routes.js';
 import { registerEvidenceRoutes } from '../monitoring/evidence.routes.js';
-import type { App } from './types.js';
-import { fieldProblems, validatorCompiler } from './validation.js';
+import type { App } from '../http/app.js';
+import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -43,7 +45,6 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   app.setSchemaErrorFormatter((errors, dataVar) => {
     const problems = fieldProblems(dataVar, errors as Parameters<typeof fieldProblems>[1]);
     return new AppError(
-      422,
       'validation_failed',
       `invalid ${dataVar}: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`,
       problems,
@@ -75,7 +76,6 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     },
     errorResponseBuilder: (_req, context) =>
       new AppError(
-        429,
         'rate_limited',
         `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`,
       ),
@@ -128,11 +128,11 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
 }
 
 function registerErrorHandling(app: App, services: AppServices): void {
-  app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler(async (error: unknown, request, reply) => {
     const appError = toAppError(error);
-    if (appError.status === 500) request.log.error({ err: error }, 'unhandled error');
+    if (STATUS_OF[appError.code] === 500) request.log.error({ err: error }, 'unhandled error');
     if (
-      (appError.status === 401 || appError.status === 403) &&
+      (STATUS_OF[appError.code] === 401 || STATUS_OF[appError.code] === 403) &&
       !request.url.startsWith('/api/v1/auth/login')
     ) {
       try {
@@ -150,39 +150,15 @@ function registerErrorHandling(app: App, services: AppServices): void {
     }
     for (const [name, value] of Object.entries(appError.headers)) void reply.header(name, value);
     return reply
-      .status(appError.status)
+      .status(STATUS_OF[appError.code])
       .type('application/problem+json')
       .send(problemOf(appError, request.url, request.id));
   });
   app.setNotFoundHandler((request, reply) => {
-    const error = new AppError(404, 'not_found', `no route ${request.method} ${request.url}`);
+    const error = new AppError('not_found', `no route ${request.method} ${request.url}`);
     return reply
       .status(404)
       .type('application/problem+json')
       .send(problemOf(error, request.url, request.id));
   });
-}
-
-function toAppError(error: FastifyError | AppError): AppError {
-  if (error instanceof AppError) return error;
-  const e = error as FastifyError & { validation?: unknown };
-  switch (e.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError(413, 'payload_too_large', e.message);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError(415, 'unsupported_media_type', e.message);
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError(400, 'malformed_json', 'the body is empty but Content-Type says JSON');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError(400, 'malformed_json', e.message);
-    default:
-      break;
-  }
-  if (e instanceof SyntaxError || (e.statusCode === 400 && /JSON/.test(e.message))) {
-    return new AppError(400, 'malformed_json', `the body is not valid JSON: ${e.message}`);
-  }
-  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
-    return new AppError(e.statusCode, e.statusCode === 404 ? 'not_found' : 'validation_failed', e.message);
-  }
-  return new AppError(500, 'internal', 'an internal error occurred; it has been logged with the request id');
 }

@@ -1,18 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../access/audit.service.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../http/request.js';
 import { ANONYMOUS } from '../access/policy.js';
 import type { AppServices } from './context.js';
-import { AppError } from './errors.js';
-import type { App } from './types.js';
+import { AppError } from '../core/errors.js';
+import type { App } from '../http/app.js';
 
-export const SESSION_COOKIE = 'tl_session';
-export const CSRF_HEADER = 'x-csrf-token';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** The actor of a request, for services that record what was done and by whom. */
-export function actorOf(request: FastifyRequest): Actor {
-  return { principal: request.principal, requestId: request.id, clientIp: request.ip };
-}
 
 /**
  * Resolves the principal of every request (bearer token, session cookie, or anonymous), enforces CSRF on
@@ -34,8 +27,7 @@ export function registerAuth(app: App, services: AppServices): void {
     const auth = request.headers.authorization;
     if (auth !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(auth);
-      if (!match?.[1])
-        throw new AppError(401, 'token_invalid', 'Authorization header must be "Bearer <token>"');
+      if (!match?.[1]) throw new AppError('token_invalid', 'Authorization header must be "Bearer <token>"');
       request.principal = await services.sessions.principalFromToken(match[1]);
       return;
     }
@@ -54,7 +46,6 @@ export function registerAuth(app: App, services: AppServices): void {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || sent !== request.principal.csrfToken) {
         throw new AppError(
-          403,
           'csrf_failed',
           `a write with a session cookie needs the ${CSRF_HEADER} header from sign-in`,
         );
@@ -67,8 +58,8 @@ export function registerAuth(app: App, services: AppServices): void {
     if (config.public === true || config.permission === undefined) return;
     if (request.principal.permissions.has(config.permission)) return;
     if (request.principal.via === 'anonymous') {
-      throw new AppError(401, 'unauthenticated', 'sign in or send an API token');
+      throw new AppError('unauthenticated', 'sign in or send an API token');
     }
-    throw new AppError(403, 'forbidden', `your roles do not grant ${config.permission}`);
+    throw new AppError('forbidden', `your roles do not grant ${config.permission}`);
   });
 }

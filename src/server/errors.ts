@@ -1,49 +1,29 @@
-/** Every error code the API can answer with; each becomes `urn:truceline:problem:<code>`. */
-export type ErrorCode =
-  | 'validation_failed'
-  | 'malformed_json'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'unauthenticated'
-  | 'session_expired'
-  | 'token_invalid'
-  | 'csrf_failed'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'internal';
+import type { FastifyError } from 'fastify';
+import { AppError, type ErrorCode, type FieldProblem } from '../core/errors.js';
+import { LedgerError } from '../ledger/errors.js';
+import { ImportFileError } from '../monitoring/import/importer.js';
 
-/** One field-level problem: where (a JSON pointer, or FILE:LINE) and why. */
-export interface FieldProblem {
-  path: string;
-  reason: string;
-  line?: number;
-  file?: string;
-}
-
-/** The one error class of the application; the server serialises it as RFC 9457 problem+json. */
-export class AppError extends Error {
-  override name = 'AppError';
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly errors: FieldProblem[] = [],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
-export const forbidden = (why: string) => new AppError(403, 'forbidden', why);
-export const conflict = (why: string) => new AppError(409, 'conflict', why);
-export const invalid = (message: string, errors: FieldProblem[] = []) =>
-  new AppError(422, 'validation_failed', message, errors);
+/** The one place an error code becomes an HTTP status. */
+export const STATUS_OF: Record<ErrorCode, number> = {
+  bad_request: 400,
+  malformed_json: 400,
+  unauthenticated: 401,
+  session_expired: 401,
+  token_invalid: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
 
 const TITLES: Record<ErrorCode, string> = {
+  bad_request: 'The request is not valid HTTP for this route',
   validation_failed: 'The request is not valid',
   malformed_json: 'The body is not well-formed JSON',
   unsupported_media_type: 'Unsupported media type',
@@ -75,10 +55,41 @@ export function problemOf(error: AppError, instance?: string, requestId?: string
   return {
     type: `urn:truceline:problem:${error.code}`,
     title: TITLES[error.code],
-    status: error.status,
+    status: STATUS_OF[error.code],
     detail: error.message,
     ...(instance !== undefined ? { instance } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
     ...(error.errors.length > 0 ? { errors: error.errors } : {}),
   };
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+};
+
+/**
+ * Any error thrown while answering a request, as an AppError: our own as they are, the log core's and
+ * the importers' by their meaning, Fastify's by its code; anything else becomes a plain `internal`.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof LedgerError) return new AppError('validation_failed', error.message);
+  if (error instanceof ImportFileError)
+    return new AppError('validation_failed', error.message, error.problems);
+  const e = error as FastifyError;
+  const mapped = FASTIFY_CODES[e.code];
+  if (mapped) return new AppError(mapped, e.message);
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return new AppError('malformed_json', 'the body is empty but Content-Type says JSON');
+  if (e instanceof SyntaxError || (e.statusCode === 400 && /JSON/.test(e.message))) {
+    return new AppError('malformed_json', `the body is not valid JSON: ${e.message}`);
+  }
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
+    // Fastify's other client errors keep their status where a code has it (404, 413, 415, 429…).
+    const code = (Object.keys(STATUS_OF) as ErrorCode[]).find((c) => STATUS_OF[c] === e.statusCode);
+    return new AppError(code ?? 'bad_request', e.message);
+  }
+  return new AppError('internal', 'an internal error occurred; it has been logged with the request id');
 }

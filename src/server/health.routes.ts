@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { ping } from '../db/connect.js';
 import { pendingMigrations } from '../db/migrate.js';
 import type { AppServices } from './context.js';
-import { AppError } from './errors.js';
-import type { App } from './types.js';
+import { AppError } from '../core/errors.js';
+import type { App } from '../http/app.js';
 
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers and is migrated). */
 export function registerHealthRoutes(app: App, services: AppServices): void {
@@ -23,14 +23,12 @@ export function registerHealthRoutes(app: App, services: AppServices): void {
         await ping(services.database.db);
       } catch (err) {
         throw new AppError(
-          503,
           'unavailable',
           `database ${services.database.description} does not answer: ${(err as Error).message}`,
         );
       }
       const pending = await pendingMigrations(services.database.db);
-      if (pending.length > 0)
-        throw new AppError(503, 'unavailable', `migrations pending: ${pending.join(', ')}`);
+      if (pending.length > 0) throw new AppError('unavailable', `migrations pending: ${pending.join(', ')}`);
       return { status: 'ready', database: services.database.dialect };
     },
   );

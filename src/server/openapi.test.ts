@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test-support/app.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
 
 describe('OpenAPI document', () => {
   let t: TestApp;

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppServices } from './context.js';
-import { AppError } from './errors.js';
-import type { App } from './types.js';
+import { AppError } from '../core/errors.js';
+import type { App } from '../http/app.js';
 
 /** Most places one request returns; the largest come first, so a wide view still shows the cities. */
 export const MAX_PLACES = 2000;
@@ -90,7 +90,7 @@ function loadGazetteer(): Gazetteer {
 /** Parses "minLon,minLat,maxLon,maxLat" or throws a 422 naming the problem. */
 export function parseBbox(text: string): [number, number, number, number] {
   const fail = (reason: string) =>
-    new AppError(422, 'validation_failed', `invalid querystring: /querystring/bbox ${reason}`, [
+    new AppError('validation_failed', `invalid querystring: /querystring/bbox ${reason}`, [
       { path: '/querystring/bbox', reason },
     ]);
   const parts = text.split(',');

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test-support/app.js';
-import type { App } from './types.js';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
+import type { App } from '../http/app.js';
 import { registerWebRoutes } from './web.routes.js';
 
 describe('the dashboard at /', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from './types.js';
+import type { App } from '../http/app.js';
 
 /**
  * Where `vite build` writes the dashboard. The same relative path works from `src/server/` (tests,

@@ -8,14 +8,12 @@ import {
   allReports,
   exportReports,
   FORMATS,
-  ImportFileError,
   importFile,
   type ImportFormat,
 } from '../../monitoring/import/importer.js';
 import type { MonitoringServices } from '../../monitoring/monitoring.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
 import type { IntakeResult } from '../../monitoring/report.service.js';
-import { AppError } from '../../server/errors.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
 
@@ -150,10 +148,6 @@ export function registerMonitoringCommands(program: Command): void {
                 });
               },
             });
-          } catch (err) {
-            if (err instanceof ImportFileError)
-              throw new AppError(422, 'validation_failed', err.message, err.problems);
-            throw err;
           } finally {
             bar?.stop();
           }

@@ -1,5 +1,5 @@
 import { ACLED_EVENT_TYPES, type AcledEventType } from '../../agreement/taxonomy.js';
-import type { FieldProblem } from '../../server/errors.js';
+import type { FieldProblem } from '../../core/errors.js';
 import type { Report } from '../report.model.js';
 import type { ReportInput } from '../report.schemas.js';
 

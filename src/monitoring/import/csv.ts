@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../../server/errors.js';
+import type { FieldProblem } from '../../core/errors.js';
 import type { Report } from '../report.model.js';
 import type { ReportInput } from '../report.schemas.js';
 

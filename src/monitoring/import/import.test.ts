@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../../cli/runtime.js';
-import { describeEachDialect } from '../../test-support/databases.js';
+import { describeEachDialect } from '../../../test/support/databases.js';
 import { fillDemoReports } from '../demo.js';
-import { startMonitoringApp, type MonitoringTestApp } from '../testing.js';
+import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { ACLED_COLUMNS } from './acled.js';
 import { csvLine, parseCsv } from './csv-parse.js';
 import { CSV_FIELDS } from './csv.js';
@@ -56,10 +56,10 @@ function acledFile(rows: string[][]): string {
 }
 
 describeEachDialect('report import and export', (dialect) => {
-  let t: MonitoringTestApp;
+  let t: TestApp;
   let dir: string;
   beforeEach(async () => {
-    t = await startMonitoringApp(dialect);
+    t = await startTestApp(dialect, { monitoring: {} });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-import-'));
   });
   afterEach(async () => {
@@ -83,7 +83,7 @@ describeEachDialect('report import and export', (dialect) => {
     );
   const exportTo = async (format: ImportFormat, name: string) => {
     const out = path.join(dir, name);
-    await exportReports(allReports(t.monitoring.reports, t.services.database.db), format, out);
+    await exportReports(allReports(t.services.monitoring.reports, t.services.database.db), format, out);
     return out;
   };
 
@@ -115,7 +115,7 @@ describeEachDialect('report import and export', (dialect) => {
       }),
     ];
     const file = write('acled.csv', acledFile(rows));
-    const result = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' });
+    const result = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' });
     expect(result.problems).toEqual([]);
     expect(result.accepted).toBe(3);
     const out = await exportTo('acled', 'acled-out.csv');
@@ -123,25 +123,29 @@ describeEachDialect('report import and export', (dialect) => {
     expect(exported[0]?.fields).toEqual([...ACLED_COLUMNS]);
     const byId = new Map(exported.slice(1).map((r) => [r.fields[0], r.fields]));
     for (const row of rows) expect(byId.get(row[0])).toEqual(row);
-    const again = await importFile(t.monitoring.reports, CONSOLE_ACTOR, out, { format: 'acled' });
+    const again = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, out, { format: 'acled' });
     expect(again).toMatchObject({ accepted: 0, unchanged: 3, rejected: 0 });
   });
 
   it.each(['csv', 'geojson'] as const)(
     'round-trips %s: export, import elsewhere, export again, unchanged',
     async (format) => {
-      await fillDemoReports(t.monitoring.reports, CONSOLE_ACTOR, 150, { seed: 5, end: NOW });
+      await fillDemoReports(t.services.monitoring.reports, CONSOLE_ACTOR, 150, { seed: 5, end: NOW });
       const first = await exportTo(format, `first.${format}`);
-      const other = await startMonitoringApp(dialect);
+      const other = await startTestApp(dialect, { monitoring: {} });
       try {
-        const result = await importFile(other.monitoring.reports, CONSOLE_ACTOR, first, {
+        const result = await importFile(other.services.monitoring.reports, CONSOLE_ACTOR, first, {
           format,
           externalSystem: 'demo',
         });
         expect(result.problems).toEqual([]);
         expect(result.accepted).toBe(await reportCount());
         const second = path.join(dir, `second.${format}`);
-        await exportReports(allReports(other.monitoring.reports, other.services.database.db), format, second);
+        await exportReports(
+          allReports(other.services.monitoring.reports, other.services.database.db),
+          format,
+          second,
+        );
         if (format === 'csv') {
           const a = parseCsv(fs.readFileSync(first, 'utf8')).map((r) =>
             r.fields.slice(0, CSV_FIELDS.length + 0),
@@ -167,7 +171,7 @@ describeEachDialect('report import and export', (dialect) => {
               .sort();
           expect(strip(fs.readFileSync(second, 'utf8'))).toEqual(strip(fs.readFileSync(first, 'utf8')));
         }
-        const again = await importFile(other.monitoring.reports, CONSOLE_ACTOR, first, {
+        const again = await importFile(other.services.monitoring.reports, CONSOLE_ACTOR, first, {
           format,
           externalSystem: 'demo',
         });
@@ -183,7 +187,7 @@ describeEachDialect('report import and export', (dialect) => {
       'foreign.csv',
       'When,Lat,Lon,What,Notes\r\n2026-11-24T22:10:00Z,48.55,37.95,cfv-small-arms,"Bursts, then single shots"\r\n',
     );
-    const result = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, {
+    const result = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
       format: 'csv',
       mapping: { observed_from: 'When', lat: 'Lat', lon: 'Lon', category: 'What', narrative: 'Notes' },
     });
@@ -200,7 +204,7 @@ describeEachDialect('report import and export', (dialect) => {
       acledRow({ event_id_cnty: 'UKR5', event_date: '2027-02-01' }),
     ];
     const file = write('bad.csv', acledFile(rows));
-    const result = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' });
+    const result = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' });
     expect(result.accepted).toBe(0);
     expect(result.rejected).toBe(4);
     const lines = result.problems.map((p) => `${p.line}:${p.path}`);
@@ -210,7 +214,7 @@ describeEachDialect('report import and export', (dialect) => {
     expect(result.problems[3]?.reason).toMatch(/in the future/);
     expect(result.problems.every((p) => p.file === file)).toBe(true);
     expect(await reportCount()).toBe(0);
-    const partial = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, {
+    const partial = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
       format: 'acled',
       applyGood: true,
     });
@@ -219,7 +223,7 @@ describeEachDialect('report import and export', (dialect) => {
 
   it('dry run validates and classifies everything and writes nothing', async () => {
     const file = write('ok.csv', acledFile([acledRow({}), acledRow({ event_id_cnty: 'UKR9' })]));
-    const result = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, {
+    const result = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
       format: 'acled',
       dryRun: true,
     });
@@ -234,9 +238,9 @@ describeEachDialect('report import and export', (dialect) => {
     ]);
     const latin1 = Buffer.from(text.replace('Kramatorsk', 'Kramatorsk\u00e9'), 'latin1');
     const file = write('latin1.csv', latin1);
-    const err = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' }).catch(
-      (e: unknown) => e,
-    );
+    const err = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
+      format: 'acled',
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportFileError);
     expect((err as ImportFileError).message).toMatch(/not valid UTF-8 .*line 2/);
     expect(await reportCount()).toBe(0);
@@ -245,15 +249,15 @@ describeEachDialect('report import and export', (dialect) => {
   it('rejects a file with the wrong columns', async () => {
     const header: string[] = [...ACLED_COLUMNS.filter((c) => c !== 'latitude'), 'lat'];
     const file = write('cols.csv', `${csvLine(header)}\r\n`);
-    const err = await importFile(t.monitoring.reports, CONSOLE_ACTOR, file, { format: 'acled' }).catch(
-      (e: unknown) => e,
-    );
+    const err = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
+      format: 'acled',
+    }).catch((e: unknown) => e);
     expect((err as ImportFileError).problems.map((p) => p.reason)).toEqual([
       'missing ACLED column: latitude',
       "unknown column: lat (this is not ACLED's 31-column export)",
     ]);
     const csv = write('cols2.csv', 'observed_from,lat,lon,colour\r\n');
-    const err2 = await importFile(t.monitoring.reports, CONSOLE_ACTOR, csv, { format: 'csv' }).catch(
+    const err2 = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, csv, { format: 'csv' }).catch(
       (e: unknown) => e,
     );
     expect((err2 as ImportFileError).message).toMatch(/unknown column: colour/);

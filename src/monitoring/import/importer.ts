@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Actor } from '../../access/audit.service.js';
 import type { Marking } from '../../access/marking.js';
-import type { FieldProblem } from '../../server/errors.js';
+import type { FieldProblem } from '../../core/errors.js';
 import type { IntakeItem } from '../report.intake.js';
 import type { Report } from '../report.model.js';
 import { listVisibleReports } from '../report.repository.js';

@@ -13,6 +13,6 @@ export function illustrativeAgreementText(signature = '2026-01-10T00:00:00+02:00
     .replace(/^status: draft$/m, 'status: in_force')
     .replace(/( {2}- id: S\n {4}name: Signature\n)/, `$1    at: ${signature}\n`);
   if (!fixed.includes(`at: ${signature}`) || !/^status: in_force$/m.test(fixed))
-    throw new Error('examples/illustrative-framework.yaml changed shape: update src/monitoring/fixtures.ts');
+    throw new Error('examples/illustrative-framework.yaml changed shape: update test/support/fixtures.ts');
   return fixed;
 }

@@ -1,6 +1,6 @@
 import geographiclib from 'geographiclib-geodesic';
 import pg from 'pg';
-import type { VersionContext } from './classify.js';
+import type { VersionContext } from '../../src/monitoring/classify.js';
 
 const geod = geographiclib.Geodesic.WGS84;
 

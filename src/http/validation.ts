@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
-import type { FieldProblem } from './errors.js';
+import type { FieldProblem } from '../core/errors.js';
 
 // Bodies are validated strictly (no type coercion, unknown fields rejected, nothing silently removed);
 // query strings and path parameters arrive as text, so there numbers and booleans are coerced.

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
-import { openDatabase, type Db } from '../db/connect.js';
-import type { Dialect } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { openDatabase, type Db } from '../../src/db/connect.js';
+import type { Dialect } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 
 /** Set to a PostgreSQL URL to run every repository and API test on PostgreSQL too (CI always does). */
 export const PG_URL = process.env.TRUCELINE_TEST_PG_URL;
