@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../../../src/access/policy.js';
 import { CONSOLE_ACTOR } from '../../../src/cli/runtime.js';
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../../../src/test-support/app.js';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../../../test/support/app.js';
 import { ensureWebBuilt } from './build.js';
 
 export { TEST_PASSWORD };
