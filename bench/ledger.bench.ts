@@ -7,6 +7,7 @@
  * - `audit`: `auditLog` over a 1 M-entry exported log — target < 10 s.
  */
 import crypto from 'node:crypto';
+import type { LoggedChange } from '../src/ledger/log-item.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,12 @@ function record(i: number): unknown {
     observedAt: '2026-11-26T08:00:00.000Z',
     summary: `Artillery fire reported near the line of contact, sector ${i % 40}; two impacts observed.`,
   };
+}
+
+/** The record as a CLEAR change, logged in full (what the append figure has always measured). */
+function change(i: number): LoggedChange {
+  const r = record(i) as { id: string };
+  return { kind: 'incident.reported', recordKind: 'incident', recordId: r.id, marking: 'CLEAR', record: r };
 }
 
 function tempDir(label: string): string {
@@ -81,10 +88,10 @@ async function appendsPerSecond(
       const end = Math.min(total, i + perTransaction);
       await db.db.transaction().execute(async (tx) => {
         if (bulk) {
-          const items = Array.from({ length: end - i }, (_, k) => ({ record: record(i + k) }));
-          await ledger.appendMany(tx, 'incident.reported', items);
+          const items = Array.from({ length: end - i }, (_, k) => change(i + k));
+          await ledger.recordMany(tx, items);
         } else {
-          for (let j = i; j < end; j += 1) await ledger.append(tx, 'incident.reported', record(j));
+          for (let j = i; j < end; j += 1) await ledger.record(tx, change(j));
         }
       });
     }

@@ -11,6 +11,13 @@ import type { Principal } from './policy.js';
 export const MARKINGS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type Marking = (typeof MARKINGS)[number];
 
+/**
+ * The marking of user and token records in the log: who works for an organisation, under which
+ * name and with which roles, is known to that organisation and the commission only (staff in the
+ * field are exposed by a public list), so the public log holds a commitment to them.
+ */
+export const ACCOUNT_RECORD_MARKING: Marking = 'AMBER';
+
 export function isMarking(value: string): value is Marking {
   return (MARKINGS as readonly string[]).includes(value);
 }

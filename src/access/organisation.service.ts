@@ -49,7 +49,14 @@ export class OrganisationService {
       if (await findOrganisationById(tx, org.id))
         throw conflict(`an organisation with id "${org.id}" exists`);
       await insertOrganisation(tx, org);
-      await this.ledger.append(tx, 'organisation.created', { id: org.id, name: org.name, kind: org.kind });
+      // Who takes part is public: the agreement names its parties, guarantors and organisations.
+      await this.ledger.record(tx, {
+        kind: 'organisation.created',
+        recordKind: 'organisation',
+        recordId: org.id,
+        marking: 'CLEAR',
+        record: { id: org.id, name: org.name, kind: org.kind },
+      });
       await this.audit.record(tx, actor, 'organisation.create', `organisation:${org.id}`, 'allowed');
       return org;
     });
@@ -62,7 +69,13 @@ export class OrganisationService {
       const other = await findOrganisationByName(tx, name.trim());
       if (other && other.id !== id) throw conflict(`an organisation named "${name}" exists`);
       await renameOrganisation(tx, id, name.trim());
-      await this.ledger.append(tx, 'organisation.renamed', { id, name: name.trim() });
+      await this.ledger.record(tx, {
+        kind: 'organisation.renamed',
+        recordKind: 'organisation',
+        recordId: id,
+        marking: 'CLEAR',
+        record: { id, name: name.trim() },
+      });
       await this.audit.record(tx, actor, 'organisation.rename', `organisation:${id}`, 'allowed');
       return { ...org, name: name.trim() };
     });

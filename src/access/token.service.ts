@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { forbidden, invalid, notFound } from '../core/errors.js';
+import { ACCOUNT_RECORD_MARKING } from './marking.js';
 import type { LedgerWriter } from '../ledger/ledger.service.js';
 import type { Actor, AuditTrail } from './audit.service.js';
 import { hashSecret } from './password.js';
@@ -62,12 +63,18 @@ export class TokenService {
     };
     await this.db.transaction().execute(async (tx) => {
       await insertToken(tx, token, hashSecret(secret));
-      await this.ledger.append(tx, 'token.created', {
-        id: token.id,
-        userId: token.userId,
-        name: token.name,
-        scopes: token.scopes,
-        expiresAt: token.expiresAt,
+      await this.ledger.record(tx, {
+        kind: 'token.created',
+        recordKind: 'token',
+        recordId: token.id,
+        marking: ACCOUNT_RECORD_MARKING,
+        record: {
+          id: token.id,
+          userId: token.userId,
+          name: token.name,
+          scopes: token.scopes,
+          expiresAt: token.expiresAt,
+        },
       });
       await this.audit.record(tx, actor, 'token.create', `token:${token.id}`, 'allowed', `user=${user.id}`);
     });
@@ -90,7 +97,13 @@ export class TokenService {
       this.assertMayManage(actor, token.userId);
       const at = this.now().toISOString();
       await markTokenRevoked(tx, id, at);
-      await this.ledger.append(tx, 'token.revoked', { id, at });
+      await this.ledger.record(tx, {
+        kind: 'token.revoked',
+        recordKind: 'token',
+        recordId: id,
+        marking: ACCOUNT_RECORD_MARKING,
+        record: { id, at },
+      });
       await this.audit.record(tx, actor, 'token.revoke', `token:${id}`, 'allowed');
       return { ...token, revokedAt: token.revokedAt ?? at };
     });

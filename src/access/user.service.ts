@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../db/database.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
+import { ACCOUNT_RECORD_MARKING } from './marking.js';
 import type { LedgerWriter } from '../ledger/ledger.service.js';
 import type { Actor, AuditTrail } from './audit.service.js';
 import { findOrganisationById } from './organisation.repository.js';
@@ -74,11 +75,17 @@ export class UserService {
         createdAt: this.now().toISOString(),
       };
       await insertUser(tx, user, passwordHash);
-      await this.ledger.append(tx, 'user.created', {
-        id: user.id,
-        organisationId: user.organisationId,
-        username: user.username,
-        roles: user.roles,
+      await this.ledger.record(tx, {
+        kind: 'user.created',
+        recordKind: 'user',
+        recordId: user.id,
+        marking: ACCOUNT_RECORD_MARKING,
+        record: {
+          id: user.id,
+          organisationId: user.organisationId,
+          username: user.username,
+          roles: user.roles,
+        },
       });
       await this.audit.record(
         tx,
@@ -120,12 +127,18 @@ export class UserService {
       // A disabled account or a new password ends every open session of that user.
       if (changes.disabled === true || passwordHash !== undefined) await deleteSessionsOfUser(tx, id);
       const what = Object.keys(changes).join(',');
-      await this.ledger.append(tx, 'user.updated', {
-        id,
-        ...(changes.displayName !== undefined ? { displayName: changes.displayName.trim() } : {}),
-        ...(changes.roles !== undefined ? { roles: [...new Set(changes.roles)] } : {}),
-        ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
-        ...(passwordHash !== undefined ? { passwordChanged: true } : {}),
+      await this.ledger.record(tx, {
+        kind: 'user.updated',
+        recordKind: 'user',
+        recordId: id,
+        marking: ACCOUNT_RECORD_MARKING,
+        record: {
+          id,
+          ...(changes.displayName !== undefined ? { displayName: changes.displayName.trim() } : {}),
+          ...(changes.roles !== undefined ? { roles: [...new Set(changes.roles)] } : {}),
+          ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
+          ...(passwordHash !== undefined ? { passwordChanged: true } : {}),
+        },
       });
       await this.audit.record(tx, actor, 'user.update', `user:${id}`, 'allowed', `changed=${what}`);
       const updated = await findUserById(tx, id);

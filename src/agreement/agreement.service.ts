@@ -129,16 +129,14 @@ export class AgreementService {
         contentSha256: sha,
         marking,
       };
-      // A confidential agreement (an AMBER draft) leaves only a commitment in the public log.
-      if (marking === 'CLEAR' || marking === 'GREEN')
-        await this.ledger.append(tx, 'agreement.loaded', record);
-      else
-        await this.ledger.appendConfidential(
-          tx,
-          'agreement.loaded',
-          { recordKind: AGREEMENT_RECORD_KIND, recordId: id, marking },
-          record,
-        );
+      // Anything above CLEAR (a GREEN text, an AMBER draft) leaves only a commitment in the public log.
+      await this.ledger.record(tx, {
+        kind: 'agreement.loaded',
+        recordKind: AGREEMENT_RECORD_KIND,
+        recordId: id,
+        marking,
+        record,
+      });
       await this.#registerWitnesses(tx, agreement);
       await this.audit.record(tx, actor, 'agreement.load', `agreement:${id}`, 'allowed');
       const version = await findAgreementVersion(tx, id);

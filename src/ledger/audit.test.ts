@@ -1,3 +1,4 @@
+import { clearChange } from '../../test/support/ledger.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,7 @@ const trustSigner: AuditPolicy = { logKeys: [signer.verifierKey], witnesses: [],
 
 async function append(db: Db, ledger: Ledger, n: number, tag = 'a'): Promise<void> {
   await db.db.transaction().execute(async (tx) => {
-    for (let i = 0; i < n; i += 1) await ledger.append(tx, 'test.audited', { tag, i });
+    for (let i = 0; i < n; i += 1) await ledger.record(tx, clearChange('test.audited', { tag, i }));
   });
   while ((await ledger.integrateOnce()) > 0);
 }

@@ -1,3 +1,4 @@
+import { clearChange } from '../../test/support/ledger.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,7 @@ async function startWitness(trust: string[] = [signer.verifierKey]) {
 
 async function appendMany(db: Db, ledger: Ledger, n: number, tag = 'x'): Promise<void> {
   for (let i = 0; i < n; i += 1)
-    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.cosigned', { tag, i }));
+    await db.db.transaction().execute((tx) => ledger.record(tx, clearChange('test.cosigned', { tag, i })));
 }
 
 describeEachDialect('log-side cosigning', (dialect) => {

@@ -1,3 +1,4 @@
+import { clearChange } from '../../test/support/ledger.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Db } from '../db/connect.js';
 import { describeEachDialect, freshDatabase } from '../../test/support/databases.js';
@@ -28,11 +29,11 @@ describeEachDialect('ledger service', (dialect) => {
   it('writes an entry only if the state change commits', async () => {
     await expect(
       db.db.transaction().execute(async (tx) => {
-        await ledger.append(tx, 'test.rolled-back', { n: 1 });
+        await ledger.record(tx, clearChange('test.rolled-back', { n: 1 }));
         throw new Error('the state change failed');
       }),
     ).rejects.toThrow(/state change failed/);
-    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.committed', { n: 2 }));
+    await db.db.transaction().execute((tx) => ledger.record(tx, clearChange('test.committed', { n: 2 })));
     expect(await ledger.integrateOnce()).toBe(1);
     const [entry] = await readEntries(db.db, 0, 10);
     expect(entry?.kind).toBe('test.committed');
@@ -47,7 +48,7 @@ describeEachDialect('ledger service', (dialect) => {
   it('numbers concurrent appends contiguously, in batches, each batch with a signed checkpoint', async () => {
     await Promise.all(
       Array.from({ length: 250 }, (_, i) =>
-        db.db.transaction().execute((tx) => ledger.append(tx, 'test.concurrent', { i })),
+        db.db.transaction().execute((tx) => ledger.record(tx, clearChange('test.concurrent', { i }))),
       ),
     );
     expect(await ledger.integrateOnce()).toBe(100);
@@ -78,7 +79,9 @@ describeEachDialect('ledger service', (dialect) => {
   });
 
   it('issues receipts that verify offline with the published key', async () => {
-    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.receipt', { hello: 'world' }));
+    await db.db
+      .transaction()
+      .execute((tx) => ledger.record(tx, clearChange('test.receipt', { hello: 'world' })));
     ledger.start();
     const [index] = await ledger.waitForIndices([1], 5000);
     expect(index).toBe(0);
@@ -94,9 +97,9 @@ describeEachDialect('ledger service', (dialect) => {
   });
 
   it('continues after a restart: queued entries of a crashed process are integrated by the next one', async () => {
-    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.before', { n: 1 }));
+    await db.db.transaction().execute((tx) => ledger.record(tx, clearChange('test.before', { n: 1 })));
     await ledger.integrateOnce();
-    await db.db.transaction().execute((tx) => ledger.append(tx, 'test.queued', { n: 2 }));
+    await db.db.transaction().execute((tx) => ledger.record(tx, clearChange('test.queued', { n: 2 })));
     // The first process dies here; a new one starts over the same database.
     const next = new Ledger(db.db, dialect, signer, now);
     await next.refresh();
@@ -114,7 +117,9 @@ describeEachDialect('ledger service', (dialect) => {
     other.start();
     await Promise.all(
       Array.from({ length: 120 }, (_, i) =>
-        db.db.transaction().execute((tx) => (i % 2 ? ledger : other).append(tx, 'test.shared', { i })),
+        db.db
+          .transaction()
+          .execute((tx) => (i % 2 ? ledger : other).record(tx, clearChange('test.shared', { i }))),
       ),
     );
     const deadline = Date.now() + 10_000;
@@ -132,16 +137,15 @@ describeEachDialect('ledger service', (dialect) => {
 
   it('logs a salted commitment for a confidential record, checkable by whoever holds the salt', async () => {
     const site = { id: 'site-7', name: 'Field hospital', position: [37.8012, 48.0123] };
-    const seq = await db.db
-      .transaction()
-      .execute((tx) =>
-        ledger.appendConfidential(
-          tx,
-          'notification.site',
-          { recordKind: 'notification', recordId: 'site-7', marking: 'AMBER' },
-          site,
-        ),
-      );
+    const seq = await db.db.transaction().execute((tx) =>
+      ledger.record(tx, {
+        kind: 'notification.site',
+        recordKind: 'notification',
+        recordId: 'site-7',
+        marking: 'AMBER',
+        record: site,
+      }),
+    );
     await ledger.integrateOnce();
     const [entry] = await readEntries(db.db, 0, 1);
     const text = entry?.data.toString() ?? '';
@@ -158,7 +162,9 @@ describeEachDialect('ledger service', (dialect) => {
 
   it('refuses an entry over 65,535 bytes and writes nothing', async () => {
     await expect(
-      db.db.transaction().execute((tx) => ledger.append(tx, 'test.huge', { blob: 'x'.repeat(70_000) })),
+      db.db
+        .transaction()
+        .execute((tx) => ledger.record(tx, clearChange('test.huge', { blob: 'x'.repeat(70_000) }))),
     ).rejects.toThrow(/at most 65535/);
     expect(await countQueued(db.db)).toBe(0);
   });
@@ -166,7 +172,7 @@ describeEachDialect('ledger service', (dialect) => {
   it('hashes exactly the canonical bytes it stores', async () => {
     await db.db
       .transaction()
-      .execute((tx) => ledger.append(tx, 'test.canon', { b: 1, a: [true, null, 'é'] }));
+      .execute((tx) => ledger.record(tx, clearChange('test.canon', { b: 1, a: [true, null, 'é'] })));
     await ledger.integrateOnce();
     const [entry] = await readEntries(db.db, 0, 1);
     expect(entry?.data).toEqual(
@@ -181,8 +187,8 @@ describeEachDialect('ledger service', (dialect) => {
   });
 
   it('returns the queue numbers a bulk append was stored under, across statement chunks', async () => {
-    const items = Array.from({ length: 1_234 }, (_, i) => ({ record: { i } }));
-    const seqs = await db.db.transaction().execute((tx) => ledger.appendMany(tx, 'test.bulk', items));
+    const items = Array.from({ length: 1_234 }, (_, i) => clearChange('test.bulk', { i }, `r${i}`));
+    const seqs = await db.db.transaction().execute((tx) => ledger.recordMany(tx, items));
     while ((await ledger.integrateOnce()) > 0);
     const entries = await readEntries(db.db, 0, 2_000);
     expect(entries.map((e) => e.queueSeq)).toEqual(seqs);

@@ -3,7 +3,6 @@ import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Dialect, Executor } from '../db/database.js';
 import { AppError } from '../core/errors.js';
-import { canonicalBytes } from './canonical-json.js';
 import { formatCheckpoint } from './checkpoint.js';
 import { CosigningService } from './cosigning.service.js';
 import {
@@ -21,14 +20,15 @@ import {
   updateLogState,
   type StoredEntry,
 } from './ledger.repository.js';
-import { MerkleTree, hashLeaf } from './merkle.js';
+import { KEY_ROTATED_KIND } from './key-rotation.js';
+import { toLogItem, type LoggedChange } from './log-item.js';
+import { MerkleTree } from './merkle.js';
 import { addSignatureLines, signNote, type Ed25519NoteSigner, type NoteSigner } from './note.js';
 import { formatReceipt } from './proof.js';
 import { noteQueuedEntry } from './request-entries.js';
-import { encodeEntryBundle, MAX_ENTRY_SIZE, tileHashes, TILE_WIDTH } from './tiles.js';
+import { encodeEntryBundle, tileHashes, TILE_WIDTH } from './tiles.js';
 
-/** Format version of log entries; bump only with a documented migration of verifiers. */
-export const ENTRY_VERSION = 1;
+export { ENTRY_VERSION, recordCommitment } from './log-item.js';
 
 export interface LedgerOptions {
   /** Most entries integrated in one batch. */
@@ -37,40 +37,22 @@ export interface LedgerOptions {
   intervalMs: number;
 }
 
-/** The narrow interface every domain writes through: append in the caller's transaction. */
+/**
+ * The narrow interface every domain writes through: record changes in the caller's transaction, so a
+ * change and its log entry both exist or neither. The writer, not the domain, decides what the public
+ * log shows: CLEAR records in full, anything else as a salted commitment (see `toLogItem`).
+ */
 export interface LedgerWriter {
-  /** Queues a record's canonical bytes in the caller's transaction; returns its queue number. */
-  append(tx: Executor, kind: string, record: unknown): Promise<number>;
-  /**
-   * Queues a salted commitment instead of the record, for confidential records: the log shows that a
-   * record of this kind and marking existed at this point, and entitled parties, given the salt,
-   * can check it was this one.
-   */
-  appendConfidential(
-    tx: Executor,
-    kind: string,
-    ref: { recordKind: string; recordId: string; marking: string },
-    record: unknown,
-  ): Promise<number>;
+  /** Queues one change in the caller's transaction; returns its queue number. */
+  record(tx: Executor, change: LoggedChange): Promise<number>;
+  /** Queues many changes with a few multi-row statements, in order; returns their queue numbers. */
+  recordMany(tx: Executor, changes: readonly LoggedChange[]): Promise<number[]>;
 }
 
-/** One record of a bulk append: logged in full, or as a salted commitment when `confidential` is set. */
-export interface BulkLogItem {
-  record: unknown;
-  confidential?: { recordKind: string; recordId: string; marking: string };
-}
-
-/** A LedgerWriter that can also queue many entries with a few multi-row statements (bulk imports). */
+/** A LedgerWriter that also says where a queued entry landed (bulk imports report it per row). */
 export interface BulkLedgerWriter extends LedgerWriter {
-  /** Queues every item in the caller's transaction, in order; returns their queue numbers. */
-  appendMany(tx: Executor, kind: string, items: readonly BulkLogItem[]): Promise<number[]>;
   /** Where a queued entry landed in the log, or null while it waits to be integrated. */
   indexOfQueued(seq: number): Promise<number | null>;
-}
-
-/** The commitment logged for a confidential record: SHA-256(salt ‖ canonical JSON of the record), hex. */
-export function recordCommitment(salt: Uint8Array, record: unknown): string {
-  return crypto.createHash('sha256').update(salt).update(canonicalBytes(record)).digest('hex');
 }
 
 /**
@@ -110,86 +92,27 @@ export class Ledger implements BulkLedgerWriter {
     return this.#tree.size;
   }
 
-  async append(tx: Executor, kind: string, record: unknown): Promise<number> {
-    const data = canonicalBytes({ v: ENTRY_VERSION, kind, at: this.now().toISOString(), record });
-    return this.#enqueue(tx, kind, data);
-  }
-
-  async appendConfidential(
-    tx: Executor,
-    kind: string,
-    ref: { recordKind: string; recordId: string; marking: string },
-    record: unknown,
-  ): Promise<number> {
-    const salt = crypto.randomBytes(32);
-    const data = canonicalBytes({
-      v: ENTRY_VERSION,
-      kind,
-      at: this.now().toISOString(),
-      confidential: { ...ref, commitment: recordCommitment(salt, record) },
-    });
-    const seq = await this.#enqueue(tx, kind, data);
-    await insertCommitmentSalts(tx, [
-      { queueSeq: seq, recordKind: ref.recordKind, recordId: ref.recordId, salt },
-    ]);
+  async record(tx: Executor, change: LoggedChange): Promise<number> {
+    const [seq] = (await this.recordMany(tx, [change])) as [number];
     return seq;
   }
 
-  async appendMany(tx: Executor, kind: string, items: readonly BulkLogItem[]): Promise<number[]> {
+  async recordMany(tx: Executor, changes: readonly LoggedChange[]): Promise<number[]> {
+    if (changes.length === 0) return [];
     const at = this.now().toISOString();
-    const salts = crypto.randomBytes(32 * items.length);
-    const entries = items.map((item, i) => {
-      const data = item.confidential
-        ? canonicalBytes({
-            v: ENTRY_VERSION,
-            kind,
-            at,
-            confidential: {
-              ...item.confidential,
-              commitment: recordCommitment(salts.subarray(32 * i, 32 * i + 32), item.record),
-            },
-          })
-        : canonicalBytes({ v: ENTRY_VERSION, kind, at, record: item.record });
-      if (data.length > MAX_ENTRY_SIZE) {
-        throw new AppError(
-          'validation_failed',
-          `record ${i} is ${data.length} bytes in canonical form; a log entry holds at most ${MAX_ENTRY_SIZE}`,
-        );
-      }
-      return { kind, data, leafHash: hashLeaf(data), createdAt: at };
-    });
-    const seqs = await enqueueEntries(tx, entries);
+    const salts = crypto.randomBytes(32 * changes.length);
+    const items = changes.map((change, i) => toLogItem(change, at, salts.subarray(32 * i, 32 * i + 32)));
+    const seqs = await enqueueEntries(
+      tx,
+      items.map(({ kind, data, leafHash }) => ({ kind, data, leafHash, createdAt: at })),
+    );
     const saltRows = items.flatMap((item, i) =>
-      item.confidential
-        ? [
-            {
-              queueSeq: seqs[i] ?? -1,
-              recordKind: item.confidential.recordKind,
-              recordId: item.confidential.recordId,
-              salt: Buffer.from(salts.subarray(32 * i, 32 * i + 32)),
-            },
-          ]
-        : [],
+      item.salt ? [{ queueSeq: seqs[i] ?? -1, ...item.salt }] : [],
     );
     if (saltRows.length > 0) await insertCommitmentSalts(tx, saltRows);
     for (const seq of seqs) noteQueuedEntry(seq);
-    if (seqs.length > 0) this.#wake?.();
-    return seqs;
-  }
-
-  async #enqueue(tx: Executor, kind: string, data: Buffer): Promise<number> {
-    if (data.length > MAX_ENTRY_SIZE) {
-      throw new AppError(
-        'validation_failed',
-        `the record is ${data.length} bytes in canonical form; a log entry holds at most ${MAX_ENTRY_SIZE} (reference large content by its SHA-256)`,
-      );
-    }
-    const [seq] = (await enqueueEntries(tx, [
-      { kind, data, leafHash: hashLeaf(data), createdAt: this.now().toISOString() },
-    ])) as [number];
-    noteQueuedEntry(seq);
     this.#wake?.();
-    return seq;
+    return seqs;
   }
 
   /** Loads leaf hashes the database has and this process's tree does not (other processes integrate too). */
@@ -239,7 +162,14 @@ export class Ledger implements BulkLedgerWriter {
         if (tree.size < state.size) await this.refresh(tx);
         if (tree.size !== state.size)
           throw new Error(`log tree has ${tree.size} leaves but the database ${state.size}`);
-        if (rotation) await this.append(tx, 'log.key-rotated', rotation.record);
+        if (rotation)
+          await this.record(tx, {
+            kind: KEY_ROTATED_KIND,
+            recordKind: 'log-key',
+            recordId: rotation.next.name,
+            marking: 'CLEAR',
+            record: rotation.record,
+          });
         const queued = await peekQueued(tx, rotation ? Number.MAX_SAFE_INTEGER : this.options.batchSize);
         if (queued.length === 0) return undefined;
         const at = this.now().toISOString();

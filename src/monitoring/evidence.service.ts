@@ -5,6 +5,7 @@ import type { Actor, AuditTrail } from '../access/audit.service.js';
 import type { Database, Executor } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/ledger.service.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors.js';
+import { declaredEvidenceRecord, EVIDENCE_RECORD_KIND } from './evidence.model.js';
 import {
   findEvidence,
   insertCustodyEvents,
@@ -55,14 +56,13 @@ export class EvidenceService {
     evidenceId: string,
     record: Record<string, unknown>,
   ): Promise<void> {
-    if (report.marking === 'CLEAR') await this.ledger.append(tx, kind, record);
-    else
-      await this.ledger.appendConfidential(
-        tx,
-        kind,
-        { recordKind: 'evidence', recordId: evidenceId, marking: report.marking },
-        record,
-      );
+    await this.ledger.record(tx, {
+      kind,
+      recordKind: EVIDENCE_RECORD_KIND,
+      recordId: evidenceId,
+      marking: report.marking,
+      record,
+    });
   }
 
   #event(
@@ -152,12 +152,7 @@ export class EvidenceService {
         this.#event(actor, evidence.id, 'declared', { toCustodian: evidence.custodian }),
         ...(stored ? [this.#event(actor, evidence.id, 'uploaded', { toCustodian: evidence.custodian })] : []),
       ]);
-      await this.#log(tx, 'evidence.declared', report, evidence.id, {
-        evidenceId: evidence.id,
-        reportId,
-        sha256,
-        stored: stored !== undefined,
-      });
+      await this.#log(tx, 'evidence.declared', report, evidence.id, declaredEvidenceRecord(evidence));
       await this.audit.record(tx, actor, 'evidence.declare', `evidence:${evidence.id}`, 'allowed');
     });
     return evidence;

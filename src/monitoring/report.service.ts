@@ -326,7 +326,14 @@ export class ReportService {
     await this.deps.db.transaction().execute(async (tx) => {
       const n = await updateSourceGrade(tx, id, patch, this.deps.now().toISOString());
       if (n === 0) throw notFound(`source ${id}`);
-      await this.deps.ledger.append(tx, 'source.graded', { id, ...patch });
+      // Which sources the commission grades, and how, is the commission's own: never in the public log.
+      await this.deps.ledger.record(tx, {
+        kind: 'source.graded',
+        recordKind: 'source',
+        recordId: id,
+        marking: 'AMBER',
+        record: { id, ...patch },
+      });
       await this.deps.audit.record(tx, actor, 'source.grade', `source:${id}`, 'allowed');
     });
   }
@@ -342,7 +349,13 @@ export class ReportService {
       throw forbidden('only commission administrators set grading ceilings');
     await this.deps.db.transaction().execute(async (tx) => {
       await upsertCeiling(tx, userId, ceiling, actor.principal.userId, this.deps.now().toISOString());
-      await this.deps.ledger.append(tx, 'grading.ceiling-set', { userId, ceiling: label.toUpperCase() });
+      await this.deps.ledger.record(tx, {
+        kind: 'grading.ceiling-set',
+        recordKind: 'user',
+        recordId: userId,
+        marking: 'AMBER',
+        record: { userId, ceiling: label.toUpperCase() },
+      });
       await this.deps.audit.record(tx, actor, 'grading.ceiling', `user:${userId}`, 'allowed');
     });
     return ceiling;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Executor } from '../db/database.js';
-import type { BulkLedgerWriter, BulkLogItem } from '../ledger/ledger.service.js';
+import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
+import type { LoggedChange } from '../ledger/log-item.js';
 import type { FieldProblem } from '../core/errors.js';
 import {
   insertCustodyEvents,
@@ -10,6 +11,7 @@ import {
 } from './evidence.repository.js';
 import { capGrade, gradeLabel, isCredibility, isReliability, type GradeCeiling } from './grading.js';
 import type { PreparedReport } from './report.intake.js';
+import { declaredEvidenceRecord, EVIDENCE_RECORD_KIND } from './evidence.model.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
 import { findCurrentByExternalIds, insertReports, markSuperseded } from './report.repository.js';
 import { findSourcesByIdsOrNames, insertSources, type ReportSource } from './source.repository.js';
@@ -71,14 +73,15 @@ export function logRecordOf(report: Report): Record<string, unknown> {
   };
 }
 
-export function logItemOf(report: Report): BulkLogItem {
-  const record = logRecordOf(report);
-  return report.marking === 'CLEAR'
-    ? { record }
-    : {
-        record,
-        confidential: { recordKind: REPORT_RECORD_KIND, recordId: report.id, marking: report.marking },
-      };
+/** A report's change for the log: accepted (a new report) or revised (a new revision of one). */
+export function loggedChangeOf(report: Report, kind: 'report.accepted' | 'report.revised'): LoggedChange {
+  return {
+    kind,
+    recordKind: REPORT_RECORD_KIND,
+    recordId: report.id,
+    marking: report.marking,
+    record: logRecordOf(report),
+  };
 }
 
 /**
@@ -231,7 +234,10 @@ export async function writeReports(
     ['report.revised', revised],
   ] as const) {
     if (group.length === 0) continue;
-    const seqs = await ctx.ledger.appendMany(tx, kind, group.map(logItemOf));
+    const seqs = await ctx.ledger.recordMany(
+      tx,
+      group.map((r) => loggedChangeOf(r, kind)),
+    );
     group.forEach((r, i) => seqOf.set(r.id, seqs[i] ?? -1));
   }
   await insertReports(
@@ -273,7 +279,7 @@ async function writeDeclaredEvidence(
 ): Promise<void> {
   const items: Evidence[] = [];
   const events: CustodyEvent[] = [];
-  const log: BulkLogItem[] = [];
+  const log: LoggedChange[] = [];
   prepared.forEach((p, i) => {
     const report = reports[i];
     if (report === undefined) return;
@@ -315,28 +321,17 @@ async function writeDeclaredEvidence(
       events.push({ ...base, at: nowIso, action: 'declared', toCustodian: report.ownerOrganisationId });
       if (stored)
         events.push({ ...base, at: nowIso, action: 'uploaded', toCustodian: report.ownerOrganisationId });
-      const record = {
-        evidenceId: evidence.id,
-        reportId: report.id,
-        sha256: e.sha256,
-        sizeBytes: evidence.sizeBytes,
-        mediaType: e.mediaType,
-        capturedAt: e.capturedAt,
-        collector: e.collector,
-        stored,
-      };
-      log.push(
-        report.marking === 'CLEAR'
-          ? { record }
-          : {
-              record,
-              confidential: { recordKind: 'evidence', recordId: evidence.id, marking: report.marking },
-            },
-      );
+      log.push({
+        kind: 'evidence.declared',
+        recordKind: EVIDENCE_RECORD_KIND,
+        recordId: evidence.id,
+        marking: report.marking,
+        record: declaredEvidenceRecord(evidence),
+      });
     }
   });
   if (items.length === 0) return;
   await insertEvidence(tx, items);
   await insertCustodyEvents(tx, events);
-  await ctx.ledger.appendMany(tx, 'evidence.declared', log);
+  await ctx.ledger.recordMany(tx, log);
 }

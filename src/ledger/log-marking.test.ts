@@ -1,0 +1,230 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
+import { describeEachDialect } from '../../test/support/databases.js';
+import { illustrativeAgreementText } from '../../test/support/fixtures.js';
+import { consoleActor } from '../access/audit.service.js';
+import { CONSOLE_ACTOR } from '../cli/runtime.js';
+import { keyRotationRecord } from './key-rotation.js';
+import { generateSignerKey, parseSignerKey } from './note.js';
+import { decodeEntryBundle, entriesPath, TILE_WIDTH } from './tiles.js';
+
+/** The kinds and markings docs/transparency-log.md promises, read from its table. */
+function documentedKinds(): Map<string, string> {
+  const doc = fs.readFileSync(new URL('../../docs/transparency-log.md', import.meta.url), 'utf8');
+  const kinds = new Map<string, string>();
+  for (const m of doc.matchAll(/^\| `([a-z-]+\.[a-z-]+)` \| `[\w-]+` \| ([^|]+) \|/gm))
+    kinds.set(m[1] ?? '', (m[2] ?? '').trim());
+  return kinds;
+}
+
+interface Entry {
+  kind: string;
+  record?: Record<string, unknown>;
+  confidential?: { marking: string; recordKind: string; recordId: string; commitment: string };
+}
+
+// Values that exist only in records marked above CLEAR: none of them may reach a public bundle.
+const CANARY = 'q7zx';
+const sha = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+
+describeEachDialect('what the public log shows of each kind of record', (dialect) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp(dialect, { monitoring: {} });
+  });
+  afterEach(() => t.close());
+
+  /** Every entry bundle, fetched over HTTP as a mirror would, and its bytes. */
+  async function mirror(): Promise<{ entries: Entry[]; bytes: string }> {
+    while ((await t.services.ledger.integrateOnce()) > 0);
+    const size = t.services.ledger.size;
+    const entries: Entry[] = [];
+    let bytes = '';
+    for (let index = 0; index * TILE_WIDTH < size; index += 1) {
+      const width = Math.min(TILE_WIDTH, size - index * TILE_WIDTH);
+      const res = await t.app.inject({ url: `/log/${entriesPath(index, width)}` });
+      expect(res.statusCode).toBe(200);
+      bytes += res.rawPayload.toString('latin1');
+      for (const data of decodeEntryBundle(res.rawPayload, width))
+        entries.push(JSON.parse(data.toString()) as Entry);
+    }
+    return { entries, bytes };
+  }
+
+  it('logs every kind as its table says: CLEAR in full, anything else as a commitment', async () => {
+    const s = t.services;
+    const clearIds = new Set<string>();
+    const secrets: string[] = [];
+
+    // Organisations (CLEAR); a user and a token (AMBER), updated and revoked.
+    await s.organisations.create(CONSOLE_ACTOR, { id: 'NGO', name: 'Monitoring NGO', kind: 'humanitarian' });
+    await s.organisations.rename(CONSOLE_ACTOR, 'NGO', 'Monitoring NGO (field)');
+    const user = await s.users.create(CONSOLE_ACTOR, {
+      organisationId: 'UA',
+      username: `liaison-${CANARY}`,
+      roles: ['liaison'],
+      password: 'correct horse battery staple',
+    });
+    await s.users.update(CONSOLE_ACTOR, user.id, { displayName: `Officer ${CANARY}` });
+    const { token } = await s.tokens.create(CONSOLE_ACTOR, { userId: user.id, name: `laptop-${CANARY}` });
+    await s.tokens.revoke(CONSOLE_ACTOR, token.id);
+    secrets.push(`liaison-${CANARY}`, `Officer ${CANARY}`, `laptop-${CANARY}`);
+
+    // Agreement versions: the harness loaded a GREEN one; an AMBER draft and a CLEAR text besides.
+    const text = illustrativeAgreementText();
+    await s.agreements.load(CONSOLE_ACTOR, {
+      text: text.replace(/^version: 3$/m, 'version: 4').replace(/^title: .*$/m, `title: Draft ${CANARY}`),
+      fileName: 'draft.yaml',
+      marking: 'AMBER',
+    });
+    secrets.push(`Draft ${CANARY}`);
+    const published = await s.agreements.load(CONSOLE_ACTOR, {
+      text: text.replace(/^version: 3$/m, 'version: 5'),
+      fileName: 'published.yaml',
+      marking: 'CLEAR',
+    });
+    clearIds.add(published.version.id);
+
+    // A commission analyst files and handles the reports (the console sees no organisation's AMBER).
+    const analyst = consoleActor(
+      await s.sessions.principalFromToken(await t.tokenFor('JMVC', ['monitor', 'analyst', 'admin'])),
+    );
+
+    // Reports: a CLEAR one, and an AMBER one revised, with evidence declared in the report.
+    const submit = async (input: Record<string, unknown>) =>
+      (await s.monitoring.reports.submit(analyst, [input], () => '/body', false)).reports[0]?.id ?? '';
+    const evidenceBytes = Buffer.from(`crater photo ${CANARY}`);
+    const pressBytes = Buffer.from('press photo 1');
+    const clearReport = await submit(
+      sampleInput({
+        marking: 'CLEAR',
+        externalSystem: 'press',
+        externalId: 'p-1',
+        evidence: [
+          {
+            sha256: sha(pressBytes.toString()),
+            filename: 'press-1.jpg',
+            mediaType: 'image/jpeg',
+            capturedAt: '2026-11-25T19:00:00Z',
+            collector: 'press agency',
+          },
+        ],
+      }),
+    );
+    clearIds.add(clearReport);
+    const secret = {
+      marking: 'AMBER',
+      externalSystem: `sys-${CANARY}`,
+      externalId: `ext-${CANARY}`,
+      location: { lon: 38.01234, lat: 48.35678, uncertaintyM: 100 },
+      evidence: [
+        {
+          sha256: sha(evidenceBytes.toString()),
+          filename: 'crater.jpg',
+          mediaType: 'image/jpeg',
+          capturedAt: '2026-11-25T19:41:00Z',
+          collector: `collector-${CANARY}`,
+        },
+      ],
+    };
+    await submit(sampleInput(secret));
+    const amberReport = await submit(sampleInput({ ...secret, counts: { events: 4 } }));
+    secrets.push(`sys-${CANARY}`, `ext-${CANARY}`, '38.01234', '48.35678', `collector-${CANARY}`);
+    secrets.push(sha(evidenceBytes.toString()));
+
+    // Evidence: upload, access, hand-over and a derived copy of the AMBER report's; declared on its
+    // own for the CLEAR report.
+    const stored = await s.monitoring.evidence.upload(
+      analyst,
+      amberReport,
+      sha(evidenceBytes.toString()),
+      Readable.from([evidenceBytes]),
+    );
+    const opened = await s.monitoring.evidence.open(analyst, stored.id);
+    opened.stream.destroy();
+    await s.monitoring.evidence.handOver(analyst, stored.id, `custodian-${CANARY}`);
+    const redacted = Buffer.from(`redacted ${CANARY}`);
+    await s.monitoring.evidence.derive(analyst, stored.id, {
+      content: redacted,
+      filename: 'crater-redacted.jpg',
+      mediaType: 'image/jpeg',
+      derivation: `blurred faces ${CANARY}`,
+    });
+    secrets.push(`custodian-${CANARY}`, `blurred faces ${CANARY}`, sha(redacted.toString()));
+    const clearBytes = Buffer.from('press photo 2');
+    const clearEvidence = await s.monitoring.evidence.declare(analyst, clearReport, {
+      sha256: sha(clearBytes.toString()),
+      filename: 'press.jpg',
+      mediaType: 'image/jpeg',
+      capturedAt: '2026-11-25T19:00:00Z',
+      collector: 'press agency',
+      contentBase64: clearBytes.toString('base64'),
+    });
+    clearIds.add(clearEvidence.id);
+
+    // Grading (AMBER): a source's independence group and a user's ceiling.
+    const [source] = await s.monitoring.reports.listSources();
+    await s.monitoring.reports.gradeSource(CONSOLE_ACTOR, source?.id ?? '', {
+      reliability: 'C',
+      independenceGroup: `group-${CANARY}`,
+    });
+    await s.monitoring.reports.setCeiling(CONSOLE_ACTOR, user.id, 'C3');
+    secrets.push(`group-${CANARY}`);
+
+    // A key rotation (CLEAR: auditors must read it to follow the new key).
+    const next = parseSignerKey(generateSignerKey(s.ledger.origin).signerKey);
+    await s.ledger.integrateKeyRotation(next, keyRotationRecord(s.ledger.signer, next));
+
+    const { entries, bytes } = await mirror();
+    const documented = documentedKinds();
+    expect([...new Set(entries.map((e) => e.kind))].sort()).toEqual([...documented.keys()].sort());
+
+    for (const entry of entries) {
+      const marking = documented.get(entry.kind) ?? '';
+      if (entry.confidential) {
+        expect(entry.record, entry.kind).toBeUndefined();
+        expect(entry.confidential.marking, entry.kind).not.toBe('CLEAR');
+        expect(entry.confidential.commitment, entry.kind).toMatch(/^[0-9a-f]{64}$/);
+        if (marking !== 'AMBER') expect(marking, entry.kind).toMatch(/^(the|its) /);
+      } else {
+        // In full: a kind that is always CLEAR, or one that follows its record whose record is CLEAR.
+        expect(marking, entry.kind).not.toBe('AMBER');
+        if (marking !== 'CLEAR') {
+          const r = (entry.record ?? {}) as Record<string, string | undefined>;
+          const ids = [r.id, r.reportId, r.evidenceId];
+          expect(
+            ids.some((id) => id !== undefined && clearIds.has(id)),
+            `${entry.kind} ${ids.join(' ')}`,
+          ).toBe(true);
+        }
+      }
+    }
+    // Each kind that follows its record appears as a commitment too (the AMBER report's side).
+    for (const [kind, marking] of documented)
+      if (marking !== 'CLEAR')
+        expect(
+          entries.some((e) => e.kind === kind && e.confidential),
+          kind,
+        ).toBe(true);
+    for (const value of secrets) expect(bytes.includes(value), value).toBe(false);
+
+    // One record shape for evidence.declared, however the evidence was declared (with its report, or
+    // on its own later).
+    const declared = entries.filter((e) => e.kind === 'evidence.declared' && e.record);
+    expect(declared).toHaveLength(2);
+    for (const e of declared)
+      expect(Object.keys(e.record ?? {}).sort()).toEqual([
+        'capturedAt',
+        'collector',
+        'evidenceId',
+        'mediaType',
+        'reportId',
+        'sha256',
+        'sizeBytes',
+        'stored',
+      ]);
+  });
+});
