@@ -63,12 +63,21 @@ describeEachDialect('agreement API', (dialect) => {
     expect(await counts()).toEqual(before);
     while ((await t.services.ledger.integrateOnce()) > 0);
     const entries = await t.services.ledger.entries(0, 10_000);
-    const logged = entries.map(
-      (e) => JSON.parse(e.data.toString()) as { kind: string; record: { contentSha256?: string } },
-    );
-    expect(logged.filter((e) => e.kind === 'agreement.loaded').map((e) => e.record.contentSha256)).toContain(
+    const logged = entries
+      .map(
+        (e) =>
+          JSON.parse(e.data.toString()) as {
+            kind: string;
+            record?: { contentSha256?: string };
+            confidential?: { recordId: string };
+          },
+      )
+      .filter((e) => e.kind === 'agreement.loaded');
+    // The CLEAR text is logged in full; the Korean example (GREEN by default) as a commitment.
+    expect(logged.map((e) => e.record?.contentSha256)).toContain(
       first.json<{ contentSha256: string }>().contentSha256,
     );
+    expect(logged.map((e) => e.confidential?.recordId)).toContain('korean-armistice-1953@1');
   });
 
   it('refuses a changed text under a version number already loaded', async () => {
