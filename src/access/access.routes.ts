@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { actorOf, CSRF_HEADER, SESSION_COOKIE } from '../http/request.js';
-import type { AppServices } from '../server/context.js';
 import { AppError } from '../core/errors.js';
 import type { App } from '../http/app.js';
 import {
@@ -22,13 +21,27 @@ import {
   UserPatchSchema,
   UserSchema,
 } from './access.schemas.js';
-import { listAccessEvents } from './audit.repository.js';
+import type { AuditTrail } from './audit.service.js';
+import type { OrganisationService } from './organisation.service.js';
+import type { SessionService } from './session.service.js';
+import type { TokenService } from './token.service.js';
+import type { UserService } from './user.service.js';
 import { assertSelfOrAdmin } from './user.service.js';
 
 const tags = ['access'];
 
+/** What the access routes need: the access domain's services and whether cookies are `Secure`. */
+export interface AccessServices {
+  sessions: SessionService;
+  users: UserService;
+  organisations: OrganisationService;
+  tokens: TokenService;
+  audit: AuditTrail;
+  secureCookies: boolean;
+}
+
 /** Sign-in, the current principal, organisations, users, tokens and the access-event record. */
-export function registerAccessRoutes(app: App, s: AppServices): void {
+export function registerAccessRoutes(app: App, s: AccessServices): void {
   app.post(
     '/auth/login',
     {
@@ -46,7 +59,7 @@ export function registerAccessRoutes(app: App, s: AppServices): void {
       void reply.setCookie(SESSION_COOKIE, result.sessionSecret, {
         path: '/',
         httpOnly: true,
-        secure: s.config.secureCookies,
+        secure: s.secureCookies,
         sameSite: 'strict',
         expires: new Date(result.expiresAt),
       });
@@ -274,7 +287,7 @@ export function registerAccessRoutes(app: App, s: AppServices): void {
       config: { permission: 'audit:read' },
     },
     (request) =>
-      listAccessEvents(s.database.db, {
+      s.audit.list({
         limit: request.query.limit,
         ...(request.query.outcome !== undefined ? { outcome: request.query.outcome } : {}),
         ...(request.query.action !== undefined ? { action: request.query.action } : {}),

@@ -1,5 +1,6 @@
-import type { Executor } from '../db/database.js';
-import { insertAccessEvent } from './audit.repository.js';
+import type { Kysely } from 'kysely';
+import type { Database, Executor } from '../db/database.js';
+import { insertAccessEvent, listAccessEvents, type AccessEvent } from './audit.repository.js';
 import type { Principal } from './policy.js';
 
 /** Who acts, and where the request came from: passed to services so they can record what they did. */
@@ -11,8 +12,22 @@ export interface Actor {
 
 /** Records access events: denied requests, sign-ins, and every administrative action. */
 export class AuditTrail {
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => Date,
+  ) {}
 
+  /** The newest events first, `limit` at most, before the event `beforeId` when paging. */
+  list(filter: {
+    outcome?: 'allowed' | 'denied';
+    action?: string;
+    limit: number;
+    beforeId?: number;
+  }): Promise<(AccessEvent & { id: number })[]> {
+    return listAccessEvents(this.db, filter);
+  }
+
+  /** Records one event in `db`: pass the change's transaction so the event commits with it. */
   async record(
     db: Executor,
     actor: Actor,

@@ -1,10 +1,9 @@
 import type { Actor } from './audit.service.js';
 import type { Organisation } from './organisation.repository.js';
-import { countOrganisations } from './organisation.repository.js';
 import { generatePassword } from './password.js';
 import { permissionsFor, ROLES, type OrganisationKind, type Principal } from './policy.js';
-import type { AppServices } from '../server/context.js';
-import { listUsers } from './user.repository.js';
+import type { OrganisationService } from './organisation.service.js';
+import type { UserService } from './user.service.js';
 
 /** The principal of the operator at the server's console (the CLI): every permission, recorded as "console". */
 export const CONSOLE_PRINCIPAL: Principal = {
@@ -42,12 +41,11 @@ export interface InitResult {
  * whose generated password is returned once and stored only hashed. Refuses to run twice.
  */
 export async function initialise(
-  services: AppServices,
+  services: { organisations: OrganisationService; users: UserService },
   actor: Actor,
   options: { adminUsername: string; demo: boolean; adminPassword?: string },
 ): Promise<InitResult> {
-  const db = services.database.db;
-  if ((await countOrganisations(db)) > 0 || (await listUsers(db)).length > 0) {
+  if ((await services.organisations.count()) > 0 || (await services.users.list()).length > 0) {
     throw new AlreadyInitialisedError('already initialised: this database has organisations and users');
   }
   const wanted = options.demo ? DEMO_ORGANISATIONS : DEMO_ORGANISATIONS.slice(0, 1);
@@ -65,6 +63,6 @@ export async function initialise(
 }
 
 /** Whether the database has been initialised (has at least one organisation). */
-export async function isInitialised(services: AppServices): Promise<boolean> {
-  return (await countOrganisations(services.database.db)) > 0;
+export async function isInitialised(organisations: OrganisationService): Promise<boolean> {
+  return (await organisations.count()) > 0;
 }

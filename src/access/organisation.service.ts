@@ -11,6 +11,7 @@ import {
   listOrganisations,
   renameOrganisation,
   type Organisation,
+  countOrganisations,
 } from './organisation.repository.js';
 import type { OrganisationKind } from './policy.js';
 
@@ -22,6 +23,11 @@ export class OrganisationService {
     private readonly ledger: LedgerWriter,
     private readonly now: () => Date,
   ) {}
+
+  /** How many organisations there are (none before the first `truceline init`). */
+  count(): Promise<number> {
+    return countOrganisations(this.db);
+  }
 
   list(): Promise<Organisation[]> {
     return listOrganisations(this.db);

@@ -111,6 +111,33 @@ export async function readAgreementContent(
   return row && { content: row.content, sourceText: row.source_text };
 }
 
+/** The id of the version in force at `at` (RFC 3339): the latest entry into force, then the highest version. */
+export async function findVersionIdInForceAt(db: Executor, at: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('agreement_versions')
+    .select(['id'])
+    .where('entry_into_force', '<=', at)
+    .where('status', 'in', ['signed', 'in_force', 'suspended'])
+    .orderBy('entry_into_force', 'desc')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** The id of the most recently loaded live version (draft, signed or in force), whatever date it names. */
+export async function findNewestLiveVersionId(db: Executor): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('agreement_versions')
+    .select(['id'])
+    .where('status', 'in', ['draft', 'signed', 'in_force'])
+    .orderBy('loaded_at', 'desc')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 export async function countAgreementVersions(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('agreement_versions')

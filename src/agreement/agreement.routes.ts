@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/request.js';
-import type { AppServices } from '../server/context.js';
+import type { AgreementService } from './agreement.service.js';
 import type { App } from '../http/app.js';
 import { agreementJsonSchema } from './agreement.schema.js';
 import {
@@ -23,7 +23,7 @@ const AGREEMENT_TYPES = [
 const MAX_AGREEMENT_BYTES = 10 * 1024 * 1024;
 
 /** The agreement as data: load, validate, list versions, show. */
-export function registerAgreementRoutes(app: App, s: AppServices): void {
+export function registerAgreementRoutes(app: App, agreements: AgreementService): void {
   void app.register((scope: App, _opts, done) => {
     // Agreement files arrive as text (YAML or JSON) so problems can name their lines.
     scope.removeContentTypeParser('application/json');
@@ -49,7 +49,7 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
         config: { permission: 'agreement:load' },
       },
       async (request, reply) => {
-        const { version, created } = await s.agreements.load(actorOf(request), {
+        const { version, created } = await agreements.load(actorOf(request), {
           text: request.body,
           fileName: request.query.fileName,
           ...(request.query.marking !== undefined ? { marking: request.query.marking } : {}),
@@ -76,7 +76,7 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
         config: { permission: 'agreement:read' },
       },
       (request) => {
-        const problems = s.agreements.validate(request.body, request.query.fileName);
+        const problems = agreements.validate(request.body, request.query.fileName);
         return { valid: problems.length === 0, problems };
       },
     );
@@ -95,7 +95,7 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
       config: { permission: 'agreement:read' },
     },
     async (request) => {
-      const loaded = await s.agreements.get(request.principal, request.query.version);
+      const loaded = await agreements.get(request.principal, request.query.version);
       return { version: loaded.info, agreement: loaded.agreement };
     },
   );
@@ -109,7 +109,7 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
       },
       config: { permission: 'agreement:read' },
     },
-    (request) => s.agreements.listVersions(request.principal),
+    (request) => agreements.listVersions(request.principal),
   );
   app.get(
     '/agreement/zones',
@@ -127,7 +127,7 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
     async (request, reply) =>
       reply
         .type('application/geo+json')
-        .send(await s.agreements.zones(request.principal, request.query.version)),
+        .send(await agreements.zones(request.principal, request.query.version)),
   );
   app.get(
     '/agreement/negotiation',
@@ -141,7 +141,7 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
       },
       config: { permission: 'agreement:read' },
     },
-    (request) => s.agreements.negotiation(request.principal, request.query.version),
+    (request) => agreements.negotiation(request.principal, request.query.version),
   );
   app.get(
     '/agreement/diff',
@@ -154,7 +154,7 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
       },
       config: { permission: 'agreement:read' },
     },
-    (request) => s.agreements.diff(request.principal, request.query.from, request.query.to),
+    (request) => agreements.diff(request.principal, request.query.from, request.query.to),
   );
   app.get(
     '/agreement/versions/:id/commitment',
@@ -177,7 +177,7 @@ export function registerAgreementRoutes(app: App, s: AppServices): void {
       },
       config: { permission: 'agreement:read' },
     },
-    (request) => s.agreements.commitment(request.principal, request.params.id),
+    (request) => agreements.commitment(request.principal, request.params.id),
   );
   app.get(
     '/agreement/schema',

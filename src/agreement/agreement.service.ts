@@ -14,6 +14,8 @@ import {
   AGREEMENT_RECORD_KIND,
   findAgreementVersion,
   insertAgreementVersion,
+  findNewestLiveVersionId,
+  findVersionIdInForceAt,
   listVisibleVersions,
   readAgreementContent,
   type AgreementVersionInfo,
@@ -212,30 +214,12 @@ export class AgreementService {
    * classification is done by the system, and its results carry the record's own marking.
    */
   async versionInForceAt(at: Date): Promise<IndexedAgreement | undefined> {
-    const inForce = await this.db
-      .selectFrom('agreement_versions')
-      .select(['id'])
-      .where('entry_into_force', '<=', at.toISOString())
-      .where('status', 'in', ['signed', 'in_force', 'suspended'])
-      .orderBy('entry_into_force', 'desc')
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const inForce = await findVersionIdInForceAt(this.db, at.toISOString());
     // Nothing in force at `at`: the newest live version applies provisionally, whatever date it names —
     // a draft whose planned entry into force has passed unsigned is still the text reports are judged by.
-    const pending = inForce
-      ? undefined
-      : await this.db
-          .selectFrom('agreement_versions')
-          .select(['id'])
-          .where('status', 'in', ['draft', 'signed', 'in_force'])
-          .orderBy('loaded_at', 'desc')
-          .orderBy('version', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-    const chosen = inForce ?? pending;
-    if (!chosen) return undefined;
-    const info = await findAgreementVersion(this.db, chosen.id);
+    const chosen = inForce ?? (await findNewestLiveVersionId(this.db));
+    if (chosen === undefined) return undefined;
+    const info = await findAgreementVersion(this.db, chosen);
     if (!info) return undefined;
     const agreement = await this.#document(info.id);
     const derived = this.#derive(info.id, agreement);

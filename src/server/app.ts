@@ -112,9 +112,16 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   registerLogRoutes(app, services);
   await app.register(
     (api: App, _opts, done) => {
-      registerAccessRoutes(api, services);
+      registerAccessRoutes(api, {
+        sessions: services.sessions,
+        users: services.users,
+        organisations: services.organisations,
+        tokens: services.tokens,
+        audit: services.audit,
+        secureCookies: services.config.secureCookies,
+      });
       registerLogApiRoutes(api, services);
-      registerAgreementRoutes(api, services);
+      registerAgreementRoutes(api, services.agreements);
       registerReportRoutes(api, services.monitoring);
       registerEvidenceRoutes(api, services.monitoring);
       registerPlaceRoutes(api, services);

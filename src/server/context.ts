@@ -34,7 +34,7 @@ export function createServices(
   signer: Ed25519NoteSigner,
   now: () => Date = () => new Date(),
 ): AppServices {
-  const audit = new AuditTrail(now);
+  const audit = new AuditTrail(database.db, now);
   const db = database.db;
   const ledger = new Ledger(db, database.dialect, signer, now);
   const organisations = new OrganisationService(db, audit, ledger, now);

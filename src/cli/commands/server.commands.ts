@@ -130,7 +130,7 @@ export function registerServerCommands(program: Command): void {
     )
     .action(async () => {
       const services = await openRuntime();
-      if (!(await isInitialised(services))) {
+      if (!(await isInitialised(services.organisations))) {
         try {
           const result = await initialise(services, CONSOLE_ACTOR, { adminUsername: 'admin', demo: true });
           const demo = await seedDemo(services, DEMO_REPORTS);
