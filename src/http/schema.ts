@@ -4,6 +4,17 @@ import { Type } from '@sinclair/typebox';
 export const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
+/**
+ * A raw request body (file bytes of any content type, streamed): documented in OpenAPI as binary and
+ * never validated as JSON (`validatorCompiler` passes a schema marked `x-raw-body`).
+ */
+export const RawBody = Type.Unsafe<unknown>({
+  type: 'string',
+  format: 'binary',
+  'x-raw-body': true,
+  description: 'The file bytes',
+});
+
 /** A problem+json body, for documenting error responses. */
 export const ProblemSchema = Type.Object(
   {

@@ -29,6 +29,7 @@ for (const ajv of [strict, coercing]) {
 
 /** Fastify validator compiler: strict for bodies, coercing for query strings, params and headers. */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  if ((schema as { 'x-raw-body'?: boolean })['x-raw-body'] === true) return () => true;
   const ajv = httpPart === 'body' ? strict : coercing;
   return ajv.compile(schema as object);
 };

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/request.js';
 import type { App } from '../http/app.js';
+import { RawBody } from '../http/schema.js';
 import type { MonitoringServices } from './monitoring.js';
 import { EvidenceInputSchema } from './report.schemas.js';
 
@@ -61,6 +62,8 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
             },
             { additionalProperties: false },
           ),
+          consumes: ['application/octet-stream', '*/*'],
+          body: RawBody,
           response: { 200: EvidenceSchema },
         },
         config: { permission: 'reports:create' },

@@ -13,6 +13,7 @@ import { registerLogRoutes } from '../ledger/ledger.routes.js';
 import { registerReceipts } from '../ledger/receipts.plugin.js';
 import { actorOf } from '../http/request.js';
 import { registerAuth } from './auth.plugin.js';
+import { documentErrorResponses } from './error-responses.js';
 import type { AppServices } from './context.js';
 import { AppError } from '../core/errors.js';
 import { problemOf, STATUS_OF, toAppError } from './errors.js';
@@ -81,6 +82,11 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       ),
   });
   await app.register(swagger, {
+    // Shared schemas (the problem body) become named components, not `def-0`.
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -105,6 +111,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  documentErrorResponses(app);
   registerReceipts(app, services);
   registerAuth(app, services);
   registerErrorHandling(app, services);
