@@ -4,6 +4,8 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/databases.js';
+import { ed25519Verifier } from '../ledger/note.js';
+import { verifyReceipt } from '../ledger/proof.js';
 import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 
 describeEachDialect('reports API', (dialect) => {
@@ -82,7 +84,20 @@ describeEachDialect('reports API', (dialect) => {
     expect(c.lineDistanceKm).toBeGreaterThan(8);
     expect(c.possibleViolations.map((v: { restriction?: string }) => v.restriction)).toContain('r-dmz-fire');
     expect(report.grade).toEqual({ reliability: 'B', credibility: 2, capped: false });
-    expect(res.headers['x-log-receipt']).toBeTruthy();
+    // The receipt verifies offline against the published key, for the entry that commits to this report.
+    const index = Number(res.headers['x-log-entries']);
+    const receipt = Buffer.from(String(res.headers['x-log-receipt']), 'base64').toString();
+    const vkey = (await t.app.inject({ url: '/log/vkey' })).body.trim();
+    const [entry] = await t.services.ledger.entries(index, index + 1);
+    const data = entry?.data ?? Buffer.alloc(0);
+    expect(verifyReceipt(receipt, data, { log: ed25519Verifier(vkey) }).index).toBe(index);
+    expect(JSON.parse(data.toString())).toMatchObject({
+      kind: 'report.accepted',
+      confidential: { recordKind: 'report', recordId: report.id, marking: 'AMBER' },
+    });
+    expect(() =>
+      verifyReceipt(receipt, Buffer.from('another entry'), { log: ed25519Verifier(vkey) }),
+    ).toThrow();
     expect(await countRows('reports')).toBe(1);
   });
 
