@@ -30,6 +30,7 @@ export const PERMISSIONS = [
   'audit:read',
   'agreement:read',
   'agreement:load',
+  'agreement:validate',
   'reports:read',
   'reports:create',
   'sources:manage',
@@ -42,6 +43,8 @@ const EVERY_SIGNED_IN: Permission[] = [
   'organisations:read',
   'tokens:manage-own',
   'agreement:read',
+  // Checking a file costs CPU in proportion to it: signed-in users only, never the anonymous public.
+  'agreement:validate',
   'log:read',
 ];
 

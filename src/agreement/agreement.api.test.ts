@@ -120,6 +120,30 @@ describeEachDialect('agreement API', (dialect) => {
     expect((await counts()).versions).toBe(0);
   });
 
+  it('refuses validation to the anonymous public (security A5: anonymous CPU exhaustion)', async () => {
+    // Checking a file costs CPU in proportion to its size: only signed-in users may ask.
+    const body = `${ILLUSTRATIVE}\nx:\n${Array.from({ length: 2_000 }, (_, i) => `  k${i}: ${i}`).join('\n')}\n`;
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agreement/validate?fileName=x.yaml',
+      headers: { 'content-type': 'text/yaml' },
+      payload: body,
+    });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const observer = await t.tokenFor('RU', ['observer']);
+    const signedIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agreement/validate?fileName=x.yaml',
+      headers: { authorization: `Bearer ${observer}`, 'content-type': 'text/yaml' },
+      payload: body,
+    });
+    expect(signedIn.json()).toMatchObject({
+      valid: false,
+      problems: [{ path: 'x', code: 'unknown_field' }],
+    });
+  });
+
   it('serves the agreement, its zones as GeoJSON and the negotiation status', async () => {
     await load(ILLUSTRATIVE, 'fileName=illustrative-framework.yaml&marking=CLEAR');
     const doc = await t.app.inject({ url: '/api/v1/agreement' });

@@ -73,7 +73,7 @@ export function registerAgreementRoutes(app: App, agreements: AgreementService):
           response: { 200: ProblemListSchema },
         },
         bodyLimit: MAX_AGREEMENT_BYTES,
-        config: { permission: 'agreement:read' },
+        config: { permission: 'agreement:validate' },
       },
       (request) => {
         const problems = agreements.validate(request.body, request.query.fileName);
