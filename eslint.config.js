@@ -26,6 +26,41 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard reaches src/ only through src/wire.ts (STYLE.md: wire types in one small module).
+    files: ['web/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!wire\\.js$)',
+              message: 'The dashboard imports from src/ only through src/wire.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The door itself lets types through, never server, repository, service or Node-only code.
+    files: ['src/wire.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^node:|/(server|db|http|cli)/|\\.(repository|service|routes|tables|plugin)\\.js$)',
+              allowTypeImports: true,
+              message: 'src/wire.ts is bundled into the dashboard: only types may come from here.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
