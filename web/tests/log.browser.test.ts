@@ -59,4 +59,17 @@ describeInBrowser('the transparency log page', () => {
     await session.page.locator('[data-testid="log-entry"]').waitFor();
     expect(await session.page.locator('[data-testid="log-entry"] dd').first().innerText()).toBe('1');
   });
+
+  it('follows the address back and forward to the entry it names', async () => {
+    const log = new LogPage(session.page);
+    await log.open('?entry=1');
+    const shown = session.page.locator('[data-testid="log-entry"] dd').first();
+    await shown.filter({ hasText: /^1$/ }).waitFor();
+    // Another entry of the same screen in the history, as an in-app navigation leaves it.
+    await session.page.evaluate(() => window.history.pushState(null, '', '/transparency-log?entry=2'));
+    await session.page.goBack();
+    await session.page.goForward();
+    await shown.filter({ hasText: /^2$/ }).waitFor();
+    expect(await session.page.getByLabel('Entry index').first().inputValue()).toBe('2');
+  });
 });

@@ -1,17 +1,19 @@
 /**
  * Reports: the client side of the monitoring API (`src/monitoring/report.routes.ts`,
- * docs/monitoring.md). The shapes are the server's own types (type-only imports), so a change there
- * fails the web typecheck rather than the browser.
+ * docs/monitoring.md). The shapes are the server's own types, taken through `src/wire.ts`, so a change
+ * there fails the web typecheck rather than the browser.
  */
-import type { Marking } from '../../../src/access/marking.js';
-import type { CustodyEvent, Evidence } from '../../../src/monitoring/evidence.repository.js';
-import type { Credibility, Reliability } from '../../../src/monitoring/grading.js';
 import type {
+  Credibility,
+  CustodyEvent,
+  Evidence,
+  Marking,
+  Reliability,
   Report as ReportModel,
   ReporterKind,
+  ReportInput,
   TimePrecision,
-} from '../../../src/monitoring/report.model.js';
-import type { ReportInput } from '../../../src/monitoring/report.schemas.js';
+} from '../../../src/wire.js';
 import { getJson, request } from './client.js';
 
 export type { Marking, Credibility, Reliability, TimePrecision, ReporterKind, Evidence, CustodyEvent };
@@ -23,16 +25,14 @@ export type NewReport = ReportInput;
 export type EvidenceDeclaration = NonNullable<ReportInput['evidence']>[number];
 
 // The choices the form offers: the server's own lists (pure modules, bundled as they are).
-export { MARKINGS } from '../../../src/access/marking.js';
 export {
+  MARKINGS,
   RELIABILITIES as RELIABILITY,
   CREDIBILITIES as CREDIBILITY,
-} from '../../../src/monitoring/grading.js';
-export {
   TIME_PRECISIONS,
   REPORTER_KINDS,
   GEO_PRECISIONS as GEO_PRECISION,
-} from '../../../src/monitoring/report.model.js';
+} from '../../../src/wire.js';
 
 /** Most reports one map or list request asks for (the server's page limit). */
 export const REPORT_PAGE = 5000;

@@ -1,30 +1,21 @@
 /**
- * Shapes of the API the dashboard reads. Where the server already defines a schema, the type is taken
- * from it (type-only imports: nothing of the server is bundled), so a change there fails the web
- * typecheck instead of the browser.
+ * Shapes of the API the dashboard reads. Where the server already defines one, the type is taken from
+ * it through `src/wire.ts` (type-only: nothing of the server is bundled), so a change there fails the
+ * web typecheck instead of the browser.
  */
-import type { Static } from '@sinclair/typebox';
 import type { Geometry } from 'geojson';
-import type { MeSchema, OrganisationSchema } from '../../../src/access/access.schemas.js';
-import type { Permission } from '../../../src/access/policy.js';
-import type { Agreement } from '../../../src/agreement/agreement.schema.js';
-import type { AgreementVersionSchema } from '../../../src/agreement/agreement.schemas.js';
-import type { NegotiationStatus } from '../../../src/agreement/negotiation.js';
+import type { Agreement, AgreementVersion, Me, NegotiationStatus, Permission } from '../../../src/wire.js';
 
-export type { Permission, Role, OrganisationKind } from '../../../src/access/policy.js';
 export type {
+  Me,
+  Permission,
   Agreement,
   Provision,
   Guarantee,
   EscalationLadder,
-  Rung,
   ReportCategory,
-  Zone,
   Actor,
-} from '../../../src/agreement/agreement.schema.js';
-
-export type Me = Static<typeof MeSchema>;
-export type Organisation = Static<typeof OrganisationSchema>;
+} from '../../../src/wire.js';
 
 /** What `POST /api/v1/auth/login` answers. */
 export interface LoginResult {
@@ -35,7 +26,7 @@ export interface LoginResult {
 
 /** `GET /api/v1/agreement`: the newest version the principal may see, and the document itself. */
 export interface CurrentAgreement {
-  version: Static<typeof AgreementVersionSchema>;
+  version: AgreementVersion;
   agreement: Agreement;
 }
 

@@ -96,7 +96,9 @@ export function Shell() {
                 </p>
               }
             >
-              <match.screen.component params={match.params} />
+              {/* A screen shows one principal's view: when who is signed in changes, it starts over, so
+                  every load is made again and nothing of the last principal's state is kept. */}
+              <match.screen.component key={session.me.user?.id ?? 'anonymous'} params={match.params} />
             </Suspense>
           </ErrorBoundary>
         )}

@@ -22,6 +22,9 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> &
     return () => {
       live = false;
     };
+    // The caller's deps stand for `load` (a new closure every render), exactly as with useEffect. The
+    // rule cannot check a list it is handed; it checks each call site instead (additionalHooks).
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's, see above
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload };

@@ -13,7 +13,7 @@ import { useAsync } from '../lib/useAsync.js';
 export default function AgreementScreen() {
   const session = useSession();
   const current = useAgreement();
-  const negotiation = useAsync(() => getNegotiation().catch(() => null), [session.me?.user?.id]);
+  const negotiation = useAsync(() => getNegotiation().catch(() => null), []);
 
   const names = useMemo(() => {
     const a = current.data?.agreement;

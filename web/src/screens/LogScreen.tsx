@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import { getCheckpointNote, getCheckpoints, getLogEntry, getReceipt, getWitnesses } from '../api/log.js';
 import type { LogEntry } from '../api/types.js';
@@ -93,14 +93,14 @@ export default function LogScreen() {
 function EntryLookup() {
   const id = useId();
   const { query } = useRouter();
-  const initial = query.get('entry') ?? '';
-  const [index, setIndex] = useState(initial);
+  const fromAddress = query.get('entry') ?? '';
+  const [index, setIndex] = useState(fromAddress);
   const [entry, setEntry] = useState<LogEntry | null>(null);
   const [receipt, setReceipt] = useState<{ text: string; verified: boolean | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [inputError, setInputError] = useState<string | null>(null);
 
-  const lookUp = async (value: string) => {
+  const lookUp = useCallback(async (value: string) => {
     setEntry(null);
     setReceipt(null);
     setError(null);
@@ -114,12 +114,15 @@ function EntryLookup() {
     } catch (err) {
       setError(err);
     }
-  };
-
-  useEffect(() => {
-    if (initial) void lookUp(initial);
-    // Only the index in the address at arrival is looked up by itself.
   }, []);
+
+  // The entry named in the address is looked up by itself: on arrival, and again when the address
+  // names another (back and forward), so what is shown always matches the address.
+  useEffect(() => {
+    if (!fromAddress) return;
+    setIndex(fromAddress);
+    void lookUp(fromAddress);
+  }, [fromAddress, lookUp]);
 
   const fetchReceipt = async () => {
     if (!entry) return;

@@ -22,7 +22,7 @@ export default function MapScreen() {
   const zones = useZones();
   const reports = useAsync(
     () => (canReadReports ? listReports() : Promise.resolve({ reports: [] as Report[], more: false })),
-    [canReadReports, session.me?.user?.id],
+    [canReadReports],
   );
 
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());

@@ -12,7 +12,7 @@ import { useAsync } from '../lib/useAsync.js';
 export default function ReportsScreen() {
   const session = useSession();
   const agreement = useAgreement();
-  const reports = useAsync(() => listReports(), [session.me?.user?.id]);
+  const reports = useAsync(() => listReports(), []);
   const names = useMemo(
     () => new Map((agreement.data?.agreement.report_taxonomy ?? []).map((c) => [c.id, c.name])),
     [agreement.data],
