@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
-import { LOGIN_FAILURES_ALLOWED } from './session.service.js';
+import { CLIENT_FAILURES_ALLOWED, LOGIN_FAILURES_ALLOWED } from './session.service.js';
 
 async function login(t: TestApp, username = 'admin', password = TEST_PASSWORD) {
   const res = await t.app.inject({
@@ -67,6 +67,74 @@ describeEachDialect('access API', (dialect) => {
     expect(res.headers['retry-after']).toBe('900');
     t.clock.advance(16 * 60_000);
     expect((await login(t)).res.statusCode).toBe(200);
+  });
+
+  it('does not let five wrong passwords from one client lock the owner out (security A7: login lockout)', async () => {
+    const from = (ip: string, password: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: ip,
+        payload: { username: 'admin', password },
+      });
+    for (let i = 0; i < LOGIN_FAILURES_ALLOWED; i++)
+      expect((await from('10.9.9.9', 'wrong password!')).statusCode).toBe(401);
+    // The guessing client waits, even with the right password; the owner, elsewhere, signs in.
+    expect((await from('10.9.9.9', TEST_PASSWORD)).statusCode).toBe(429);
+    expect((await from('127.0.0.1', TEST_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('throttles one client guessing across many accounts', async () => {
+    for (let i = 0; i < CLIENT_FAILURES_ALLOWED; i++)
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: '10.9.9.8',
+        payload: { username: `user-${i}`, password: 'wrong password!' },
+      });
+    const next = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: '10.9.9.8',
+      payload: { username: 'admin', password: TEST_PASSWORD },
+    });
+    expect(next.statusCode).toBe(429);
+    expect((await login(t)).res.statusCode).toBe(200);
+  });
+
+  it('checks an unknown user against a hash as costly as a real one (security A7: user enumeration by time)', async () => {
+    // An unknown user's answer costs one scrypt at the configured cost, like a wrong password does;
+    // a cheaper dummy made unknown names answer 4x faster (72 vs 278 ms).
+    const stored = await t.services.database.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    const cost = (hash: string | null) => hash?.split('$').slice(0, 4).join('$');
+    expect(cost(await t.services.sessions.unknownUserHash())).toBe(cost(stored.password_hash));
+    expect((await login(t, 'nobody-by-this-name', 'a password!')).res.statusCode).toBe(401);
+  });
+
+  it('revokes every session and API token of a user whose password changes (security A7)', async () => {
+    const token = await t.tokenFor('RU', ['liaison'], 'liaison-ru');
+    const { cookie, csrf } = await login(t, 'liaison-ru');
+    const other = await login(t, 'liaison-ru');
+    const change = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/password',
+      cookies: { tl_session: cookie ?? '' },
+      headers: { 'x-csrf-token': csrf ?? '' },
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' },
+    });
+    expect(change.statusCode).toBe(204);
+    const byToken = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    expect(byToken.statusCode).toBe(401);
+    expect(byToken.json()).toMatchObject({ detail: 'the API token was revoked' });
+    for (const session of [cookie, other.cookie]) {
+      const me = await t.app.inject({ url: '/api/v1/users', cookies: { tl_session: session ?? '' } });
+      expect(me.statusCode).toBe(401);
+    }
+    expect((await login(t, 'liaison-ru', 'a brand new passphrase')).res.statusCode).toBe(200);
   });
 
   it('requires the CSRF token for writes made with the session cookie', async () => {

@@ -121,7 +121,7 @@ export function registerAccessRoutes(app: App, s: AccessServices): void {
       const p = request.principal;
       if (p.userId === null || p.username === null) throw new AppError('unauthenticated', 'sign in first');
       // Re-check the current password so a stolen session alone cannot take over the account.
-      await s.sessions.login(actorOf(request), p.username, request.body.currentPassword);
+      await s.sessions.authenticate(actorOf(request), p.username, request.body.currentPassword);
       await s.users.update(actorOf(request), p.userId, { password: request.body.newPassword });
       return reply.status(204).send(null);
     },

@@ -54,14 +54,23 @@ export async function listAccessEvents(
 }
 
 /** Failed sign-ins for a username since a time: the basis of login throttling, shared by all processes. */
-export async function countFailedLogins(db: Executor, username: string, since: string): Promise<number> {
-  const row = await db
+/**
+ * Failed sign-ins since `since` from one client: for one account (`username`), or for any account
+ * when `username` is undefined.
+ */
+export async function countFailedLogins(
+  db: Executor,
+  filter: { clientIp: string | null; username?: string },
+  since: string,
+): Promise<number> {
+  let q = db
     .selectFrom('access_events')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('action', '=', 'login')
     .where('outcome', '=', 'denied')
-    .where('resource', '=', `user:${username}`)
     .where('at', '>=', since)
-    .executeTakeFirstOrThrow();
+    .where('client_ip', filter.clientIp === null ? 'is' : '=', filter.clientIp);
+  if (filter.username !== undefined) q = q.where('resource', '=', `user:${filter.username}`);
+  const row = await q.executeTakeFirstOrThrow();
   return Number(row.n);
 }

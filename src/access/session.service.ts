@@ -4,19 +4,22 @@ import type { Database } from '../db/database.js';
 import { AppError } from '../core/errors.js';
 import { countFailedLogins } from './audit.repository.js';
 import type { Actor, AuditTrail } from './audit.service.js';
-import { hashSecret, verifyPassword } from './password.js';
+import { hashPassword, hashSecret, verifyPassword } from './password.js';
 import { permissionsFor, type Principal } from './policy.js';
 import { deleteExpiredSessions, deleteSession, findSession, insertSession } from './session.repository.js';
 import { findTokenBySecretHash, markTokenUsed } from './token.repository.js';
 import { findOrganisationById } from './organisation.repository.js';
 import { findUserById, findUserRowByUsername, toUser, type User } from './user.repository.js';
 
-/** Failed sign-ins allowed per username in the throttle window before further attempts are refused. */
+/**
+ * Failed sign-ins one client may make for one account in the throttle window; after that this client
+ * (not the account's owner elsewhere) waits. There is no lockout of the account itself: five wrong
+ * passwords from anywhere must not lock its owner out.
+ */
 export const LOGIN_FAILURES_ALLOWED = 5;
+/** Failed sign-ins one client may make across all accounts in the window (credential stuffing). */
+export const CLIENT_FAILURES_ALLOWED = 20;
 export const LOGIN_WINDOW_MINUTES = 15;
-
-// Verifying against a dummy hash when the user is unknown keeps the timing of both answers alike.
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 /** Password sign-in, browser sessions, and resolving who a request comes from. */
 export class SessionService {
@@ -25,7 +28,50 @@ export class SessionService {
     private readonly audit: AuditTrail,
     private readonly now: () => Date,
     private readonly ttlHours: number,
+    private readonly passwordCostN: number,
   ) {}
+
+  #dummyHash: Promise<string> | undefined;
+
+  /**
+   * Checks a user's password, throttled per client and account; the answer and its timing are the
+   * same for an unknown user, a disabled one and a wrong password. Opens no session.
+   */
+  async authenticate(actor: Actor, username: string, password: string): Promise<User> {
+    const since = new Date(this.now().getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
+    const resource = `user:${username}`;
+    const client = { clientIp: actor.clientIp };
+    if (
+      (await countFailedLogins(this.db, { ...client, username }, since)) >= LOGIN_FAILURES_ALLOWED ||
+      (await countFailedLogins(this.db, client, since)) >= CLIENT_FAILURES_ALLOWED
+    ) {
+      await this.audit.record(this.db, actor, 'login', resource, 'denied', 'throttled');
+      throw new AppError(
+        'rate_limited',
+        `too many failed sign-ins from this client; try again in ${LOGIN_WINDOW_MINUTES} minutes`,
+        [],
+        { 'retry-after': String(LOGIN_WINDOW_MINUTES * 60) },
+      );
+    }
+    const row = await findUserRowByUsername(this.db, username);
+    // An unknown user is checked against a hash of the same cost, so both answers take as long.
+    const ok = await verifyPassword(password, row?.password_hash ?? (await this.unknownUserHash()));
+    if (!row || !ok || row.disabled === 1 || row.password_hash === null) {
+      const reason = !row ? 'unknown user' : row.disabled === 1 ? 'disabled' : 'wrong password';
+      await this.audit.record(this.db, actor, 'login', resource, 'denied', reason);
+      throw new AppError('unauthenticated', 'wrong username or password');
+    }
+    return toUser(row);
+  }
+
+  /**
+   * The hash an unknown user's password is checked against: of a random password, at the configured
+   * cost, so that an unknown name answers as slowly as a wrong password (tests compare the cost).
+   */
+  unknownUserHash(): Promise<string> {
+    this.#dummyHash ??= hashPassword(crypto.randomBytes(24).toString('base64url'), this.passwordCostN);
+    return this.#dummyHash;
+  }
 
   /** Checks the password and opens a session; returns the cookie secret and the CSRF token. */
   async login(
@@ -33,25 +79,9 @@ export class SessionService {
     username: string,
     password: string,
   ): Promise<{ sessionSecret: string; csrfToken: string; expiresAt: string; user: User }> {
+    const user = await this.authenticate(actor, username, password);
     const now = this.now();
-    const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
     const resource = `user:${username}`;
-    if ((await countFailedLogins(this.db, username, since)) >= LOGIN_FAILURES_ALLOWED) {
-      await this.audit.record(this.db, actor, 'login', resource, 'denied', 'throttled');
-      throw new AppError(
-        'rate_limited',
-        `too many failed sign-ins for ${username}; try again in ${LOGIN_WINDOW_MINUTES} minutes`,
-        [],
-        { 'retry-after': String(LOGIN_WINDOW_MINUTES * 60) },
-      );
-    }
-    const row = await findUserRowByUsername(this.db, username);
-    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    if (!row || !ok || row.disabled === 1 || row.password_hash === null) {
-      const reason = !row ? 'unknown user' : row.disabled === 1 ? 'disabled' : 'wrong password';
-      await this.audit.record(this.db, actor, 'login', resource, 'denied', reason);
-      throw new AppError('unauthenticated', 'wrong username or password');
-    }
     const sessionSecret = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.ttlHours * 3_600_000).toISOString();
@@ -59,20 +89,20 @@ export class SessionService {
       await deleteExpiredSessions(tx, now.toISOString());
       await insertSession(tx, {
         id_hash: hashSecret(sessionSecret),
-        user_id: row.id,
+        user_id: user.id,
         csrf_token: csrfToken,
         expires_at: expiresAt,
         created_at: now.toISOString(),
       });
       await this.audit.record(
         tx,
-        { ...actor, principal: { ...actor.principal, userId: row.id } },
+        { ...actor, principal: { ...actor.principal, userId: user.id } },
         'login',
         resource,
         'allowed',
       );
     });
-    return { sessionSecret, csrfToken, expiresAt, user: toUser(row) };
+    return { sessionSecret, csrfToken, expiresAt, user };
   }
 
   async logout(sessionSecret: string): Promise<void> {

@@ -73,6 +73,16 @@ export async function markTokenRevoked(db: Executor, id: string, at: string): Pr
     .execute();
 }
 
+/** Revokes every live token of a user (a new password ends them all). */
+export async function markTokensOfUserRevoked(db: Executor, userId: string, at: string): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
 export async function markTokenUsed(db: Executor, id: string, at: string): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
 }

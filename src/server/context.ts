@@ -56,7 +56,7 @@ export function createServices(
     organisations,
     users: new UserService(db, audit, ledger, now, config.passwordCostN),
     tokens: new TokenService(db, audit, ledger, now),
-    sessions: new SessionService(db, audit, now, config.sessionTtlHours),
+    sessions: new SessionService(db, audit, now, config.sessionTtlHours, config.passwordCostN),
     ledger,
     agreements,
     monitoring,

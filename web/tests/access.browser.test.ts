@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import type { Role } from '../../src/access/policy.js';
+import { AccountPage } from './pages/AccountPage.js';
 import { AppPage } from './pages/AppPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { describeInBrowser, useDashboardBrowser } from './support/browser.js';
@@ -109,6 +110,26 @@ describeInBrowser('sign-in and role-driven navigation', () => {
     expect(await signIn.error()).toBe('The username or password is not right.');
     expect((await signIn.badge()).kind).toBe('public');
     await signIn.shot('sign-in-rejected');
+  });
+
+  it('changes the password from the account screen, which ends the session, and signs in with the new one', async () => {
+    const username = await session.dashboard.createUser('UA', ['liaison']);
+    const signIn = new SignInPage(session.page);
+    await signIn.open();
+    await signIn.signIn(username, TEST_PASSWORD);
+    const account = new AccountPage(session.page);
+    await account.openFromHeader();
+    await account.changePassword(TEST_PASSWORD, 'a new passphrase, long', 'a different one, long');
+    expect(await account.error()).toBe('The two new passwords differ.');
+    await account.changePassword('not my password at all', 'a new passphrase, long');
+    expect(await account.error()).toBe('The current password is not right.');
+    await account.shot('account-wrong-current');
+    await account.changePassword(TEST_PASSWORD, 'a new passphrase, long');
+    await session.page.waitForURL('**/sign-in?passwordChanged=1');
+    await session.page.getByText('Your password was changed.').waitFor();
+    expect((await signIn.badge()).kind).toBe('public');
+    await signIn.signIn(username, 'a new passphrase, long');
+    expect((await signIn.badge()).organisation).toBe('UA');
   });
 
   it('keeps the session across a reload and returns to the page asked for', async () => {

@@ -17,6 +17,12 @@ export async function signIn(username: string, password: string): Promise<LoginR
   return result;
 }
 
+/** Changes the signed-in user's password; every session and API token of the user ends with it. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  await getJson<void>('/api/v1/me/password', { method: 'PUT', body: { currentPassword, newPassword } });
+  setCsrfToken(undefined);
+}
+
 export async function signOut(): Promise<void> {
   await getJson<void>('/api/v1/auth/logout', { method: 'POST' });
   setCsrfToken(undefined);

@@ -125,7 +125,9 @@ function UserMenu() {
   return (
     <div className="usermenu">
       <span className="user" data-testid="current-user">
-        <span className="user-name">{me.user?.displayName || me.user?.username}</span>
+        <Link to="/account" className="user-name" title={t('account.link')}>
+          {me.user?.displayName || me.user?.username}
+        </Link>
         <span className="user-roles">{me.roles.map((r) => t(`role.${r}`)).join(', ')}</span>
       </span>
       <button

@@ -66,6 +66,13 @@ export const SCREENS: Screen[] = [
     component: lazy(() => import('../screens/LogScreen.js')),
   },
   {
+    id: 'account',
+    path: '/account',
+    permission: 'me:read',
+    title: 'account.title',
+    component: lazy(() => import('../screens/AccountScreen.js')),
+  },
+  {
     id: 'sign-in',
     path: '/sign-in',
     title: 'signIn.title',

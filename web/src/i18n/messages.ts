@@ -58,6 +58,22 @@ export const messages = {
   'signIn.already': 'You are signed in as {name}. Signing in again replaces this session.',
   'signIn.publicHint':
     'Without an account you can still read the published agreement and the transparency log.',
+  'signIn.passwordChanged':
+    'Your password was changed. Sign in with the new one; your other sessions and API tokens have ended.',
+  'account.title': 'Your account',
+  'account.link': 'Your account and password',
+  'account.who': 'Signed in as {name} ({username}).',
+  'account.changePassword': 'Change your password',
+  'account.changeHint':
+    'At least 12 characters. Changing it signs you out everywhere and revokes every API token you made.',
+  'account.current': 'Current password',
+  'account.new': 'New password',
+  'account.repeat': 'New password again',
+  'account.action': 'Change password',
+  'account.busy': 'Changing…',
+  'account.missing': 'Enter your current password and the new one.',
+  'account.mismatch': 'The two new passwords differ.',
+  'account.wrongCurrent': 'The current password is not right.',
   'signOut.action': 'Sign out',
   'signOut.done': 'You have signed out.',
 

@@ -51,6 +51,11 @@ export default function SignInScreen() {
           {t('signOut.done')}
         </p>
       )}
+      {query.get('passwordChanged') === '1' && !session.signedIn && (
+        <p className="notice notice-ok" role="status">
+          {t('signIn.passwordChanged')}
+        </p>
+      )}
       {session.signedIn && session.me?.user && (
         <p className="notice" role="status">
           {t('signIn.already', { name: session.me.user.displayName || session.me.user.username })}
