@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/request.js';
 import type { App } from '../http/app.js';
 import type { MonitoringServices } from './monitoring.js';
+import { CREATE_REPORTS } from './report.permission.js';
 import { EvidenceInputSchema } from './report.schemas.js';
 
 const tags = ['monitoring'];
@@ -38,7 +39,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         body: Type.Omit(EvidenceInputSchema, ['sizeBytes']),
         response: { 201: EvidenceSchema },
       },
-      config: { permission: 'reports:create' },
+      config: { permission: CREATE_REPORTS },
     },
     async (request, reply) =>
       reply.status(201).send(await m.evidence.declare(actorOf(request), request.params.id, request.body)),
@@ -63,7 +64,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
           ),
           response: { 200: EvidenceSchema },
         },
-        config: { permission: 'reports:create' },
+        config: { permission: CREATE_REPORTS },
       },
       async (request) => {
         const body = request.body as Readable | Buffer | undefined;
@@ -140,7 +141,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         ),
         response: { 200: EvidenceSchema },
       },
-      config: { permission: 'reports:create' },
+      config: { permission: CREATE_REPORTS },
     },
     async (request) =>
       m.evidence.handOver(actorOf(request), request.params.id, request.body.to, request.body.note),
@@ -164,7 +165,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         ),
         response: { 201: EvidenceSchema },
       },
-      config: { permission: 'reports:create' },
+      config: { permission: CREATE_REPORTS },
     },
     async (request, reply) =>
       reply.status(201).send(

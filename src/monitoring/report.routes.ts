@@ -16,6 +16,7 @@ import {
   type ReportListQueryType,
 } from './report.schemas.js';
 import type { Report } from './report.model.js';
+import { CREATE_REPORTS } from './report.permission.js';
 import type { ReportFilter } from './report.repository.js';
 
 const tags = ['monitoring'];
@@ -96,7 +97,7 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
         },
       },
       validatorCompiler: passThrough,
-      config: { permission: 'reports:create' },
+      config: { permission: CREATE_REPORTS },
     },
     async (request, reply) => {
       const body = request.body as unknown;

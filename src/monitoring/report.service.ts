@@ -18,6 +18,7 @@ import {
   prepareForBulkWrites,
   type ReportFilter,
 } from './report.repository.js';
+import { requireMayCreateReports } from './report.permission.js';
 import { writeReports, type WriteOutcome } from './report.writer.js';
 import {
   findCeiling,
@@ -155,12 +156,14 @@ export class ReportService {
   /**
    * Takes in reports, chunk by chunk, in one transaction: all or nothing by default, or only the
    * valid ones with `applyGood`. Every problem names its item and field (and line for files).
+   * The one door of every intake (API, file import, demo), so the permission is checked here.
    */
   async ingest(
     actor: Actor,
     chunks: AsyncIterable<IntakeItem[]> | Iterable<IntakeItem[]>,
     options: IngestOptions = {},
   ): Promise<IntakeResult> {
+    requireMayCreateReports(actor.principal);
     const submitter = await this.#submitter(actor, options);
     const ceiling = await this.ceilingOf(actor.principal);
     // Read everything classification needs before the transaction takes the (SQLite) connection.
@@ -277,7 +280,6 @@ export class ReportService {
     pathOf: (i: number) => string,
     applyGood: boolean,
   ): Promise<IntakeResult> {
-    if (!actor.principal.permissions.has('reports:create')) throw forbidden('reports:create is required');
     const chunk = items.map((input, i) => ({ input, path: pathOf(i) }));
     const result = await this.ingest(actor, [chunk], { applyGood, keepReports: items.length <= 100 });
     const applied = result.accepted + result.revised + result.unchanged;
