@@ -167,6 +167,11 @@ export class ReportService {
     return this.deps.settings;
   }
 
+  /** The time by the service's (injected) clock: what intake judges and stamps reports by. */
+  now(): Date {
+    return this.deps.now();
+  }
+
   /** The grade ceiling of a principal: their own, else their kind of organisation's. */
   async ceilingOf(principal: Principal): Promise<GradeCeiling> {
     const own = principal.userId !== null ? await findCeiling(this.deps.db, principal.userId) : undefined;
