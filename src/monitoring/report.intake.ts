@@ -28,6 +28,8 @@ export interface IntakeItem {
   line?: number;
   /** Problems found before the input could be built (unparseable cells): the item is rejected with them. */
   problems?: FieldProblem[];
+  /** The input was checked against ReportInputSchema at the edge (the API's route schema): not again here. */
+  schemaChecked?: boolean;
 }
 
 /** Who submits, and under which defaults. */
@@ -173,7 +175,7 @@ function checkItem(
   options: IntakeOptions,
 ): Staged | FieldProblem[] {
   if (item.problems !== undefined && item.problems.length > 0) return item.problems;
-  const problems = schemaProblems(item.input, item.path);
+  const problems = item.schemaChecked === true ? [] : schemaProblems(item.input, item.path);
   if (problems.length > 0) return problems;
   const input = item.input as ReportInput;
   const observed = normaliseObserved(

@@ -352,14 +352,19 @@ export class ReportService {
     );
   }
 
-  /** API intake: one report or a batch; throws 422 listing every problem when nothing was applied. */
+  /**
+   * API intake: one report or a batch; throws 422 listing every problem when nothing was applied.
+   * `schemaChecked`: the caller (the route's body schema) has checked the items against
+   * ReportInputSchema already, so the intake does not check them twice.
+   */
   async submit(
     actor: Actor,
     items: unknown[],
     pathOf: (i: number) => string,
     applyGood: boolean,
+    { schemaChecked = false }: { schemaChecked?: boolean } = {},
   ): Promise<IntakeResult> {
-    const chunk = items.map((input, i) => ({ input, path: pathOf(i) }));
+    const chunk = items.map((input, i) => ({ input, path: pathOf(i), schemaChecked }));
     const result = await this.ingest(actor, [chunk], { applyGood, keepReports: items.length <= 100 });
     const applied = result.accepted + result.revised + result.unchanged;
     if (result.problems.length > 0 && applied === 0) {
