@@ -260,6 +260,7 @@ function withLine(problems: FieldProblem[], line: number | undefined): FieldProb
   return line === undefined ? problems : problems.map((p) => ({ ...p, line }));
 }
 
+/** Links, addressees and declared evidence: the checks beyond the schema that need no agreement. */
 function checkRest(
   input: ReportInput,
   path: string,
@@ -281,36 +282,38 @@ function checkRest(
         reason: `unknown organisation "${org}"`,
       });
   });
-  (input.evidence ?? []).forEach((e, i) => {
-    const at = `${path}/evidence/${i}`;
-    if (Date.parse(e.capturedAt) > options.now + 10 * 60_000)
-      problems.push({ path: `${at}/capturedAt`, reason: 'is in the future' });
-    if (e.sizeBytes !== undefined && e.sizeBytes > options.evidenceMaxBytes)
-      problems.push({
-        path: `${at}/sizeBytes`,
-        reason: `${e.sizeBytes} bytes is over the limit of ${options.evidenceMaxBytes}`,
-      });
-    if (e.contentBase64 === undefined) return;
-    const bytes = Buffer.from(e.contentBase64, 'base64');
-    if (bytes.length > options.evidenceMaxBytes) {
-      problems.push({
-        path: `${at}/contentBase64`,
-        reason: `the file is ${bytes.length} bytes, over the limit of ${options.evidenceMaxBytes}`,
-      });
-      return;
-    }
-    const sha = crypto.createHash('sha256').update(bytes).digest('hex');
-    if (sha !== e.sha256.toLowerCase())
-      problems.push({
-        path: `${at}/sha256`,
-        reason: `does not match the content: declared ${e.sha256.toLowerCase()}, content hashes to ${sha}`,
-      });
-    if (e.sizeBytes !== undefined && e.sizeBytes !== bytes.length)
-      problems.push({
-        path: `${at}/sizeBytes`,
-        reason: `declared ${e.sizeBytes} bytes, the content has ${bytes.length}`,
-      });
-  });
+  (input.evidence ?? []).forEach((e, i) => checkEvidence(e, `${path}/evidence/${i}`, options, problems));
+}
+
+/** Evidence declared with a report: captured in the past, within the size limit, and matching its hash when the bytes came along. */
+function checkEvidence(e: EvidenceInput, at: string, options: IntakeOptions, problems: FieldProblem[]): void {
+  if (Date.parse(e.capturedAt) > options.now + 10 * 60_000)
+    problems.push({ path: `${at}/capturedAt`, reason: 'is in the future' });
+  if (e.sizeBytes !== undefined && e.sizeBytes > options.evidenceMaxBytes)
+    problems.push({
+      path: `${at}/sizeBytes`,
+      reason: `${e.sizeBytes} bytes is over the limit of ${options.evidenceMaxBytes}`,
+    });
+  if (e.contentBase64 === undefined) return;
+  const bytes = Buffer.from(e.contentBase64, 'base64');
+  if (bytes.length > options.evidenceMaxBytes) {
+    problems.push({
+      path: `${at}/contentBase64`,
+      reason: `the file is ${bytes.length} bytes, over the limit of ${options.evidenceMaxBytes}`,
+    });
+    return;
+  }
+  const sha = crypto.createHash('sha256').update(bytes).digest('hex');
+  if (sha !== e.sha256.toLowerCase())
+    problems.push({
+      path: `${at}/sha256`,
+      reason: `does not match the content: declared ${e.sha256.toLowerCase()}, content hashes to ${sha}`,
+    });
+  if (e.sizeBytes !== undefined && e.sizeBytes !== bytes.length)
+    problems.push({
+      path: `${at}/sizeBytes`,
+      reason: `declared ${e.sizeBytes} bytes, the content has ${bytes.length}`,
+    });
 }
 
 /** When the reports of a chunk are taken in, by the service's clock: their `createdAt` and the time in their ids. */
