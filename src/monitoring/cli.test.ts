@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 
@@ -17,10 +18,40 @@ function run(args: string[]) {
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
+/** The summary line of `import` and `demo`. */
+function counts(stdout: string): { accepted: number; revised: number; unchanged: number; rejected: number } {
+  const m = /^(\d+) accepted, (\d+) revised, (\d+) unchanged, (\d+) rejected/.exec(stdout);
+  expect(m, stdout).not.toBeNull();
+  const [accepted, revised, unchanged, rejected] = (m ?? []).slice(1).map(Number);
+  return {
+    accepted: accepted ?? -1,
+    revised: revised ?? -1,
+    unchanged: unchanged ?? -1,
+    rejected: rejected ?? -1,
+  };
+}
+
+/** Reports stored and log entries appended (queued or integrated) in the CLI's database. */
+function stored(): { reports: number; logged: number } {
+  const db = new Database(path.join(dir, 'truceline.db'), { readonly: true });
+  try {
+    return (
+      db
+        .prepare<[], { reports: number; logged: number }>(
+          `select (select count(*) from reports) as reports,
+                (select count(*) from log_queue) + (select count(*) from log_entries) as logged`,
+        )
+        .get() ?? { reports: -1, logged: -1 }
+    );
+  } finally {
+    db.close();
+  }
+}
+
 describe('truceline import / export / demo', { timeout: 180_000 }, () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('generates demo reports, exports them, and imports the export idempotently, with a per-row report', () => {
+  it('generates demo reports, exports them, imports the export and again with nothing changed, with a per-row report', () => {
     expect(run(['init', '--demo-reports', '0']).code).toBe(0);
     // A version of the agreement that is in force (the demo's own awaits its signature date).
     const agreement = path.join(dir, 'agreement.yaml');
@@ -29,12 +60,28 @@ describe('truceline import / export / demo', { timeout: 180_000 }, () => {
     const demo = run(['demo', '--reports', '300', '--days', '30']);
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout).toMatch(/^\d+ accepted, 0 revised, 0 unchanged, \d+ rejected/);
+    const afterDemo = stored();
+    expect(afterDemo.reports).toBe(counts(demo.stdout).accepted);
     const out = path.join(dir, 'reports.csv');
     const exported = run(['export', '--format', 'acled', '--out', out]);
     expect(exported.stdout).toMatch(/Exported \d+ reports/);
-    const again = run(['import', out, '--format', 'acled', '--system', 'demo-acled', '--dry-run']);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/dry run: nothing was written/);
+    const exportedCount = Number(/Exported (\d+) reports/.exec(exported.stdout)?.[1]);
+    expect(exportedCount).toBeGreaterThan(0);
+    const importExport = ['import', out, '--format', 'acled', '--system', 'demo-acled'];
+    const dryRun = run([...importExport, '--dry-run']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toMatch(/dry run: nothing was written/);
+    expect(stored()).toEqual(afterDemo);
+    const first = run(importExport);
+    expect(first.code, first.stderr).toBe(0);
+    expect(counts(first.stdout)).toEqual({ accepted: exportedCount, revised: 0, unchanged: 0, rejected: 0 });
+    const afterFirst = stored();
+    expect(afterFirst.reports).toBe(afterDemo.reports + exportedCount);
+    // The same file again: every row is unchanged, and neither a report nor a log entry is added.
+    const second = run(importExport);
+    expect(second.code, second.stderr).toBe(0);
+    expect(counts(second.stdout)).toEqual({ accepted: 0, revised: 0, unchanged: exportedCount, rejected: 0 });
+    expect(stored()).toEqual(afterFirst);
     const bad = path.join(dir, 'bad.csv');
     fs.writeFileSync(bad, 'observed_from,lat,lon,category\r\n2026-11-20T10:00:00Z,95,38,cfv-small-arms\r\n');
     const errors = path.join(dir, 'errors.csv');

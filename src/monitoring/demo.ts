@@ -5,8 +5,8 @@ import type { IntakeResult, ReportService } from './report.service.js';
 
 /**
  * Fills the database with generated reports through the normal intake (validated, classified,
- * stored, logged), against the agreement version in force at `end`. Re-running with the same seed
- * changes nothing (external ids are stable).
+ * stored, logged), against the agreement version in force at `end` (default: now, by the service's
+ * clock). Re-running with the same seed changes nothing (external ids are stable).
  */
 export async function fillDemoReports(
   reports: ReportService,
@@ -17,7 +17,7 @@ export async function fillDemoReports(
     chunkSize?: number;
   } = {},
 ): Promise<IntakeResult> {
-  const end = options.end ?? Date.now();
+  const end = options.end ?? reports.now().getTime();
   await reports.timeline.refresh();
   const ctx = reports.timeline.at(end);
   if (ctx === undefined) throw new Error('no agreement is loaded: load one before generating demo reports');

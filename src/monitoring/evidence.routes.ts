@@ -4,6 +4,7 @@ import { actorOf } from '../http/request.js';
 import type { App } from '../http/app.js';
 import { RawBody } from '../http/schema.js';
 import type { MonitoringServices } from './monitoring.js';
+import { CREATE_REPORTS } from './report.permission.js';
 import { EvidenceInputSchema } from './report.schemas.js';
 
 const tags = ['monitoring'];
@@ -39,7 +40,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         body: Type.Omit(EvidenceInputSchema, ['sizeBytes']),
         response: { 201: EvidenceSchema },
       },
-      config: { permission: 'reports:create' },
+      config: { permission: CREATE_REPORTS },
     },
     async (request, reply) =>
       reply.status(201).send(await m.evidence.declare(actorOf(request), request.params.id, request.body)),
@@ -66,7 +67,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
           body: RawBody,
           response: { 200: EvidenceSchema },
         },
-        config: { permission: 'reports:create' },
+        config: { permission: CREATE_REPORTS },
       },
       async (request) => {
         const body = request.body as Readable | Buffer | undefined;
@@ -143,7 +144,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         ),
         response: { 200: EvidenceSchema },
       },
-      config: { permission: 'reports:create' },
+      config: { permission: CREATE_REPORTS },
     },
     async (request) =>
       m.evidence.handOver(actorOf(request), request.params.id, request.body.to, request.body.note),
@@ -167,7 +168,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         ),
         response: { 201: EvidenceSchema },
       },
-      config: { permission: 'reports:create' },
+      config: { permission: CREATE_REPORTS },
     },
     async (request, reply) =>
       reply.status(201).send(

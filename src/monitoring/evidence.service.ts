@@ -19,6 +19,7 @@ import {
 } from './evidence.repository.js';
 import { EvidenceTooLargeError, type EvidenceStore } from './evidence.store.js';
 import type { Report } from './report.model.js';
+import { requireMayCreateReports } from './report.permission.js';
 import { findVisibleReport } from './report.repository.js';
 
 /**
@@ -44,7 +45,7 @@ export class EvidenceService {
 
   #mayWrite(actor: Actor, report: Report): void {
     const p = actor.principal;
-    if (!p.permissions.has('reports:create')) throw forbidden('reports:create is required');
+    requireMayCreateReports(p);
     if (p.organisationKind !== 'commission' && p.organisationId !== report.ownerOrganisationId)
       throw forbidden('only the reporting organisation and the commission add evidence to a report');
   }

@@ -269,6 +269,55 @@ describeEachDialect('reports API', (dialect) => {
     expect(await countRows('reports')).toBe(1);
   });
 
+  it('checks a report against the route schema, naming every bad field and nothing else', async () => {
+    const before = await snapshot();
+    const { location: _l, ...noLocation } = sampleInput({ counts: { events: 'three' }, colour: 'red' });
+    const res = await post(monitor, noLocation);
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().errors).toEqual([
+      { path: '/body/location', reason: 'is required' },
+      { path: '/body/colour', reason: 'unknown field "colour"' },
+      { path: '/body/counts/events', reason: 'must be integer' },
+    ]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('checks a batch envelope against the route schema', async () => {
+    const before = await snapshot();
+    const res = await post(monitor, { reports: [], applyGood: 'yes', dryRun: true });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().errors).toEqual([
+      { path: '/body/dryRun', reason: 'unknown field "dryRun"' },
+      { path: '/body/reports', reason: 'must NOT have fewer than 1 items' },
+      { path: '/body/applyGood', reason: 'must be boolean' },
+    ]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('names the index of each report of a batch that breaks the schema; applyGood applies the rest', async () => {
+    const reports = [
+      sampleInput({ externalId: 's-1' }),
+      sampleInput({ externalId: 's-2', colour: 'red' }),
+      'not a report',
+    ];
+    const before = await snapshot();
+    const all = await post(monitor, { reports });
+    expect(all.statusCode, all.body).toBe(422);
+    expect(all.json().errors).toEqual([
+      { path: '/body/reports/1/colour', reason: 'unknown field "colour"' },
+      { path: '/body/reports/2', reason: 'must be object' },
+    ]);
+    expect(await snapshot()).toEqual(before);
+    const partial = await post(monitor, { reports, applyGood: true });
+    expect(partial.statusCode, partial.body).toBe(201);
+    expect(partial.json()).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(partial.json().problems.map((p: { path: string }) => p.path)).toEqual([
+      '/body/reports/1/colour',
+      '/body/reports/2',
+    ]);
+  });
+
   it('is idempotent by external id: the same report again is unchanged, a changed one a new revision', async () => {
     const first = await post(monitor, sampleInput({ externalId: 'patrol3-0042' }));
     expect(first.json().status).toBe('accepted');

@@ -193,7 +193,13 @@ export type ReportInput = Static<typeof ReportInputSchema>;
 
 export const ReportBatchSchema = Type.Object(
   {
-    reports: Type.Array(ReportInputSchema, { minItems: 1, maxItems: 10_000 }),
+    reports: Type.Array(
+      Type.Unknown({
+        description:
+          'One report (ReportInput). The intake checks each on its own, so that every bad report gets all of its problems and applyGood can apply the valid ones',
+      }),
+      { minItems: 1, maxItems: 10_000 },
+    ),
     applyGood: Type.Optional(
       Type.Boolean({
         description: 'Apply the valid reports and list the bad ones (default: all or nothing)',
@@ -202,8 +208,19 @@ export const ReportBatchSchema = Type.Object(
   },
   strict,
 );
+export type ReportBatch = Static<typeof ReportBatchSchema>;
 
-export const ReportBodySchema = Type.Union([ReportInputSchema, ReportBatchSchema]);
+/**
+ * The body of POST /reports: one report, checked in full, or a batch (a body with `reports`), whose
+ * envelope is checked here and whose reports the intake checks. `if`/`then`/`else` rather than a
+ * union, so that a bad body gets the problems of the shape it has, not of both.
+ */
+export const ReportBodySchema = Type.Unsafe<ReportInput | ReportBatch>({
+  description: 'One report, or a batch { reports: [...], applyGood? } (all or nothing unless applyGood)',
+  if: { required: ['reports'] },
+  then: ReportBatchSchema,
+  else: ReportInputSchema,
+});
 
 export const ReportListQuery = Type.Object(
   {

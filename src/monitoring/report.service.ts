@@ -18,7 +18,8 @@ import {
   prepareForBulkWrites,
   type ReportFilter,
 } from './report.repository.js';
-import { writeReports, type WriteOutcome } from './report.writer.js';
+import { requireMayCreateReports } from './report.permission.js';
+import { writeReports, type WriteContext, type WriteOutcome } from './report.writer.js';
 import {
   findCeiling,
   listSources,
@@ -98,6 +99,46 @@ class Rollback extends Error {
   }
 }
 
+/** What one intake settles before its transaction: who submits, under which ceiling and position policy. */
+interface Intake {
+  submitter: Submitter;
+  ceiling: GradeCeiling;
+  policy: PositionPolicy;
+  /** Who the written records (evidence, custody) name. */
+  writer: WriteContext['actor'];
+  options: IngestOptions;
+}
+
+function emptyResult(options: IngestOptions): IntakeResult {
+  return {
+    accepted: 0,
+    unchanged: 0,
+    revised: 0,
+    rejected: 0,
+    reports: [],
+    problems: [],
+    dryRun: options.dryRun === true,
+    timings: { prepareMs: 0, writeMs: 0 },
+    ...(options.keepReports === true ? { stored: [] } : {}),
+  };
+}
+
+/**
+ * Throws Rollback (keeping the result) when the intake must leave nothing behind: a dry run, or any
+ * problem without `applyGood` (then nothing counts as applied).
+ */
+function rollBackUnlessApplied(result: IntakeResult, options: IngestOptions): void {
+  if (result.problems.length > 0 && options.applyGood !== true) {
+    result.accepted = 0;
+    result.revised = 0;
+    result.unchanged = 0;
+    result.reports = [];
+    delete result.stored;
+    throw new Rollback(result);
+  }
+  if (options.dryRun === true) throw new Rollback(result);
+}
+
 export interface MonitoringDeps {
   db: Kysely<Database>;
   ledger: BulkLedgerWriter;
@@ -124,6 +165,11 @@ export class ReportService {
 
   get settings(): MonitoringSettings {
     return this.deps.settings;
+  }
+
+  /** The time by the service's (injected) clock: what intake judges and stamps reports by. */
+  now(): Date {
+    return this.deps.now();
   }
 
   /** The grade ceiling of a principal: their own, else their kind of organisation's. */
@@ -155,130 +201,170 @@ export class ReportService {
   /**
    * Takes in reports, chunk by chunk, in one transaction: all or nothing by default, or only the
    * valid ones with `applyGood`. Every problem names its item and field (and line for files).
+   * The one door of every intake (API, file import, demo), so the permission is checked here.
    */
   async ingest(
     actor: Actor,
     chunks: AsyncIterable<IntakeItem[]> | Iterable<IntakeItem[]>,
     options: IngestOptions = {},
   ): Promise<IntakeResult> {
-    const submitter = await this.#submitter(actor, options);
-    const ceiling = await this.ceilingOf(actor.principal);
-    // Read everything classification needs before the transaction takes the (SQLite) connection.
-    await this.timeline.refresh();
-    if (options.bulk === true) await prepareForBulkWrites(this.deps.db);
-    const s = this.deps.settings;
-    const policy: PositionPolicy = { outsideRegion: s.outsideRegion, regionMarginKm: s.regionMarginKm };
-    const result: IntakeResult = {
-      accepted: 0,
-      unchanged: 0,
-      revised: 0,
-      rejected: 0,
-      reports: [],
-      problems: [],
-      dryRun: options.dryRun === true,
-      timings: { prepareMs: 0, writeMs: 0 },
-    };
-    if (options.keepReports) result.stored = [];
-    let offset = 0;
-    const run = async (tx: Kysely<Database>): Promise<IntakeResult> => {
-      for await (const chunk of chunks) {
-        const t0 = performance.now();
-        const outcomes = prepareReports(chunk, submitter, this.timeline, {
-          policy,
-          now: this.deps.now().getTime(),
-          evidenceMaxBytes: s.evidenceMaxBytes,
-          defaultTimeZone: 'UTC',
-        });
-        const good: PreparedReport[] = [];
-        const paths = new Map<number, { path: string; line?: number }>();
-        outcomes.forEach((o, i) => {
-          const item = chunk[i];
-          if (o.ok) {
-            good.push({ ...o.prepared, index: offset + i });
-            paths.set(offset + i, {
-              path: item?.path ?? '',
-              ...(item?.line !== undefined ? { line: item.line } : {}),
-            });
-          } else {
-            result.rejected += 1;
-            result.problems.push(...o.problems);
-          }
-        });
-        const t1 = performance.now();
-        result.timings.prepareMs += t1 - t0;
-        const writing = options.applyGood === true || result.problems.length === 0;
-        if (writing && good.length > 0) {
-          const stored = new Set<string>();
-          if (options.dryRun !== true) {
-            for (const p of good)
-              for (const e of p.evidence)
-                if (e.bytes !== undefined)
-                  stored.add((await this.deps.evidenceStore.put(e.bytes, s.evidenceMaxBytes)).sha256);
-          }
-          const written = await writeReports(tx, good, paths, {
-            ledger: this.deps.ledger,
-            now: this.deps.now,
-            ceiling,
-            actor: {
-              userId: actor.principal.userId,
-              organisationId: actor.principal.organisationId,
-              requestId: actor.requestId,
-            },
-            storedEvidence: stored,
-          });
-          if (written.problems.length > 0) {
-            result.problems.push(...written.problems);
-            result.rejected += written.problems.length;
-          }
-          for (const w of written.outcomes) {
-            result[w.status] += 1;
-            if (options.listOutcomes !== false)
-              result.reports.push({ index: w.index, id: w.id, status: w.status, warnings: w.warnings });
-            if (result.stored !== undefined && w.report !== undefined) result.stored.push(w.report);
-          }
-        }
-        result.timings.writeMs += performance.now() - t1;
-        offset += chunk.length;
-        options.onChunk?.(offset, result);
-      }
-      if (result.problems.length > 0 && options.applyGood !== true) {
-        result.accepted = 0;
-        result.revised = 0;
-        result.unchanged = 0;
-        result.reports = [];
-        delete result.stored;
-        throw new Rollback(result);
-      }
-      if (options.dryRun === true) throw new Rollback(result);
-      const written = result.accepted + result.revised;
-      if (written > 0)
-        await this.deps.audit.record(
-          tx,
-          actor,
-          'report.submit',
-          `reports:${written}`,
-          'allowed',
-          `${result.accepted} accepted, ${result.revised} revised`,
-        );
-      return result;
-    };
+    requireMayCreateReports(actor.principal);
+    const intake = await this.#openIntake(actor, options);
+    const result = emptyResult(options);
     try {
-      return await this.deps.db.transaction().execute(run);
+      return await this.deps.db.transaction().execute(async (tx) => {
+        let offset = 0;
+        for await (const chunk of chunks) {
+          await this.#takeInChunk(tx, chunk, offset, intake, result);
+          offset += chunk.length;
+          options.onChunk?.(offset, result);
+        }
+        rollBackUnlessApplied(result, options);
+        await this.#recordSubmission(tx, actor, result);
+        return result;
+      });
     } catch (err) {
       if (err instanceof Rollback) return err.result;
       throw err;
     }
   }
 
-  /** API intake: one report or a batch; throws 422 listing every problem when nothing was applied. */
+  /** Everything an intake needs before its transaction takes the (SQLite) connection. */
+  async #openIntake(actor: Actor, options: IngestOptions): Promise<Intake> {
+    const submitter = await this.#submitter(actor, options);
+    const ceiling = await this.ceilingOf(actor.principal);
+    await this.timeline.refresh();
+    if (options.bulk === true) await prepareForBulkWrites(this.deps.db);
+    const s = this.deps.settings;
+    const { userId, organisationId } = actor.principal;
+    return {
+      submitter,
+      ceiling,
+      policy: { outsideRegion: s.outsideRegion, regionMarginKm: s.regionMarginKm },
+      writer: { userId, organisationId, requestId: actor.requestId },
+      options,
+    };
+  }
+
+  /** Validates and classifies one chunk, then writes its valid reports when this intake still may. */
+  async #takeInChunk(
+    tx: Kysely<Database>,
+    chunk: readonly IntakeItem[],
+    offset: number,
+    intake: Intake,
+    result: IntakeResult,
+  ): Promise<void> {
+    const t0 = performance.now();
+    const { good, paths } = this.#prepareChunk(chunk, offset, intake, result);
+    const t1 = performance.now();
+    result.timings.prepareMs += t1 - t0;
+    const writing = intake.options.applyGood === true || result.problems.length === 0;
+    if (writing && good.length > 0) await this.#writeChunk(tx, good, paths, intake, result);
+    result.timings.writeMs += performance.now() - t1;
+  }
+
+  /** The chunk's valid reports (indexed across the whole intake); the bad ones are counted and their problems kept. */
+  #prepareChunk(
+    chunk: readonly IntakeItem[],
+    offset: number,
+    intake: Intake,
+    result: IntakeResult,
+  ): { good: PreparedReport[]; paths: Map<number, { path: string; line?: number }> } {
+    const outcomes = prepareReports(chunk, intake.submitter, this.timeline, {
+      policy: intake.policy,
+      now: this.deps.now().getTime(),
+      evidenceMaxBytes: this.deps.settings.evidenceMaxBytes,
+      defaultTimeZone: 'UTC',
+    });
+    const good: PreparedReport[] = [];
+    const paths = new Map<number, { path: string; line?: number }>();
+    outcomes.forEach((o, i) => {
+      const item = chunk[i];
+      if (o.ok) {
+        good.push({ ...o.prepared, index: offset + i });
+        paths.set(offset + i, {
+          path: item?.path ?? '',
+          ...(item?.line !== undefined ? { line: item.line } : {}),
+        });
+      } else {
+        result.rejected += 1;
+        result.problems.push(...o.problems);
+      }
+    });
+    return { good, paths };
+  }
+
+  /** Stores inline evidence bytes, writes the reports (rows, log entries, evidence) and counts the outcomes. */
+  async #writeChunk(
+    tx: Kysely<Database>,
+    good: readonly PreparedReport[],
+    paths: ReadonlyMap<number, { path: string; line?: number }>,
+    intake: Intake,
+    result: IntakeResult,
+  ): Promise<void> {
+    const storedEvidence =
+      intake.options.dryRun === true ? new Set<string>() : await this.#storeEvidenceBytes(good);
+    const written = await writeReports(tx, good, paths, {
+      ledger: this.deps.ledger,
+      now: this.deps.now,
+      ceiling: intake.ceiling,
+      actor: intake.writer,
+      storedEvidence,
+    });
+    if (written.problems.length > 0) {
+      result.problems.push(...written.problems);
+      result.rejected += written.problems.length;
+    }
+    const listed = intake.options.listOutcomes !== false;
+    for (const w of written.outcomes) {
+      result[w.status] += 1;
+      if (listed) result.reports.push({ index: w.index, id: w.id, status: w.status, warnings: w.warnings });
+      if (result.stored !== undefined && w.report !== undefined) result.stored.push(w.report);
+    }
+  }
+
+  /**
+   * Puts evidence that came inline into the content-addressed store (before the transaction commits:
+   * a failed intake leaves unreferenced, harmless objects). Returns the hashes now stored.
+   */
+  async #storeEvidenceBytes(good: readonly PreparedReport[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (const p of good)
+      for (const e of p.evidence)
+        if (e.bytes !== undefined)
+          stored.add(
+            (await this.deps.evidenceStore.put(e.bytes, this.deps.settings.evidenceMaxBytes)).sha256,
+          );
+    return stored;
+  }
+
+  /** The audit record of an intake that wrote something. */
+  async #recordSubmission(tx: Kysely<Database>, actor: Actor, result: IntakeResult): Promise<void> {
+    const written = result.accepted + result.revised;
+    if (written === 0) return;
+    await this.deps.audit.record(
+      tx,
+      actor,
+      'report.submit',
+      `reports:${written}`,
+      'allowed',
+      `${result.accepted} accepted, ${result.revised} revised`,
+    );
+  }
+
+  /**
+   * API intake: one report or a batch; throws 422 listing every problem when nothing was applied.
+   * `schemaChecked`: the caller (the route's body schema) has checked the items against
+   * ReportInputSchema already, so the intake does not check them twice.
+   */
   async submit(
     actor: Actor,
     items: unknown[],
     pathOf: (i: number) => string,
     applyGood: boolean,
+    { schemaChecked = false }: { schemaChecked?: boolean } = {},
   ): Promise<IntakeResult> {
-    if (!actor.principal.permissions.has('reports:create')) throw forbidden('reports:create is required');
-    const chunk = items.map((input, i) => ({ input, path: pathOf(i) }));
+    const chunk = items.map((input, i) => ({ input, path: pathOf(i), schemaChecked }));
     const result = await this.ingest(actor, [chunk], { applyGood, keepReports: items.length <= 100 });
     const applied = result.accepted + result.revised + result.unchanged;
     if (result.problems.length > 0 && applied === 0) {

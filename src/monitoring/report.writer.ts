@@ -84,6 +84,24 @@ export function loggedChangeOf(report: Report, kind: 'report.accepted' | 'report
   };
 }
 
+/** A report to write: new, or a new revision superseding the current one of its external id. */
+interface PendingWrite {
+  p: PreparedReport;
+  supersedes?: { id: string; revision: number };
+}
+
+/** The current revision of an external id, as stored. */
+type CurrentRevision = { id: string; revision: number; contentSha256: string };
+
+/** Registered sources by id and by name, including those registered by this write. */
+interface KnownSources {
+  byId: Map<string, ReportSource>;
+  byName: Map<string, ReportSource>;
+}
+
+/** A problem of one prepared report, located by its item's path (and line, for files). */
+type ProblemAt = (p: PreparedReport, field: string, reason: string) => FieldProblem;
+
 /**
  * Writes prepared reports in the caller's transaction: idempotency by external id (identical
  * re-submissions are unchanged, changed ones become a new revision), source registration, grade
@@ -96,166 +114,233 @@ export async function writeReports(
   paths: ReadonlyMap<number, { path: string; line?: number }>,
   ctx: WriteContext,
 ): Promise<{ outcomes: WriteOutcome[]; problems: FieldProblem[] }> {
-  const problems: FieldProblem[] = [];
-  const outcomes: WriteOutcome[] = [];
-  const at = (p: PreparedReport, field: string): FieldProblem => {
+  const problemAt = locatingProblems(paths);
+  const current = await currentRevisions(tx, prepared);
+  const { pending, unchanged, problems } = sortOutRepeats(prepared, current, problemAt);
+  const nowIso = ctx.now().toISOString();
+  const sources = await findNamedSources(tx, pending);
+  const fresh = registerOnFirstSight(pending, sources, ctx.ceiling, nowIso, problemAt, problems);
+  if (problems.length > 0) return { outcomes: [], problems };
+  if (fresh.length > 0) await insertSources(tx, fresh);
+  const reports = pending.map((w) => gradedReport(w, sources, ctx.ceiling));
+  const logSeqs = await logReports(tx, ctx.ledger, pending, reports);
+  await storeReports(tx, pending, reports, logSeqs);
+  await writeDeclaredEvidence(tx, pending, reports, ctx, nowIso);
+  return { outcomes: outcomesOf(unchanged, pending, reports), problems };
+}
+
+function locatingProblems(paths: ReadonlyMap<number, { path: string; line?: number }>): ProblemAt {
+  return (p, field, reason) => {
     const where = paths.get(p.index);
     return {
       path: `${where?.path ?? ''}${field}`,
-      reason: '',
+      reason,
       ...(where?.line !== undefined ? { line: where.line } : {}),
     };
   };
+}
 
-  // Idempotency: the current revision of each external id, in the database and earlier in this batch.
+function externalKey(system: string, id: string): string {
+  return `${system}\u0000${id}`;
+}
+
+/** The stored current revision of every external id the reports name, by external key. */
+async function currentRevisions(
+  tx: Executor,
+  prepared: readonly PreparedReport[],
+): Promise<Map<string, CurrentRevision>> {
   const bySystem = new Map<string, string[]>();
-  for (const p of prepared) {
-    const r = p.report;
-    if (r.externalId !== undefined && r.externalSystem !== undefined)
-      (bySystem.get(r.externalSystem) ?? bySystem.set(r.externalSystem, []).get(r.externalSystem))?.push(
-        r.externalId,
-      );
+  for (const { report: r } of prepared) {
+    if (r.externalId === undefined || r.externalSystem === undefined) continue;
+    const ids = bySystem.get(r.externalSystem);
+    if (ids === undefined) bySystem.set(r.externalSystem, [r.externalId]);
+    else ids.push(r.externalId);
   }
-  const existing = new Map<string, { id: string; revision: number; contentSha256: string }>();
+  const current = new Map<string, CurrentRevision>();
   for (const [system, ids] of bySystem) {
     for (const [ext, row] of await findCurrentByExternalIds(tx, system, ids))
-      existing.set(`${system}\u0000${ext}`, row);
+      current.set(externalKey(system, ext), row);
   }
+  return current;
+}
+
+/**
+ * Idempotency: a report identical to the current revision of its external id (stored, or earlier in
+ * this batch) is unchanged; a changed one supersedes the stored revision; one id twice in a batch
+ * with different content is a problem.
+ */
+function sortOutRepeats(
+  prepared: readonly PreparedReport[],
+  current: ReadonlyMap<string, CurrentRevision>,
+  problemAt: ProblemAt,
+): { pending: PendingWrite[]; unchanged: WriteOutcome[]; problems: FieldProblem[] } {
+  const pending: PendingWrite[] = [];
+  const unchanged: WriteOutcome[] = [];
+  const problems: FieldProblem[] = [];
   const seen = new Map<string, PreparedReport>();
-  const toWrite: { p: PreparedReport; supersedes?: { id: string; revision: number } }[] = [];
   for (const p of prepared) {
     const r = p.report;
     if (r.externalId === undefined || r.externalSystem === undefined) {
-      toWrite.push({ p });
+      pending.push({ p });
       continue;
     }
-    const key = `${r.externalSystem}\u0000${r.externalId}`;
+    const key = externalKey(r.externalSystem, r.externalId);
     const earlier = seen.get(key);
-    if (earlier !== undefined) {
-      if (earlier.report.contentSha256 === r.contentSha256) {
-        outcomes.push({
-          index: p.index,
-          id: earlier.report.id,
-          status: 'unchanged',
-          warnings: ['repeats an earlier report of this batch'],
-        });
-      } else {
-        problems.push({
-          ...at(p, '/externalId'),
-          reason: `external id "${r.externalId}" appears twice in this batch with different content`,
-        });
-      }
-      continue;
+    if (earlier === undefined) {
+      seen.set(key, p);
+      const row = current.get(key);
+      if (row === undefined) pending.push({ p });
+      else if (row.contentSha256 === r.contentSha256)
+        unchanged.push({ index: p.index, id: row.id, status: 'unchanged', warnings: [] });
+      else pending.push({ p, supersedes: row });
+    } else if (earlier.report.contentSha256 === r.contentSha256) {
+      const warnings = ['repeats an earlier report of this batch'];
+      unchanged.push({ index: p.index, id: earlier.report.id, status: 'unchanged', warnings });
+    } else {
+      const reason = `external id "${r.externalId}" appears twice in this batch with different content`;
+      problems.push(problemAt(p, '/externalId', reason));
     }
-    seen.set(key, p);
-    const row = existing.get(key);
-    if (row === undefined) toWrite.push({ p });
-    else if (row.contentSha256 === r.contentSha256)
-      outcomes.push({ index: p.index, id: row.id, status: 'unchanged', warnings: [] });
-    else toWrite.push({ p, supersedes: row });
   }
+  return { pending, unchanged, problems };
+}
 
-  // Sources: by id they must exist; by name they are registered on first sight.
+/** The registered sources the reports name, by id or by name. */
+async function findNamedSources(tx: Executor, pending: readonly PendingWrite[]): Promise<KnownSources> {
   const ids = new Set<string>();
   const names = new Set<string>();
-  for (const { p } of toWrite) {
+  for (const { p } of pending) {
     if (p.sourceRequest?.id !== undefined) ids.add(p.sourceRequest.id);
     else if (p.sourceRequest?.name !== undefined) names.add(p.sourceRequest.name);
   }
   const known = await findSourcesByIdsOrNames(tx, [...ids], [...names]);
-  const byId = new Map(known.map((s) => [s.id, s]));
-  const byName = new Map(known.map((s) => [s.name, s]));
-  const nowIso = ctx.now().toISOString();
-  const fresh: ReportSource[] = [];
-  for (const { p } of toWrite) {
-    const req = p.sourceRequest;
-    if (req?.id !== undefined && !byId.has(req.id)) {
-      problems.push({ ...at(p, '/source/id'), reason: `unknown source "${req.id}"` });
-    } else if (req?.id === undefined && req?.name !== undefined && !byName.has(req.name)) {
-      const id = sourceIdFor(req.name);
-      const claimed = isReliability(req.reliability) ? req.reliability : 'F';
-      const source: ReportSource = {
-        id,
-        name: req.name,
-        kind: p.report.reporter?.kind ?? 'other',
-        reliability: capGrade({ reliability: claimed, credibility: 6 }, ctx.ceiling).reliability,
-        independenceGroup: req.independenceGroup ?? id,
-        ownerOrganisationId: p.report.ownerOrganisationId,
-        createdAt: nowIso,
-        updatedAt: nowIso,
-      };
-      byName.set(req.name, source);
-      byId.set(id, source);
-      fresh.push(source);
-    }
-  }
-  if (problems.length > 0) return { outcomes: [], problems };
-  if (fresh.length > 0) await insertSources(tx, fresh);
+  return { byId: new Map(known.map((s) => [s.id, s])), byName: new Map(known.map((s) => [s.name, s])) };
+}
 
-  // Grades: the submitter's claim, else the source's grade; never above the submitter's ceiling.
-  const reports: Report[] = toWrite.map(({ p, supersedes }) => {
+/**
+ * Sources named by id must exist; sources named by name are registered on first sight, graded as
+ * claimed (F when not) but never above the submitter's ceiling. Returns the sources to insert,
+ * already added to `sources`; unknown ids are added to `problems`.
+ */
+function registerOnFirstSight(
+  pending: readonly PendingWrite[],
+  sources: KnownSources,
+  ceiling: GradeCeiling,
+  nowIso: string,
+  problemAt: ProblemAt,
+  problems: FieldProblem[],
+): ReportSource[] {
+  const fresh: ReportSource[] = [];
+  for (const { p } of pending) {
     const req = p.sourceRequest;
-    const source =
-      req?.id !== undefined ? byId.get(req.id) : req?.name !== undefined ? byName.get(req.name) : undefined;
-    const reliability = isReliability(p.claimed.reliability)
-      ? p.claimed.reliability
-      : (source?.reliability ?? 'F');
-    const credibility = isCredibility(p.claimed.credibility) ? p.claimed.credibility : 6;
-    const capped = capGrade({ reliability, credibility }, ctx.ceiling);
-    const r = p.report;
-    return {
-      ...r,
-      ...(supersedes !== undefined ? { revision: supersedes.revision + 1 } : {}),
-      ...(source !== undefined
-        ? {
-            source: {
-              id: source.id,
-              name: source.name,
-              independenceGroup: req?.independenceGroup ?? source.independenceGroup,
-            },
-          }
-        : {}),
-      grade: {
-        reliability: capped.reliability,
-        credibility: capped.credibility,
-        capped: capped.capped,
-        ...(capped.capped ? { claimed: gradeLabel(reliability, credibility) } : {}),
-      },
+    if (req?.id !== undefined) {
+      if (!sources.byId.has(req.id)) problems.push(problemAt(p, '/source/id', `unknown source "${req.id}"`));
+      continue;
+    }
+    if (req?.name === undefined || sources.byName.has(req.name)) continue;
+    const id = sourceIdFor(req.name);
+    const claimed = isReliability(req.reliability) ? req.reliability : 'F';
+    const source: ReportSource = {
+      id,
+      name: req.name,
+      kind: p.report.reporter?.kind ?? 'other',
+      reliability: capGrade({ reliability: claimed, credibility: 6 }, ceiling).reliability,
+      independenceGroup: req.independenceGroup ?? id,
+      ownerOrganisationId: p.report.ownerOrganisationId,
+      createdAt: nowIso,
+      updatedAt: nowIso,
     };
-  });
-  const revisedIds = new Set(
-    toWrite.flatMap(({ supersedes }, i) => (supersedes ? [reports[i]?.id ?? ''] : [])),
-  );
-  const accepted = reports.filter((r) => !revisedIds.has(r.id));
-  const revised = reports.filter((r) => revisedIds.has(r.id));
-  const seqOf = new Map<string, number>();
+    sources.byName.set(req.name, source);
+    sources.byId.set(id, source);
+    fresh.push(source);
+  }
+  return fresh;
+}
+
+/** The report as stored: its source, its revision, and its grade (the submitter's claim, else the source's grade; never above the ceiling). */
+function gradedReport({ p, supersedes }: PendingWrite, sources: KnownSources, ceiling: GradeCeiling): Report {
+  const req = p.sourceRequest;
+  const source =
+    req?.id !== undefined
+      ? sources.byId.get(req.id)
+      : req?.name !== undefined
+        ? sources.byName.get(req.name)
+        : undefined;
+  const reliability = isReliability(p.claimed.reliability)
+    ? p.claimed.reliability
+    : (source?.reliability ?? 'F');
+  const credibility = isCredibility(p.claimed.credibility) ? p.claimed.credibility : 6;
+  const capped = capGrade({ reliability, credibility }, ceiling);
+  return {
+    ...p.report,
+    ...(supersedes !== undefined ? { revision: supersedes.revision + 1 } : {}),
+    ...(source !== undefined
+      ? {
+          source: {
+            id: source.id,
+            name: source.name,
+            independenceGroup: req?.independenceGroup ?? source.independenceGroup,
+          },
+        }
+      : {}),
+    grade: {
+      reliability: capped.reliability,
+      credibility: capped.credibility,
+      capped: capped.capped,
+      ...(capped.capped ? { claimed: gradeLabel(reliability, credibility) } : {}),
+    },
+  };
+}
+
+/** Appends `report.accepted` / `report.revised` entries; returns each report's queue number by id. */
+async function logReports(
+  tx: Executor,
+  ledger: BulkLedgerWriter,
+  pending: readonly PendingWrite[],
+  reports: readonly Report[],
+): Promise<Map<string, number>> {
+  const accepted: Report[] = [];
+  const revised: Report[] = [];
+  reports.forEach((r, i) => (pending[i]?.supersedes === undefined ? accepted : revised).push(r));
+  const logSeqs = new Map<string, number>();
   for (const [kind, group] of [
     ['report.accepted', accepted],
     ['report.revised', revised],
   ] as const) {
     if (group.length === 0) continue;
-    const seqs = await ctx.ledger.recordMany(
+    const seqs = await ledger.recordMany(
       tx,
       group.map((r) => loggedChangeOf(r, kind)),
     );
-    group.forEach((r, i) => seqOf.set(r.id, seqs[i] ?? -1));
+    group.forEach((r, i) => logSeqs.set(r.id, seqs[i] ?? -1));
   }
+  return logSeqs;
+}
+
+/** Inserts the rows, and marks the revisions they supersede. */
+async function storeReports(
+  tx: Executor,
+  pending: readonly PendingWrite[],
+  reports: readonly Report[],
+  logSeqs: ReadonlyMap<string, number>,
+): Promise<void> {
   await insertReports(
     tx,
-    reports.map((report) => ({ report, logSeq: seqOf.get(report.id) ?? null })),
+    reports.map((report) => ({ report, logSeq: logSeqs.get(report.id) ?? null })),
   );
-  const superseded = toWrite.flatMap(({ supersedes }, i) =>
+  const superseded = pending.flatMap(({ supersedes }, i) =>
     supersedes ? [{ id: supersedes.id, by: reports[i]?.id ?? '' }] : [],
   );
   if (superseded.length > 0) await markSuperseded(tx, superseded);
-  await writeDeclaredEvidence(
-    tx,
-    toWrite.map(({ p }) => p),
-    reports,
-    ctx,
-    nowIso,
-  );
-  toWrite.forEach(({ p, supersedes }, i) => {
+}
+
+/** Every report's outcome, unchanged ones included, in the order they were submitted. */
+function outcomesOf(
+  unchanged: WriteOutcome[],
+  pending: readonly PendingWrite[],
+  reports: readonly Report[],
+): WriteOutcome[] {
+  const outcomes = unchanged;
+  pending.forEach(({ p, supersedes }, i) => {
     const report = reports[i];
     if (report !== undefined)
       outcomes.push({
@@ -266,13 +351,13 @@ export async function writeReports(
         report,
       });
   });
-  outcomes.sort((a, b) => a.index - b.index);
-  return { outcomes, problems };
+  return outcomes.sort((a, b) => a.index - b.index);
 }
 
+/** Evidence declared with the reports: the records, their custody (captured, declared, uploaded) and the log. */
 async function writeDeclaredEvidence(
   tx: Executor,
-  prepared: readonly PreparedReport[],
+  pending: readonly PendingWrite[],
   reports: readonly Report[],
   ctx: WriteContext,
   nowIso: string,
@@ -280,47 +365,13 @@ async function writeDeclaredEvidence(
   const items: Evidence[] = [];
   const events: CustodyEvent[] = [];
   const log: LoggedChange[] = [];
-  prepared.forEach((p, i) => {
+  pending.forEach(({ p }, i) => {
     const report = reports[i];
     if (report === undefined) return;
-    for (const e of p.evidence) {
-      const stored = ctx.storedEvidence.has(e.sha256);
-      const evidence: Evidence = {
-        id: crypto.randomUUID(),
-        reportId: report.id,
-        sha256: e.sha256,
-        sizeBytes: e.bytes?.length ?? e.sizeBytes ?? null,
-        mediaType: e.mediaType,
-        originalFilename: e.filename,
-        collector: e.collector,
-        device: e.device ?? null,
-        capturedAt: e.capturedAt,
-        declaredAt: nowIso,
-        storedAt: stored ? nowIso : null,
-        derivedFrom: null,
-        derivation: null,
-        custodian: report.ownerOrganisationId,
-        createdBy: ctx.actor.userId,
-      };
+    for (const declared of p.evidence) {
+      const evidence = evidenceRecord(declared, report, ctx, nowIso);
       items.push(evidence);
-      const base = {
-        evidenceId: evidence.id,
-        actorUserId: ctx.actor.userId,
-        actorOrganisationId: ctx.actor.organisationId,
-        requestId: ctx.actor.requestId,
-        fromCustodian: null,
-        note: null,
-      };
-      events.push({
-        ...base,
-        at: e.capturedAt,
-        action: 'captured',
-        toCustodian: e.collector,
-        note: e.device ? `device: ${e.device}` : null,
-      });
-      events.push({ ...base, at: nowIso, action: 'declared', toCustodian: report.ownerOrganisationId });
-      if (stored)
-        events.push({ ...base, at: nowIso, action: 'uploaded', toCustodian: report.ownerOrganisationId });
+      events.push(...custodyOnIntake(evidence, declared, report, ctx.actor));
       log.push({
         kind: 'evidence.declared',
         recordKind: EVIDENCE_RECORD_KIND,
@@ -334,4 +385,57 @@ async function writeDeclaredEvidence(
   await insertEvidence(tx, items);
   await insertCustodyEvents(tx, events);
   await ctx.ledger.recordMany(tx, log);
+}
+
+type DeclaredEvidence = PreparedReport['evidence'][number];
+
+function evidenceRecord(e: DeclaredEvidence, report: Report, ctx: WriteContext, nowIso: string): Evidence {
+  return {
+    id: crypto.randomUUID(),
+    reportId: report.id,
+    sha256: e.sha256,
+    sizeBytes: e.bytes?.length ?? e.sizeBytes ?? null,
+    mediaType: e.mediaType,
+    originalFilename: e.filename,
+    collector: e.collector,
+    device: e.device ?? null,
+    capturedAt: e.capturedAt,
+    declaredAt: nowIso,
+    storedAt: ctx.storedEvidence.has(e.sha256) ? nowIso : null,
+    derivedFrom: null,
+    derivation: null,
+    custodian: report.ownerOrganisationId,
+    createdBy: ctx.actor.userId,
+  };
+}
+
+/** Captured by the collector, declared to the reporting organisation, and uploaded when the bytes came along. */
+function custodyOnIntake(
+  evidence: Evidence,
+  e: DeclaredEvidence,
+  report: Report,
+  actor: WriteContext['actor'],
+): CustodyEvent[] {
+  const base = {
+    evidenceId: evidence.id,
+    actorUserId: actor.userId,
+    actorOrganisationId: actor.organisationId,
+    requestId: actor.requestId,
+    fromCustodian: null,
+    note: null,
+  };
+  const owner = report.ownerOrganisationId;
+  const events: CustodyEvent[] = [
+    {
+      ...base,
+      at: e.capturedAt,
+      action: 'captured',
+      toCustodian: e.collector,
+      note: e.device ? `device: ${e.device}` : null,
+    },
+    { ...base, at: evidence.declaredAt, action: 'declared', toCustodian: owner },
+  ];
+  if (evidence.storedAt !== null)
+    events.push({ ...base, at: evidence.storedAt, action: 'uploaded', toCustodian: owner });
+  return events;
 }

@@ -128,7 +128,7 @@ export function registerMonitoringCommands(program: Command): void {
                   cliProgress.Presets.shades_classic,
                 )
               : undefined;
-          const started = Date.now();
+          const started = performance.now();
           let result: IntakeResult;
           try {
             bar?.start(1, 0, { rows: 0 });
@@ -151,7 +151,7 @@ export function registerMonitoringCommands(program: Command): void {
           } finally {
             bar?.stop();
           }
-          const seconds = (Date.now() - started) / 1000;
+          const seconds = (performance.now() - started) / 1000;
           if (opts.errors !== undefined) {
             const lines = [
               csvLine(['file', 'line', 'field', 'reason']),
@@ -198,13 +198,13 @@ export function registerMonitoringCommands(program: Command): void {
         throw new CliError(`--reports ${opts.reports}: must be a whole number from 1 to 10000000`);
       await withMonitoring(async (s, m) => {
         const end = s.now().getTime();
-        const started = Date.now();
+        const started = performance.now();
         const result = await fillDemoReports(m.reports, CONSOLE_ACTOR, count, {
           seed: Number(opts.seed),
           end,
           start: end - Number(opts.days) * 86_400_000,
         });
-        process.stdout.write(summary(result, (Date.now() - started) / 1000));
+        process.stdout.write(summary(result, (performance.now() - started) / 1000));
       });
     });
 }
