@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppServices } from '../server/context.js';
 import { AppError } from '../core/errors.js';
 import type { App } from '../http/app.js';
-import { listCheckpoints, listWitnesses } from './ledger.repository.js';
+import { listCheckpoints } from './ledger.repository.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { parseNote } from './note.js';
 
@@ -103,6 +103,6 @@ export function registerLogApiRoutes(app: App, s: AppServices): void {
       },
       config: { permission: 'log:read' },
     },
-    async () => (await listWitnesses(s.database.db)).map((w) => ({ name: w.name, vkey: w.vkey })),
+    async () => (await s.witnesses.list()).map((w) => ({ name: w.name, vkey: w.vkey })),
   );
 }

@@ -5,7 +5,9 @@ import { TokenService } from '../access/token.service.js';
 import { UserService } from '../access/user.service.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/connect.js';
+import { CommitmentSalts } from '../ledger/commitment-salts.service.js';
 import { Ledger } from '../ledger/ledger.service.js';
+import { WitnessRegistry } from '../ledger/witness-registry.service.js';
 import { AgreementService } from '../agreement/agreement.service.js';
 import type { Ed25519NoteSigner } from '../ledger/note.js';
 import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
@@ -22,6 +24,8 @@ export interface AppServices {
   sessions: SessionService;
   /** The transparency log: every domain appends through it, in its own transaction. */
   ledger: Ledger;
+  /** The witnesses the log asks to cosign. */
+  witnesses: WitnessRegistry;
   agreements: AgreementService;
   /** Reports, sources and evidence. */
   monitoring: MonitoringServices;
@@ -38,7 +42,8 @@ export function createServices(
   const db = database.db;
   const ledger = new Ledger(db, database.dialect, signer, now);
   const organisations = new OrganisationService(db, audit, ledger, now);
-  const agreements = new AgreementService(db, audit, ledger, now);
+  const witnesses = new WitnessRegistry(db);
+  const agreements = new AgreementService(db, audit, ledger, witnesses, new CommitmentSalts(db), now);
   const monitoring = createMonitoringService({
     db,
     ledger,
@@ -58,6 +63,7 @@ export function createServices(
     tokens: new TokenService(db, audit, ledger, now),
     sessions: new SessionService(db, audit, now, config.sessionTtlHours),
     ledger,
+    witnesses,
     agreements,
     monitoring,
   };

@@ -7,7 +7,7 @@ import { auditLog, type AuditReport, type DatabaseEntries } from '../../ledger/a
 import { openAuditState, openLogSource } from '../../ledger/audit-io.js';
 import { parseAuditPolicy, parseNameOf, type AuditPolicy } from '../../ledger/audit-trust.js';
 import { cosignatureVerifier } from '../../ledger/cosignature.js';
-import { deleteWitness, listWitnesses, readEntries, upsertWitness } from '../../ledger/ledger.repository.js';
+import { readEntries } from '../../ledger/ledger.repository.js';
 import { exportLog } from '../../ledger/log-export.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, openRuntime } from '../runtime.js';
@@ -135,7 +135,7 @@ export function registerLogCommands(program: Command): void {
           throw new CliError(`not a witness verifier key: ${(err as Error).message}`);
         }
         const url = opts.url === undefined ? null : checkUrl(opts.url);
-        await upsertWitness(s.database.db, { name, vkey, url });
+        await s.witnesses.upsert(s.database.db, { name, vkey, url });
         process.stdout.write(
           `Witness ${name} added${url ? `; the log asks ${url} to cosign` : ' (no URL: it is not asked)'}.\n`,
         );
@@ -146,7 +146,7 @@ export function registerLogCommands(program: Command): void {
     .description('list witnesses')
     .action(() =>
       withServices(async (s) => {
-        const rows = await listWitnesses(s.database.db);
+        const rows = await s.witnesses.list();
         if (rows.length === 0) process.stdout.write('No witnesses.\n');
         for (const w of rows) process.stdout.write(`${w.name}  ${w.vkey}  ${w.url ?? '-'}\n`);
       }),
@@ -156,8 +156,7 @@ export function registerLogCommands(program: Command): void {
     .description('stop asking a witness (its past cosignatures stay)')
     .action((name: string) =>
       withServices(async (s) => {
-        if ((await deleteWitness(s.database.db, name)) === 0)
-          throw new CliError(`no witness named "${name}"`);
+        if (!(await s.witnesses.remove(name))) throw new CliError(`no witness named "${name}"`);
         process.stdout.write(`Witness ${name} removed.\n`);
       }),
     );
