@@ -95,7 +95,7 @@ async function appendsPerSecond(
         }
       });
     }
-    while (ledger.size < total) await new Promise((r) => setTimeout(r, 1));
+    while (ledger.reader.size < total) await new Promise((r) => setTimeout(r, 1));
     const elapsed = msSince(start);
     const cpu = process.cpuUsage(cpuStart);
     await ledger.stop();

@@ -22,7 +22,7 @@ export interface AppServices {
   users: UserService;
   tokens: TokenService;
   sessions: SessionService;
-  /** The transparency log: every domain appends through it, in its own transaction. */
+  /** The transparency log's parts: domains get its appender, routes its reader; the server runs its sequencer. */
   ledger: Ledger;
   /** The witnesses the log asks to cosign. */
   witnesses: WitnessRegistry;
@@ -41,12 +41,13 @@ export function createServices(
   const audit = new AuditTrail(now);
   const db = database.db;
   const ledger = new Ledger(db, database.dialect, signer, now);
-  const organisations = new OrganisationService(db, audit, ledger, now);
+  const writer = ledger.appender;
   const witnesses = new WitnessRegistry(db);
-  const agreements = new AgreementService(db, audit, ledger, witnesses, new CommitmentSalts(db), now);
+  const organisations = new OrganisationService(db, audit, writer, now);
+  const agreements = new AgreementService(db, audit, writer, witnesses, new CommitmentSalts(db), now);
   const monitoring = createMonitoringService({
     db,
-    ledger,
+    ledger: writer,
     audit,
     agreements,
     organisations,
@@ -59,8 +60,8 @@ export function createServices(
     now,
     audit,
     organisations,
-    users: new UserService(db, audit, ledger, now, config.passwordCostN),
-    tokens: new TokenService(db, audit, ledger, now),
+    users: new UserService(db, audit, writer, now, config.passwordCostN),
+    tokens: new TokenService(db, audit, writer, now),
     sessions: new SessionService(db, audit, now, config.sessionTtlHours),
     ledger,
     witnesses,

@@ -166,10 +166,11 @@ export function registerLogCommands(program: Command): void {
     .description('write checkpoint, vkey and every tile and entry bundle to DIR, as /log/ serves them')
     .action((dir: string) =>
       withServices(async (s) => {
-        await s.ledger.refresh();
+        const { reader, sequencer } = s.ledger;
+        await reader.refresh();
         // Entries still queued (no server running) are integrated first, as the sequencer would.
-        while ((await s.ledger.integrateOnce()) > 0);
-        const checkpoint = await s.ledger.checkpoint();
+        while ((await sequencer.integrateOnce()) > 0);
+        const checkpoint = await reader.checkpoint();
         if (!checkpoint) throw new CliError('the log has no checkpoint yet: nothing to export');
         const bar = progressBar('tiles', EXPORT_PROGRESS_TILES);
         const target = path.resolve(dir);
@@ -177,16 +178,16 @@ export function registerLogCommands(program: Command): void {
           {
             checkpointNote: checkpoint.note,
             size: checkpoint.size,
-            vkey: s.ledger.signer.verifierKey,
-            tile: (level, index, width) => s.ledger.tile(level, index, width),
-            entryBundle: (index, width) => s.ledger.entryBundle(index, width),
+            vkey: reader.verifierKey,
+            tile: (level, index, width) => reader.tile(level, index, width),
+            entryBundle: (index, width) => reader.entryBundle(index, width),
           },
           target,
           (done, total) => bar.update(done, total),
         );
         bar.stop();
         process.stdout.write(
-          `Exported ${s.ledger.origin} at size ${checkpoint.size} to ${target}: ` +
+          `Exported ${reader.origin} at size ${checkpoint.size} to ${target}: ` +
             `${written.tiles} tiles, ${written.bundles} entry bundles, checkpoint, vkey.\n`,
         );
       }),
