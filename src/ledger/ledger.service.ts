@@ -63,14 +63,17 @@ export class Ledger implements BulkLedgerWriter {
     );
   }
 
+  /** Queues one change in the caller's transaction (see `LogAppender.record`). */
   record(tx: Executor, change: LoggedChange): Promise<number> {
     return this.appender.record(tx, change);
   }
 
+  /** Queues many changes in order (see `LogAppender.recordMany`). */
   recordMany(tx: Executor, changes: readonly LoggedChange[]): Promise<number[]> {
     return this.appender.recordMany(tx, changes);
   }
 
+  /** Where a queued entry landed, or null while it waits (see `LogAppender.indexOfQueued`). */
   indexOfQueued(seq: number): Promise<number | null> {
     return this.appender.indexOfQueued(seq);
   }

@@ -40,11 +40,13 @@ export class LogAppender implements BulkLedgerWriter {
     private readonly now: () => Date,
   ) {}
 
+  /** Queues one change in the caller's transaction; returns its queue number. */
   async record(tx: Executor, change: LoggedChange): Promise<number> {
     const [seq] = (await this.recordMany(tx, [change])) as [number];
     return seq;
   }
 
+  /** Queues many changes in order, salting those logged as commitments; returns their queue numbers. */
   async recordMany(tx: Executor, changes: readonly LoggedChange[]): Promise<number[]> {
     if (changes.length === 0) return [];
     const at = this.now().toISOString();
@@ -63,6 +65,7 @@ export class LogAppender implements BulkLedgerWriter {
     return seqs;
   }
 
+  /** Where a queued entry landed in the log, or null while it waits to be integrated. */
   async indexOfQueued(seq: number): Promise<number | null> {
     return (await findEntryIndexBySeq(this.db, [seq])).get(seq) ?? null;
   }

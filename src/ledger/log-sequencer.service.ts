@@ -58,6 +58,7 @@ export class LogSequencer {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    /** The log's signing key: every checkpoint is signed with it. */
     readonly signer: Ed25519NoteSigner,
     parts: SequencerParts,
     private readonly now: () => Date,

@@ -1,7 +1,7 @@
 /**
  * The log's Merkle tree in memory, kept in step with `log_entries`. One instance is shared by the
  * parts of the log in a process: the sequencer grows it as it integrates, the reader and the awaiter
- * catch it up with what other processes integrated (`refresh`). Not exported from the domain.
+ * catch it up with what other processes integrated (`refresh`). Used only inside the ledger domain.
  */
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../db/database.js';
