@@ -1,6 +1,6 @@
 /**
  * Transparency-log benchmarks:
- * - `appends`: durable appends/s through the service layer (Ledger.append in the writers' transactions
+ * - `appends`: durable appends/s through the service layer (LedgerWriter.record in the writers' transactions
  *   on a file-backed SQLite database, WAL + synchronous FULL, then integrated and checkpointed by the
  *   running sequencer) — target ≥ 20,000/s; Tessera's published POSIX figures are the named peer;
  * - `proofs`: inclusion-proof generation on a 10 M-entry in-memory tree — target p99 < 0.2 ms;
@@ -95,7 +95,7 @@ async function appendsPerSecond(
         }
       });
     }
-    while (ledger.size < total) await new Promise((r) => setTimeout(r, 1));
+    while (ledger.reader.size < total) await new Promise((r) => setTimeout(r, 1));
     const elapsed = msSince(start);
     const cpu = process.cpuUsage(cpuStart);
     await ledger.stop();
@@ -123,7 +123,7 @@ async function appends(smoke: boolean): Promise<BenchResult[]> {
   const single = await appendsPerSecond(smoke ? 1_000 : 5_000, 1, false);
   return [
     {
-      name: `durable appends/s, Ledger.appendMany, 256 per transaction`,
+      name: `durable appends/s, LedgerWriter.recordMany, 256 per transaction`,
       value: bulk.perSecond,
       unit: '/s',
       target: '≥ 20,000 /s',
@@ -135,12 +135,12 @@ async function appends(smoke: boolean): Promise<BenchResult[]> {
       ],
     },
     {
-      name: 'durable appends/s, Ledger.append, 64 per transaction',
+      name: 'durable appends/s, LedgerWriter.record, 64 per transaction',
       value: batched.perSecond,
       unit: '/s',
     },
     {
-      name: 'durable appends/s, Ledger.append, 1 per transaction',
+      name: 'durable appends/s, LedgerWriter.record, 1 per transaction',
       value: single.perSecond,
       unit: '/s',
       notes: [`4 KiB write + fsync on this disk: median ${num(single.fsyncMs, 3)} ms — the bound here`],

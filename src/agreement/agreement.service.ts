@@ -6,7 +6,8 @@ import type { Principal } from '../access/policy.js';
 import type { Database, Executor } from '../db/database.js';
 import { canonicalize } from '../ledger/canonical-json.js';
 import { recordCommitment, type LedgerWriter } from '../ledger/ledger.service.js';
-import { findCommitmentSalts, listWitnesses, upsertWitness } from '../ledger/ledger.repository.js';
+import type { CommitmentSalts } from '../ledger/commitment-salts.service.js';
+import type { WitnessRegistry } from '../ledger/witness-registry.service.js';
 import { parseVerifierKey } from '../ledger/note.js';
 import { AppError, conflict, notFound } from '../core/errors.js';
 import type { AgreementProblem } from './agreement.problems.js';
@@ -73,6 +74,8 @@ export class AgreementService {
     private readonly db: Kysely<Database>,
     private readonly audit: AuditTrail,
     private readonly ledger: LedgerWriter,
+    private readonly witnesses: WitnessRegistry,
+    private readonly commitments: CommitmentSalts,
     private readonly now: () => Date,
   ) {}
 
@@ -154,10 +157,10 @@ export class AgreementService {
   async #registerWitnesses(tx: Executor, agreement: Agreement): Promise<void> {
     const named = agreement.transparency_log?.witnesses ?? [];
     if (named.length === 0) return;
-    const known = new Map((await listWitnesses(tx)).map((w) => [w.name, w]));
+    const known = new Map((await this.witnesses.list(tx)).map((w) => [w.name, w]));
     for (const w of named) {
       const name = parseVerifierKey(w.vkey).name;
-      await upsertWitness(tx, { name, vkey: w.vkey, url: known.get(name)?.url ?? null });
+      await this.witnesses.upsert(tx, { name, vkey: w.vkey, url: known.get(name)?.url ?? null });
     }
   }
 
@@ -180,7 +183,7 @@ export class AgreementService {
       contentSha256: info.contentSha256,
       marking: info.marking,
     };
-    const salts = await findCommitmentSalts(this.db, AGREEMENT_RECORD_KIND, id);
+    const salts = await this.commitments.saltsOf(AGREEMENT_RECORD_KIND, id);
     return salts.map((s) => ({
       queueSeq: s.queueSeq,
       salt: s.salt.toString('base64'),

@@ -28,15 +28,15 @@ async function append(db: Db, ledger: Ledger, n: number, tag = 'a'): Promise<voi
 }
 
 async function exportTo(ledger: Ledger, dir: string): Promise<string> {
-  const checkpoint = await ledger.checkpoint();
+  const checkpoint = await ledger.reader.checkpoint();
   if (!checkpoint) throw new Error('no checkpoint');
   await exportLog(
     {
       checkpointNote: checkpoint.note,
       size: checkpoint.size,
-      vkey: ledger.signer.verifierKey,
-      tile: (l, i, w) => ledger.tile(l, i, w),
-      entryBundle: (i, w) => ledger.entryBundle(i, w),
+      vkey: ledger.reader.verifierKey,
+      tile: (l, i, w) => ledger.reader.tile(l, i, w),
+      entryBundle: (i, w) => ledger.reader.entryBundle(i, w),
     },
     dir,
   );
@@ -195,7 +195,7 @@ describeEachDialect('offline audit', (dialect) => {
 
   it('follows a logged key rotation from a trusted key, and only from one', async () => {
     const next = parseSignerKey(generateSignerKey('truceline.test/log').signerKey);
-    await ledger.integrateKeyRotation(next, keyRotationRecord(signer, next));
+    await ledger.sequencer.integrateKeyRotation(next, keyRotationRecord(signer, next));
     const rotated = new Ledger(db.db, dialect, next, now);
     await rotated.refresh();
     await append(db, rotated, 3);
@@ -206,7 +206,7 @@ describeEachDialect('offline audit', (dialect) => {
     const stranger = parseSignerKey(generateSignerKey('truceline.test/log').signerKey);
     // A rotation record naming the trusted key as the old one, but not signed by it.
     const claimed = { ...keyRotationRecord(stranger, stranger), oldKey: signer.verifierKey };
-    await rotated.integrateKeyRotation(stranger, claimed);
+    await rotated.sequencer.integrateKeyRotation(stranger, claimed);
     const impostor = new Ledger(db.db, dialect, stranger, now);
     await impostor.refresh();
     await append(db, impostor, 1);
@@ -224,9 +224,9 @@ describe('audit over HTTP', () => {
       const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
       while ((await t.services.ledger.integrateOnce()) > 0);
       const report = await auditLog(httpSource(`${url}/log`), {
-        policy: { logKeys: [t.services.ledger.signer.verifierKey], witnesses: [], quorum: 0 },
+        policy: { logKeys: [t.services.ledger.reader.verifierKey], witnesses: [], quorum: 0 },
       });
-      expect(report.size).toBe(t.services.ledger.size);
+      expect(report.size).toBe(t.services.ledger.reader.size);
       expect(report.size).toBeGreaterThan(0);
     } finally {
       await t.close();

@@ -64,13 +64,15 @@ describeEachDialect('log-side cosigning', (dialect) => {
   it('stores verified cosignatures, attaches them to the checkpoint, and receipts meet a quorum of 1', async () => {
     await appendMany(db, ledger, 5);
     await ledger.integrateOnce();
-    expect(await ledger.cosigning.runOnce()).toEqual([{ witness: 'ua', size: 5, status: 'cosigned' }]);
+    expect(await ledger.sequencer.cosigning.runOnce()).toEqual([
+      { witness: 'ua', size: 5, status: 'cosigned' },
+    ]);
     await appendMany(db, ledger, 4);
     await ledger.integrateOnce();
-    expect((await ledger.cosigning.runOnce())[0]?.status).toBe('cosigned');
-    expect((await ledger.cosigning.runOnce())[0]?.status).toBe('up-to-date');
+    expect((await ledger.sequencer.cosigning.runOnce())[0]?.status).toBe('cosigned');
+    expect((await ledger.sequencer.cosigning.runOnce())[0]?.status).toBe('up-to-date');
 
-    const checkpoint = await ledger.checkpoint();
+    const checkpoint = await ledger.reader.checkpoint();
     const opened = openCheckpoint(checkpoint?.note ?? '', [ed25519Verifier(signer.verifierKey)], {
       otherVerifiers: [cosignatureVerifier(witness.vkey)],
     });
@@ -85,7 +87,7 @@ describeEachDialect('log-side cosigning', (dialect) => {
       quorum: 1,
     };
     expect(
-      verifyReceipt(await ledger.receipt(2), entry?.data ?? Buffer.alloc(0), policy).cosignatures,
+      verifyReceipt(await ledger.reader.receipt(2), entry?.data ?? Buffer.alloc(0), policy).cosignatures,
     ).toEqual([
       {
         name: 'witness.test/ua',
@@ -99,11 +101,11 @@ describeEachDialect('log-side cosigning', (dialect) => {
   it('recovers when its record of the witness is lost: takes the size from the 409 and retries', async () => {
     await appendMany(db, ledger, 3);
     await ledger.integrateOnce();
-    await ledger.cosigning.runOnce();
+    await ledger.sequencer.cosigning.runOnce();
     await db.db.deleteFrom('log_cosignatures').execute();
     await appendMany(db, ledger, 3);
     await ledger.integrateOnce();
-    expect((await ledger.cosigning.runOnce())[0]?.status).toBe('cosigned');
+    expect((await ledger.sequencer.cosigning.runOnce())[0]?.status).toBe('cosigned');
     expect((await cosignaturesAt(db.db, 6)).map((c) => c.witness)).toEqual(['ua']);
   });
 
@@ -114,7 +116,7 @@ describeEachDialect('log-side cosigning', (dialect) => {
       await upsertWitness(db.db, { name: 'strict', vkey: strict.vkey, url: strict.url });
       await appendMany(db, ledger, 2);
       expect(await ledger.integrateOnce()).toBe(2);
-      const outcomes = await ledger.cosigning.runOnce();
+      const outcomes = await ledger.sequencer.cosigning.runOnce();
       expect(outcomes.map((o) => [o.witness, o.status])).toEqual([
         ['down', 'failed'],
         ['strict', 'failed'],
@@ -135,7 +137,7 @@ describeEachDialect('log-side cosigning', (dialect) => {
   it('cannot get a fork cosigned: the witness refuses a second log under the same key', async () => {
     await appendMany(db, ledger, 4, 'honest');
     await ledger.integrateOnce();
-    await ledger.cosigning.runOnce();
+    await ledger.sequencer.cosigning.runOnce();
     // The fork lives in another database (SQLite: two fresh PostgreSQL schemas at once trip Kysely's migrator).
     const other = await freshDatabase('sqlite');
     const fork = new Ledger(other.db, 'sqlite', signer, now);
@@ -143,7 +145,7 @@ describeEachDialect('log-side cosigning', (dialect) => {
       await upsertWitness(other.db, { name: 'ua', vkey: witness.vkey, url: witness.url });
       await appendMany(other, fork, 6, 'forked');
       await fork.integrateOnce();
-      const [outcome] = await fork.cosigning.runOnce();
+      const [outcome] = await fork.sequencer.cosigning.runOnce();
       expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^HTTP 422/) });
       expect(await cosignaturesAt(other.db, 6)).toEqual([]);
     } finally {
@@ -158,7 +160,7 @@ describeEachDialect('cosignatures over HTTP', (dialect) => {
   let witness: Awaited<ReturnType<typeof startWitness>>;
   beforeEach(async () => {
     t = await startTestApp(dialect);
-    witness = await startWitness([t.services.ledger.signer.verifierKey]);
+    witness = await startWitness([t.services.ledger.reader.verifierKey]);
   });
   afterEach(async () => {
     await t.close();
@@ -178,7 +180,7 @@ describeEachDialect('cosignatures over HTTP', (dialect) => {
     const deadline = Date.now() + 5000;
     let note = '';
     while (Date.now() < deadline) {
-      const size = (await t.services.ledger.checkpoint())?.size ?? 0;
+      const size = (await t.services.ledger.reader.checkpoint())?.size ?? 0;
       note = (await t.app.inject({ url: '/log/checkpoint' })).body;
       if (size > index && note.includes('— witness.test/ua ')) break;
       await new Promise((r) => setTimeout(r, 50));
@@ -187,7 +189,7 @@ describeEachDialect('cosignatures over HTTP', (dialect) => {
     const receipt = (await t.app.inject({ url: `/api/v1/log/entries/${index}/receipt` })).body;
     const [entry] = await t.services.ledger.entries(index, index + 1);
     const verified = verifyReceipt(receipt, entry?.data ?? Buffer.alloc(0), {
-      log: ed25519Verifier(t.services.ledger.signer.verifierKey),
+      log: ed25519Verifier(t.services.ledger.reader.verifierKey),
       witnesses: [cosignatureVerifier(witness.vkey)],
       quorum: 1,
     });

@@ -1,7 +1,7 @@
 /**
  * The log's side of c2sp.org/tlog-witness: asks every witness in `log_witnesses` that has a URL to
  * cosign the latest checkpoint, checks the cosignature with the witness's vkey and stores it, so
- * `Ledger.checkpoint()` (and every receipt) carries it.
+ * `LogReader.checkpoint()` (and every receipt) carries it.
  *
  * Run by the sequencer after each integration and every `retryMs` (a witness that was down, or one
  * added while the server runs, catches up). Failures are reported to `onError` and never block

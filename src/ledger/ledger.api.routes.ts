@@ -1,10 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { AppServices } from '../server/context.js';
 import { AppError } from '../core/errors.js';
 import type { App } from '../http/app.js';
-import { listCheckpoints, listWitnesses } from './ledger.repository.js';
-import { parseCheckpoint } from './checkpoint.js';
-import { parseNote } from './note.js';
+import type { LogReader } from './log-reader.service.js';
+import type { WitnessRegistry } from './witness-registry.service.js';
 
 const tags = ['log'];
 const IndexParams = Type.Object({ index: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
@@ -21,8 +19,14 @@ const EntrySchema = Type.Object({
   }),
 });
 
+/** What the log's JSON views read: the log itself and the witnesses it asks to cosign. */
+export interface LogApiServices {
+  reader: LogReader;
+  witnesses: WitnessRegistry;
+}
+
 /** JSON views of the log for the dashboard and scripts: look up an entry, its receipt, checkpoint history. */
-export function registerLogApiRoutes(app: App, s: AppServices): void {
+export function registerLogApiRoutes(app: App, s: LogApiServices): void {
   app.get(
     '/log/entries/:index',
     {
@@ -35,11 +39,11 @@ export function registerLogApiRoutes(app: App, s: AppServices): void {
       config: { permission: 'log:read' },
     },
     async (request) => {
-      const checkpoint = await s.ledger.checkpoint();
-      const [entry] = await s.ledger.entries(request.params.index, request.params.index + 1);
+      const checkpoint = await s.reader.checkpoint();
+      const [entry] = await s.reader.entries(request.params.index, request.params.index + 1);
       if (!entry || !checkpoint || entry.index >= checkpoint.size)
         throw new AppError('not_found', `log entry ${request.params.index} is not in the log yet`);
-      await s.ledger.refresh();
+      await s.reader.refresh();
       return {
         index: entry.index,
         kind: entry.kind,
@@ -48,7 +52,7 @@ export function registerLogApiRoutes(app: App, s: AppServices): void {
         entry: JSON.parse(entry.data.toString('utf8')) as unknown,
         inclusion: {
           treeSize: checkpoint.size,
-          proof: s.ledger.inclusionProof(entry.index, checkpoint.size).map((h) => h.toString('base64')),
+          proof: s.reader.inclusionProof(entry.index, checkpoint.size).map((h) => h.toString('base64')),
         },
       };
     },
@@ -66,7 +70,7 @@ export function registerLogApiRoutes(app: App, s: AppServices): void {
       config: { permission: 'log:read' },
     },
     async (request, reply) =>
-      reply.type('text/plain; charset=utf-8').send(await s.ledger.receipt(request.params.index)),
+      reply.type('text/plain; charset=utf-8').send(await s.reader.receipt(request.params.index)),
   );
   app.get(
     '/log/checkpoints',
@@ -87,9 +91,9 @@ export function registerLogApiRoutes(app: App, s: AppServices): void {
       config: { permission: 'log:read' },
     },
     async (request) =>
-      (await listCheckpoints(s.database.db, request.query.limit)).map((c) => ({
+      (await s.reader.recentCheckpoints(request.query.limit)).map((c) => ({
         size: c.size,
-        rootHash: parseCheckpoint(parseNote(c.note).text).rootHash.toString('base64'),
+        rootHash: c.rootHash.toString('base64'),
         createdAt: c.createdAt,
       })),
   );
@@ -103,6 +107,6 @@ export function registerLogApiRoutes(app: App, s: AppServices): void {
       },
       config: { permission: 'log:read' },
     },
-    async () => (await listWitnesses(s.database.db)).map((w) => ({ name: w.name, vkey: w.vkey })),
+    async () => (await s.witnesses.list()).map((w) => ({ name: w.name, vkey: w.vkey })),
   );
 }

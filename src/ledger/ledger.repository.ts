@@ -90,6 +90,31 @@ export async function lockLogState(
   return { size: Number(state.size), rootHash: state.root_hash };
 }
 
+/** How many entries the log holds (the size of the latest integration that committed). */
+export async function readLogSize(db: Executor): Promise<number> {
+  const state = await db.selectFrom('log_state').select('size').where('id', '=', 1).executeTakeFirstOrThrow();
+  return Number(state.size);
+}
+
+/** Key of the PostgreSQL advisory lock whose holder is the database's one sequencer ("truc"). */
+const SEQUENCER_LOCK_KEY = 0x7472_7563;
+
+/**
+ * PostgreSQL only: tries to become the database's sequencer; true if this session now holds the lock.
+ * Session-level, so `conn` must be one connection held until `releaseSequencerLock`.
+ */
+export async function tryAcquireSequencerLock(conn: Executor): Promise<boolean> {
+  const { rows } = await sql<{
+    locked: boolean;
+  }>`select pg_try_advisory_lock(${SEQUENCER_LOCK_KEY}) as locked`.execute(conn);
+  return Boolean(rows[0]?.locked);
+}
+
+/** PostgreSQL only: gives up being the sequencer (on the connection that took the lock). */
+export async function releaseSequencerLock(conn: Executor): Promise<void> {
+  await sql`select pg_advisory_unlock(${SEQUENCER_LOCK_KEY})`.execute(conn);
+}
+
 export async function readLogState(db: Executor): Promise<{ size: number; rootHash: Buffer }> {
   const state = await db
     .selectFrom('log_state')

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { AppServices } from '../server/context.js';
 import { AppError } from '../core/errors.js';
 import type { App } from '../http/app.js';
 import { parseTilePath } from './tiles.js';
 import { LedgerError } from './errors.js';
+import type { LogReader } from './log-reader.service.js';
 
 const tags = ['log'];
 const TEXT = 'text/plain; charset=utf-8';
@@ -17,7 +17,7 @@ function notYet(what: string): AppError {
  * The log as C2SP tlog-tiles over HTTP, under /log/: checkpoint, hash tiles, entry bundles and the
  * verifier key. Readable by anyone: confidential records appear in the log only as commitments.
  */
-export function registerLogRoutes(app: App, s: AppServices): void {
+export function registerLogRoutes(app: App, reader: LogReader): void {
   app.get(
     '/log/checkpoint',
     {
@@ -30,7 +30,7 @@ export function registerLogRoutes(app: App, s: AppServices): void {
       config: { permission: 'log:read' },
     },
     async (_request, reply) => {
-      const checkpoint = await s.ledger.checkpoint();
+      const checkpoint = await reader.checkpoint();
       if (!checkpoint) throw notYet('a checkpoint');
       return reply.type(TEXT).header('cache-control', 'no-cache').send(checkpoint.note);
     },
@@ -48,7 +48,7 @@ export function registerLogRoutes(app: App, s: AppServices): void {
     },
     (_request, reply) => {
       void reply.type(TEXT);
-      return `${s.ledger.signer.verifierKey}\n`;
+      return `${reader.verifierKey}\n`;
     },
   );
   app.get(
@@ -73,8 +73,8 @@ export function registerLogRoutes(app: App, s: AppServices): void {
       }
       const content =
         coordinates.kind === 'entries'
-          ? await s.ledger.entryBundle(coordinates.index, coordinates.width)
-          : await s.ledger.tile(coordinates.level, coordinates.index, coordinates.width);
+          ? await reader.entryBundle(coordinates.index, coordinates.width)
+          : await reader.tile(coordinates.level, coordinates.index, coordinates.width);
       if (!content) throw notYet(path);
       // Full tiles never change; partial ones are replaced by wider ones as the log grows.
       const immutable = coordinates.width === 256;

@@ -61,12 +61,12 @@ describeEachDialect('ledger service', (dialect) => {
       .map((e) => (JSON.parse(e.data.toString()) as { record: { i: number } }).record.i)
       .sort((a, b) => a - b);
     expect(records).toEqual(Array.from({ length: 250 }, (_, i) => i));
-    const checkpoint = await ledger.checkpoint();
+    const checkpoint = await ledger.reader.checkpoint();
     const opened = openCheckpoint(checkpoint?.note ?? '', [ed25519Verifier(signer.verifierKey)], {
       origin: 'truceline.test/log',
     });
     expect(opened.checkpoint.size).toBe(250);
-    const proof = ledger.inclusionProof(123, 250);
+    const proof = ledger.reader.inclusionProof(123, 250);
     expect(
       verifyInclusion(
         123,
@@ -83,9 +83,9 @@ describeEachDialect('ledger service', (dialect) => {
       .transaction()
       .execute((tx) => ledger.record(tx, clearChange('test.receipt', { hello: 'world' })));
     ledger.start();
-    const [index] = await ledger.waitForIndices([1], 5000);
+    const [index] = await ledger.awaiter.waitForIndices([1], 5000);
     expect(index).toBe(0);
-    const receipt = await ledger.receipt(0);
+    const receipt = await ledger.reader.receipt(0);
     const [entry] = await readEntries(db.db, 0, 1);
     const verified = verifyReceipt(receipt, entry?.data ?? Buffer.alloc(0), {
       log: ed25519Verifier(signer.verifierKey),
@@ -103,11 +103,11 @@ describeEachDialect('ledger service', (dialect) => {
     // The first process dies here; a new one starts over the same database.
     const next = new Ledger(db.db, dialect, signer, now);
     await next.refresh();
-    expect(next.size).toBe(1);
+    expect(next.reader.size).toBe(1);
     expect(await next.integrateOnce()).toBe(1);
-    expect(next.size).toBe(2);
+    expect(next.reader.size).toBe(2);
     expect(await countQueued(db.db)).toBe(0);
-    const checkpoint = await next.checkpoint();
+    const checkpoint = await next.reader.checkpoint();
     expect(checkpoint?.size).toBe(2);
   });
 
@@ -131,8 +131,8 @@ describeEachDialect('ledger service', (dialect) => {
     expect(entries.map((e) => e.index)).toEqual(Array.from({ length: 120 }, (_, i) => i));
     await other.refresh();
     await ledger.refresh();
-    expect(other.size).toBe(120);
-    expect(ledger.inclusionProof(5, 120)).toEqual(other.inclusionProof(5, 120));
+    expect(other.reader.size).toBe(120);
+    expect(ledger.reader.inclusionProof(5, 120)).toEqual(other.reader.inclusionProof(5, 120));
   });
 
   it('logs a salted commitment for a confidential record, checkable by whoever holds the salt', async () => {

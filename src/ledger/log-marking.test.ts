@@ -40,7 +40,7 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
   /** Every entry bundle, fetched over HTTP as a mirror would, and its bytes. */
   async function mirror(): Promise<{ entries: Entry[]; bytes: string }> {
     while ((await t.services.ledger.integrateOnce()) > 0);
-    const size = t.services.ledger.size;
+    const size = t.services.ledger.reader.size;
     const entries: Entry[] = [];
     let bytes = '';
     for (let index = 0; index * TILE_WIDTH < size; index += 1) {
@@ -175,8 +175,8 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
     secrets.push(`group-${CANARY}`);
 
     // A key rotation (CLEAR: auditors must read it to follow the new key).
-    const next = parseSignerKey(generateSignerKey(s.ledger.origin).signerKey);
-    await s.ledger.integrateKeyRotation(next, keyRotationRecord(s.ledger.signer, next));
+    const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);
+    await s.ledger.sequencer.integrateKeyRotation(next, keyRotationRecord(s.ledger.sequencer.signer, next));
 
     const { entries, bytes } = await mirror();
     const documented = documentedKinds();

@@ -112,11 +112,11 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   documentErrorResponses(app);
-  registerReceipts(app, services);
+  registerReceipts(app, { reader: services.ledger.reader, awaiter: services.ledger.awaiter });
   registerAuth(app, services);
   registerErrorHandling(app, services);
   registerHealthRoutes(app, services);
-  registerLogRoutes(app, services);
+  registerLogRoutes(app, services.ledger.reader);
   await app.register(
     (api: App, _opts, done) => {
       registerAccessRoutes(api, {
@@ -127,7 +127,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         audit: services.audit,
         secureCookies: services.config.secureCookies,
       });
-      registerLogApiRoutes(api, services);
+      registerLogApiRoutes(api, { reader: services.ledger.reader, witnesses: services.witnesses });
       registerAgreementRoutes(api, services.agreements);
       registerReportRoutes(api, services.monitoring);
       registerEvidenceRoutes(api, services.monitoring);

@@ -5,7 +5,9 @@ import { TokenService } from '../access/token.service.js';
 import { UserService } from '../access/user.service.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/connect.js';
+import { CommitmentSalts } from '../ledger/commitment-salts.service.js';
 import { Ledger } from '../ledger/ledger.service.js';
+import { WitnessRegistry } from '../ledger/witness-registry.service.js';
 import { AgreementService } from '../agreement/agreement.service.js';
 import type { Ed25519NoteSigner } from '../ledger/note.js';
 import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
@@ -20,8 +22,10 @@ export interface AppServices {
   users: UserService;
   tokens: TokenService;
   sessions: SessionService;
-  /** The transparency log: every domain appends through it, in its own transaction. */
+  /** The transparency log's parts: domains get its appender, routes its reader; the server runs its sequencer. */
   ledger: Ledger;
+  /** The witnesses the log asks to cosign. */
+  witnesses: WitnessRegistry;
   agreements: AgreementService;
   /** Reports, sources and evidence. */
   monitoring: MonitoringServices;
@@ -37,11 +41,13 @@ export function createServices(
   const audit = new AuditTrail(database.db, now);
   const db = database.db;
   const ledger = new Ledger(db, database.dialect, signer, now);
-  const organisations = new OrganisationService(db, audit, ledger, now);
-  const agreements = new AgreementService(db, audit, ledger, now);
+  const writer = ledger.appender;
+  const witnesses = new WitnessRegistry(db);
+  const organisations = new OrganisationService(db, audit, writer, now);
+  const agreements = new AgreementService(db, audit, writer, witnesses, new CommitmentSalts(db), now);
   const monitoring = createMonitoringService({
     db,
-    ledger,
+    ledger: writer,
     audit,
     agreements,
     organisations,
@@ -54,10 +60,11 @@ export function createServices(
     now,
     audit,
     organisations,
-    users: new UserService(db, audit, ledger, now, config.passwordCostN),
-    tokens: new TokenService(db, audit, ledger, now),
+    users: new UserService(db, audit, writer, now, config.passwordCostN),
+    tokens: new TokenService(db, audit, writer, now),
     sessions: new SessionService(db, audit, now, config.sessionTtlHours, config.passwordCostN),
     ledger,
+    witnesses,
     agreements,
     monitoring,
   };

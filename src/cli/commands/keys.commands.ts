@@ -62,9 +62,10 @@ export function registerKeysCommands(program: Command): void {
       const services = await openRuntime();
       let size: number;
       try {
-        await services.ledger.refresh();
-        await services.ledger.integrateKeyRotation(next, keyRotationRecord(old, next));
-        size = services.ledger.size;
+        const { reader, sequencer } = services.ledger;
+        await reader.refresh();
+        await sequencer.integrateKeyRotation(next, keyRotationRecord(old, next));
+        size = reader.size;
       } catch (err) {
         fs.rmSync(pending, { force: true });
         throw err;

@@ -7,7 +7,7 @@ import { auditLog, type AuditReport, type DatabaseEntries } from '../../ledger/a
 import { openAuditState, openLogSource } from '../../ledger/audit-io.js';
 import { parseAuditPolicy, parseNameOf, type AuditPolicy } from '../../ledger/audit-trust.js';
 import { cosignatureVerifier } from '../../ledger/cosignature.js';
-import { deleteWitness, listWitnesses, readEntries, upsertWitness } from '../../ledger/ledger.repository.js';
+import { readEntries } from '../../ledger/ledger.repository.js';
 import { exportLog } from '../../ledger/log-export.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, openRuntime } from '../runtime.js';
@@ -135,7 +135,7 @@ export function registerLogCommands(program: Command): void {
           throw new CliError(`not a witness verifier key: ${(err as Error).message}`);
         }
         const url = opts.url === undefined ? null : checkUrl(opts.url);
-        await upsertWitness(s.database.db, { name, vkey, url });
+        await s.witnesses.upsert(s.database.db, { name, vkey, url });
         process.stdout.write(
           `Witness ${name} added${url ? `; the log asks ${url} to cosign` : ' (no URL: it is not asked)'}.\n`,
         );
@@ -146,7 +146,7 @@ export function registerLogCommands(program: Command): void {
     .description('list witnesses')
     .action(() =>
       withServices(async (s) => {
-        const rows = await listWitnesses(s.database.db);
+        const rows = await s.witnesses.list();
         if (rows.length === 0) process.stdout.write('No witnesses.\n');
         for (const w of rows) process.stdout.write(`${w.name}  ${w.vkey}  ${w.url ?? '-'}\n`);
       }),
@@ -156,8 +156,7 @@ export function registerLogCommands(program: Command): void {
     .description('stop asking a witness (its past cosignatures stay)')
     .action((name: string) =>
       withServices(async (s) => {
-        if ((await deleteWitness(s.database.db, name)) === 0)
-          throw new CliError(`no witness named "${name}"`);
+        if (!(await s.witnesses.remove(name))) throw new CliError(`no witness named "${name}"`);
         process.stdout.write(`Witness ${name} removed.\n`);
       }),
     );
@@ -167,10 +166,11 @@ export function registerLogCommands(program: Command): void {
     .description('write checkpoint, vkey and every tile and entry bundle to DIR, as /log/ serves them')
     .action((dir: string) =>
       withServices(async (s) => {
-        await s.ledger.refresh();
+        const { reader, sequencer } = s.ledger;
+        await reader.refresh();
         // Entries still queued (no server running) are integrated first, as the sequencer would.
-        while ((await s.ledger.integrateOnce()) > 0);
-        const checkpoint = await s.ledger.checkpoint();
+        while ((await sequencer.integrateOnce()) > 0);
+        const checkpoint = await reader.checkpoint();
         if (!checkpoint) throw new CliError('the log has no checkpoint yet: nothing to export');
         const bar = progressBar('tiles', EXPORT_PROGRESS_TILES);
         const target = path.resolve(dir);
@@ -178,16 +178,16 @@ export function registerLogCommands(program: Command): void {
           {
             checkpointNote: checkpoint.note,
             size: checkpoint.size,
-            vkey: s.ledger.signer.verifierKey,
-            tile: (level, index, width) => s.ledger.tile(level, index, width),
-            entryBundle: (index, width) => s.ledger.entryBundle(index, width),
+            vkey: reader.verifierKey,
+            tile: (level, index, width) => reader.tile(level, index, width),
+            entryBundle: (index, width) => reader.entryBundle(index, width),
           },
           target,
           (done, total) => bar.update(done, total),
         );
         bar.stop();
         process.stdout.write(
-          `Exported ${s.ledger.origin} at size ${checkpoint.size} to ${target}: ` +
+          `Exported ${reader.origin} at size ${checkpoint.size} to ${target}: ` +
             `${written.tiles} tiles, ${written.bundles} entry bundles, checkpoint, vkey.\n`,
         );
       }),

@@ -1,0 +1,219 @@
+/**
+ * The log's integrator (Tessera's sequencer and integrator in one): takes queued entries in batches,
+ * numbers them contiguously after the current size, moves them into `log_entries`, moves the tree and
+ * signs a checkpoint — one transaction per batch. One sequencer per database: on PostgreSQL only the
+ * holder of an advisory lock integrates, other processes follow; on SQLite the write lock serialises.
+ * After each batch it runs the witness cosigning (which never blocks integration).
+ */
+import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
+import type { Database, Dialect } from '../db/database.js';
+import { formatCheckpoint } from './checkpoint.js';
+import { CosigningService } from './cosigning.service.js';
+import {
+  insertCheckpoint,
+  integrateQueued,
+  lockLogState,
+  peekQueued,
+  releaseSequencerLock,
+  tryAcquireSequencerLock,
+  updateLogState,
+} from './ledger.repository.js';
+import { KEY_ROTATED_KIND } from './key-rotation.js';
+import type { LogAppender } from './log-appender.service.js';
+import type { LogAwaiter } from './log-awaiter.service.js';
+import type { LogTree } from './log-tree.js';
+import { signNote, type Ed25519NoteSigner, type NoteSigner } from './note.js';
+
+/** Tuning of the sequencer. */
+export interface SequencerOptions {
+  /** Most entries integrated in one batch. */
+  batchSize: number;
+  /** Longest wait between integrations while entries arrive (a checkpoint follows every batch). */
+  intervalMs: number;
+}
+
+/** Where the sequencer finds what it integrates and whom it tells. */
+export interface SequencerParts {
+  tree: LogTree;
+  /** Logs the key-rotation record in the rotation's own transaction; wakes the loop when entries are queued. */
+  appender: LogAppender;
+  /** Told of every batch integrated, so that waiting receipts resolve. */
+  awaiter: LogAwaiter;
+}
+
+/** Integrates queued entries in batches and signs a checkpoint per batch (see the module comment). */
+export class LogSequencer {
+  readonly #events = new EventEmitter();
+  readonly #tree: LogTree;
+  readonly #appender: LogAppender;
+  readonly #awaiter: LogAwaiter;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #integrating: Promise<number> | undefined;
+  /** Collects witness cosignatures; the loop runs it after each integration. */
+  readonly cosigning: CosigningService;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    /** The log's signing key: every checkpoint is signed with it. */
+    readonly signer: Ed25519NoteSigner,
+    parts: SequencerParts,
+    private readonly now: () => Date,
+    private readonly options: SequencerOptions = { batchSize: 4096, intervalMs: 50 },
+  ) {
+    this.#events.setMaxListeners(0);
+    this.#tree = parts.tree;
+    this.#appender = parts.appender;
+    this.#awaiter = parts.awaiter;
+    this.#appender.onQueued(() => this.#wake?.());
+    this.cosigning = new CosigningService(db, parts.tree, now, {
+      onError: (err) => this.#events.listenerCount('error') > 0 && this.#events.emit('error', err),
+    });
+  }
+
+  /** The log's origin line, which is also the name of its signing key. */
+  get origin(): string {
+    return this.signer.name;
+  }
+
+  /**
+   * Integrates up to one batch of queued entries: numbers them after the current size, stores them,
+   * moves the state, signs a checkpoint — all in one transaction. Returns how many were integrated.
+   */
+  integrateOnce(db: Kysely<Database> = this.db): Promise<number> {
+    // One integration at a time in this process; callers share the one in flight.
+    this.#integrating ??= this.#integrate(db).finally(() => {
+      this.#integrating = undefined;
+    });
+    return this.#integrating;
+  }
+
+  /**
+   * Key rotation: in one transaction, logs `record` as `log.key-rotated` after everything queued and
+   * signs that checkpoint with the current key and `next`, so auditors holding the old key can follow.
+   */
+  async integrateKeyRotation(next: NoteSigner, record: unknown): Promise<number> {
+    while (this.#integrating) await this.#integrating.catch(() => undefined);
+    this.#integrating = this.#integrate(this.db, { next, record }).finally(() => {
+      this.#integrating = undefined;
+    });
+    return this.#integrating;
+  }
+
+  async #integrate(db: Kysely<Database>, rotation?: { next: NoteSigner; record: unknown }): Promise<number> {
+    const tree = this.#tree;
+    let integrated: { seqs: number[]; first: number } | undefined;
+    try {
+      integrated = await db.transaction().execute(async (tx) => {
+        const state = await lockLogState(tx, this.dialect);
+        if (tree.size < state.size) await tree.refresh(tx);
+        if (tree.size !== state.size)
+          throw new Error(`log tree has ${tree.size} leaves but the database ${state.size}`);
+        if (rotation)
+          await this.#appender.record(tx, {
+            kind: KEY_ROTATED_KIND,
+            recordKind: 'log-key',
+            recordId: rotation.next.name,
+            marking: 'CLEAR',
+            record: rotation.record,
+          });
+        const queued = await peekQueued(tx, rotation ? Number.MAX_SAFE_INTEGER : this.options.batchSize);
+        if (queued.length === 0) return undefined;
+        const at = this.now().toISOString();
+        const seqs = queued.map((q) => q.seq);
+        tree.append(queued.map((q) => q.leafHash));
+        const size = tree.size;
+        const root = tree.root(size);
+        await integrateQueued(tx, seqs, state.size, at);
+        await updateLogState(tx, size, root, at);
+        const signers = rotation ? [this.signer, rotation.next] : [this.signer];
+        const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: root }), signers);
+        await insertCheckpoint(tx, size, note, at);
+        return { seqs, first: state.size };
+      });
+    } catch (err) {
+      // The in-memory tree may be ahead of what committed: rebuild it from the database.
+      await tree.rebuild();
+      throw err;
+    }
+    if (!integrated) return 0;
+    this.#awaiter.notifyIntegrated(integrated.seqs, integrated.first);
+    return integrated.seqs.length;
+  }
+
+  /** Starts the sequencer loop. On PostgreSQL only the holder of the advisory lock integrates. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.dialect === 'postgres' ? this.#runElected() : this.#runLoop(this.db);
+  }
+
+  /** Stops the loop after the integration in flight, and waits for the cosigning round in flight. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = undefined;
+    await this.cosigning.idle();
+  }
+
+  /** Subscribes to sequencer and cosigning errors (logged by the server). */
+  onError(listener: (err: unknown) => void): void {
+    this.#events.on('error', listener);
+  }
+
+  async #runLoop(db: Kysely<Database>): Promise<void> {
+    while (this.#running) {
+      let n = 0;
+      try {
+        n = await this.integrateOnce(db);
+      } catch (err) {
+        this.#events.emit('error', err);
+      }
+      this.cosigning.poke(n > 0);
+      if (n < this.options.batchSize) await this.#sleep(this.options.intervalMs);
+    }
+  }
+
+  async #runElected(): Promise<void> {
+    while (this.#running) {
+      try {
+        await this.db.connection().execute(async (conn) => {
+          if (!(await tryAcquireSequencerLock(conn))) return;
+          try {
+            await this.#runLoop(conn);
+          } finally {
+            await releaseSequencerLock(conn);
+          }
+        });
+      } catch (err) {
+        this.#events.emit('error', err);
+      }
+      // A follower keeps its tree current for readers and tries again for the lock.
+      if (this.#running) {
+        await this.#tree.refresh().catch(() => undefined);
+        await this.#sleep(1000);
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      let woken = false;
+      // Entries queued in this process wake the loop at once (after their transaction had time to commit).
+      this.#wake = () => {
+        if (woken) return;
+        woken = true;
+        setTimeout(done, 2);
+      };
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+}
