@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { StringEnum } from '../http/schema.js';
 import { ORGANISATION_KINDS, PERMISSIONS, ROLES } from './policy.js';
 
@@ -151,5 +151,3 @@ export const AccessEventQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export type NewUserBody = Static<typeof NewUserSchema>;

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Timestamps are stored as RFC 3339 UTC strings on both engines, so they sort and compare as text. */
 type Timestamp = string;
@@ -65,11 +65,7 @@ export interface RecordAddresseeTable {
   user_id: string | null;
 }
 
-export type OrganisationRow = Selectable<OrganisationTable>;
-export type NewOrganisationRow = Insertable<OrganisationTable>;
 export type UserRow = Selectable<UserTable>;
-export type NewUserRow = Insertable<UserTable>;
-export type UserUpdate = Updateable<UserTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type AccessEventRow = Selectable<AccessEventTable>;

@@ -137,11 +137,3 @@ export async function findNewestLiveVersionId(db: Executor): Promise<string | un
     .executeTakeFirst();
   return row?.id;
 }
-
-export async function countAgreementVersions(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('agreement_versions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}

@@ -115,15 +115,6 @@ export async function releaseSequencerLock(conn: Executor): Promise<void> {
   await sql`select pg_advisory_unlock(${SEQUENCER_LOCK_KEY})`.execute(conn);
 }
 
-export async function readLogState(db: Executor): Promise<{ size: number; rootHash: Buffer }> {
-  const state = await db
-    .selectFrom('log_state')
-    .select(['size', 'root_hash'])
-    .where('id', '=', 1)
-    .executeTakeFirstOrThrow();
-  return { size: Number(state.size), rootHash: state.root_hash };
-}
-
 export async function updateLogState(
   db: Executor,
   size: number,

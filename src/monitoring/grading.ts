@@ -10,24 +10,6 @@ export type Reliability = (typeof RELIABILITIES)[number];
 export const CREDIBILITIES = [1, 2, 3, 4, 5, 6] as const;
 export type Credibility = (typeof CREDIBILITIES)[number];
 
-export const RELIABILITY_LABELS: Record<Reliability, string> = {
-  A: 'Completely reliable',
-  B: 'Usually reliable',
-  C: 'Fairly reliable',
-  D: 'Not usually reliable',
-  E: 'Unreliable',
-  F: 'Reliability cannot be judged',
-};
-
-export const CREDIBILITY_LABELS: Record<Credibility, string> = {
-  1: 'Confirmed by other sources',
-  2: 'Probably true',
-  3: 'Possibly true',
-  4: 'Doubtful',
-  5: 'Improbable',
-  6: 'Truth cannot be judged',
-};
-
 export function isReliability(value: unknown): value is Reliability {
   return typeof value === 'string' && (RELIABILITIES as readonly string[]).includes(value);
 }

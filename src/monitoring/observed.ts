@@ -3,7 +3,6 @@ import type { FieldProblem } from '../core/errors.js';
 import type { ObservedTime, TimePrecision } from './report.model.js';
 import type { ReportInput } from './report.schemas.js';
 
-const DAY_MS = 86_400_000;
 /** Clocks in the field drift: a report this far ahead of the server's clock is still "now". */
 export const FUTURE_SKEW_MS = 10 * 60_000;
 
@@ -215,5 +214,3 @@ export function evaluationInstant(observed: ObservedTime): number {
   const b = Date.parse(observed.to);
   return a + Math.floor((b - a) / 2);
 }
-
-export const ONE_DAY_MS = DAY_MS;

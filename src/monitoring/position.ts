@@ -14,8 +14,6 @@ export interface PositionPolicy {
   outsideRegion: 'reject' | 'warn';
 }
 
-export const DEFAULT_POSITION_POLICY: PositionPolicy = { regionMarginKm: 50, outsideRegion: 'reject' };
-
 /** Default one-sigma errors of a bearing-and-distance fix when the observer gives none. */
 const DEFAULT_BEARING_ERROR_DEG = 5;
 const DEFAULT_DISTANCE_ERROR_FRACTION = 0.25;

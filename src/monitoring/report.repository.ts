@@ -145,14 +145,6 @@ export async function markSuperseded(db: Executor, pairs: { id: string; by: stri
     await db.updateTable('reports').set({ superseded_by: p.by }).where('id', '=', p.id).execute();
 }
 
-export async function countReports(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('reports')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export interface ReportFilter {
   from?: string;
   to?: string;
