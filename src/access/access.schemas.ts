@@ -90,6 +90,7 @@ export const LoginResultSchema = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
 });
 
+/** The answer of GET /me: who is asking, their organisation, roles and permissions. */
 export const MeSchema = Type.Object({
   user: Type.Union([UserSchema, Type.Null()]),
   organisation: Type.Union([OrganisationSchema, Type.Null()]),

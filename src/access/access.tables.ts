@@ -70,6 +70,7 @@ export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type AccessEventRow = Selectable<AccessEventTable>;
 
+/** The access domain's tables, merged into the one `Database` interface. */
 export interface AccessTables {
   organisations: OrganisationTable;
   users: UserTable;

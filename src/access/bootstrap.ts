@@ -27,6 +27,7 @@ export const DEMO_ORGANISATIONS: { id: string; name: string; kind: OrganisationK
   { id: 'PUBLIC', name: 'Public and press', kind: 'public' },
 ];
 
+/** `initialise` found organisations or users: first-run setup happens once per database. */
 export class AlreadyInitialisedError extends Error {
   override name = 'AlreadyInitialisedError';
 }

@@ -9,6 +9,7 @@ import type { Principal } from './policy.js';
  * - RED: the author and the addressee users only, by name.
  */
 export const MARKINGS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
+/** One TLP 2.0 marking. */
 export type Marking = (typeof MARKINGS)[number];
 
 /**
@@ -18,6 +19,7 @@ export type Marking = (typeof MARKINGS)[number];
  */
 export const ACCOUNT_RECORD_MARKING: Marking = 'AMBER';
 
+/** Whether a string is one of the TLP 2.0 markings Truceline uses. */
 export function isMarking(value: string): value is Marking {
   return (MARKINGS as readonly string[]).includes(value);
 }

@@ -13,9 +13,12 @@ export const ROLES = [
   'humanitarian',
   'observer',
 ] as const;
+/** One role. */
 export type Role = (typeof ROLES)[number];
 
+/** The kinds of organisation an agreement involves. */
 export const ORGANISATION_KINDS = ['commission', 'party', 'guarantor', 'humanitarian', 'public'] as const;
+/** One kind of organisation. */
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 /** Everything a principal can be allowed to do. Tokens are scoped to a subset of these. */
@@ -36,6 +39,7 @@ export const PERMISSIONS = [
   'sources:manage',
   'log:read',
 ] as const;
+/** One permission; routes declare the one they need. */
 export type Permission = (typeof PERMISSIONS)[number];
 
 const EVERY_SIGNED_IN: Permission[] = [
@@ -87,6 +91,7 @@ export interface Principal {
 /** Permissions open to anyone, signed in or not. */
 const ANONYMOUS_PERMISSIONS: Permission[] = ['agreement:read', 'log:read'];
 
+/** The principal of a request without credentials: the public. */
 export const ANONYMOUS: Principal = {
   userId: null,
   username: null,
@@ -105,14 +110,17 @@ export function permissionsFor(roles: readonly Role[], scopes?: readonly Permiss
   return new Set(scopes.filter((s) => granted.has(s)));
 }
 
+/** Whether a string names a role. */
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
+/** Whether a string names a permission. */
 export function isPermission(value: string): value is Permission {
   return (PERMISSIONS as readonly string[]).includes(value);
 }
 
+/** Whether a string names a kind of organisation. */
 export function isOrganisationKind(value: string): value is OrganisationKind {
   return (ORGANISATION_KINDS as readonly string[]).includes(value);
 }

@@ -16,6 +16,7 @@ import {
   findUserRowByUsername,
   insertUser,
   listUsers,
+  toUser,
   updateUser,
   type User,
 } from './user.repository.js';
@@ -43,6 +44,12 @@ export class UserService {
 
   list(filter: { organisationId?: string } = {}): Promise<User[]> {
     return listUsers(this.db, filter);
+  }
+
+  /** The user of that name, or undefined: for the console, which names users rather than ids. */
+  async findByUsername(username: string): Promise<User | undefined> {
+    const row = await findUserRowByUsername(this.db, username);
+    return row && toUser(row);
   }
 
   async get(id: string): Promise<User> {

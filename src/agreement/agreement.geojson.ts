@@ -8,6 +8,7 @@ export interface Feature {
   properties: Record<string, unknown>;
 }
 
+/** A GeoJSON (RFC 7946) FeatureCollection, as the API and exports write it. */
 export interface FeatureCollection {
   type: 'FeatureCollection';
   features: Feature[];

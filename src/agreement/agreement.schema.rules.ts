@@ -120,6 +120,7 @@ export const ReportCategorySchema = Type.Object(
   },
   strict,
 );
+/** One category of the agreement's report taxonomy. */
 export type ReportCategory = Static<typeof ReportCategorySchema>;
 
 export const RungActions = [
@@ -172,6 +173,7 @@ export const EscalationLadderSchema = Type.Object(
   },
   strict,
 );
+/** The agreement's escalation ladder: rungs, triggers, deadlines. */
 export type EscalationLadder = Static<typeof EscalationLadderSchema>;
 
 export const ResponseCategories = [
@@ -263,6 +265,7 @@ export const GuaranteeSchema = Type.Object(
   },
   strict,
 );
+/** The guarantee: legal form, ratification, activation and void conditions, response menu. */
 export type Guarantee = Static<typeof GuaranteeSchema>;
 
 export const Positions = ['agreed', 'disputed', 'open'] as const;
@@ -280,6 +283,7 @@ export const ProvisionSchema = Type.Object(
   },
   strict,
 );
+/** One provision of the agreement with each party's negotiation position. */
 export type Provision = Static<typeof ProvisionSchema>;
 
 export const NegotiationSchema = Type.Object(

@@ -164,8 +164,10 @@ export const EquipmentCategorySchema = Type.Object(
   },
   strict,
 );
+/** One equipment category the restrictions name (calibres, systems). */
 export type EquipmentCategory = Static<typeof EquipmentCategorySchema>;
 
+/** The activities a restriction can govern besides equipment. */
 export const Activities = [
   'fire',
   'offensive_operations',
@@ -215,4 +217,5 @@ export const RestrictionSchema = Type.Object(
   },
   strict,
 );
+/** One restriction: zone × party × equipment or activity → rule. */
 export type Restriction = Static<typeof RestrictionSchema>;

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { MARKINGS } from '../access/marking.js';
 import { StringEnum } from '../http/schema.js';
 
+/** A loaded agreement version as the API answers it (wire type of the dashboard too). */
 export const AgreementVersionSchema = Type.Object(
   {
     id: Type.String({ description: '<agreement id>@<version>' }),

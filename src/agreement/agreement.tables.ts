@@ -21,6 +21,7 @@ export interface AgreementVersionTable {
   loaded_at: string;
 }
 
+/** The agreement domain's tables, merged into the one `Database` interface. */
 export interface AgreementTables {
   agreement_versions: AgreementVersionTable;
 }

@@ -41,6 +41,7 @@ export interface GuaranteeStatus {
   }[];
 }
 
+/** Where the agreement stands: provisions agreed, disputed and open per party, deadlines, the guarantee. */
 export interface NegotiationStatus {
   asOf: string;
   /** Provisions (not retired) counted. */

@@ -29,8 +29,11 @@ export const ACLED_EVENT_TYPES = {
   ],
 } as const;
 
+/** An ACLED event type (the import and export map onto the agreement's categories). */
 export type AcledEventType = keyof typeof ACLED_EVENT_TYPES;
+/** ACLED's event type names, in ACLED's order. */
 export const ACLED_EVENT_TYPE_NAMES = Object.keys(ACLED_EVENT_TYPES) as AcledEventType[];
+/** Every ACLED sub-event type, of all event types. */
 export const ACLED_SUB_EVENT_TYPES: readonly string[] = Object.values(ACLED_EVENT_TYPES).flat();
 
 /** OSCE SMM ceasefire-violation categories (explosions split by observed effect). */
@@ -44,6 +47,7 @@ export const SMM_CATEGORIES = [
   'illumination_flare',
   'burst_and_shot',
 ] as const;
+/** An OSCE SMM-style fire category. */
 export type SmmCategory = (typeof SMM_CATEGORIES)[number];
 
 /** True when `sub` is one of `type`'s ACLED sub-event types. */

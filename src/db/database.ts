@@ -10,4 +10,5 @@ export type Database = AccessTables & LedgerTables & AgreementTables & Monitorin
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 
+/** The two database engines Truceline runs on. */
 export type Dialect = 'sqlite' | 'postgres';

@@ -194,6 +194,7 @@ export async function readLeafHashes(db: Executor, from: number, to: number): Pr
   return rows.map((r) => r.leaf_hash);
 }
 
+/** Integrated entries with indices in [from, to), in order (the auditor reads a database directly). */
 export async function readEntries(db: Executor, from: number, to: number): Promise<StoredEntry[]> {
   const rows = await db
     .selectFrom('log_entries')

@@ -57,6 +57,7 @@ export interface LogCommitmentTable {
   salt: Buffer;
 }
 
+/** The transparency log's tables, merged into the one `Database` interface. */
 export interface LedgerTables {
   log_queue: LogQueueTable;
   log_entries: LogEntryTable;

@@ -20,6 +20,7 @@ export interface Evidence {
   createdBy: string | null;
 }
 
+/** One step in an evidence item's chain of custody. */
 export interface CustodyEvent {
   id?: number;
   evidenceId: string;

@@ -6,8 +6,11 @@ import type { OrganisationKind } from '../access/policy.js';
  * as the worst grade and a ceiling never changes them.
  */
 export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+/** Admiralty source reliability, A (completely reliable) to E; F: cannot be judged. */
 export type Reliability = (typeof RELIABILITIES)[number];
+/** Admiralty information credibility, 1 (confirmed by other sources) to 5; 6: cannot be judged. */
 export const CREDIBILITIES = [1, 2, 3, 4, 5, 6] as const;
+/** One credibility grade. */
 export type Credibility = (typeof CREDIBILITIES)[number];
 
 export function isReliability(value: unknown): value is Reliability {

@@ -10,12 +10,14 @@ import type { ReportInput } from './report.schemas.js';
 
 /** How precise the observed time is: an exact window, or ACLED-style day / week / month coding. */
 export const TIME_PRECISIONS = ['exact', 'day', 'week', 'month'] as const;
+/** One time precision. */
 export type TimePrecision = (typeof TIME_PRECISIONS)[number];
 
 /** ACLED geo_precision: 1 the named town, 2 near a town or a part of a region, 3 a larger region. */
 export const GEO_PRECISIONS = [1, 2, 3] as const;
 export type GeoPrecision = (typeof GEO_PRECISIONS)[number];
 
+/** Who or what observed: a patrol, a sensor, open sources, a party… */
 export const REPORTER_KINDS = [
   'patrol',
   'observation_post',
@@ -28,6 +30,7 @@ export const REPORTER_KINDS = [
   'ngo',
   'other',
 ] as const;
+/** One kind of reporter. */
 export type ReporterKind = (typeof REPORTER_KINDS)[number];
 
 /** How the position was given; the stored point is always WGS84 longitude/latitude. */

@@ -189,6 +189,7 @@ export const ReportInputSchema = Type.Object(
   },
   { ...strict, $id: 'ReportInput' },
 );
+/** One report as submitted (the API body, or an import row after its mapping). */
 export type ReportInput = Static<typeof ReportInputSchema>;
 
 export const ReportBatchSchema = Type.Object(

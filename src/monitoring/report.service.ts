@@ -61,6 +61,7 @@ export function monitoringSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
   };
 }
 
+/** What an intake did: counts by outcome, per-report outcomes and problems, and where the time went. */
 export interface IntakeResult {
   accepted: number;
   unchanged: number;

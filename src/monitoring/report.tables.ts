@@ -99,6 +99,7 @@ export interface GradingCeilingTable {
   set_at: Timestamp;
 }
 
+/** The monitoring domain's tables, merged into the one `Database` interface. */
 export interface MonitoringTables {
   reports: ReportTable;
   report_sources: ReportSourceTable;

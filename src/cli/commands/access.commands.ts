@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { generatePassword } from '../../access/password.js';
 import { isOrganisationKind, isPermission, isRole, type Permission, type Role } from '../../access/policy.js';
-import { findUserRowByUsername } from '../../access/user.repository.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
 
@@ -15,9 +14,9 @@ async function withServices<T>(work: (s: AppServices) => Promise<T>): Promise<T>
 }
 
 async function userIdOf(s: AppServices, username: string): Promise<string> {
-  const row = await findUserRowByUsername(s.database.db, username);
-  if (!row) throw new CliError(`no user named "${username}"`);
-  return row.id;
+  const user = await s.users.findByUsername(username);
+  if (!user) throw new CliError(`no user named "${username}"`);
+  return user.id;
 }
 
 function parseList<T extends string>(raw: string, check: (v: string) => v is T, what: string): T[] {

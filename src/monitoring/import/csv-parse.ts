@@ -217,6 +217,7 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/** One CSV line, each field quoted where RFC 4180 needs it, without its line break. */
 export function csvLine(values: readonly string[]): string {
   return values.map(csvField).join(',');
 }

@@ -27,7 +27,9 @@ import {
 import { CsvEncodingError, CsvReader, CsvSyntaxError, csvLine, type CsvRecord } from './csv-parse.js';
 import { featureToInput, reportFeature } from './geojson.js';
 
+/** The file formats `truceline import` and `export` read and write. */
 export const FORMATS = ['acled', 'csv', 'geojson'] as const;
+/** One import/export format. */
 export type ImportFormat = (typeof FORMATS)[number];
 
 /** A file that cannot be read as the format at all (encoding, header, JSON): nothing was imported. */
