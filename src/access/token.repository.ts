@@ -64,23 +64,15 @@ export async function listTokens(db: Executor, filter: { userId?: string } = {})
   return (await q.execute()).map(toApiToken);
 }
 
-export async function markTokenRevoked(db: Executor, id: string, at: string): Promise<void> {
-  await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: at })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .execute();
-}
-
-/** Revokes every live token of a user (a new password ends them all). */
-export async function markTokensOfUserRevoked(db: Executor, userId: string, at: string): Promise<void> {
-  await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: at })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .execute();
+/** Revokes one token, or every live token of a user (a new password ends them all). */
+export async function markTokensRevoked(
+  db: Executor,
+  which: { id: string } | { userId: string },
+  at: string,
+): Promise<void> {
+  let q = db.updateTable('api_tokens').set({ revoked_at: at }).where('revoked_at', 'is', null);
+  q = 'id' in which ? q.where('id', '=', which.id) : q.where('user_id', '=', which.userId);
+  await q.execute();
 }
 
 export async function markTokenUsed(db: Executor, id: string, at: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
   findTokenById,
   insertToken,
   listTokens,
-  markTokenRevoked,
+  markTokensRevoked,
   type ApiToken,
 } from './token.repository.js';
 import { findUserById } from './user.repository.js';
@@ -96,7 +96,7 @@ export class TokenService {
       if (!token) throw notFound(`token ${id}`);
       this.assertMayManage(actor, token.userId);
       const at = this.now().toISOString();
-      await markTokenRevoked(tx, id, at);
+      await markTokensRevoked(tx, { id }, at);
       await this.ledger.record(tx, {
         kind: 'token.revoked',
         recordKind: 'token',

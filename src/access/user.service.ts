@@ -9,7 +9,7 @@ import { findOrganisationById } from './organisation.repository.js';
 import { hashPassword } from './password.js';
 import { ROLES_BY_KIND, type Role } from './policy.js';
 import { deleteSessionsOfUser } from './session.repository.js';
-import { markTokensOfUserRevoked } from './token.repository.js';
+import { markTokensRevoked } from './token.repository.js';
 import {
   countUsersWithRole,
   findUserById,
@@ -135,7 +135,7 @@ export class UserService {
       // A disabled account or a new password ends every open session of that user; a new password
       // also revokes every API token (whoever took the old password may have made one).
       if (changes.disabled === true || passwordHash !== undefined) await deleteSessionsOfUser(tx, id);
-      if (passwordHash !== undefined) await markTokensOfUserRevoked(tx, id, this.now().toISOString());
+      if (passwordHash !== undefined) await markTokensRevoked(tx, { userId: id }, this.now().toISOString());
       const what = Object.keys(changes).join(',');
       await this.ledger.record(tx, {
         kind: 'user.updated',

@@ -3,6 +3,7 @@ import { ApiError } from '../api/client.js';
 import { changePassword } from '../api/session.js';
 import { useRouter } from '../app/router.js';
 import { useSession } from '../app/session.js';
+import { PasswordField } from '../components/PasswordField.js';
 import { t } from '../i18n/index.js';
 
 /** The signed-in user's own account: who they are, and a password change. */
@@ -59,40 +60,28 @@ export default function AccountScreen() {
             {error}
           </p>
         )}
-        <div className="field">
-          <label htmlFor="current-password">{t('account.current')}</label>
-          <input
-            id="current-password"
-            type="password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="new-password">{t('account.new')}</label>
-          <input
-            id="new-password"
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="repeat-password">{t('account.repeat')}</label>
-          <input
-            id="repeat-password"
-            type="password"
-            autoComplete="new-password"
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-            required
-          />
-        </div>
+        <PasswordField
+          id="current-password"
+          label={t('account.current')}
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+        />
+        <PasswordField
+          id="new-password"
+          label={t('account.new')}
+          autoComplete="new-password"
+          minLength={12}
+          value={next}
+          onChange={setNext}
+        />
+        <PasswordField
+          id="repeat-password"
+          label={t('account.repeat')}
+          autoComplete="new-password"
+          value={repeat}
+          onChange={setRepeat}
+        />
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? t('account.busy') : t('account.action')}
         </button>

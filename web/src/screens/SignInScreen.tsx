@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import { useRouter } from '../app/router.js';
 import { useSession } from '../app/session.js';
+import { PasswordField } from '../components/PasswordField.js';
 import { t } from '../i18n/index.js';
 
 /** Only same-site paths may be returned to after signing in. */
@@ -82,18 +83,13 @@ export default function SignInScreen() {
             required
           />
         </div>
-        <div className="field">
-          <label htmlFor="password">{t('signIn.password')}</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </div>
+        <PasswordField
+          id="password"
+          label={t('signIn.password')}
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? t('signIn.busy') : t('signIn.action')}
         </button>
