@@ -330,6 +330,40 @@ describeEachDialect('reports API', (dialect) => {
     expect(list.json().reports[0].counts.events).toBe(4);
   });
 
+  it('keeps external ids per organisation (security A1: revision hijack)', async () => {
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const input = sampleInput({ externalSystem: 'field-app', externalId: 'obs-0001' });
+    const own = await post(ua, input);
+    expect(own.json().status).toBe('accepted');
+    const ownId: string = own.json().report.id;
+    // Another party posting the same system and id, with the same or other content, files a report of
+    // its own: it revises nothing and learns nothing of the first one.
+    const foreign = await post(ru, input);
+    expect(foreign.statusCode, foreign.body).toBe(201);
+    expect(foreign.json()).toMatchObject({ status: 'accepted', report: { revision: 1 } });
+    expect(foreign.body).not.toContain(ownId);
+    const theirs: string = foreign.json().report.id;
+    // Its changed content revises its own report, not the first party's.
+    const again = await post(ru, { ...input, counts: { events: 40 } });
+    expect(again.json()).toMatchObject({ status: 'revised', report: { revision: 2 } });
+    expect(again.body).not.toContain(ownId);
+    expect(
+      await db().selectFrom('reports').select('id').where('superseded_by', 'is not', null).execute(),
+    ).toEqual([{ id: theirs }]);
+    const mine = await get(ua, `/api/v1/reports/${ownId}`);
+    expect(mine.json()).toMatchObject({ id: ownId, revision: 1, counts: { events: 3 } });
+    const current = await db()
+      .selectFrom('reports')
+      .select(['id', 'superseded_by'])
+      .where('id', '=', ownId)
+      .executeTakeFirstOrThrow();
+    expect(current.superseded_by).toBeNull();
+    // The owner still revises its own report.
+    const revised = await post(ua, { ...input, counts: { events: 4 } });
+    expect(revised.json()).toMatchObject({ status: 'revised', report: { revision: 2 } });
+  });
+
   it('caps a party’s own grading under its ceiling; unjudged grades stay unjudged', async () => {
     const liaison = await t.tokenFor('UA', ['liaison']);
     const res = await post(

@@ -118,9 +118,13 @@ export async function insertReports(
     );
 }
 
-/** The current (not superseded) revision of reports by external id within one external system. */
+/**
+ * The current (not superseded) revision of one organisation's reports by external id within one
+ * external system; other organisations' reports with the same ids are not looked at.
+ */
 export async function findCurrentByExternalIds(
   db: Executor,
+  owner: string,
   system: string,
   externalIds: readonly string[],
 ): Promise<Map<string, { id: string; revision: number; contentSha256: string }>> {
@@ -131,6 +135,7 @@ export async function findCurrentByExternalIds(
       .select(['id', 'revision', 'external_id', 'content_sha256'])
       .where('external_system', '=', system)
       .where('external_id', 'in', externalIds.slice(i, i + 500))
+      .where('owner_organisation_id', '=', owner)
       .where('superseded_by', 'is', null)
       .execute();
     for (const r of rows)

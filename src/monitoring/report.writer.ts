@@ -140,8 +140,12 @@ function locatingProblems(paths: ReadonlyMap<number, { path: string; line?: numb
   };
 }
 
-function externalKey(system: string, id: string): string {
-  return `${system}\u0000${id}`;
+/**
+ * An external id belongs to the organisation that filed it: the same system and id from another
+ * organisation is another report, never a revision of this one (and its existence is not revealed).
+ */
+function externalKey(owner: string, system: string, id: string): string {
+  return `${owner}\u0000${system}\u0000${id}`;
 }
 
 /** The stored current revision of every external id the reports name, by external key. */
@@ -149,17 +153,23 @@ async function currentRevisions(
   tx: Executor,
   prepared: readonly PreparedReport[],
 ): Promise<Map<string, CurrentRevision>> {
-  const bySystem = new Map<string, string[]>();
+  const byOwnerAndSystem = new Map<string, { owner: string; system: string; ids: string[] }>();
   for (const { report: r } of prepared) {
     if (r.externalId === undefined || r.externalSystem === undefined) continue;
-    const ids = bySystem.get(r.externalSystem);
-    if (ids === undefined) bySystem.set(r.externalSystem, [r.externalId]);
-    else ids.push(r.externalId);
+    const group = `${r.ownerOrganisationId}\u0000${r.externalSystem}`;
+    const found = byOwnerAndSystem.get(group);
+    if (found === undefined)
+      byOwnerAndSystem.set(group, {
+        owner: r.ownerOrganisationId,
+        system: r.externalSystem,
+        ids: [r.externalId],
+      });
+    else found.ids.push(r.externalId);
   }
   const current = new Map<string, CurrentRevision>();
-  for (const [system, ids] of bySystem) {
-    for (const [ext, row] of await findCurrentByExternalIds(tx, system, ids))
-      current.set(externalKey(system, ext), row);
+  for (const { owner, system, ids } of byOwnerAndSystem.values()) {
+    for (const [ext, row] of await findCurrentByExternalIds(tx, owner, system, ids))
+      current.set(externalKey(owner, system, ext), row);
   }
   return current;
 }
@@ -184,7 +194,7 @@ function sortOutRepeats(
       pending.push({ p });
       continue;
     }
-    const key = externalKey(r.externalSystem, r.externalId);
+    const key = externalKey(r.ownerOrganisationId, r.externalSystem, r.externalId);
     const earlier = seen.get(key);
     if (earlier === undefined) {
       seen.set(key, p);
