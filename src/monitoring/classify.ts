@@ -6,6 +6,8 @@ import type {
   Restriction,
 } from '../agreement/agreement.schema.js';
 import { instantOf, localParts } from '../agreement/agreement.time.js';
+import type { Marking } from '../access/marking.js';
+import type { Principal } from '../access/policy.js';
 import type { Gazetteer } from './gazetteer.js';
 import type {
   Classification,
@@ -21,7 +23,7 @@ import type {
 export interface AgreementSource {
   versionInForceAt(at: Date): Promise<
     | {
-        info: { id: string; entryIntoForce: string | null };
+        info: { id: string; entryIntoForce: string | null; marking: Marking };
         agreement: Agreement;
         /** Derived zones and index, when the source has them already. */
         derived?: DerivedAgreement;
@@ -30,6 +32,11 @@ export interface AgreementSource {
       }
     | undefined
   >;
+  /**
+   * The versions a principal may read (marking, owner): a report's classification against any other
+   * version is redacted for that principal (`reportFor`).
+   */
+  listVersions(principal: Principal): Promise<readonly { id: string }[]>;
 }
 
 /**

@@ -157,6 +157,8 @@ export interface ReportFilter {
   zone?: string;
   bbox?: [number, number, number, number];
   sourceId?: string;
+  /** Only reports this organisation owns. */
+  ownerOrganisationId?: string;
   flagged?: boolean;
   externalId?: string;
   externalSystem?: string;
@@ -190,6 +192,8 @@ export async function listVisibleReports(
     q = q.where('lon', '>=', w).where('lon', '<=', e).where('lat', '>=', s).where('lat', '<=', n);
   }
   if (filter.sourceId !== undefined) q = q.where('source_id', '=', filter.sourceId);
+  if (filter.ownerOrganisationId !== undefined)
+    q = q.where('owner_organisation_id', '=', filter.ownerOrganisationId);
   if (filter.flagged !== undefined) q = q.where('flagged', '=', filter.flagged ? 1 : 0);
   if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId);
   if (filter.externalSystem !== undefined) q = q.where('external_system', '=', filter.externalSystem);

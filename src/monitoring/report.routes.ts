@@ -16,7 +16,7 @@ import {
   ReportViewSchema,
   type ReportListQueryType,
 } from './report.schemas.js';
-import type { Report } from './report.model.js';
+import { reportFor, type ReportReader } from './report.view.js';
 import { CREATE_REPORTS } from './report.permission.js';
 import type { ReportFilter } from './report.repository.js';
 
@@ -34,10 +34,15 @@ function bodyProblems(errors: FastifySchemaValidationError[], dataVar: string): 
   return invalid(`invalid ${dataVar}: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`, problems);
 }
 
-/** The API view of a report (the domain object without storage details). */
-export function reportView(r: Report & { logSeq?: number | null }): Report {
-  const { logSeq: _l, ...view } = r;
-  return view;
+/** An intake outcome's warnings as the reader may see them: none from a version it may not read. */
+function outcomeFor<T extends { warnings: string[]; agreementVersionId?: string }>(
+  outcome: T,
+  reader: ReportReader,
+): Omit<T, 'agreementVersionId'> {
+  const { agreementVersionId, ...rest } = outcome;
+  return agreementVersionId === undefined || reader.agreementVersions.has(agreementVersionId)
+    ? rest
+    : { ...rest, warnings: [] };
 }
 
 function cursorOf(last: { key: string | number; id: string } | undefined): string | undefined {
@@ -112,6 +117,7 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
     async (request, reply) => {
       const body = request.body;
       const actor = actorOf(request);
+      const reader = await m.reports.readerOf(request.principal);
       if ('reports' in body) {
         // The batch's reports are checked by the intake, one by one (see ReportBatchSchema).
         const result = await m.reports.submit(
@@ -121,16 +127,17 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
           body.applyGood === true,
         );
         const { stored: _s, ...summary } = result;
-        return reply.status(201).send(summary);
+        return reply
+          .status(201)
+          .send({ ...summary, reports: summary.reports.map((o) => outcomeFor(o, reader)) });
       }
       const result = await m.reports.submit(actor, [body], () => '/body', false, { schemaChecked: true });
       const outcome = result.reports[0];
       const report =
         result.stored?.[0] ?? (outcome ? await m.reports.get(request.principal, outcome.id) : undefined);
       if (!outcome || !report) throw invalid('the report was not applied', result.problems);
-      return reply
-        .status(201)
-        .send({ report: reportView(report), status: outcome.status, warnings: outcome.warnings });
+      const view = reportFor(report, reader);
+      return reply.status(201).send({ report: view, status: outcome.status, warnings: view.warnings });
     },
   );
 
@@ -151,16 +158,20 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
       config: { permission: 'reports:read' },
     },
     async (request) => {
+      const reader = await m.reports.readerOf(request.principal);
       const page = await m.reports.list(request.principal, filterOf(request.query));
       const next = cursorOf(page.last);
       if (request.query.format === 'geojson') {
         return {
           type: 'FeatureCollection',
-          features: page.reports.map((r) => reportFeature(r, { derived: true })),
+          features: page.reports.map((r) => reportFeature(reportFor(r, reader), { derived: true })),
           ...(next !== undefined ? { next } : {}),
         };
       }
-      return { reports: page.reports.map(reportView), ...(next !== undefined ? { next } : {}) };
+      return {
+        reports: page.reports.map((r) => reportFor(r, reader)),
+        ...(next !== undefined ? { next } : {}),
+      };
     },
   );
 
@@ -177,7 +188,8 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
     },
     async (request) => {
       const report = await m.reports.get(request.principal, request.params.id);
-      return { ...reportView(report), log: { index: await m.reports.logIndexOf(report) } };
+      const reader = await m.reports.readerOf(request.principal);
+      return { ...reportFor(report, reader), log: { index: await m.reports.logIndexOf(report) } };
     },
   );
 

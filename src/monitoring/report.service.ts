@@ -19,6 +19,7 @@ import {
   type ReportFilter,
 } from './report.repository.js';
 import { requireMayCreateReports } from './report.permission.js';
+import { managesSources, type ReportReader } from './report.view.js';
 import { writeReports, type WriteContext, type WriteOutcome } from './report.writer.js';
 import {
   findCeiling,
@@ -67,7 +68,14 @@ export interface IntakeResult {
   unchanged: number;
   revised: number;
   rejected: number;
-  reports: { index: number; id: string; status: WriteOutcome['status']; warnings: string[] }[];
+  reports: {
+    index: number;
+    id: string;
+    status: WriteOutcome['status'];
+    warnings: string[];
+    /** The version the report was judged by (its warnings may name it); not in API answers. */
+    agreementVersionId?: string;
+  }[];
   problems: FieldProblem[];
   dryRun: boolean;
   /** Reports as stored (only for small intakes, for the API response). */
@@ -311,6 +319,7 @@ export class ReportService {
       ceiling: intake.ceiling,
       actor: intake.writer,
       storedEvidence,
+      agreementMarking: (id) => this.timeline.markingOf(id),
     });
     if (written.problems.length > 0) {
       result.problems.push(...written.problems);
@@ -319,7 +328,15 @@ export class ReportService {
     const listed = intake.options.listOutcomes !== false;
     for (const w of written.outcomes) {
       result[w.status] += 1;
-      if (listed) result.reports.push({ index: w.index, id: w.id, status: w.status, warnings: w.warnings });
+      const version = w.report?.classification.agreementVersionId;
+      if (listed)
+        result.reports.push({
+          index: w.index,
+          id: w.id,
+          status: w.status,
+          warnings: w.warnings,
+          ...(version !== undefined ? { agreementVersionId: version } : {}),
+        });
       if (result.stored !== undefined && w.report !== undefined) result.stored.push(w.report);
     }
   }
@@ -380,7 +397,19 @@ export class ReportService {
     return result;
   }
 
+  /** Who reads reports: the principal and the agreement versions it may read (see `reportFor`). */
+  async readerOf(principal: Principal): Promise<ReportReader> {
+    const versions = await this.deps.agreements.listVersions(principal);
+    return { principal, agreementVersions: new Set(versions.map((v) => v.id)) };
+  }
+
+  /**
+   * Reports the principal may see. Filtering by source is filtering by the source's identity, so
+   * only the commission's source managers filter every report by it; others only their own.
+   */
   list(principal: Principal, filter: ReportFilter) {
+    if (filter.sourceId !== undefined && !managesSources(principal))
+      filter = { ...filter, ownerOrganisationId: principal.organisationId ?? '' };
     return listVisibleReports(this.deps.db, principal, filter);
   }
 

@@ -3,6 +3,7 @@ import type { Executor } from '../db/database.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
 import type { LoggedChange } from '../ledger/log-item.js';
 import type { FieldProblem } from '../core/errors.js';
+import type { Marking } from '../access/marking.js';
 import {
   insertCustodyEvents,
   insertEvidence,
@@ -33,6 +34,8 @@ export interface WriteContext {
   actor: { userId: string | null; organisationId: string | null; requestId: string | null };
   /** Evidence whose bytes are already in the store (by SHA-256): recorded as uploaded. */
   storedEvidence: ReadonlySet<string>;
+  /** The marking of an agreement version (what a classification against it reveals). */
+  agreementMarking: (versionId: string) => Marking | undefined;
 }
 
 /** The id a source named in a report gets when it is registered on first sight. */
@@ -43,9 +46,12 @@ export function sourceIdFor(name: string): string {
 /**
  * What the log records for a report: who, when, where, what, the grade, the classification's
  * outcome and the SHA-256 of the submitted content (which binds every other field). Confidential
- * reports log only a salted commitment to this record.
+ * reports log only a salted commitment to this record. The classification's outcome (the agreement
+ * version, zones, side, possible violations) names parts of the agreement version the report was
+ * judged by, so it is in the record only when that version is CLEAR: a CLEAR report judged by a
+ * GREEN text or a party's AMBER+STRICT draft is logged in full without it.
  */
-export function logRecordOf(report: Report): Record<string, unknown> {
+export function logRecordOf(report: Report, agreementMarking: Marking | undefined): Record<string, unknown> {
   const c = report.classification;
   return {
     id: report.id,
@@ -63,10 +69,14 @@ export function logRecordOf(report: Report): Record<string, unknown> {
     ],
     category: report.category,
     grade: `${report.grade.reliability}${report.grade.credibility}`,
-    agreement: c.agreementVersionId,
-    zones: c.zones.map((z) => z.band ?? z.id),
-    ...(c.side !== undefined ? { side: c.side } : {}),
-    possibleViolations: c.possibleViolations.map((v) => v.restriction ?? v.provision ?? v.rule),
+    ...(agreementMarking === 'CLEAR'
+      ? {
+          agreement: c.agreementVersionId,
+          zones: c.zones.map((z) => z.band ?? z.id),
+          ...(c.side !== undefined ? { side: c.side } : {}),
+          possibleViolations: c.possibleViolations.map((v) => v.restriction ?? v.provision ?? v.rule),
+        }
+      : {}),
     owner: report.ownerOrganisationId,
     marking: report.marking,
     createdAt: report.createdAt,
@@ -74,13 +84,17 @@ export function logRecordOf(report: Report): Record<string, unknown> {
 }
 
 /** A report's change for the log: accepted (a new report) or revised (a new revision of one). */
-export function loggedChangeOf(report: Report, kind: 'report.accepted' | 'report.revised'): LoggedChange {
+export function loggedChangeOf(
+  report: Report,
+  kind: 'report.accepted' | 'report.revised',
+  agreementMarking: Marking | undefined,
+): LoggedChange {
   return {
     kind,
     recordKind: REPORT_RECORD_KIND,
     recordId: report.id,
     marking: report.marking,
-    record: logRecordOf(report),
+    record: logRecordOf(report, agreementMarking),
   };
 }
 
@@ -123,7 +137,7 @@ export async function writeReports(
   if (problems.length > 0) return { outcomes: [], problems };
   if (fresh.length > 0) await insertSources(tx, fresh);
   const reports = pending.map((w) => gradedReport(w, sources, ctx.ceiling));
-  const logSeqs = await logReports(tx, ctx.ledger, pending, reports);
+  const logSeqs = await logReports(tx, ctx, pending, reports);
   await storeReports(tx, pending, reports, logSeqs);
   await writeDeclaredEvidence(tx, pending, reports, ctx, nowIso);
   return { outcomes: outcomesOf(unchanged, pending, reports), problems };
@@ -304,7 +318,7 @@ function gradedReport({ p, supersedes }: PendingWrite, sources: KnownSources, ce
 /** Appends `report.accepted` / `report.revised` entries; returns each report's queue number by id. */
 async function logReports(
   tx: Executor,
-  ledger: BulkLedgerWriter,
+  ctx: WriteContext,
   pending: readonly PendingWrite[],
   reports: readonly Report[],
 ): Promise<Map<string, number>> {
@@ -317,9 +331,9 @@ async function logReports(
     ['report.revised', revised],
   ] as const) {
     if (group.length === 0) continue;
-    const seqs = await ledger.recordMany(
+    const seqs = await ctx.ledger.recordMany(
       tx,
-      group.map((r) => loggedChangeOf(r, kind)),
+      group.map((r) => loggedChangeOf(r, kind, ctx.agreementMarking(r.classification.agreementVersionId))),
     );
     group.forEach((r, i) => logSeqs.set(r.id, seqs[i] ?? -1));
   }

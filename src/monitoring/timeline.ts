@@ -1,3 +1,4 @@
+import type { Marking } from '../access/marking.js';
 import { gazetteerFor } from './gazetteer.js';
 import {
   NO_DECONFLICTION,
@@ -14,6 +15,7 @@ import {
  */
 export class AgreementTimeline {
   readonly #contexts = new Map<string, VersionContext>();
+  readonly #markings = new Map<string, Marking>();
   /** In-force versions, latest entry into force first. */
   #segments: { from: number; ctx: VersionContext }[] = [];
   /** What applies before the first entry into force: a provisional version, or nothing. */
@@ -27,6 +29,7 @@ export class AgreementTimeline {
   async #context(
     loaded: NonNullable<Awaited<ReturnType<AgreementSource['versionInForceAt']>>>,
   ): Promise<VersionContext> {
+    this.#markings.set(loaded.info.id, loaded.info.marking);
     const key = `${loaded.info.id}|${loaded.provisional === true ? 'provisional' : 'in-force'}`;
     let ctx = this.#contexts.get(key);
     if (ctx === undefined) {
@@ -72,6 +75,11 @@ export class AgreementTimeline {
   at(ms: number): VersionContext | undefined {
     for (const s of this.#segments) if (ms >= s.from) return s.ctx;
     return this.#before;
+  }
+
+  /** The marking of a version seen by the last refresh (what a classification against it reveals). */
+  markingOf(versionId: string): Marking | undefined {
+    return this.#markings.get(versionId);
   }
 
   /** The version for each instant. */

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../../core/errors.js';
-import type { Report } from '../report.model.js';
+import type { ReportView } from '../report.view.js';
 import type { ReportInput } from '../report.schemas.js';
 
 /**
@@ -15,7 +15,7 @@ export interface ReportFeature {
 }
 
 /** A report as a GeoJSON Feature. */
-export function reportFeature(report: Report, options: { derived?: boolean } = {}): ReportFeature {
+export function reportFeature(report: ReportView, options: { derived?: boolean } = {}): ReportFeature {
   const { location, externalId, ...rest } = report.submitted;
   const { lon, lat, area, ...placeRest } = location;
   const geometry: ReportFeature['geometry'] =

@@ -139,7 +139,7 @@ export default function ReportDetailScreen({ params }: { params: Record<string, 
             {r.grade.capped && r.grade.claimed && (
               <div className="muted">{t('report.gradeCapped', { claimed: r.grade.claimed })}</div>
             )}
-            {r.source && <div className="muted">{t('report.source', { name: r.source.name })}</div>}
+            {r.source?.name && <div className="muted">{t('report.source', { name: r.source.name })}</div>}
           </dd>
           <dt>{t('report.filed')}</dt>
           <dd>

@@ -1,0 +1,99 @@
+import type { Principal } from '../access/policy.js';
+import type { Classification, Grade, Report, ReportSourceRef } from './report.model.js';
+import type { ReportInput } from './report.schemas.js';
+
+/**
+ * A report as one principal may read it (docs/access-control.md, "What a report shows to whom"):
+ * the classification only when the principal may read the agreement version it was judged by, the
+ * source's identity only for the report's owner (as it submitted it) and the commission's source
+ * managers.
+ */
+export interface ReportView extends Omit<Report, 'classification' | 'source'> {
+  classification: ClassificationView;
+  /** The source: in full for the commission's source managers; the owner's own fields for the owner. */
+  source?: Partial<ReportSourceRef>;
+}
+
+/**
+ * A classification, or what is left of it for a principal who may not read the agreement version
+ * it was judged by: `redacted`, no version, no zones, lines, side or possible violations.
+ */
+export type ClassificationView =
+  | Classification
+  | (Omit<Classification, 'agreementVersionId' | 'side' | 'lineDistanceKm'> & {
+      agreementVersionId: null;
+      redacted: true;
+    });
+
+/** Who reads: the principal, and the agreement versions they may read. */
+export interface ReportReader {
+  principal: Principal;
+  agreementVersions: ReadonlySet<string>;
+}
+
+/** Whether the principal is one of the commission's source managers (its analysts and admins). */
+export function managesSources(principal: Principal): boolean {
+  return (
+    principal.userId !== null &&
+    principal.organisationKind === 'commission' &&
+    principal.permissions.has('sources:manage')
+  );
+}
+
+/** The one place a report is shaped for a principal: every API read, list and GeoJSON page passes here. */
+export function reportFor(report: Report & { logSeq?: number | null }, reader: ReportReader): ReportView {
+  const { logSeq: _l, source, submitted, ...rest } = report;
+  const { principal } = reader;
+  const full = managesSources(principal);
+  const owner = principal.organisationId !== null && principal.organisationId === report.ownerOrganisationId;
+  const view: ReportView = {
+    ...rest,
+    submitted: full || owner ? submitted : withoutSource(submitted),
+    grade: full ? report.grade : gradeFor(report, owner),
+    classification: reader.agreementVersions.has(report.classification.agreementVersionId)
+      ? report.classification
+      : redacted(report.classification),
+  };
+  if (view.classification !== report.classification) view.warnings = [];
+  if (full && source !== undefined) view.source = source;
+  else if (owner && submitted.source !== undefined) {
+    // As the owner submitted it: never the registered name behind an id, nor the commission's group.
+    const { id, name, independenceGroup } = submitted.source;
+    const own = {
+      ...(id !== undefined ? { id } : {}),
+      ...(name !== undefined ? { name } : {}),
+      ...(independenceGroup !== undefined ? { independenceGroup } : {}),
+    };
+    if (Object.keys(own).length > 0) view.source = own;
+  }
+  return view;
+}
+
+/**
+ * The report's grade for everyone who reads it; the grade claimed before capping only for the
+ * owner, and only when the reliability was its own claim (else it is the commission's grade of the
+ * source).
+ */
+function gradeFor(report: Report, owner: boolean): Grade {
+  const { claimed, ...grade } = report.grade;
+  const ownClaim = report.submitted.source?.reliability !== undefined;
+  return owner && ownClaim && claimed !== undefined ? { ...grade, claimed } : grade;
+}
+
+function withoutSource(submitted: ReportInput): ReportInput {
+  const { source: _s, ...rest } = submitted;
+  return rest;
+}
+
+function redacted(c: Classification): ClassificationView {
+  return {
+    agreementVersionId: null,
+    redacted: true,
+    evaluatedAt: c.evaluatedAt,
+    zones: [],
+    lines: [],
+    ...(c.nearestPlace !== undefined ? { nearestPlace: c.nearestPlace } : {}),
+    possibleViolations: [],
+    notified: c.notified,
+  };
+}
