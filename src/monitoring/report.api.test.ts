@@ -548,4 +548,18 @@ describeEachDialect('reports API', (dialect) => {
     const list = (await get(monitor, `/api/v1/reports/${reportId}/evidence`)).json().evidence;
     expect(list.map((e: { sha256: string }) => e.sha256)).toContain(sha256);
   });
+
+  it('refuses NUL characters in report text, alone or in a batch (security A8: 5xx on bad input)', async () => {
+    await expectRejected(sampleInput({ narrative: 'before\u0000after' }), '/body/narrative', /NUL/);
+    await expectRejected(
+      { reports: [sampleInput({ narrative: 'x\u0000' })] },
+      '/body/reports/0/narrative',
+      /NUL/,
+    );
+    await expectRejected(
+      sampleInput({ attributes: { 'key\u0000': 'v' } }),
+      '/body/attributes/key\u0000',
+      /property name must not contain NUL/,
+    );
+  });
 });
