@@ -549,6 +549,36 @@ describeEachDialect('reports API', (dialect) => {
     expect(list.map((e: { sha256: string }) => e.sha256)).toContain(sha256);
   });
 
+  const countAddressees = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom('record_addressees')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('refuses a RED report to an unknown user or organisation (security A8: 5xx on bad input)', async () => {
+    const addressed = await countAddressees();
+    await expectRejected(
+      sampleInput({ marking: 'RED', addressees: { users: ['no-such-user'] } }),
+      '/body/addressees/users/0',
+      /unknown user "no-such-user"/,
+    );
+    await expectRejected(
+      sampleInput({ marking: 'RED', addressees: { organisations: ['NOPE'] } }),
+      '/body/addressees/organisations/0',
+      /unknown organisation "NOPE"/,
+    );
+    await expectRejected(
+      { reports: [sampleInput(), sampleInput({ marking: 'RED', addressees: { users: ['ghost'] } })] },
+      '/body/reports/1/addressees/users/0',
+      /unknown user "ghost"/,
+    );
+    expect(await countAddressees()).toBe(addressed);
+  });
+
   it('refuses NUL characters in report text, alone or in a batch (security A8: 5xx on bad input)', async () => {
     await expectRejected(sampleInput({ narrative: 'before\u0000after' }), '/body/narrative', /NUL/);
     await expectRejected(
