@@ -2,6 +2,9 @@ import Ajv, { type ErrorObject } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { FieldProblem } from '../core/errors.js';
 
+/** Base64 text (RFC 4648 §4; padding optional): what `format: 'base64'` accepts. */
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+
 // Bodies are validated strictly (no type coercion, unknown fields rejected, nothing silently removed);
 // query strings and path parameters arrive as text, so there numbers and booleans are coerced.
 const strict = new Ajv.default({
@@ -25,6 +28,7 @@ for (const ajv of [strict, coercing]) {
     validate: (s: string) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s),
   });
   ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  ajv.addFormat('base64', BASE64);
 }
 
 /** The deepest nesting a request may have: deeper input is refused before recursive code meets it. */

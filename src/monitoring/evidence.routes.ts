@@ -159,7 +159,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         params: Params,
         body: Type.Object(
           {
-            contentBase64: Type.String({ minLength: 1 }),
+            contentBase64: Type.String({ minLength: 1, format: 'base64' }),
             filename: Type.String({ minLength: 1, maxLength: 255 }),
             mediaType: Type.String({ minLength: 3, maxLength: 127 }),
             derivation: Type.String({ minLength: 1, maxLength: 2000 }),

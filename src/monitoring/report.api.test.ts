@@ -592,4 +592,62 @@ describeEachDialect('reports API', (dialect) => {
       /property name must not contain NUL/,
     );
   });
+
+  it('refuses evidence whose contentBase64 is not base64 (security A8: 5xx on bad input)', async () => {
+    await expectRejected(
+      sampleInput({
+        evidence: [
+          {
+            sha256: 'a'.repeat(64),
+            filename: 'IMG_0002.jpg',
+            mediaType: 'image/jpeg',
+            capturedAt: '2026-11-25T20:00:00Z',
+            collector: 'Patrol 3',
+            contentBase64: 'this is not base64!',
+          },
+        ],
+      }),
+      '/body/evidence/0/contentBase64',
+      /base64/,
+    );
+  });
+
+  it('refuses non-base64 evidence declared later or derived (security A8: 5xx on bad input)', async () => {
+    const bytes = Buffer.from('a photograph');
+    const declared = {
+      sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+      filename: 'photo.jpg',
+      mediaType: 'image/jpeg',
+      capturedAt: '2026-11-25T20:00:00Z',
+      collector: 'Patrol 3',
+    };
+    const res = await post(
+      monitor,
+      sampleInput({ evidence: [{ ...declared, contentBase64: bytes.toString('base64') }] }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const reportId = res.json().report.id as string;
+    const evidenceId = (await get(monitor, `/api/v1/reports/${reportId}/evidence`)).json().evidence[0]
+      .id as string;
+    const auth = { authorization: `Bearer ${monitor}` };
+    const before = await snapshot();
+    const later = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${reportId}/evidence`,
+      headers: auth,
+      payload: { ...declared, sha256: 'b'.repeat(64), contentBase64: '%%%' },
+    });
+    expect(later.statusCode, later.body).toBe(422);
+    expect(later.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(later.json().errors[0].path).toBe('/body/contentBase64');
+    const derived = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/evidence/${evidenceId}/derived`,
+      headers: auth,
+      payload: { contentBase64: 'not base64', filename: 'x.jpg', mediaType: 'image/jpeg', derivation: 'x' },
+    });
+    expect(derived.statusCode, derived.body).toBe(422);
+    expect(derived.json().errors[0].path).toBe('/body/contentBase64');
+    expect(await snapshot()).toEqual(before);
+  });
 });
