@@ -612,6 +612,21 @@ describeEachDialect('reports API', (dialect) => {
     );
   });
 
+  it('refuses a self-intersecting area (security A8: 5xx on bad input)', async () => {
+    const bowTie = [
+      [38.0, 48.3],
+      [38.1, 48.4],
+      [38.1, 48.3],
+      [38.0, 48.4],
+      [38.0, 48.3],
+    ];
+    await expectRejected(
+      sampleInput({ location: { area: { type: 'Polygon', coordinates: [bowTie] } } }),
+      '/body/location/area/coordinates/0',
+      /intersects itself/,
+    );
+  });
+
   it('refuses non-base64 evidence declared later or derived (security A8: 5xx on bad input)', async () => {
     const bytes = Buffer.from('a photograph');
     const declared = {
