@@ -48,6 +48,8 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
 
   // Raw uploads stream to the store while hashing; only this scope accepts non-JSON bodies.
   void app.register((scope: App, _opts, done) => {
+    // Every content type, JSON and text included, is bytes here: parsed, they would not hash as sent.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, next) => next(null, payload));
     scope.put(
       '/reports/:id/evidence/:sha256',

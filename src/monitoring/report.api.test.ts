@@ -627,6 +627,30 @@ describeEachDialect('reports API', (dialect) => {
     );
   });
 
+  it('takes JSON evidence as the bytes sent (security A8: 5xx on bad input)', async () => {
+    const bytes = Buffer.from('{"reading": 42, "unit": "mm"}');
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    const declared = {
+      sha256,
+      filename: 'sensor.json',
+      mediaType: 'application/json',
+      capturedAt: '2026-11-25T20:00:00Z',
+      collector: 'Patrol 3',
+    };
+    const res = await post(monitor, sampleInput({ evidence: [declared] }));
+    expect(res.statusCode, res.body).toBe(201);
+    const reportId = res.json().report.id as string;
+    const upload = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/reports/${reportId}/evidence/${sha256}`,
+      headers: { authorization: `Bearer ${monitor}`, 'content-type': 'application/json' },
+      payload: bytes,
+    });
+    expect(upload.statusCode, upload.body).toBe(200);
+    const download = await get(monitor, `/api/v1/evidence/${upload.json().id as string}/content`);
+    expect(download.rawPayload.equals(bytes)).toBe(true);
+  });
+
   it('refuses non-base64 evidence declared later or derived (security A8: 5xx on bad input)', async () => {
     const bytes = Buffer.from('a photograph');
     const declared = {
