@@ -689,4 +689,13 @@ describeEachDialect('reports API', (dialect) => {
     expect(derived.json().errors[0].path).toBe('/body/contentBase64');
     expect(await snapshot()).toEqual(before);
   });
+
+  it('takes a source named again in another case or spacing as the same source (security A8: 5xx on bad input)', async () => {
+    const sources = await countRows('report_sources');
+    const first = await post(monitor, sampleInput({ source: { name: 'Village Council' } }));
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await post(monitor, { reports: [sampleInput({ source: { name: ' village council' } })] });
+    expect(again.statusCode, again.body).toBe(201);
+    expect(await countRows('report_sources')).toBe(sources + 1);
+  });
 });

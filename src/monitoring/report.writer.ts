@@ -242,7 +242,11 @@ async function findNamedSources(tx: Executor, pending: readonly PendingWrite[]):
   const names = new Set<string>();
   for (const { p } of pending) {
     if (p.sourceRequest?.id !== undefined) ids.add(p.sourceRequest.id);
-    else if (p.sourceRequest?.name !== undefined) names.add(p.sourceRequest.name);
+    else if (p.sourceRequest?.name !== undefined) {
+      names.add(p.sourceRequest.name);
+      // A name differing only in case or surrounding space names the same source (one id).
+      ids.add(sourceIdFor(p.sourceRequest.name));
+    }
   }
   const known = await findSourcesByIdsOrNames(tx, [...ids], [...names]);
   return { byId: new Map(known.map((s) => [s.id, s])), byName: new Map(known.map((s) => [s.name, s])) };
@@ -270,6 +274,11 @@ function registerOnFirstSight(
     }
     if (req?.name === undefined || sources.byName.has(req.name)) continue;
     const id = sourceIdFor(req.name);
+    const same = sources.byId.get(id);
+    if (same !== undefined) {
+      sources.byName.set(req.name, same);
+      continue;
+    }
     const claimed = isReliability(req.reliability) ? req.reliability : 'F';
     const source: ReportSource = {
       id,
