@@ -457,6 +457,81 @@ describeEachDialect('access API', (dialect) => {
     expect((await t.services.tokens.list(CONSOLE_ACTOR, other))[0]?.revokedAt).toBeNull();
   });
 
+  /** Posts as an admin and expects a 422 problem naming `path`, with nothing written to `table`. */
+  async function expectRefused(
+    url: string,
+    payload: object,
+    table: 'users' | 'organisations' | 'api_tokens',
+    path: string,
+    reason: RegExp,
+  ): Promise<void> {
+    const admin = await t.tokenFor('JMVC', ['admin']);
+    const before = await countRows(t, table);
+    const res = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      // Serialised by hand: the body must carry the lone surrogate as a JSON escape.
+      payload: JSON.stringify(payload),
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const errors = res.json<{ errors: { path: string; reason: string }[] }>().errors;
+    expect(
+      errors.some((e) => e.path === path && reason.test(e.reason)),
+      JSON.stringify(errors),
+    ).toBe(true);
+    expect(await countRows(t, table)).toBe(before);
+  }
+
+  it('refuses a lone surrogate in an organisation name (security A8: 5xx on bad input)', async () => {
+    await expectRefused(
+      '/api/v1/organisations',
+      { id: 'NEW', name: 'Broken \uD800 name', kind: 'humanitarian' },
+      'organisations',
+      '/body/name',
+      /well-formed/,
+    );
+  });
+
+  it('refuses a lone surrogate in a user name (security A8: 5xx on bad input)', async () => {
+    const user = {
+      organisationId: 'UA',
+      username: 'ua-\uDC00',
+      roles: ['liaison'],
+      password: 'long enough password',
+    };
+    await expectRefused('/api/v1/users', user, 'users', '/body/username', /well-formed/);
+    await expectRefused(
+      '/api/v1/users',
+      { ...user, username: 'ua-fine', displayName: 'A \uD83D name' },
+      'users',
+      '/body/displayName',
+      /well-formed/,
+    );
+  });
+
+  it('refuses a lone surrogate in a token name (security A8: 5xx on bad input)', async () => {
+    await expectRefused('/api/v1/tokens', { name: 'ci \uDFFF' }, 'api_tokens', '/body/name', /well-formed/);
+  });
+
+  it('refuses NUL characters in names and property names (security A8: 5xx on bad input)', async () => {
+    await expectRefused(
+      '/api/v1/organisations',
+      { name: 'Null\u0000Org', kind: 'humanitarian' },
+      'organisations',
+      '/body/name',
+      /NUL/,
+    );
+    await expectRefused(
+      '/api/v1/tokens',
+      { name: 'ci', 'x\u0000': 1 },
+      'api_tokens',
+      '/body/x\u0000',
+      /property name must not contain NUL/,
+    );
+  });
+
   it('serves health, readiness, request ids and security headers', async () => {
     const health = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
     expect(health.json()).toEqual({ status: 'ok' });

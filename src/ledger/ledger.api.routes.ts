@@ -5,7 +5,11 @@ import type { LogReader } from './log-reader.service.js';
 import type { WitnessRegistry } from './witness-registry.service.js';
 
 const tags = ['log'];
-const IndexParams = Type.Object({ index: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+// Bounded: a path such as 1e400 coerces to Infinity, which no database column holds.
+const IndexParams = Type.Object(
+  { index: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) },
+  { additionalProperties: false },
+);
 
 const EntrySchema = Type.Object({
   index: Type.Integer(),

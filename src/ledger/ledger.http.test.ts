@@ -105,4 +105,13 @@ describeEachDialect('log over HTTP (tlog-tiles)', (dialect) => {
       expect(res.status, path).toBe(404);
     }
   });
+
+  it('answers an entry index beyond any integer with a 422 problem (security A8: 5xx on bad input)', async () => {
+    for (const index of ['1e400', '99999999999999999999']) {
+      const res = await t.app.inject({ url: `/api/v1/log/entries/${index}` });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.json<{ errors: { path: string }[] }>().errors[0]?.path).toBe('/params/index');
+    }
+  });
 });

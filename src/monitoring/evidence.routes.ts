@@ -48,6 +48,8 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
 
   // Raw uploads stream to the store while hashing; only this scope accepts non-JSON bodies.
   void app.register((scope: App, _opts, done) => {
+    // Every content type, JSON and text included, is bytes here: parsed, they would not hash as sent.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, next) => next(null, payload));
     scope.put(
       '/reports/:id/evidence/:sha256',
@@ -159,7 +161,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         params: Params,
         body: Type.Object(
           {
-            contentBase64: Type.String({ minLength: 1 }),
+            contentBase64: Type.String({ minLength: 1, format: 'base64' }),
             filename: Type.String({ minLength: 1, maxLength: 255 }),
             mediaType: Type.String({ minLength: 3, maxLength: 127 }),
             derivation: Type.String({ minLength: 1, maxLength: 2000 }),

@@ -1,5 +1,7 @@
 import mgrs from 'mgrs';
 import { direct, distanceM } from '../geo/geodesic.js';
+import { selfIntersections } from '../geo/ring.js';
+import type { Position } from '../geo/types.js';
 import type { FieldProblem } from '../core/errors.js';
 import type { GeoPrecision, ObserverFix, ReportLocation } from './report.model.js';
 import type { ReportInput } from './report.schemas.js';
@@ -314,6 +316,15 @@ function areaLocation(
     checkPoint(p[0] ?? NaN, p[1] ?? NaN, `${at}/${i}`, policy, problems, warnings);
     sumLon += p[0] ?? 0;
     sumLat += p[1] ?? 0;
+  });
+  if (problems.length > before) return undefined;
+  area.coordinates.forEach((r, k) => {
+    for (const issue of selfIntersections(r as Position[], true, 1))
+      if (issue.kind === 'self_intersection')
+        problems.push({
+          path: `${path}/area/coordinates/${k}`,
+          reason: `the ring intersects itself: edge ${issue.edgeA}→${issue.edgeA + 1} meets edge ${issue.edgeB}→${issue.edgeB + 1} at [${issue.at[0]}, ${issue.at[1]}]`,
+        });
   });
   if (problems.length > before) return undefined;
   const n = ring.length - 1;

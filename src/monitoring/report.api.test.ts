@@ -548,4 +548,154 @@ describeEachDialect('reports API', (dialect) => {
     const list = (await get(monitor, `/api/v1/reports/${reportId}/evidence`)).json().evidence;
     expect(list.map((e: { sha256: string }) => e.sha256)).toContain(sha256);
   });
+
+  const countAddressees = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom('record_addressees')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('refuses a RED report to an unknown user or organisation (security A8: 5xx on bad input)', async () => {
+    const addressed = await countAddressees();
+    await expectRejected(
+      sampleInput({ marking: 'RED', addressees: { users: ['no-such-user'] } }),
+      '/body/addressees/users/0',
+      /unknown user "no-such-user"/,
+    );
+    await expectRejected(
+      sampleInput({ marking: 'RED', addressees: { organisations: ['NOPE'] } }),
+      '/body/addressees/organisations/0',
+      /unknown organisation "NOPE"/,
+    );
+    await expectRejected(
+      { reports: [sampleInput(), sampleInput({ marking: 'RED', addressees: { users: ['ghost'] } })] },
+      '/body/reports/1/addressees/users/0',
+      /unknown user "ghost"/,
+    );
+    expect(await countAddressees()).toBe(addressed);
+  });
+
+  it('refuses NUL characters in report text, alone or in a batch (security A8: 5xx on bad input)', async () => {
+    await expectRejected(sampleInput({ narrative: 'before\u0000after' }), '/body/narrative', /NUL/);
+    await expectRejected(
+      { reports: [sampleInput({ narrative: 'x\u0000' })] },
+      '/body/reports/0/narrative',
+      /NUL/,
+    );
+    await expectRejected(
+      sampleInput({ attributes: { 'key\u0000': 'v' } }),
+      '/body/attributes/key\u0000',
+      /property name must not contain NUL/,
+    );
+  });
+
+  it('refuses evidence whose contentBase64 is not base64 (security A8: 5xx on bad input)', async () => {
+    await expectRejected(
+      sampleInput({
+        evidence: [
+          {
+            sha256: 'a'.repeat(64),
+            filename: 'IMG_0002.jpg',
+            mediaType: 'image/jpeg',
+            capturedAt: '2026-11-25T20:00:00Z',
+            collector: 'Patrol 3',
+            contentBase64: 'this is not base64!',
+          },
+        ],
+      }),
+      '/body/evidence/0/contentBase64',
+      /base64/,
+    );
+  });
+
+  it('refuses a self-intersecting area (security A8: 5xx on bad input)', async () => {
+    const bowTie = [
+      [38.0, 48.3],
+      [38.1, 48.4],
+      [38.1, 48.3],
+      [38.0, 48.4],
+      [38.0, 48.3],
+    ];
+    await expectRejected(
+      sampleInput({ location: { area: { type: 'Polygon', coordinates: [bowTie] } } }),
+      '/body/location/area/coordinates/0',
+      /intersects itself/,
+    );
+  });
+
+  it('takes JSON evidence as the bytes sent (security A8: 5xx on bad input)', async () => {
+    const bytes = Buffer.from('{"reading": 42, "unit": "mm"}');
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    const declared = {
+      sha256,
+      filename: 'sensor.json',
+      mediaType: 'application/json',
+      capturedAt: '2026-11-25T20:00:00Z',
+      collector: 'Patrol 3',
+    };
+    const res = await post(monitor, sampleInput({ evidence: [declared] }));
+    expect(res.statusCode, res.body).toBe(201);
+    const reportId = res.json().report.id as string;
+    const upload = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/reports/${reportId}/evidence/${sha256}`,
+      headers: { authorization: `Bearer ${monitor}`, 'content-type': 'application/json' },
+      payload: bytes,
+    });
+    expect(upload.statusCode, upload.body).toBe(200);
+    const download = await get(monitor, `/api/v1/evidence/${upload.json().id as string}/content`);
+    expect(download.rawPayload.equals(bytes)).toBe(true);
+  });
+
+  it('refuses non-base64 evidence declared later or derived (security A8: 5xx on bad input)', async () => {
+    const bytes = Buffer.from('a photograph');
+    const declared = {
+      sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+      filename: 'photo.jpg',
+      mediaType: 'image/jpeg',
+      capturedAt: '2026-11-25T20:00:00Z',
+      collector: 'Patrol 3',
+    };
+    const res = await post(
+      monitor,
+      sampleInput({ evidence: [{ ...declared, contentBase64: bytes.toString('base64') }] }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const reportId = res.json().report.id as string;
+    const evidenceId = (await get(monitor, `/api/v1/reports/${reportId}/evidence`)).json().evidence[0]
+      .id as string;
+    const auth = { authorization: `Bearer ${monitor}` };
+    const before = await snapshot();
+    const later = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${reportId}/evidence`,
+      headers: auth,
+      payload: { ...declared, sha256: 'b'.repeat(64), contentBase64: '%%%' },
+    });
+    expect(later.statusCode, later.body).toBe(422);
+    expect(later.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(later.json().errors[0].path).toBe('/body/contentBase64');
+    const derived = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/evidence/${evidenceId}/derived`,
+      headers: auth,
+      payload: { contentBase64: 'not base64', filename: 'x.jpg', mediaType: 'image/jpeg', derivation: 'x' },
+    });
+    expect(derived.statusCode, derived.body).toBe(422);
+    expect(derived.json().errors[0].path).toBe('/body/contentBase64');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('takes a source named again in another case or spacing as the same source (security A8: 5xx on bad input)', async () => {
+    const sources = await countRows('report_sources');
+    const first = await post(monitor, sampleInput({ source: { name: 'Village Council' } }));
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await post(monitor, { reports: [sampleInput({ source: { name: ' village council' } })] });
+    expect(again.statusCode, again.body).toBe(201);
+    expect(await countRows('report_sources')).toBe(sources + 1);
+  });
 });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import Ajv from 'ajv';
 import type { Marking } from '../access/marking.js';
 import type { FieldProblem } from '../core/errors.js';
-import { fieldProblems } from '../http/validation.js';
+import { BASE64, fieldProblems, textErrors } from '../http/validation.js';
 import type { VersionContext } from './classify.js';
 import type { AgreementTimeline } from './timeline.js';
 import { evaluationInstant, normaliseObserved } from './observed.js';
@@ -64,12 +64,14 @@ ajv.addFormat('date-time', {
   type: 'string',
   validate: (s: string) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s),
 });
+ajv.addFormat('base64', BASE64);
 const checkInput = ajv.compile<ReportInput>(ReportInputSchema);
 
 /** Problems of a value against the report schema (JSON pointers under `path`). */
 export function schemaProblems(value: unknown, path: string): FieldProblem[] {
-  if (checkInput(value)) return [];
-  return fieldProblems('', checkInput.errors ?? []).map((p) => ({
+  const text = textErrors(value);
+  if (checkInput(value) && text.length === 0) return [];
+  return fieldProblems('', [...(checkInput.errors ?? []), ...text]).map((p) => ({
     ...p,
     path: `${path}${p.path.replace(/^\//, '')}`,
   }));

@@ -92,6 +92,20 @@ export async function prepareForBulkWrites(db: Executor): Promise<void> {
   if (dialectOf(db) === 'sqlite') await sql.raw(`pragma cache_size = -${BULK_CACHE_KIB}`).execute(db);
 }
 
+/** Which of the given user ids exist: a report may be addressed to those only. */
+export async function findExistingUserIds(db: Executor, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('users')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
+
 /** Inserts classified reports (and their addressees) with multi-row statements. */
 export async function insertReports(
   db: Executor,

@@ -88,7 +88,10 @@ export const EvidenceInputSchema = Type.Object(
     collector: Type.String({ minLength: 1, maxLength: 200 }),
     device: Type.Optional(Type.String({ maxLength: 200 })),
     contentBase64: Type.Optional(
-      Type.String({ description: 'The file itself, or upload it later with PUT …/evidence/{sha256}' }),
+      Type.String({
+        format: 'base64',
+        description: 'The file itself in base64, or upload it later with PUT …/evidence/{sha256}',
+      }),
     ),
   },
   strict,

@@ -14,7 +14,12 @@ import { capGrade, gradeLabel, isCredibility, isReliability, type GradeCeiling }
 import type { PreparedReport } from './report.intake.js';
 import { declaredEvidenceRecord, EVIDENCE_RECORD_KIND } from './evidence.model.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
-import { findCurrentByExternalIds, insertReports, markSuperseded } from './report.repository.js';
+import {
+  findCurrentByExternalIds,
+  findExistingUserIds,
+  insertReports,
+  markSuperseded,
+} from './report.repository.js';
 import { findSourcesByIdsOrNames, insertSources, type ReportSource } from './source.repository.js';
 
 export type WriteStatus = 'accepted' | 'unchanged' | 'revised';
@@ -134,6 +139,7 @@ export async function writeReports(
   const nowIso = ctx.now().toISOString();
   const sources = await findNamedSources(tx, pending);
   const fresh = registerOnFirstSight(pending, sources, ctx.ceiling, nowIso, problemAt, problems);
+  await checkAddressedUsers(tx, pending, problemAt, problems);
   if (problems.length > 0) return { outcomes: [], problems };
   if (fresh.length > 0) await insertSources(tx, fresh);
   const reports = pending.map((w) => gradedReport(w, sources, ctx.ceiling));
@@ -228,13 +234,33 @@ function sortOutRepeats(
   return { pending, unchanged, problems };
 }
 
+/** Users a report is addressed to must exist (organisations are checked at intake, users need the database). */
+async function checkAddressedUsers(
+  tx: Executor,
+  pending: readonly PendingWrite[],
+  problemAt: ProblemAt,
+  problems: FieldProblem[],
+): Promise<void> {
+  const named = new Set(pending.flatMap(({ p }) => p.report.addressees.users));
+  if (named.size === 0) return;
+  const known = await findExistingUserIds(tx, [...named]);
+  for (const { p } of pending)
+    p.report.addressees.users.forEach((user, i) => {
+      if (!known.has(user)) problems.push(problemAt(p, `/addressees/users/${i}`, `unknown user "${user}"`));
+    });
+}
+
 /** The registered sources the reports name, by id or by name. */
 async function findNamedSources(tx: Executor, pending: readonly PendingWrite[]): Promise<KnownSources> {
   const ids = new Set<string>();
   const names = new Set<string>();
   for (const { p } of pending) {
     if (p.sourceRequest?.id !== undefined) ids.add(p.sourceRequest.id);
-    else if (p.sourceRequest?.name !== undefined) names.add(p.sourceRequest.name);
+    else if (p.sourceRequest?.name !== undefined) {
+      names.add(p.sourceRequest.name);
+      // A name differing only in case or surrounding space names the same source (one id).
+      ids.add(sourceIdFor(p.sourceRequest.name));
+    }
   }
   const known = await findSourcesByIdsOrNames(tx, [...ids], [...names]);
   return { byId: new Map(known.map((s) => [s.id, s])), byName: new Map(known.map((s) => [s.name, s])) };
@@ -262,6 +288,11 @@ function registerOnFirstSight(
     }
     if (req?.name === undefined || sources.byName.has(req.name)) continue;
     const id = sourceIdFor(req.name);
+    const same = sources.byId.get(id);
+    if (same !== undefined) {
+      sources.byName.set(req.name, same);
+      continue;
+    }
     const claimed = isReliability(req.reliability) ? req.reliability : 'F';
     const source: ReportSource = {
       id,

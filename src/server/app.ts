@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { registerAccessRoutes } from '../access/access.routes.js';
 import { registerAgreementRoutes } from '../agreement/agreement.routes.js';
 import { registerLogApiRoutes } from '../ledger/ledger.api.routes.js';
@@ -16,7 +16,7 @@ import { registerAuth } from './auth.plugin.js';
 import { documentErrorResponses } from './error-responses.js';
 import type { AppServices } from './context.js';
 import { AppError } from '../core/errors.js';
-import { problemOf, STATUS_OF, toAppError } from './errors.js';
+import { clientErrorOf, problemOf, rawProblemResponse, STATUS_OF, toAppError } from './errors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerPlaceRoutes } from './places.routes.js';
 import { registerWebRoutes } from './web.routes.js';
@@ -41,6 +41,16 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Refusals before routing (a bad URL, an over-long parameter) and Node's own (headers too large,
+    // broken HTTP) are problem+json like every other error.
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(request, reply, toAppError(error));
+    },
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(rawProblemResponse(clientErrorOf(error.code)));
+      socket.destroy(error);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSchemaErrorFormatter((errors, dataVar) => {
@@ -162,17 +172,17 @@ function registerErrorHandling(app: App, services: AppServices): void {
         request.log.error({ err }, 'could not record a denied access');
       }
     }
-    for (const [name, value] of Object.entries(appError.headers)) void reply.header(name, value);
-    return reply
-      .status(STATUS_OF[appError.code])
-      .type('application/problem+json')
-      .send(problemOf(appError, request.url, request.id));
+    return sendProblem(request, reply, appError);
   });
-  app.setNotFoundHandler((request, reply) => {
-    const error = new AppError('not_found', `no route ${request.method} ${request.url}`);
-    return reply
-      .status(404)
-      .type('application/problem+json')
-      .send(problemOf(error, request.url, request.id));
-  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new AppError('not_found', `no route ${request.method} ${request.url}`)),
+  );
+}
+
+function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
+  return reply
+    .status(STATUS_OF[error.code])
+    .type('application/problem+json')
+    .send(problemOf(error, request.url, request.id));
 }

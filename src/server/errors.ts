@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import { AppError, type ErrorCode, type FieldProblem } from '../core/errors.js';
 import { LedgerError } from '../ledger/errors.js';
@@ -13,11 +14,14 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   forbidden: 403,
   csrf_failed: 403,
   not_found: 404,
+  request_timeout: 408,
   conflict: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   validation_failed: 422,
   rate_limited: 429,
+  headers_too_large: 431,
   internal: 500,
   unavailable: 503,
 };
@@ -28,6 +32,9 @@ const TITLES: Record<ErrorCode, string> = {
   malformed_json: 'The body is not well-formed JSON',
   unsupported_media_type: 'Unsupported media type',
   payload_too_large: 'The body is too large',
+  uri_too_long: 'The URL is too long',
+  headers_too_large: 'The request headers are too large',
+  request_timeout: 'The request took too long to arrive',
   unauthenticated: 'Sign-in required',
   session_expired: 'The session has expired',
   token_invalid: 'The API token is not valid',
@@ -61,6 +68,35 @@ export function problemOf(error: AppError, instance?: string, requestId?: string
     ...(requestId !== undefined ? { requestId } : {}),
     ...(error.errors.length > 0 ? { errors: error.errors } : {}),
   };
+}
+
+/**
+ * A whole HTTP response in problem+json, for the socket when Node's parser refused a request before
+ * there was a request to answer (headers too large, a timeout, broken HTTP). The connection closes.
+ */
+export function rawProblemResponse(error: AppError): string {
+  const body = JSON.stringify(problemOf(error));
+  const status = STATUS_OF[error.code];
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    'Content-Type: application/problem+json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+/** Node's refusals of a request before routing (its `clientError` codes), as an AppError. */
+export function clientErrorOf(nodeCode: string | undefined): AppError {
+  if (nodeCode === 'HPE_HEADER_OVERFLOW')
+    return new AppError(
+      'headers_too_large',
+      'the request line and headers are larger than the server accepts',
+    );
+  if (nodeCode === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new AppError('request_timeout', 'the request did not arrive in time');
+  return new AppError('bad_request', 'the request is not valid HTTP');
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
