@@ -10,6 +10,16 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Why a request's credential failed, thrown once the rate limiter has counted the request. */
 const authFailures = new WeakMap<FastifyRequest, Error>();
 
+/**
+ * Whether a route is open to the anonymous public: declared `public`, or outside /api/ (the log under
+ * /log/, the dashboard, the OpenAPI document). There a stale cookie is ignored, not an error.
+ */
+function isPublicRoute(request: FastifyRequest): boolean {
+  if (request.routeOptions.config.public === true) return true;
+  const route = request.routeOptions.url;
+  return route !== undefined && !route.startsWith('/api/');
+}
+
 async function authenticate(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -27,9 +37,9 @@ async function authenticate(
   try {
     request.principal = await services.sessions.principalFromSession(cookie);
   } catch (err) {
-    // On open routes (sign-in, /me) a stale cookie must not lock the user out: answer as anonymous
-    // and drop the cookie. Protected routes still say the session expired.
-    if (!(err instanceof AppError) || request.routeOptions.config.public !== true) throw err;
+    // On public routes (sign-in, /me, the log) a stale cookie must not lock anyone out: answer as for
+    // the anonymous public and drop the cookie. Protected routes still say the session expired.
+    if (!(err instanceof AppError) || !isPublicRoute(request)) throw err;
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return;
   }
