@@ -15,9 +15,17 @@ import { ROLES_BY_KIND, type OrganisationKind, type Role } from './policy.js';
 type Who = { role: Role | null; kind: OrganisationKind | null };
 const signedIn = (w: Who) => w.role !== null;
 const admin = (w: Who) => w.role === 'admin';
-/** Who may read reports at all (which ones, the markings then decide). */
+/**
+ * Who may read reports at all (which ones, the markings then decide): the roles that work with them,
+ * and the anonymous public, which sees CLEAR reports only.
+ */
 const readsReports = (w: Who) =>
-  w.role !== null && ['admin', 'monitor', 'analyst', 'commissioner', 'liaison', 'guarantor'].includes(w.role);
+  w.role === null || ['admin', 'monitor', 'analyst', 'commissioner', 'liaison', 'guarantor'].includes(w.role);
+/**
+ * Reading the GREEN fixture report and its evidence: the anonymous public may read reports, but the
+ * marking hides this one, which answers as a report that does not exist.
+ */
+const readsFixture = (w: Who): Expectation => (w.role === null ? 'hidden' : readsReports(w));
 /** Sources may be confidential (a party's informants): only the commission's verifiers list and grade them. */
 const managesSources = (w: Who) => w.kind === 'commission' && (w.role === 'analyst' || w.role === 'admin');
 /** Who files reports: monitors of any kind of organisation, and the parties' liaison officers. */
@@ -25,11 +33,14 @@ const filesReports = (w: Who) => w.role === 'monitor' || w.role === 'liaison';
 /** Evidence of the commission's report: only the commission's own monitors may add to it or move it. */
 const handlesCommissionEvidence = (w: Who) => w.role === 'monitor' && w.kind === 'commission';
 
+/** Allowed (true), refused by the policy (false: 401 or 403), or allowed but hidden by a marking (404). */
+type Expectation = boolean | 'hidden';
+
 interface Case {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** The route as OpenAPI names it. */
   route: string;
-  allowed: (who: Who) => boolean;
+  allowed: (who: Who) => Expectation;
   request: (ctx: {
     t: TestApp;
     userId: string;
@@ -260,7 +271,7 @@ const CASES: Case[] = [
   {
     method: 'GET',
     route: '/api/v1/reports/{id}',
-    allowed: readsReports,
+    allowed: readsFixture,
     request: () => Promise.resolve({ url: `/api/v1/reports/${fx.reportId}` }),
   },
   {
@@ -286,7 +297,7 @@ const CASES: Case[] = [
   {
     method: 'GET',
     route: '/api/v1/reports/{id}/evidence',
-    allowed: readsReports,
+    allowed: readsFixture,
     request: () => Promise.resolve({ url: `/api/v1/reports/${fx.reportId}/evidence` }),
   },
   {
@@ -323,13 +334,13 @@ const CASES: Case[] = [
   {
     method: 'GET',
     route: '/api/v1/evidence/{id}/content',
-    allowed: readsReports,
+    allowed: readsFixture,
     request: () => Promise.resolve({ url: `/api/v1/evidence/${fx.evidenceId}/content` }),
   },
   {
     method: 'GET',
     route: '/api/v1/evidence/{id}/custody',
-    allowed: readsReports,
+    allowed: readsFixture,
     request: () => Promise.resolve({ url: `/api/v1/evidence/${fx.evidenceId}/custody` }),
   },
   {
@@ -467,13 +478,62 @@ describeEachDialect('access matrix', (dialect) => {
           },
         });
         const expected = c.allowed(who);
-        const ok = expected ? res.statusCode < 400 : res.statusCode === (who.role === null ? 401 : 403);
+        const ok =
+          expected === 'hidden'
+            ? res.statusCode === 404
+            : expected
+              ? res.statusCode < 400
+              : res.statusCode === (who.role === null ? 401 : 403);
+        const said = expected === 'hidden' ? 'hidden (404)' : expected ? 'allowed' : 'denied';
         if (!ok)
           failures.push(
-            `${c.method} ${url}: expected ${expected ? 'allowed' : 'denied'}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
+            `${c.method} ${url}: expected ${said}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
           );
       }
       expect(failures).toEqual([]);
     });
   }
+  it('serves CLEAR reports and their evidence to the anonymous public, and nothing above CLEAR (security A9: anonymous reads of CLEAR reports answer 401)', async () => {
+    const filed: Record<string, { reportId: string; evidenceId: string }> = {};
+    for (const marking of ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/reports',
+        headers: { authorization: `Bearer ${fx.monitorToken}` },
+        payload: reportInput({
+          marking,
+          externalId: `public-${marking}`,
+          evidence: [evidenceInput(`photo of ${marking}`)],
+        }),
+      });
+      if (res.statusCode !== 201) throw new Error(`filing a ${marking} report: ${res.body}`);
+      const reportId = res.json<{ report: { id: string } }>().report.id;
+      const evidence = await t.app.inject({
+        url: `/api/v1/reports/${reportId}/evidence`,
+        headers: { authorization: `Bearer ${fx.monitorToken}` },
+      });
+      filed[marking] = {
+        reportId,
+        evidenceId: evidence.json<{ evidence: { id: string }[] }>().evidence[0]?.id ?? '',
+      };
+    }
+    const anonymous = (url: string) => t.app.inject({ url });
+    const list = await anonymous('/api/v1/reports?limit=500');
+    expect(list.statusCode).toBe(200);
+    const listed = list.json<{ reports: { id: string; marking: string }[] }>().reports;
+    expect(listed.map((r) => r.marking).every((m) => m === 'CLEAR')).toBe(true);
+    expect(listed.map((r) => r.id)).toContain(filed.CLEAR?.reportId);
+    for (const [marking, { reportId, evidenceId }] of Object.entries(filed)) {
+      const expected = marking === 'CLEAR' ? 200 : 404;
+      for (const url of [
+        `/api/v1/reports/${reportId}`,
+        `/api/v1/reports/${reportId}/evidence`,
+        `/api/v1/evidence/${evidenceId}/content`,
+        `/api/v1/evidence/${evidenceId}/custody`,
+      ])
+        expect((await anonymous(url)).statusCode, `${marking}: ${url}`).toBe(expected);
+    }
+    const content = await anonymous(`/api/v1/evidence/${filed.CLEAR?.evidenceId ?? ''}/content`);
+    expect(content.body).toBe('photo of CLEAR');
+  });
 });

@@ -89,7 +89,9 @@ export interface Principal {
 }
 
 /** Permissions open to anyone, signed in or not. */
-const ANONYMOUS_PERMISSIONS: Permission[] = ['agreement:read', 'log:read'];
+// reports:read lets the public read CLEAR reports (and their evidence); the markings hide everything
+// else from the anonymous principal (canSee, visibleTo), exactly as for a signed-in reader.
+const ANONYMOUS_PERMISSIONS: Permission[] = ['agreement:read', 'log:read', 'reports:read'];
 
 /** The principal of a request without credentials: the public. */
 export const ANONYMOUS: Principal = {

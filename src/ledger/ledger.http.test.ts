@@ -115,3 +115,22 @@ describeEachDialect('log over HTTP (tlog-tiles)', (dialect) => {
     }
   });
 });
+
+describeEachDialect('log over HTTP with a stale session cookie', (dialect) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp(dialect);
+  });
+  afterEach(() => t.close());
+
+  it('serves the public log as to the anonymous public (security A9: an expired or unknown session cookie makes /log/checkpoint answer 401)', async () => {
+    await t.services.ledger.integrateOnce();
+    for (const url of ['/log/checkpoint', '/log/vkey', '/log/tile/entries/000.p/1']) {
+      const res = await t.app.inject({ url, cookies: { tl_session: 'expired-or-made-up' } });
+      expect(res.statusCode, url).toBe(200);
+    }
+    // A protected API route still says the session is not valid.
+    const api = await t.app.inject({ url: '/api/v1/users', cookies: { tl_session: 'expired-or-made-up' } });
+    expect(api.statusCode).toBe(401);
+  });
+});

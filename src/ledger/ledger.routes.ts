@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import type { App } from '../http/app.js';
 import { parseTilePath } from './tiles.js';
@@ -9,13 +10,25 @@ const tags = ['log'];
 const TEXT = 'text/plain; charset=utf-8';
 const TILE = 'application/octet-stream';
 
+/** Full tiles and entry bundles never change; the checkpoint and partial tiles are replaced as the log grows. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const SHORT_LIVED = 'public, max-age=10';
+
+/** Any origin may read the log, so a mirror or verifier running in a browser can fetch it too. */
+const readableByAnyOrigin = {
+  onSend: async (_request: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('access-control-allow-origin', '*');
+  },
+};
+
 function notYet(what: string): AppError {
   return new AppError('not_found', `${what} does not exist (yet) in this log`);
 }
 
 /**
  * The log as C2SP tlog-tiles over HTTP, under /log/: checkpoint, hash tiles, entry bundles and the
- * verifier key. Readable by anyone: confidential records appear in the log only as commitments.
+ * verifier key. Readable by anyone, from any origin and without a rate limit (see buildApp):
+ * confidential records appear in the log only as commitments.
  */
 export function registerLogRoutes(app: App, reader: LogReader): void {
   app.get(
@@ -28,11 +41,12 @@ export function registerLogRoutes(app: App, reader: LogReader): void {
         response: { 200: Type.String() },
       },
       config: { permission: 'log:read' },
+      ...readableByAnyOrigin,
     },
     async (_request, reply) => {
       const checkpoint = await reader.checkpoint();
       if (!checkpoint) throw notYet('a checkpoint');
-      return reply.type(TEXT).header('cache-control', 'no-cache').send(checkpoint.note);
+      return reply.type(TEXT).header('cache-control', SHORT_LIVED).send(checkpoint.note);
     },
   );
   app.get(
@@ -45,6 +59,7 @@ export function registerLogRoutes(app: App, reader: LogReader): void {
         response: { 200: Type.String() },
       },
       config: { permission: 'log:read' },
+      ...readableByAnyOrigin,
     },
     (_request, reply) => {
       void reply.type(TEXT);
@@ -61,6 +76,7 @@ export function registerLogRoutes(app: App, reader: LogReader): void {
         produces: [TILE],
       },
       config: { permission: 'log:read' },
+      ...readableByAnyOrigin,
     },
     async (request, reply) => {
       const path = `tile/${request.params['*']}`;
@@ -76,11 +92,9 @@ export function registerLogRoutes(app: App, reader: LogReader): void {
           ? await reader.entryBundle(coordinates.index, coordinates.width)
           : await reader.tile(coordinates.level, coordinates.index, coordinates.width);
       if (!content) throw notYet(path);
-      // Full tiles never change; partial ones are replaced by wider ones as the log grows.
-      const immutable = coordinates.width === 256;
       return reply
         .type(TILE)
-        .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .header('cache-control', coordinates.width === 256 ? IMMUTABLE : SHORT_LIVED)
         .send(content);
     },
   );

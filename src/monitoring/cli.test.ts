@@ -63,8 +63,9 @@ describe('truceline import / export / demo', { timeout: 180_000 }, () => {
     const afterDemo = stored();
     expect(afterDemo.reports).toBe(counts(demo.stdout).accepted);
     const out = path.join(dir, 'reports.csv');
-    const exported = run(['export', '--format', 'acled', '--out', out]);
+    const exported = run(['export', '--format', 'acled', '--out', out, '--all']);
     expect(exported.stdout).toMatch(/Exported \d+ reports/);
+    expect(exported.stderr).toMatch(/^Included markings \(the full record\): /);
     const exportedCount = Number(/Exported (\d+) reports/.exec(exported.stdout)?.[1]);
     expect(exportedCount).toBeGreaterThan(0);
     const importExport = ['import', out, '--format', 'acled', '--system', 'demo-acled'];
@@ -94,4 +95,22 @@ describe('truceline import / export / demo', { timeout: 180_000 }, () => {
     expect(wrongFormat.stderr).toMatch(/missing ACLED columns/);
     // Each step spawns the CLI (tsx compiles it afresh), so the whole story takes a while.
   }, 300_000);
+  it('refuses to export without saying whose view, and exports an organisation only what it may see (security A9: truceline export writes RED and AMBER records without asking for whose view)', () => {
+    const out = path.join(dir, 'view.geojson');
+    const refused = run(['export', '--format', 'geojson', '--out', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/--as <organisation id> or --all/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(run(['export', '--format', 'geojson', '--out', out, '--all', '--as', 'UA']).code).toBe(2);
+
+    const all = run(['export', '--format', 'geojson', '--out', out, '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toMatch(/AMBER/);
+    const asPublic = run(['export', '--format', 'geojson', '--out', out, '--as', 'PUBLIC']);
+    expect(asPublic.code, asPublic.stderr).toBe(0);
+    expect(asPublic.stderr).toMatch(/^Included markings \(the view of PUBLIC\): /);
+    expect(asPublic.stderr).not.toMatch(/AMBER|RED/);
+    expect(fs.readFileSync(out, 'utf8')).not.toMatch(/"marking":\s*"(AMBER|RED)/);
+  });
 });

@@ -17,7 +17,7 @@ import {
   type CustodyEvent,
   type Evidence,
 } from './evidence.repository.js';
-import { EvidenceTooLargeError, type EvidenceStore } from './evidence.store.js';
+import { EvidenceHashMismatchError, EvidenceTooLargeError, type EvidenceStore } from './evidence.store.js';
 import type { Report } from './report.model.js';
 import { requireMayCreateReports } from './report.permission.js';
 import { findVisibleReport } from './report.repository.js';
@@ -41,6 +41,17 @@ export class EvidenceService {
     const report = await findVisibleReport(this.db, actor.principal, reportId);
     if (!report) throw notFound(`report ${reportId}`);
     return report;
+  }
+
+  /**
+   * Evidence and its report, when the actor may see the report. Evidence of a report the actor may not
+   * see answers exactly as evidence that does not exist, so its id reveals nothing (not even its report).
+   */
+  async #evidence(actor: Actor, evidenceId: string): Promise<{ evidence: Evidence; report: Report }> {
+    const evidence = await findEvidence(this.db, evidenceId);
+    const report = evidence && (await findVisibleReport(this.db, actor.principal, evidence.reportId));
+    if (!evidence || !report) throw notFound(`evidence ${evidenceId}`);
+    return { evidence, report };
   }
 
   #mayWrite(actor: Actor, report: Report): void {
@@ -177,11 +188,7 @@ export class EvidenceService {
     if (!declared) throw notFound(`evidence ${sha256} declared on report ${reportId}`);
     if (declared.storedAt !== null)
       throw conflict(`evidence ${sha256} is already stored; originals are immutable`);
-    const put = await this.#put(content);
-    if (put.sha256 !== declared.sha256)
-      throw invalid('the uploaded file does not match the hash declared at capture; nothing was kept', [
-        { path: '/body', reason: `declared ${declared.sha256}, the upload hashes to ${put.sha256}` },
-      ]);
+    const put = await this.#put(content, declared.sha256);
     await this.db.transaction().execute(async (tx) => {
       await markStored(tx, declared.id, put.sizeBytes, this.now().toISOString());
       await insertCustodyEvents(tx, [
@@ -198,20 +205,26 @@ export class EvidenceService {
     return { ...declared, storedAt: this.now().toISOString(), sizeBytes: put.sizeBytes };
   }
 
-  async #put(content: Readable | Buffer): Promise<{ sha256: string; sizeBytes: number }> {
+  /** Stores bytes, or refuses them (too large, or not hashing to `expectedSha256`) keeping nothing. */
+  async #put(
+    content: Readable | Buffer,
+    expectedSha256?: string,
+  ): Promise<{ sha256: string; sizeBytes: number }> {
     try {
-      return await this.store.put(content, this.maxBytes);
+      return await this.store.put(content, this.maxBytes, expectedSha256);
     } catch (err) {
       if (err instanceof EvidenceTooLargeError) throw new AppError('payload_too_large', err.message);
+      if (err instanceof EvidenceHashMismatchError)
+        throw invalid('the uploaded file does not match the hash declared at capture; nothing was kept', [
+          { path: '/body', reason: `declared ${err.expected}, the upload hashes to ${err.actual}` },
+        ]);
       throw err;
     }
   }
 
   /** The stored bytes; the access is recorded in the custody trail before anything is sent. */
   async open(actor: Actor, evidenceId: string): Promise<{ evidence: Evidence; stream: Readable }> {
-    const evidence = await findEvidence(this.db, evidenceId);
-    if (!evidence) throw notFound(`evidence ${evidenceId}`);
-    const report = await this.#report(actor, evidence.reportId);
+    const { evidence, report } = await this.#evidence(actor, evidenceId);
     if (evidence.storedAt === null)
       throw notFound(`the file of evidence ${evidenceId} (declared, not uploaded yet)`);
     const stream = await this.store.open(evidence.sha256);
@@ -229,9 +242,7 @@ export class EvidenceService {
 
   /** Hands the evidentiary copy over to another custodian. */
   async handOver(actor: Actor, evidenceId: string, to: string, note?: string): Promise<Evidence> {
-    const evidence = await findEvidence(this.db, evidenceId);
-    if (!evidence) throw notFound(`evidence ${evidenceId}`);
-    const report = await this.#report(actor, evidence.reportId);
+    const { evidence, report } = await this.#evidence(actor, evidenceId);
     this.#mayWrite(actor, report);
     await this.db.transaction().execute(async (tx) => {
       await setCustodian(tx, evidenceId, to);
@@ -258,9 +269,7 @@ export class EvidenceService {
     evidenceId: string,
     input: { content: Buffer; filename: string; mediaType: string; derivation: string },
   ): Promise<Evidence> {
-    const original = await findEvidence(this.db, evidenceId);
-    if (!original) throw notFound(`evidence ${evidenceId}`);
-    const report = await this.#report(actor, original.reportId);
+    const { evidence: original, report } = await this.#evidence(actor, evidenceId);
     this.#mayWrite(actor, report);
     const put = await this.#put(input.content);
     const at = this.now().toISOString();
@@ -301,9 +310,7 @@ export class EvidenceService {
 
   /** The custody trail, oldest first. */
   async custody(actor: Actor, evidenceId: string): Promise<CustodyEvent[]> {
-    const evidence = await findEvidence(this.db, evidenceId);
-    if (!evidence) throw notFound(`evidence ${evidenceId}`);
-    await this.#report(actor, evidence.reportId);
+    await this.#evidence(actor, evidenceId);
     return listCustody(this.db, evidenceId);
   }
 }

@@ -8,10 +8,29 @@ export class EvidenceTooLargeError extends Error {
   override name = 'EvidenceTooLargeError';
 }
 
+/** Raised when the bytes do not hash to the SHA-256 they were expected to; nothing is kept. */
+export class EvidenceHashMismatchError extends Error {
+  override name = 'EvidenceHashMismatchError';
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`expected ${expected}, the content hashes to ${actual}`);
+  }
+}
+
 /** Where evidence bytes live, by SHA-256. Stored objects are never modified or overwritten. */
 export interface EvidenceStore {
-  /** Stores the bytes; returns their SHA-256 (hex) and size. Throws EvidenceTooLargeError past `maxBytes`. */
-  put(content: Buffer | Readable, maxBytes: number): Promise<{ sha256: string; sizeBytes: number }>;
+  /**
+   * Stores the bytes; returns their SHA-256 (hex) and size. Throws EvidenceTooLargeError past `maxBytes`
+   * and, when `expectedSha256` is given, EvidenceHashMismatchError if they hash to anything else; a
+   * refused file leaves nothing behind.
+   */
+  put(
+    content: Buffer | Readable,
+    maxBytes: number,
+    expectedSha256?: string,
+  ): Promise<{ sha256: string; sizeBytes: number }>;
   has(sha256: string): Promise<boolean>;
   /** The stored bytes as a stream; undefined when not stored. */
   open(sha256: string): Promise<Readable | undefined>;
@@ -34,7 +53,11 @@ export class LocalEvidenceStore implements EvidenceStore {
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  async put(content: Buffer | Readable, maxBytes: number): Promise<{ sha256: string; sizeBytes: number }> {
+  async put(
+    content: Buffer | Readable,
+    maxBytes: number,
+    expectedSha256?: string,
+  ): Promise<{ sha256: string; sizeBytes: number }> {
     const tmpDir = path.join(this.root, 'tmp');
     await fs.promises.mkdir(tmpDir, { recursive: true });
     const tmp = path.join(tmpDir, `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
@@ -61,6 +84,10 @@ export class LocalEvidenceStore implements EvidenceStore {
     }
     await out.close();
     const sha256 = hash.digest('hex');
+    if (expectedSha256 !== undefined && sha256 !== expectedSha256) {
+      await fs.promises.rm(tmp, { force: true });
+      throw new EvidenceHashMismatchError(expectedSha256, sha256);
+    }
     const final = this.#pathOf(sha256);
     if (fs.existsSync(final)) {
       await fs.promises.rm(tmp, { force: true });

@@ -78,13 +78,15 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     },
   });
   await app.register(cookie);
+  // The limiter is a route-level onRequest hook, so it runs after authentication (registerAuth):
+  // it keys by the authenticated user, else by address, never by a credential the client can mint at
+  // will. A request whose credential fails counts against its address. The log under /log/ is public
+  // and immutable; mirrors fetch it tile by tile, so it is not limited here (caches absorb it).
   await app.register(rateLimit, {
     max: services.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) => {
-      const credential = req.headers.authorization ?? req.cookies?.tl_session;
-      return credential ? crypto.createHash('sha256').update(credential).digest('base64url') : req.ip;
-    },
+    keyGenerator: (req) => (req.principal.userId !== null ? `user:${req.principal.userId}` : `ip:${req.ip}`),
+    allowList: (req) => req.routeOptions.url?.startsWith('/log/') === true,
     errorResponseBuilder: (_req, context) =>
       new AppError(
         'rate_limited',

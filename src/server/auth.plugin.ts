@@ -7,6 +7,53 @@ import type { App } from '../http/app.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Why a request's credential failed, thrown once the rate limiter has counted the request. */
+const authFailures = new WeakMap<FastifyRequest, Error>();
+
+/**
+ * Whether a route is open to the anonymous public: declared `public`, or outside /api/ (the log under
+ * /log/, the dashboard, the OpenAPI document). There a stale cookie is ignored, not an error.
+ */
+function isPublicRoute(request: FastifyRequest): boolean {
+  if (request.routeOptions.config.public === true) return true;
+  const route = request.routeOptions.url;
+  return route !== undefined && !route.startsWith('/api/');
+}
+
+async function authenticate(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  services: AppServices,
+): Promise<void> {
+  const auth = request.headers.authorization;
+  if (auth !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!match?.[1]) throw new AppError('token_invalid', 'Authorization header must be "Bearer <token>"');
+    request.principal = await services.sessions.principalFromToken(match[1]);
+    return;
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie === undefined || cookie === '') return;
+  try {
+    request.principal = await services.sessions.principalFromSession(cookie);
+  } catch (err) {
+    // On public routes (sign-in, /me, the log) a stale cookie must not lock anyone out: answer as for
+    // the anonymous public and drop the cookie. Protected routes still say the session expired.
+    if (!(err instanceof AppError) || !isPublicRoute(request)) throw err;
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return;
+  }
+  if (UNSAFE_METHODS.has(request.method)) {
+    const sent = request.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || sent !== request.principal.csrfToken) {
+      throw new AppError(
+        'csrf_failed',
+        `a write with a session cookie needs the ${CSRF_HEADER} header from sign-in`,
+      );
+    }
+  }
+}
+
 /**
  * Resolves the principal of every request (bearer token, session cookie, or anonymous), enforces CSRF on
  * cookie-authenticated writes, and applies each route's declared permission. A route that declares
@@ -22,35 +69,23 @@ export function registerAuth(app: App, services: AppServices): void {
     }
   });
 
+  // Credentials are resolved here, but a failure is only thrown in preParsing: the rate limiter (a
+  // route-level onRequest hook, so it runs after this one) must count a request whose credential fails
+  // against its address, or guessing tokens and cookies would cost nothing.
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.principal = ANONYMOUS;
-    const auth = request.headers.authorization;
-    if (auth !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(auth);
-      if (!match?.[1]) throw new AppError('token_invalid', 'Authorization header must be "Bearer <token>"');
-      request.principal = await services.sessions.principalFromToken(match[1]);
-      return;
-    }
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie === undefined || cookie === '') return;
     try {
-      request.principal = await services.sessions.principalFromSession(cookie);
+      await authenticate(request, reply, services);
     } catch (err) {
-      // On open routes (sign-in, /me) a stale cookie must not lock the user out: answer as anonymous
-      // and drop the cookie. Protected routes still say the session expired.
-      if (!(err instanceof AppError) || request.routeOptions.config.public !== true) throw err;
-      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return;
+      // Everything authenticate throws is an Error: an AppError, or the database's own.
+      authFailures.set(request, err as Error);
     }
-    if (UNSAFE_METHODS.has(request.method)) {
-      const sent = request.headers[CSRF_HEADER];
-      if (typeof sent !== 'string' || sent !== request.principal.csrfToken) {
-        throw new AppError(
-          'csrf_failed',
-          `a write with a session cookie needs the ${CSRF_HEADER} header from sign-in`,
-        );
-      }
-    }
+  });
+
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const failure = authFailures.get(request);
+    if (failure === undefined) done(null, payload);
+    else done(failure);
   });
 
   app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import cliProgress from 'cli-progress';
-import type { Command } from 'commander';
-import { isMarking } from '../../access/marking.js';
+import { CommanderError, type Command } from 'commander';
+import { isMarking, MARKINGS } from '../../access/marking.js';
+import type { Organisation } from '../../access/organisation.repository.js';
+import type { Principal } from '../../access/policy.js';
 import { csvLine } from '../../monitoring/import/csv-parse.js';
 import { parseMapping, type ColumnMapping } from '../../monitoring/import/csv.js';
 import {
@@ -13,6 +15,7 @@ import {
 } from '../../monitoring/import/importer.js';
 import type { MonitoringServices } from '../../monitoring/monitoring.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
+import type { Report } from '../../monitoring/report.model.js';
 import type { IntakeResult } from '../../monitoring/report.service.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
@@ -24,6 +27,25 @@ async function withMonitoring<T>(work: (s: AppServices, m: MonitoringServices) =
   } finally {
     await services.close();
   }
+}
+
+/** A one-line usage error on stderr; the command exits with 2, as commander's own usage errors do. */
+function usageError(message: string): CommanderError {
+  process.stderr.write(`${message}\n`);
+  return new CommanderError(2, 'truceline.usage', message);
+}
+
+/** What an organisation as a whole may see: its markings' view, without any one user's RED records. */
+function organisationView(organisation: Organisation): Principal {
+  return {
+    userId: null,
+    username: null,
+    organisationId: organisation.id,
+    organisationKind: organisation.kind,
+    roles: [],
+    permissions: new Set(),
+    via: 'token',
+  };
 }
 
 function formatOf(value: string): ImportFormat {
@@ -175,13 +197,34 @@ export function registerMonitoringCommands(program: Command): void {
 
   program
     .command('export')
-    .description('export every current report as ACLED CSV, Truceline CSV or GeoJSON')
+    .description(
+      'export current reports as ACLED CSV, Truceline CSV or GeoJSON: what one organisation may see (--as), or the full record (--all)',
+    )
     .requiredOption('--format <format>', 'acled | csv | geojson')
     .requiredOption('--out <file>', 'where to write')
-    .action(async (opts: { format: string; out: string }) => {
+    .option('--as <organisation>', "export only what this organisation may see (its markings' view)")
+    .option('--all', "export the commission's full record, every marking (RED and AMBER included)")
+    .action(async (opts: { format: string; out: string; as?: string; all?: boolean }) => {
+      if ((opts.as === undefined) === (opts.all !== true))
+        throw usageError('truceline export: say whose view to export: --as <organisation id> or --all');
       const format = formatOf(opts.format);
       await withMonitoring(async (s, m) => {
-        const n = await exportReports(allReports(m.reports, s.database.db), format, opts.out);
+        const viewer =
+          opts.as === undefined ? undefined : organisationView(await s.organisations.get(opts.as));
+        const included = new Map<string, number>();
+        async function* counted(): AsyncGenerator<Report[]> {
+          for await (const page of allReports(m.reports, s.database.db, viewer)) {
+            for (const r of page) included.set(r.marking, (included.get(r.marking) ?? 0) + 1);
+            yield page;
+          }
+        }
+        const n = await exportReports(counted(), format, opts.out);
+        const levels = MARKINGS.filter((mk) => included.has(mk)).map((mk) => `${mk} ${included.get(mk)}`);
+        process.stderr.write(
+          `Included markings (${opts.as === undefined ? 'the full record' : `the view of ${opts.as}`}): ${
+            levels.length > 0 ? levels.join(', ') : 'none'
+          }\n`,
+        );
         process.stdout.write(`Exported ${n} reports to ${opts.out} (${format}).\n`);
       });
     });

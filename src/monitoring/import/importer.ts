@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Actor } from '../../access/audit.service.js';
 import type { Marking } from '../../access/marking.js';
+import type { Principal } from '../../access/policy.js';
 import type { FieldProblem } from '../../core/errors.js';
 import type { IntakeItem } from '../report.intake.js';
 import type { Report } from '../report.model.js';
@@ -201,16 +202,20 @@ export async function importFile(
   return result;
 }
 
-/** Every current report, oldest observation first, in pages (the console sees everything). */
+/**
+ * Every current report `viewer` may see, oldest observation first, in pages; without a viewer, every
+ * report of every marking (the commission's full record: callers must mean it).
+ */
 export async function* allReports(
   reports: ReportService,
   db: Parameters<typeof listVisibleReports>[0],
+  viewer?: Principal,
   pageSize = 5000,
 ): AsyncGenerator<Report[]> {
   void reports;
   let after: { key: string | number; id: string } | undefined;
   for (;;) {
-    const page = await listVisibleReports(db, undefined, {
+    const page = await listVisibleReports(db, viewer, {
       sort: 'observed',
       limit: pageSize,
       ...(after ? { after } : {}),
