@@ -11,6 +11,8 @@ import { TEST_PASSWORD } from './support/server.js';
  * change of access shows up as a failing test until someone decides it on purpose.
  */
 const EVERYONE = ['map', 'agreement', 'log'];
+/** The anonymous public also reads the CLEAR reports (markings hide everything else). */
+const PUBLIC = ['map', 'reports', 'agreement', 'log'];
 const READERS = ['map', 'reports', 'agreement', 'log'];
 const FILERS = ['map', 'reports', 'new-report', 'agreement', 'log'];
 
@@ -52,10 +54,10 @@ const CASES: { role: Role; organisation: string; kind: string; name: string; nav
 describeInBrowser('sign-in and role-driven navigation', () => {
   const session = useDashboardBrowser();
 
-  it('shows the anonymous public only the map, the agreement and the log, with a public badge', async () => {
+  it('shows the anonymous public the map, the CLEAR reports, the agreement and the log, with a public badge', async () => {
     const app = new AppPage(session.page);
     await app.goto('/');
-    expect(await app.navItems()).toEqual(EVERYONE);
+    expect(await app.navItems()).toEqual(PUBLIC);
     expect(await app.badge()).toMatchObject({ kind: 'public', organisation: null });
     expect((await app.badge()).text).toContain('Public view');
     await expect.poll(() => session.page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
@@ -63,7 +65,7 @@ describeInBrowser('sign-in and role-driven navigation', () => {
 
   it('asks the anonymous public to sign in for a screen that needs an account', async () => {
     const app = new AppPage(session.page);
-    await app.goto('/reports');
+    await app.goto('/reports/new');
     expect(await app.isNotAllowed()).toBe(true);
     expect(await session.page.locator('[data-testid="not-allowed"]').innerText()).toContain(
       'This page needs an account.',
@@ -87,7 +89,7 @@ describeInBrowser('sign-in and role-driven navigation', () => {
       await signIn.shot(`shell-${c.role}`, false);
 
       await signIn.signOut();
-      expect(await signIn.navItems()).toEqual(EVERYONE);
+      expect(await signIn.navItems()).toEqual(PUBLIC);
       expect((await signIn.badge()).kind).toBe('public');
     });
   }
