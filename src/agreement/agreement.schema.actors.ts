@@ -36,6 +36,8 @@ export const DecisionRules = [
   'chair',
   'each_guarantor',
   'any_member',
+  // A quorum that must include a seat of every party in the composition and one neutral seat.
+  'parties_and_neutrals',
 ] as const;
 export type DecisionRule = (typeof DecisionRules)[number];
 

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import { ActorSchema, TransparencyLogSchema, VerificationBodySchema } from './agreement.schema.actors.js';
 import { DateOnly, Id, StringEnum, Text, When, strict } from './agreement.schema.common.js';
+import { VerificationSettingsSchema } from './agreement.schema.verification.js';
 import {
   EscalationLadderSchema,
   GuaranteeSchema,
@@ -94,6 +95,7 @@ export const AgreementSchema = Type.Object(
     guarantees: Type.Optional(Type.Array(GuaranteeSchema)),
     provisions: Type.Array(ProvisionSchema, { minItems: 1 }),
     negotiation: Type.Optional(NegotiationSchema),
+    verification: Type.Optional(VerificationSettingsSchema),
     transparency_log: Type.Optional(TransparencyLogSchema),
   },
   { ...strict, $id: 'https://truceline.org/schemas/agreement-1.json', title: 'Truceline agreement' },

@@ -79,6 +79,13 @@ export function checkReferences(ctx: CheckContext): void {
       ref([...at, 'on_timeout', 'to'], rung.on_timeout.to, ['rung']);
     });
   }
+  const verification = view.field('verification');
+  if (verification !== undefined) {
+    ref(['verification', 'body'], verification.body, ['verification body']);
+    verification.correlation?.categories?.forEach((c, i) =>
+      ref(['verification', 'correlation', 'categories', i, 'category'], c.category, CATEGORY),
+    );
+  }
   for (const { item, path } of view.list('guarantees')) {
     refs([...path, 'guarantors'], item.guarantors, ['guarantor']);
     ref([...path, 'beneficiary'], item.beneficiary, PARTY);

@@ -135,6 +135,33 @@ function checkBodies(ctx: CheckContext): void {
       sink.add([...path, 'mandate'], 'inconsistent', 'a body that adjudicates must also attribute');
     }
   }
+  checkVerificationSettings(ctx);
+}
+
+/** The verification section: one threshold per category, unique sector ids, a body that may verify. */
+function checkVerificationSettings(ctx: CheckContext): void {
+  const { view, sink } = ctx;
+  const settings = view.field('verification');
+  if (settings === undefined) return;
+  const seen = new Set<string>();
+  settings.correlation?.categories?.forEach((c, i) => {
+    if (seen.has(c.category))
+      sink.add(
+        ['verification', 'correlation', 'categories', i, 'category'],
+        'inconsistent',
+        `category ${c.category} has a threshold already`,
+      );
+    seen.add(c.category);
+  });
+  const sectors = new Set<string>();
+  settings.sectors?.forEach((s, i) => {
+    if (sectors.has(s.id))
+      sink.add(['verification', 'sectors', i, 'id'], 'duplicate_id', `sector ${s.id} is defined twice`);
+    sectors.add(s.id);
+  });
+  const body = view.list('verification_bodies').find(({ item }) => item.id === settings.body);
+  if (body !== undefined && !body.item.mandate.verify)
+    sink.add(['verification', 'body'], 'inconsistent', `body ${body.item.id} has no mandate to verify`);
 }
 
 function checkObligationsAndNotifications(ctx: CheckContext): void {
