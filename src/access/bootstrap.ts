@@ -19,6 +19,8 @@ export const CONSOLE_PRINCIPAL: Principal = {
 /** The organisation set loaded for the demo: the commission, the parties, guarantors, a humanitarian body, the public. */
 export const DEMO_ORGANISATIONS: { id: string; name: string; kind: OrganisationKind }[] = [
   { id: 'JMVC', name: 'Joint Monitoring and Verification Commission', kind: 'commission' },
+  // A second verification team: serious incidents are concluded by analysts of two organisations.
+  { id: 'JMVC-EU', name: 'JMVC verification team (European secondees)', kind: 'commission' },
   { id: 'UA', name: 'Ukraine', kind: 'party' },
   { id: 'RU', name: 'Russian Federation', kind: 'party' },
   { id: 'US', name: 'United States', kind: 'guarantor' },

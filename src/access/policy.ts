@@ -37,6 +37,12 @@ export const PERMISSIONS = [
   'reports:read',
   'reports:create',
   'sources:manage',
+  'incidents:read',
+  'incidents:verify',
+  'findings:read',
+  'findings:propose',
+  'findings:vote',
+  'findings:publish',
   'log:read',
 ] as const;
 /** One permission; routes declare the one they need. */
@@ -50,6 +56,8 @@ const EVERY_SIGNED_IN: Permission[] = [
   // Checking a file costs CPU in proportion to it: signed-in users only, never the anonymous public.
   'agreement:validate',
   'log:read',
+  // Findings carry their own markings: a party reads those published to it, the public the public ones.
+  'findings:read',
 ];
 
 /** What each role may do; a user with several roles has the union. */
@@ -65,10 +73,21 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     // The commission's administrators read the record they keep (markings still apply) and its sources.
     'reports:read',
     'sources:manage',
+    'incidents:read',
   ],
   monitor: [...EVERY_SIGNED_IN, 'reports:create', 'reports:read'],
-  analyst: [...EVERY_SIGNED_IN, 'reports:read', 'sources:manage'],
-  commissioner: [...EVERY_SIGNED_IN, 'reports:read'],
+  // Analysts group reports into incidents, review, conclude and attribute them, and put findings to the body.
+  analyst: [
+    ...EVERY_SIGNED_IN,
+    'reports:read',
+    'sources:manage',
+    'incidents:read',
+    'incidents:verify',
+    'findings:propose',
+    'findings:publish',
+  ],
+  // Commissioners sit on the verification body: they read the incidents addressed to it and vote.
+  commissioner: [...EVERY_SIGNED_IN, 'reports:read', 'incidents:read', 'findings:vote'],
   liaison: [...EVERY_SIGNED_IN, 'reports:read', 'reports:create'],
   guarantor: [...EVERY_SIGNED_IN, 'reports:read'],
   humanitarian: [...EVERY_SIGNED_IN],
@@ -91,7 +110,7 @@ export interface Principal {
 /** Permissions open to anyone, signed in or not. */
 // reports:read lets the public read CLEAR reports (and their evidence); the markings hide everything
 // else from the anonymous principal (canSee, visibleTo), exactly as for a signed-in reader.
-const ANONYMOUS_PERMISSIONS: Permission[] = ['agreement:read', 'log:read', 'reports:read'];
+const ANONYMOUS_PERMISSIONS: Permission[] = ['agreement:read', 'log:read', 'reports:read', 'findings:read'];
 
 /** The principal of a request without credentials: the public. */
 export const ANONYMOUS: Principal = {

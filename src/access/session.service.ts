@@ -134,6 +134,15 @@ export class SessionService {
     return principal;
   }
 
+  /**
+   * The principal of an enabled user by login name, for console commands run as that user (the
+   * operator of the server's machine vouches for who types). Undefined for an unknown or disabled user.
+   */
+  async principalForConsole(username: string): Promise<Principal | undefined> {
+    const row = await findUserRowByUsername(this.db, username);
+    return row === undefined ? undefined : this.principalOfUser(row.id, undefined, 'session');
+  }
+
   private async principalOfUser(
     userId: string,
     scopes: Principal['permissions'] extends ReadonlySet<infer P> ? P[] | undefined : never,

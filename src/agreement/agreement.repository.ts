@@ -137,3 +137,9 @@ export async function findNewestLiveVersionId(db: Executor): Promise<string | un
     .executeTakeFirst();
   return row?.id;
 }
+
+/** Every stored version's id, oldest first (for the system's own use: not filtered by marking). */
+export async function listVersionIds(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('agreement_versions').select('id').orderBy('loaded_at').execute();
+  return rows.map((r) => r.id);
+}

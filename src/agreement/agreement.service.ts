@@ -16,6 +16,7 @@ import {
   findAgreementVersion,
   insertAgreementVersion,
   findNewestLiveVersionId,
+  listVersionIds,
   findVersionIdInForceAt,
   listVisibleVersions,
   readAgreementContent,
@@ -227,6 +228,20 @@ export class AgreementService {
     const agreement = await this.#document(info.id);
     const derived = this.#derive(info.id, agreement);
     return { info, agreement, derived, index: derived.index, provisional: inForce === undefined };
+  }
+
+  /** Every stored version's id, for the system's own use (not filtered by marking). */
+  versionIds(): Promise<string[]> {
+    return listVersionIds(this.db);
+  }
+
+  /**
+   * A stored version and its document, for the system's own use (verification reads its rules):
+   * not filtered by marking, so never hand it to a caller as it is. Undefined for an unknown id.
+   */
+  async versionById(id: string): Promise<{ info: AgreementVersionInfo; agreement: Agreement } | undefined> {
+    const info = await findAgreementVersion(this.db, id);
+    return info === undefined ? undefined : { info, agreement: await this.#document(id) };
   }
 
   /** Lines and zones (derived bands included) of a version as a GeoJSON FeatureCollection. */

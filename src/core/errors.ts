@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'rule_violated'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';
@@ -31,6 +32,8 @@ export interface FieldProblem {
   reason: string;
   line?: number;
   file?: string;
+  /** The named rule the input breaks (a workflow rule, a four-eyes rule), when one does. */
+  rule?: string;
 }
 
 /** The one error class of the application, keyed by `code`. */
@@ -56,5 +59,16 @@ export const conflict = (why: string) => new AppError('conflict', why);
 /** The input breaks a rule; `errors` names each field and reason. */
 export const invalid = (message: string, errors: FieldProblem[] = []) =>
   new AppError('validation_failed', message, errors);
+/**
+ * The request breaks a named rule of the workflow (an illegal transition, the four-eyes rule, a vote
+ * after the decision): nothing was changed; `rule` names the rule, `path` the field it concerns.
+ */
+export const ruleViolated = (rule: string, why: string, path = '') =>
+  new AppError('rule_violated', `${rule}: ${why}`, [{ path, reason: why, rule }]);
 /** The service cannot answer now; the caller may try again. */
 export const unavailable = (why: string) => new AppError('unavailable', why);
+
+/** Whether an error is the not-found answer (a record the caller may not see, or that does not exist). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof AppError && err.code === 'not_found';
+}

@@ -31,6 +31,7 @@ export const ProblemSchema = Type.Object(
           reason: Type.String(),
           line: Type.Optional(Type.Integer()),
           file: Type.Optional(Type.String()),
+          rule: Type.Optional(Type.String()),
         }),
       ),
     ),

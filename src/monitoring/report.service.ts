@@ -101,6 +101,14 @@ export interface IngestOptions {
   onChunk?: (done: number, result: IntakeResult) => void;
 }
 
+/** What an intake stored, told to listeners after it committed (verification groups the reports). */
+export interface StoredEvent {
+  /** Accepted and revised reports (empty for bulk intakes that keep only counts: see `bulk`). */
+  reportIds: string[];
+  /** A long bulk intake: listeners should process everything pending at once. */
+  bulk: boolean;
+}
+
 /** Thrown inside the intake transaction to roll it back while keeping the result. */
 class Rollback extends Error {
   constructor(readonly result: IntakeResult) {
@@ -167,6 +175,7 @@ export interface MonitoringDeps {
  */
 export class ReportService {
   readonly timeline: AgreementTimeline;
+  readonly #listeners: ((event: StoredEvent) => Promise<void>)[] = [];
 
   constructor(private readonly deps: MonitoringDeps) {
     this.timeline = new AgreementTimeline(deps.agreements, deps.deconfliction ?? NO_DECONFLICTION);
@@ -174,6 +183,29 @@ export class ReportService {
 
   get settings(): MonitoringSettings {
     return this.deps.settings;
+  }
+
+  /**
+   * Calls `listener` after every intake that stored reports has committed. A listener's failure is
+   * reported on stderr and does not undo the intake: what it missed stays pending for its next run.
+   */
+  onStored(listener: (event: StoredEvent) => Promise<void>): void {
+    this.#listeners.push(listener);
+  }
+
+  async #notifyStored(result: IntakeResult, options: IngestOptions): Promise<void> {
+    if (result.dryRun || result.accepted + result.revised === 0) return;
+    const event: StoredEvent = {
+      reportIds: result.reports.filter((r) => r.status !== 'unchanged').map((r) => r.id),
+      bulk: options.bulk === true || options.listOutcomes === false,
+    };
+    for (const listener of this.#listeners) {
+      try {
+        await listener(event);
+      } catch (err) {
+        process.stderr.write(`after intake: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
   }
 
   /** The time by the service's (injected) clock: what intake judges and stamps reports by. */
@@ -220,8 +252,9 @@ export class ReportService {
     requireMayCreateReports(actor.principal);
     const intake = await this.#openIntake(actor, options);
     const result = emptyResult(options);
+    let stored: IntakeResult;
     try {
-      return await this.deps.db.transaction().execute(async (tx) => {
+      stored = await this.deps.db.transaction().execute(async (tx) => {
         let offset = 0;
         for await (const chunk of chunks) {
           await this.#takeInChunk(tx, chunk, offset, intake, result);
@@ -236,6 +269,8 @@ export class ReportService {
       if (err instanceof Rollback) return err.result;
       throw err;
     }
+    await this.#notifyStored(stored, options);
+    return stored;
   }
 
   /** Everything an intake needs before its transaction takes the (SQLite) connection. */

@@ -22,6 +22,7 @@ import { registerPlaceRoutes } from './places.routes.js';
 import { registerWebRoutes } from './web.routes.js';
 import { registerReportRoutes } from '../monitoring/report.routes.js';
 import { registerEvidenceRoutes } from '../monitoring/evidence.routes.js';
+import { registerVerificationRoutes } from '../verification/verification.routes.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -143,6 +144,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       registerAgreementRoutes(api, services.agreements);
       registerReportRoutes(api, services.monitoring);
       registerEvidenceRoutes(api, services.monitoring);
+      registerVerificationRoutes(api, services.verification, services.monitoring, services.now);
       registerPlaceRoutes(api, services);
       done();
     },

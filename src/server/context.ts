@@ -11,6 +11,7 @@ import { WitnessRegistry } from '../ledger/witness-registry.service.js';
 import { AgreementService } from '../agreement/agreement.service.js';
 import type { Ed25519NoteSigner } from '../ledger/note.js';
 import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
+import { createVerificationServices, type VerificationServices } from '../verification/verification.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -29,6 +30,8 @@ export interface AppServices {
   agreements: AgreementService;
   /** Reports, sources and evidence. */
   monitoring: MonitoringServices;
+  /** Incidents, findings and quiet days. */
+  verification: VerificationServices;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -54,6 +57,15 @@ export function createServices(
     dataDir: config.dataDir,
     now,
   });
+  const verification = createVerificationServices({
+    db,
+    ledger: writer,
+    audit,
+    agreements,
+    organisations,
+    now,
+    reports: monitoring.reports,
+  });
   return {
     config,
     database,
@@ -67,5 +79,6 @@ export function createServices(
     witnesses,
     agreements,
     monitoring,
+    verification,
   };
 }

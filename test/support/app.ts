@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Dialect } from '../../src/db/database.js';
 import type { App } from '../../src/http/app.js';
 import { generateSignerKey, parseSignerKey } from '../../src/ledger/note.js';
+import { createVerificationServices } from '../../src/verification/verification.js';
 import { createMonitoringService } from '../../src/monitoring/monitoring.js';
 import type { MonitoringSettings } from '../../src/monitoring/report.service.js';
 import { buildApp } from '../../src/server/app.js';
@@ -105,6 +106,15 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
       dataDir,
       now: clock.now,
       settings: { ...TEST_SETTINGS, ...options.monitoring },
+    });
+    services.verification = createVerificationServices({
+      db: database.db,
+      ledger: services.ledger,
+      audit: services.audit,
+      agreements: services.agreements,
+      organisations: services.organisations,
+      now: clock.now,
+      reports: services.monitoring.reports,
     });
   }
   const app = await buildApp(services);

@@ -1,0 +1,331 @@
+import crypto from 'node:crypto';
+import type { Executor } from '../db/database.js';
+import {
+  CorrelationIndex,
+  clusterPoints,
+  type CorrelationPoint,
+  type CorrelationThreshold,
+} from './correlation.js';
+import type { Incident } from './incident.model.js';
+import { OPEN_STATUSES } from './incident.model.js';
+import {
+  CORRELATED_MARKINGS,
+  addMembers,
+  bumpGeneration,
+  findIncidents,
+  findMemberReports,
+  followRevision,
+  incidentsOfReports,
+  insertIncidents,
+  listOpenIncidentMembers,
+  listUncorrelatedReports,
+  memberReportsOf,
+  previousRevisionsOf,
+  readGeneration,
+  updateIncident,
+  type MemberReport,
+} from './incident.repository.js';
+import { VERIFICATION_MARKING, type VerificationContext } from './verification.context.js';
+
+/** What one correlation run did. */
+export interface CorrelationResult {
+  /** Reports looked at (uncorrelated, groupable). */
+  reports: number;
+  /** New candidate incidents opened. */
+  opened: number;
+  /** Reports that joined an open incident. */
+  joined: number;
+  /** Revised reports that took their previous revision's place. */
+  followed: number;
+  ms: number;
+}
+
+/** Reports of one agreement version and category correlate; the key says which. */
+function keyOf(r: MemberReport): string {
+  return `${r.agreementVersionId}|${r.category}`;
+}
+
+function pointOf(r: MemberReport): CorrelationPoint {
+  return {
+    id: r.id,
+    key: keyOf(r),
+    lon: r.lon,
+    lat: r.lat,
+    uncertaintyM: r.uncertaintyM,
+    fromMs: Date.parse(r.observedFrom),
+    toMs: Date.parse(r.observedTo),
+  };
+}
+
+/** Reports per write transaction of a bulk run. */
+const BULK_CHUNK = 2000;
+
+/**
+ * Groups reports into candidate incidents by space-time proximity (thresholds per category from the
+ * agreement). Incremental as reports arrive: a new report joins the open incident one of whose
+ * reports it matches (the earliest opened, when several), or opens a new one. In bulk after an
+ * import: every pending report is clustered at once, with the reports of open incidents. A revised
+ * report takes its previous revision's place. Only open incidents (reported, under review) gain
+ * reports: a concluded incident is never changed behind its analysts' backs.
+ */
+export class Correlator {
+  #index: CorrelationIndex | undefined;
+  #generation = -1;
+  /** Report id → open incident id, for the reports in the index. */
+  readonly #incidentOf = new Map<string, string>();
+  readonly #thresholds = new Map<string, CorrelationThreshold>();
+
+  constructor(private readonly ctx: VerificationContext) {}
+
+  #thresholdOf = (key: string): CorrelationThreshold =>
+    this.#thresholds.get(key) ?? { distanceM: 0, windowMs: 0 };
+
+  async #loadThresholds(reports: readonly MemberReport[]): Promise<void> {
+    for (const r of reports) {
+      const key = keyOf(r);
+      if (this.#thresholds.has(key)) continue;
+      const rules = await this.ctx.rules(r.agreementVersionId);
+      this.#thresholds.set(key, rules.proximityOf(r.category));
+    }
+  }
+
+  /** Rebuilds the index of open incidents' reports when another writer changed them. */
+  async #freshIndex(tx: Executor, generation: number): Promise<CorrelationIndex> {
+    if (this.#index !== undefined && generation === this.#generation) return this.#index;
+    const members = await listOpenIncidentMembers(tx);
+    await this.#loadThresholds(members.map((m) => m.report));
+    const index = new CorrelationIndex(this.#thresholdOf);
+    this.#incidentOf.clear();
+    for (const { incidentId, report } of members) {
+      index.add(pointOf(report));
+      this.#incidentOf.set(report.id, incidentId);
+    }
+    this.#index = index;
+    this.#generation = generation;
+    return index;
+  }
+
+  /** Forgets the index (a failed transaction may have left it ahead of the database). */
+  #invalidate(): void {
+    this.#index = undefined;
+    this.#generation = -1;
+  }
+
+  /**
+   * Correlates these reports (just stored), or every pending one when no ids are given. One
+   * transaction; a report already in an incident, superseded, or not groupable is skipped.
+   */
+  async correlate(reportIds?: readonly string[]): Promise<CorrelationResult> {
+    if (reportIds === undefined) return this.correlateAll();
+    const t0 = performance.now();
+    const result: CorrelationResult = { reports: 0, opened: 0, joined: 0, followed: 0, ms: 0 };
+    await this.ctx.prepare();
+    try {
+      await this.ctx.db.transaction().execute(async (tx) => {
+        // Taking the generation row first serialises correlators (PostgreSQL row lock; SQLite writes
+        // are serial anyway), so the index is checked against a value no one else can move meanwhile.
+        await bumpGeneration(tx);
+        const index = await this.#freshIndex(tx, (await readGeneration(tx)) - 1);
+        const pending = await this.#pending(tx, reportIds);
+        result.reports = pending.length;
+        const rest = await this.#followRevisions(tx, pending, result);
+        await this.#loadThresholds(rest);
+        for (const report of rest) await this.#place(tx, index, report, result);
+        this.#generation = await readGeneration(tx);
+      });
+    } catch (err) {
+      this.#invalidate();
+      throw err;
+    }
+    result.ms = performance.now() - t0;
+    return result;
+  }
+
+  /** The groupable, current, not yet correlated reports among `ids`. */
+  async #pending(tx: Executor, ids: readonly string[]): Promise<MemberReport[]> {
+    const reports = await findMemberReports(tx, ids);
+    const placed = await incidentsOfReports(
+      tx,
+      reports.map((r) => r.id),
+    );
+    return reports.filter(
+      (r) => r.supersededBy === null && CORRELATED_MARKINGS.includes(r.marking) && !placed.has(r.id),
+    );
+  }
+
+  /** Revisions take their predecessor's place; returns the reports still to correlate. */
+  async #followRevisions(
+    tx: Executor,
+    reports: readonly MemberReport[],
+    result: CorrelationResult,
+  ): Promise<MemberReport[]> {
+    const previous = await previousRevisionsOf(
+      tx,
+      reports.map((r) => r.id),
+    );
+    const rest: MemberReport[] = [];
+    const touched = new Set<string>();
+    for (const r of reports) {
+      const old = previous.get(r.id);
+      const incidentId = old === undefined ? undefined : await followRevision(tx, old, r.id);
+      if (incidentId === undefined) {
+        rest.push(r);
+        continue;
+      }
+      result.followed += 1;
+      touched.add(incidentId);
+    }
+    if (touched.size > 0) {
+      const incidents = await findIncidents(tx, [...touched]);
+      const members = await memberReportsOf(tx, [...touched]);
+      for (const incident of incidents) {
+        const derived = await this.ctx.derive(
+          { ...incident, updatedAt: this.ctx.nowIso() },
+          members.get(incident.id) ?? [],
+        );
+        await updateIncident(tx, derived);
+        await this.ctx.logIncident(tx, 'incident.regrouped', derived);
+      }
+      this.#invalidate();
+    }
+    return rest;
+  }
+
+  /** Puts one report into the open incident it matches, or opens one. */
+  async #place(
+    tx: Executor,
+    index: CorrelationIndex,
+    report: MemberReport,
+    result: CorrelationResult,
+  ): Promise<void> {
+    const point = pointOf(report);
+    const candidates = [...new Set(index.matches(point).flatMap((id) => this.#incidentOf.get(id) ?? []))];
+    const open = (await findIncidents(tx, candidates)).filter((i) => OPEN_STATUSES.includes(i.status));
+    const now = this.ctx.nowIso();
+    let incident: Incident;
+    if (open.length > 0) {
+      const target = open.sort(
+        (a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id),
+      )[0] as Incident;
+      await addMembers(tx, target.id, [report.id], 'correlated', null, now);
+      const members = (await memberReportsOf(tx, [target.id])).get(target.id) ?? [];
+      incident = await this.ctx.derive({ ...target, updatedAt: now }, members);
+      await updateIncident(tx, incident);
+      await this.ctx.logIncident(tx, 'incident.regrouped', incident);
+      result.joined += 1;
+    } else {
+      incident = await this.#newIncident(report, now);
+      await insertIncidents(tx, [incident]);
+      await addMembers(tx, incident.id, [report.id], 'correlated', null, now);
+      await this.ctx.logIncident(tx, 'incident.opened', incident);
+      result.opened += 1;
+    }
+    index.add(point);
+    this.#incidentOf.set(report.id, incident.id);
+  }
+
+  /** A new candidate incident around its first reports. */
+  async #newIncident(
+    first: MemberReport,
+    now: string,
+    members: readonly MemberReport[] = [first],
+  ): Promise<Incident> {
+    const rules = await this.ctx.rules(first.agreementVersionId);
+    const skeleton: Incident = {
+      id: crypto.randomUUID(),
+      agreementVersionId: first.agreementVersionId,
+      category: first.category,
+      status: 'reported',
+      severity: rules.severityOf(first.category),
+      provisions: [],
+      zones: [],
+      lon: first.lon,
+      lat: first.lat,
+      radiusM: first.uncertaintyM,
+      observedFrom: first.observedFrom,
+      observedTo: first.observedTo,
+      reportIds: [],
+      corroboration: { level: 'none', independentGroups: 0, reports: 0, reasons: [] },
+      concludedBy: [],
+      openedAt: now,
+      dueAt: new Date(Date.parse(now) + rules.deadlineMs).toISOString(),
+      updatedAt: now,
+      marking: VERIFICATION_MARKING,
+      ownerOrganisationId: this.ctx.commission(),
+      addressees: this.ctx.bodyAddressees(rules),
+    };
+    return this.ctx.derive(skeleton, members);
+  }
+
+  /**
+   * Bulk: clusters every pending report with the reports of open incidents in one pass, then writes
+   * the groups in chunked transactions (each with its log entries). Run after an import.
+   */
+  async correlateAll(): Promise<CorrelationResult> {
+    const t0 = performance.now();
+    const result: CorrelationResult = { reports: 0, opened: 0, joined: 0, followed: 0, ms: 0 };
+    this.#invalidate();
+    await this.ctx.prepare();
+    let pending = await listUncorrelatedReports(this.ctx.db, Number.MAX_SAFE_INTEGER);
+    result.reports = pending.length;
+    if (pending.length === 0) return { ...result, ms: performance.now() - t0 };
+    pending = await this.ctx.db.transaction().execute((tx) => this.#followRevisions(tx, pending, result));
+    const open = await listOpenIncidentMembers(this.ctx.db);
+    const all = [...open.map((o) => o.report), ...pending];
+    await this.#loadThresholds(all);
+    const labels = clusterPoints(all.map(pointOf), this.#thresholdOf);
+    // Per cluster: the open incidents in it and its new reports.
+    const clusters = new Map<number, { incidents: Set<string>; fresh: MemberReport[] }>();
+    all.forEach((r, i) => {
+      const label = labels[i] ?? -1;
+      const c = clusters.get(label) ?? { incidents: new Set<string>(), fresh: [] };
+      const openIncident = i < open.length ? open[i]?.incidentId : undefined;
+      if (openIncident !== undefined) c.incidents.add(openIncident);
+      else c.fresh.push(r);
+      clusters.set(label, c);
+    });
+    const work = [...clusters.values()].filter((c) => c.fresh.length > 0);
+    const commission = this.ctx.commission();
+    for (let i = 0; i < work.length; i += BULK_CHUNK) {
+      await this.ctx.db.transaction().execute(async (tx) => {
+        const now = this.ctx.nowIso();
+        const opened: Incident[] = [];
+        const memberships: { incidentId: string; reportIds: string[] }[] = [];
+        const grown = new Set<string>();
+        for (const c of work.slice(i, i + BULK_CHUNK)) {
+          if (c.incidents.size > 0) {
+            const targets = await findIncidents(tx, [...c.incidents]);
+            const target = targets.sort(
+              (a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id),
+            )[0];
+            if (target !== undefined) {
+              memberships.push({ incidentId: target.id, reportIds: c.fresh.map((r) => r.id) });
+              grown.add(target.id);
+              result.joined += c.fresh.length;
+              continue;
+            }
+          }
+          const first = c.fresh[0] as MemberReport;
+          const incident = await this.#newIncident(first, now, c.fresh);
+          opened.push({ ...incident, ownerOrganisationId: commission });
+          memberships.push({ incidentId: incident.id, reportIds: c.fresh.map((r) => r.id) });
+          result.opened += 1;
+        }
+        await insertIncidents(tx, opened);
+        for (const m of memberships) await addMembers(tx, m.incidentId, m.reportIds, 'correlated', null, now);
+        await this.ctx.logIncidents(tx, 'incident.opened', opened);
+        if (grown.size > 0) {
+          const members = await memberReportsOf(tx, [...grown]);
+          const changed: Incident[] = [];
+          for (const incident of await findIncidents(tx, [...grown]))
+            changed.push(
+              await this.ctx.derive({ ...incident, updatedAt: now }, members.get(incident.id) ?? []),
+            );
+          for (const incident of changed) await updateIncident(tx, incident);
+          await this.ctx.logIncidents(tx, 'incident.regrouped', changed);
+        }
+      });
+    }
+    return { ...result, ms: performance.now() - t0 };
+  }
+}

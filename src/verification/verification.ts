@@ -1,0 +1,74 @@
+import type { Principal } from '../access/policy.js';
+import type { Agreement } from '../agreement/agreement.schema.js';
+import { Correlator } from './correlator.service.js';
+import { FindingService } from './finding.service.js';
+import { IncidentService } from './incident.service.js';
+import { listVisibleIncidents } from './incident.repository.js';
+import { listVisibleFindings } from './finding.repository.js';
+import { quietDays, type QuietDays, type ViolationMark } from './quiet-days.js';
+import { VerificationContext, type VerificationDeps } from './verification.context.js';
+
+/** The verification domain's services, as the server and the CLI hold them. */
+export interface VerificationServices {
+  correlator: Correlator;
+  incidents: IncidentService;
+  findings: FindingService;
+  /** Quiet days per zone and sector under a version the principal may read (default: the newest). */
+  quietDays(principal: Principal, options?: { asOf?: Date; versionId?: string }): Promise<QuietDays>;
+}
+
+/** What wiring verification needs beyond the shared deps: reading agreements as a principal may. */
+export interface VerificationWiring extends VerificationDeps {
+  agreements: VerificationDeps['agreements'] & {
+    get(
+      principal: Principal,
+      id?: string,
+    ): Promise<{ info: { id: string; entryIntoForce: string | null }; agreement: Agreement }>;
+  };
+  /** The report intake to follow: new reports are correlated after each intake commits. */
+  reports?: { onStored(listener: (event: { reportIds: string[]; bulk: boolean }) => Promise<void>): void };
+}
+
+/**
+ * Wires the verification domain: correlation of reports into incidents, their review, findings and
+ * quiet days. When `reports` is given, every committed intake is correlated: incrementally for the
+ * reports it names, in bulk after a bulk import.
+ */
+export function createVerificationServices(deps: VerificationWiring): VerificationServices {
+  const ctx = new VerificationContext(deps);
+  const correlator = new Correlator(ctx);
+  deps.reports?.onStored(async (event) => {
+    if (event.bulk) await correlator.correlateAll();
+    else await correlator.correlate(event.reportIds);
+  });
+  return {
+    correlator,
+    incidents: new IncidentService(ctx),
+    findings: new FindingService(ctx),
+    async quietDays(principal, options = {}) {
+      const { info, agreement } = await deps.agreements.get(principal, options.versionId);
+      const rules = await ctx.rules(info.id);
+      const asOf = options.asOf ?? deps.now();
+      const since = info.entryIntoForce !== null ? new Date(info.entryIntoForce) : new Date(0);
+      let marks: ViolationMark[];
+      let basis: QuietDays['basis'];
+      if (principal.permissions.has('incidents:read')) {
+        basis = 'incidents';
+        const { incidents } = await listVisibleIncidents(deps.db, principal, {
+          status: ['verified'],
+          limit: 1_000_000,
+          from: since.toISOString(),
+        });
+        marks = incidents;
+      } else {
+        basis = 'findings';
+        const { findings } = await listVisibleFindings(deps.db, principal, {
+          state: 'adopted',
+          limit: 1_000_000,
+        });
+        marks = findings.filter((f) => f.outcome === 'verified');
+      }
+      return quietDays(agreement, rules.sectors, marks, asOf, since, basis);
+    },
+  };
+}
