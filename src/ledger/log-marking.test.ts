@@ -174,6 +174,44 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
     await s.monitoring.reports.setCeiling(CONSOLE_ACTOR, user.id, 'C3');
     secrets.push(`group-${CANARY}`);
 
+    // Verification: the reports were grouped into incidents on intake (the AMBER one followed its
+    // revision); review both, and publish one finding to the public (CLEAR), one to the parties (AMBER).
+    const v = s.verification;
+    const staff = async (org: string, roles: Parameters<TestApp['tokenFor']>[1]) =>
+      consoleActor(await s.sessions.principalFromToken(await t.tokenFor(org, roles)));
+    const reviewer = await staff('JMVC', ['analyst']);
+    const voters = [
+      await staff('US', ['commissioner']),
+      await staff('US', ['commissioner']),
+      await staff('US', ['commissioner']),
+      await staff('EUC', ['commissioner']),
+    ];
+    const { incidents } = await v.incidents.list(reviewer.principal, { limit: 10 });
+    const holding = (report: string) => incidents.find((i) => i.reportIds.includes(report))?.id ?? '';
+    const publish = async (incidentId: string, isPublic: boolean): Promise<string> => {
+      await v.incidents.transition(reviewer, incidentId, { to: 'under_review', reason: `review ${CANARY}` });
+      await v.incidents.assess(reviewer, incidentId, { severity: 'minor', provisions: ['P-02'] });
+      await v.incidents.attribute(reviewer, incidentId, {
+        party: 'RU',
+        confidence: 'possible',
+        method: `method ${CANARY}`,
+      });
+      await v.incidents.transition(reviewer, incidentId, { to: 'verified', reason: `verified ${CANARY}` });
+      const proposed = await v.findings.propose(reviewer, incidentId, {
+        summary: isPublic ? 'Explosions near Horlivka: verified.' : `Summary ${CANARY}`,
+        public: isPublic,
+      });
+      for (const voter of voters)
+        if (proposed.finding.state === 'voting')
+          await v.findings.vote(voter, proposed.finding.id, { choice: 'for', opinion: `opinion ${CANARY}` });
+      await v.findings.publish(reviewer, proposed.finding.id);
+      return proposed.finding.id;
+    };
+    expect(holding(clearReport)).not.toBe(holding(amberReport));
+    clearIds.add(await publish(holding(clearReport), true));
+    await publish(holding(amberReport), false);
+    secrets.push(`review ${CANARY}`, `verified ${CANARY}`, `Summary ${CANARY}`, `opinion ${CANARY}`);
+
     // A key rotation (CLEAR: auditors must read it to follow the new key).
     const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);
     await s.ledger.sequencer.integrateKeyRotation(next, keyRotationRecord(s.ledger.sequencer.signer, next));

@@ -386,8 +386,7 @@ export class IncidentService {
           'a conclusion awaits its second analyst; withdraw it before reassessing',
           '/body',
         );
-      const version = await this.ctx.deps.agreements.versionById(incident.agreementVersionId);
-      const known = new Set(version?.agreement.provisions.map((p) => p.id) ?? []);
+      const known = (await this.ctx.rules(incident.agreementVersionId)).provisions;
       const unknown = (request.provisions ?? []).filter((p) => !known.has(p));
       if (unknown.length > 0)
         throw invalid(`unknown provision ${unknown.join(', ')}`, [
