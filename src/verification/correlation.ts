@@ -60,14 +60,14 @@ export const EARTH_RADIUS_M = 6_371_008.8;
 
 const RAD = Math.PI / 180;
 const DEG = 180 / Math.PI;
-/** Smallest base of the uncertainty levels: keeps cells ≥ 500 m so the cell keys stay small. */
+/** Smallest base of the uncertainty levels: cells of at least 500 m. */
 const MIN_BASE_M = 250;
 /** Slack added to every cell range so that rounding never leaves a true match outside it. */
 const EPS_DEG = 1e-9;
+/** Metres per degree of latitude on the sphere, less a part in 10⁹ so that rounding never refuses a match. */
+const LAT_LOWER_BOUND_M_PER_DEG = EARTH_RADIUS_M * RAD * (1 - 1e-9);
 /** Largest uncertainty accepted, metres (half the Earth's circumference). */
 const MAX_UNCERTAINTY_M = 20_000_000;
-const ROW_OFFSET = 2 ** 19;
-const COL_OFFSET = 2 ** 21;
 
 /**
  * Great-circle (haversine) distance in metres from positions in degrees, with the cosines of the
@@ -165,20 +165,89 @@ class PointColumns {
   }
 }
 
-/** One grid cell: its slots sorted by `fromMs`, and the longest window ever put in it. */
+/** One cell of the incremental index: its slots sorted by `fromMs`, and the longest window ever put in it. */
 interface Cell {
   readonly slots: number[];
   maxLengthMs: number;
 }
 
-/** The grid of one key: levels by uncertainty, cells by position, slots by window start. */
+/**
+ * Numbers the cells (level, row, column) of one key 0, 1, 2… in an open-addressing hash table:
+ * lookups allocate nothing (a Map keyed by a packed double would box every key). Cells are never
+ * forgotten, so the table grows with the number of distinct cells ever used.
+ */
+class CellTable {
+  private readonly levels: number[] = [];
+  private readonly rows: number[] = [];
+  private readonly cols: number[] = [];
+  private table = new Int32Array(1024);
+  private mask = 1023;
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  private static hash(level: number, row: number, col: number): number {
+    let h = Math.imul(row, 0x9e3779b1) ^ Math.imul(col, 0x85ebca77) ^ Math.imul(level, 0xc2b2ae3d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x27d4eb2f);
+    return h ^ (h >>> 13);
+  }
+
+  /** The cell's number, or −1. */
+  get(level: number, row: number, col: number): number {
+    for (let h = CellTable.hash(level, row, col) & this.mask; ; h = (h + 1) & this.mask) {
+      const entry = this.table[h] ?? 0;
+      if (entry === 0) return -1;
+      const c = entry - 1;
+      if (this.rows[c] === row && this.cols[c] === col && this.levels[c] === level) return c;
+    }
+  }
+
+  /** The cell's number, numbered next when new. */
+  getOrCreate(level: number, row: number, col: number): number {
+    const found = this.get(level, row, col);
+    if (found !== -1) return found;
+    this.levels.push(level);
+    this.rows.push(row);
+    this.cols.push(col);
+    if (this.rows.length * 2 > this.table.length) this.rehash(this.table.length * 2);
+    else this.place(this.rows.length - 1);
+    return this.rows.length - 1;
+  }
+
+  private place(c: number): void {
+    let h = CellTable.hash(this.levels[c] ?? 0, this.rows[c] ?? 0, this.cols[c] ?? 0) & this.mask;
+    while ((this.table[h] ?? 0) !== 0) h = (h + 1) & this.mask;
+    this.table[h] = c + 1;
+  }
+
+  private rehash(size: number): void {
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    for (let c = 0; c < this.rows.length; c += 1) this.place(c);
+  }
+}
+
+/**
+ * The geometry of one key's grid: levels by uncertainty, rows and columns by position, and which
+ * cells a reach can touch. The incremental index keeps its cells' slots here too.
+ */
 class KeyGrid {
   readonly distanceM: number;
   readonly windowMs: number;
   private readonly base: number;
-  readonly cells = new Map<number, Cell>();
+  readonly table = new CellTable();
+  /** The incremental index's cells, by cell number (the bulk path keeps its own). */
+  readonly cells: Cell[] = [];
   /** Points per level; levels without points are skipped by queries. */
   readonly levelCounts: number[] = [];
+  /** Row height of each level, degrees of latitude. */
+  private readonly heights: number[] = [];
+  /** The largest uncertainty of each level. */
+  private readonly levelUncertainties: number[] = [];
+  /** Cell numbers found by the last {@link cellsInReach}. */
+  found = new Int32Array(64);
 
   constructor(
     readonly key: string,
@@ -190,128 +259,133 @@ class KeyGrid {
     this.base = Math.max(threshold.distanceM, MIN_BASE_M);
   }
 
+  /** The level of an uncertainty, creating the level when new. */
   levelOf(uncertaintyM: number): number {
     let level = uncertaintyM <= this.base ? 0 : Math.ceil(Math.log2(uncertaintyM / this.base));
     while (this.levelUncertainty(level) < uncertaintyM) level += 1;
+    while (this.heights.length <= level) {
+      const l = this.heights.length;
+      this.levelUncertainties.push(this.base * 2 ** l);
+      this.heights.push(((this.distanceM + 2 * this.levelUncertainty(l)) / EARTH_RADIUS_M) * DEG);
+      this.levelCounts.push(0);
+    }
     return level;
   }
 
   /** The largest uncertainty on a level. */
   levelUncertainty(level: number): number {
-    return this.base * 2 ** level;
-  }
-
-  private rowHeightDeg(level: number): number {
-    return ((this.distanceM + 2 * this.levelUncertainty(level)) / EARTH_RADIUS_M) * DEG;
+    return this.levelUncertainties[level] ?? this.base * 2 ** level;
   }
 
   /** Width of a row's cells in longitude: a cell's height in metres at the row's poleward edge. */
-  private colWidthDeg(level: number, row: number, height: number): number {
+  private static colWidthDeg(row: number, height: number): number {
     const edge = Math.min(90, Math.max(Math.abs(row * height), Math.abs((row + 1) * height)));
     const cos = Math.cos(edge * RAD);
     return cos * 360 <= height ? 360 : Math.min(360, height / cos);
   }
 
-  private cellKey(level: number, row: number, col: number): number {
-    return (level * 2 ** 20 + row + ROW_OFFSET) * 2 ** 22 + col + COL_OFFSET;
-  }
-
-  cellKeyOf(level: number, lat: number, lon: number): number {
-    const height = this.rowHeightDeg(level);
+  /** The number of the cell holding a position on a level (created when `create`), or −1. */
+  cellOf(level: number, lat: number, lon: number, create: boolean): number {
+    const height = this.heights[level] ?? 1;
     const row = Math.floor(lat / height);
-    return this.cellKey(level, row, Math.floor(lon / this.colWidthDeg(level, row, height)));
+    const col = Math.floor(lon / KeyGrid.colWidthDeg(row, height));
+    return create ? this.table.getOrCreate(level, row, col) : this.table.get(level, row, col);
   }
 
-  /** Adds a slot to its cell, keeping the cell sorted by window start. */
-  insert(columns: PointColumns, slot: number, level: number, sorted: boolean): void {
-    const key = this.cellKeyOf(level, columns.lat[slot] ?? 0, columns.lon[slot] ?? 0);
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = { slots: [], maxLengthMs: 0 };
-      this.cells.set(key, cell);
+  /**
+   * Puts in {@link found} the existing cells of `level` that can hold a point within `reachM` of
+   * (lat, lon), and returns how many. The ranges come from exact bounds on the haversine —
+   * |Δφ| ≤ d/R, hav(Δλ) ≤ hav(d)/(cos φ₁ cos φ₂) with φ₂ bounded by the row — widened by a hair,
+   * and wrap across the antimeridian.
+   */
+  cellsInReach(level: number, lat: number, lon: number, cos: number, reachM: number): number {
+    let count = 0;
+    const height = this.heights[level] ?? 1;
+    const reachDeg = Math.min(180, (reachM / EARTH_RADIUS_M) * DEG) + EPS_DEG;
+    const rowFirst = Math.floor(Math.max(-90, lat - reachDeg) / height);
+    const rowLast = Math.floor(Math.min(90, lat + reachDeg) / height);
+    const sinHalf = Math.sin(Math.min(Math.PI / 2, (reachM / EARTH_RADIUS_M) * 0.5));
+    for (let row = rowFirst; row <= rowLast; row += 1) {
+      const width = KeyGrid.colWidthDeg(row, height);
+      const edge = Math.min(90, Math.max(Math.abs(row * height), Math.abs((row + 1) * height)));
+      const cosProduct = cos * Math.max(0, Math.cos(edge * RAD));
+      const ratio = cosProduct > 0 ? sinHalf / Math.sqrt(cosProduct) : Infinity;
+      const dLonDeg = ratio >= 1 ? 360 : 2 * Math.asin(ratio) * DEG * (1 + 1e-9) + EPS_DEG;
+      // Up to three longitude ranges: the main one, and its parts wrapped across the antimeridian.
+      for (let part = 0; part < 3; part += 1) {
+        let lo: number;
+        let hi: number;
+        if (part === 0) {
+          lo = dLonDeg >= 180 ? -180 : Math.max(-180, lon - dLonDeg);
+          hi = dLonDeg >= 180 ? 180 : Math.min(180, lon + dLonDeg);
+        } else if (part === 1 && dLonDeg < 180 && lon + dLonDeg > 180) {
+          lo = -180;
+          hi = lon + dLonDeg - 360;
+        } else if (part === 2 && dLonDeg < 180 && lon - dLonDeg < -180) {
+          lo = lon - dLonDeg + 360;
+          hi = 180;
+        } else continue;
+        const colLast = Math.floor(hi / width);
+        for (let col = Math.floor(lo / width); col <= colLast; col += 1) {
+          const c = this.table.get(level, row, col);
+          if (c === -1) continue;
+          if (count === this.found.length) {
+            const bigger = new Int32Array(count * 2);
+            bigger.set(this.found);
+            this.found = bigger;
+          }
+          this.found[count++] = c;
+        }
+      }
     }
+    return count;
+  }
+
+  /** Adds a slot of the incremental index to its cell, keeping the cell sorted by window start. */
+  insert(columns: PointColumns, slot: number, level: number): void {
+    const c = this.cellOf(level, columns.lat[slot] ?? 0, columns.lon[slot] ?? 0, true);
+    while (this.cells.length <= c) this.cells.push({ slots: [], maxLengthMs: 0 });
+    const cell = this.cells[c] as Cell;
     const from = columns.from[slot] ?? 0;
     cell.maxLengthMs = Math.max(cell.maxLengthMs, (columns.to[slot] ?? 0) - from);
-    if (sorted) cell.slots.splice(upperBound(cell.slots, columns.from, from), 0, slot);
-    else cell.slots.push(slot);
+    cell.slots.splice(upperBound(cell.slots, columns.from, from), 0, slot);
     this.levelCounts[level] = (this.levelCounts[level] ?? 0) + 1;
   }
 
-  /** Sorts every cell by window start after unsorted inserts. */
-  sortCells(columns: PointColumns): void {
-    const from = columns.from;
-    for (const cell of this.cells.values()) cell.slots.sort((a, b) => (from[a] ?? 0) - (from[b] ?? 0));
-  }
-
-  /** Takes a slot out of its cell; false when it was not there. */
+  /** Takes a slot of the incremental index out of its cell; false when it was not there. */
   remove(columns: PointColumns, slot: number, level: number): boolean {
-    const key = this.cellKeyOf(level, columns.lat[slot] ?? 0, columns.lon[slot] ?? 0);
-    const cell = this.cells.get(key);
+    const c = this.cellOf(level, columns.lat[slot] ?? 0, columns.lon[slot] ?? 0, false);
+    const cell = this.cells[c];
     if (cell === undefined) return false;
-    const from = columns.from[slot] ?? 0;
-    let i = lowerBound(cell.slots, columns.from, from);
+    let i = lowerBound(cell.slots, columns.from, columns.from[slot] ?? 0);
     while (i < cell.slots.length && cell.slots[i] !== slot) i += 1;
     if (i === cell.slots.length) return false;
     cell.slots.splice(i, 1);
-    if (cell.slots.length === 0) this.cells.delete(key);
     this.levelCounts[level] = (this.levelCounts[level] ?? 1) - 1;
     return true;
   }
 
-  /**
-   * Calls `visit` with every stored slot on levels ≥ `minLevel` whose window meets [from, to] and that
-   * lies within reach in space (the whole rule but the key, which the grid already is).
-   */
-  query(
-    columns: PointColumns,
-    lat: number,
-    lon: number,
-    uncertaintyM: number,
-    from: number,
-    to: number,
-    minLevel: number,
-    visit: (slot: number, level: number) => void,
-  ): void {
-    const cos = Math.cos(lat * RAD);
+  /** Calls `visit` with every slot of the incremental index that the point (whole rule but the key) matches. */
+  query(columns: PointColumns, p: CorrelationPoint, visit: (slot: number) => void): void {
+    const cos = Math.cos(p.lat * RAD);
     const w = this.windowMs;
-    for (let level = minLevel; level < this.levelCounts.length; level += 1) {
+    const { lat, lon, fromMs: from, toMs: to, uncertaintyM } = p;
+    for (let level = 0; level < this.levelCounts.length; level += 1) {
       if ((this.levelCounts[level] ?? 0) === 0) continue;
-      const reach = this.distanceM + uncertaintyM + this.levelUncertainty(level);
-      const height = this.rowHeightDeg(level);
-      const reachDeg = Math.min(180, (reach / EARTH_RADIUS_M) * DEG) + EPS_DEG;
-      const rowFirst = Math.floor(Math.max(-90, lat - reachDeg) / height);
-      const rowLast = Math.floor(Math.min(90, lat + reachDeg) / height);
-      const sinHalf = Math.sin(Math.min(Math.PI / 2, (reach / EARTH_RADIUS_M) * 0.5));
-      for (let row = rowFirst; row <= rowLast; row += 1) {
-        const width = this.colWidthDeg(level, row, height);
-        // The other point lies in this row, so its cosine is at least that of the row's poleward edge.
-        const edge = Math.min(90, Math.max(Math.abs(row * height), Math.abs((row + 1) * height)));
-        const cosProduct = cos * Math.max(0, Math.cos(edge * RAD));
-        const ratio = cosProduct > 0 ? sinHalf / Math.sqrt(cosProduct) : Infinity;
-        const dLonDeg = ratio >= 1 ? 360 : 2 * Math.asin(ratio) * DEG * (1 + 1e-9) + EPS_DEG;
-        const ranges: [number, number][] =
-          dLonDeg >= 180
-            ? [[-180, 180]]
-            : [[Math.max(-180, lon - dLonDeg), Math.min(180, lon + dLonDeg)]];
-        if (dLonDeg < 180 && lon + dLonDeg > 180) ranges.push([-180, lon + dLonDeg - 360]);
-        if (dLonDeg < 180 && lon - dLonDeg < -180) ranges.push([lon - dLonDeg + 360, 180]);
-        for (const [lo, hi] of ranges) {
-          const colLast = Math.floor(hi / width);
-          for (let col = Math.floor(lo / width); col <= colLast; col += 1) {
-            const cell = this.cells.get(this.cellKey(level, row, col));
-            if (cell === undefined) continue;
-            const slots = cell.slots;
-            const fromColumn = columns.from;
-            let i = lowerBound(slots, fromColumn, from - w - cell.maxLengthMs);
-            for (; i < slots.length; i += 1) {
-              const s = slots[i] ?? 0;
-              const qFrom = fromColumn[s] ?? 0;
-              if (qFrom - w > to) break;
-              if (!windowsMeet(from, to, qFrom, columns.to[s] ?? 0, w)) continue;
-              const d = haversineM(lat, lon, cos, columns.lat[s] ?? 0, columns.lon[s] ?? 0, columns.cos[s] ?? 0);
-              if (d <= this.distanceM + (uncertaintyM + (columns.unc[s] ?? 0))) visit(s, level);
-            }
-          }
+      const count = this.cellsInReach(level, lat, lon, cos, this.distanceM + uncertaintyM + this.levelUncertainty(level));
+      for (let f = 0; f < count; f += 1) {
+        const cell = this.cells[this.found[f] ?? 0];
+        if (cell === undefined) continue;
+        const slots = cell.slots;
+        for (let i = lowerBound(slots, columns.from, from - w - cell.maxLengthMs); i < slots.length; i += 1) {
+          const s = slots[i] ?? 0;
+          const qFrom = columns.from[s] ?? 0;
+          if (qFrom - w > to) break;
+          if (!windowsMeet(from, to, qFrom, columns.to[s] ?? 0, w)) continue;
+          const qLat = columns.lat[s] ?? 0;
+          const limit = this.distanceM + (uncertaintyM + (columns.unc[s] ?? 0));
+          if (Math.abs(qLat - lat) * LAT_LOWER_BOUND_M_PER_DEG > limit) continue;
+          if (haversineM(lat, lon, cos, qLat, columns.lon[s] ?? 0, columns.cos[s] ?? 0) <= limit) visit(s);
         }
       }
     }
@@ -342,6 +416,79 @@ function upperBound(slots: readonly number[], from: Float64Array, value: number)
   return lo;
 }
 
+/** The root of x's tree in the union-find forest, halving the path on the way. */
+function findRoot(parent: Int32Array, x: number): number {
+  let r = x;
+  while (parent[r] !== r) {
+    const up = parent[parent[r] ?? r] ?? r;
+    parent[r] = up;
+    r = up;
+  }
+  return r;
+}
+
+/**
+ * The bulk path's inner loop: joins point i with every point it matches on levels ≥ its own, each
+ * pair once (on one level from its later point, across levels from the lower). A cell is the range
+ * cellStart[c]..cellStart[c+1] of the columns, sorted by window start.
+ */
+function joinMatches(
+  i: number,
+  grid: KeyGrid,
+  cellBase: number,
+  own: number,
+  columns: PointColumns,
+  cellStart: Int32Array,
+  cellMaxLength: Float64Array,
+  parent: Int32Array,
+): void {
+  const { lat: latC, lon: lonC, cos: cosC, unc: uncC, from: fromC, to: toC } = columns;
+  const lat = latC[i] ?? 0;
+  const lon = lonC[i] ?? 0;
+  const cos = cosC[i] ?? 0;
+  const u = uncC[i] ?? 0;
+  const from = fromC[i] ?? 0;
+  const to = toC[i] ?? 0;
+  const w = grid.windowMs;
+  const d = grid.distanceM;
+  let root = findRoot(parent, i);
+  for (let l = own; l < grid.levelCounts.length; l += 1) {
+    if ((grid.levelCounts[l] ?? 0) === 0) continue;
+    const count = grid.cellsInReach(l, lat, lon, cos, d + u + grid.levelUncertainty(l));
+    const found = grid.found;
+    for (let f = 0; f < count; f += 1) {
+      const c = cellBase + (found[f] ?? 0);
+      const end = cellStart[c + 1] ?? 0;
+      // First point of the cell whose window can come near: binary search on the starts.
+      let j = cellStart[c] ?? 0;
+      const earliest = from - w - (cellMaxLength[c] ?? 0);
+      for (let hi = end; j < hi; ) {
+        const mid = (j + hi) >>> 1;
+        if ((fromC[mid] ?? 0) < earliest) j = mid + 1;
+        else hi = mid;
+      }
+      const last = l === own ? Math.min(end, i) : end;
+      for (; j < last; j += 1) {
+        const qFrom = fromC[j] ?? 0;
+        if (qFrom - w > to) break;
+        if (!(from - w <= (toC[j] ?? 0))) continue; // the other half of windowsMeet holds: qFrom - w <= to
+        const b = findRoot(parent, j);
+        if (root === b) continue;
+        const qLat = latC[j] ?? 0;
+        const limit = d + (u + (uncC[j] ?? 0));
+        if (Math.abs(qLat - lat) * LAT_LOWER_BOUND_M_PER_DEG > limit) continue;
+        if (haversineM(lat, lon, cos, qLat, lonC[j] ?? 0, cosC[j] ?? 0) > limit) continue;
+        // Only this loop joins trees, so i's root changes only here: kept rather than found again.
+        if (root < b) parent[b] = root;
+        else {
+          parent[root] = b;
+          root = b;
+        }
+      }
+    }
+  }
+}
+
 /**
  * Groups points into clusters: the connected components of MATCH. Returns one label per point, in
  * input order; labels are 0..k−1, numbered in order of first appearance. Throws RangeError on a point
@@ -349,69 +496,90 @@ function upperBound(slots: readonly number[], from: Float64Array, value: number)
  */
 export function clusterPoints(points: readonly CorrelationPoint[], thresholdOf: ThresholdOf): Int32Array {
   const n = points.length;
-  const columns = new PointColumns(n);
-  const levels = new Uint8Array(n);
-  const grids = new Map<string, KeyGrid>();
-  const gridOf: KeyGrid[] = new Array<KeyGrid>(n);
+  const input = new PointColumns(n);
+  const inputLevel = new Uint8Array(n);
+  const inputGrid = new Int32Array(n);
+  const inputCell = new Int32Array(n);
+  const grids: KeyGrid[] = [];
+  const gridOfKey = new Map<string, number>();
   for (let i = 0; i < n; i += 1) {
     const p = points[i] as CorrelationPoint;
     checkPoint(p);
-    let grid = grids.get(p.key);
-    if (grid === undefined) {
-      grid = new KeyGrid(p.key, thresholdOf(p.key));
-      grids.set(p.key, grid);
+    let g = gridOfKey.get(p.key);
+    if (g === undefined) {
+      g = grids.length;
+      grids.push(new KeyGrid(p.key, thresholdOf(p.key)));
+      gridOfKey.set(p.key, g);
     }
-    gridOf[i] = grid;
-    columns.set(i, p);
+    const grid = grids[g] as KeyGrid;
+    input.set(i, p);
     const level = grid.levelOf(p.uncertaintyM);
-    levels[i] = level;
-    grid.insert(columns, i, level, false);
+    grid.levelCounts[level] = (grid.levelCounts[level] ?? 0) + 1;
+    inputLevel[i] = level;
+    inputGrid[i] = g;
+    inputCell[i] = grid.cellOf(level, p.lat, p.lon, true);
   }
-  for (const grid of grids.values()) grid.sortCells(columns);
+  // Cells of all keys numbered one after the other.
+  const cellBase = new Int32Array(grids.length + 1);
+  grids.forEach((grid, g) => (cellBase[g + 1] = (cellBase[g] ?? 0) + grid.table.size));
+  const cellCount = cellBase[grids.length] ?? 0;
 
+  // Renumber the points cell by cell, in window order inside a cell (a sort by start, then a stable
+  // counting sort by cell): a cell is then a range of the columns, read in sequence.
+  const byStart = new Int32Array(n);
+  for (let i = 0; i < n; i += 1) byStart[i] = i;
+  const inputFrom = input.from;
+  byStart.sort((a, b) => (inputFrom[a] ?? 0) - (inputFrom[b] ?? 0));
+  const cellStart = new Int32Array(cellCount + 1);
+  for (let i = 0; i < n; i += 1) {
+    const c = (cellBase[inputGrid[i] ?? 0] ?? 0) + (inputCell[i] ?? 0);
+    cellStart[c + 1] = (cellStart[c + 1] ?? 0) + 1;
+  }
+  for (let c = 0; c < cellCount; c += 1) cellStart[c + 1] = (cellStart[c + 1] ?? 0) + (cellStart[c] ?? 0);
+  const fill = cellStart.slice(0, cellCount);
+  const columns = new PointColumns(n);
+  const level = new Uint8Array(n);
+  const gridOf = new Int32Array(n);
+  const renumbered = new Int32Array(n);
+  const cellMaxLength = new Float64Array(cellCount);
+  for (let r = 0; r < n; r += 1) {
+    const i = byStart[r] ?? 0;
+    const c = (cellBase[inputGrid[i] ?? 0] ?? 0) + (inputCell[i] ?? 0);
+    const k = fill[c] ?? 0;
+    fill[c] = k + 1;
+    renumbered[i] = k;
+  }
+  // Written in input order (reads in sequence, writes scattered: cheaper than the other way round).
+  for (let i = 0; i < n; i += 1) {
+    const k = renumbered[i] ?? 0;
+    const from = input.from[i] ?? 0;
+    const to = input.to[i] ?? 0;
+    columns.lat[k] = input.lat[i] ?? 0;
+    columns.lon[k] = input.lon[i] ?? 0;
+    columns.cos[k] = input.cos[i] ?? 0;
+    columns.unc[k] = input.unc[i] ?? 0;
+    columns.from[k] = from;
+    columns.to[k] = to;
+    level[k] = inputLevel[i] ?? 0;
+    const g = inputGrid[i] ?? 0;
+    gridOf[k] = g;
+    const c = (cellBase[g] ?? 0) + (inputCell[i] ?? 0);
+    cellMaxLength[c] = Math.max(cellMaxLength[c] ?? 0, to - from);
+  }
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i += 1) parent[i] = i;
-  const find = (x: number): number => {
-    let r = x;
-    while (parent[r] !== r) {
-      const up = parent[parent[r] ?? r] ?? r;
-      parent[r] = up;
-      r = up;
-    }
-    return r;
-  };
-  let current = 0;
-  let currentLevel = 0;
-  const visit = (j: number, level: number) => {
-    // Each pair on one level is joined once, from its later point; a pair across levels from the lower.
-    if (level === currentLevel && j >= current) return;
-    const a = find(current);
-    const b = find(j);
-    if (a === b) return;
-    if (a < b) parent[b] = a;
-    else parent[a] = b;
-  };
   for (let i = 0; i < n; i += 1) {
-    current = i;
-    currentLevel = levels[i] ?? 0;
-    const grid = gridOf[i] as KeyGrid;
-    grid.query(
-      columns,
-      columns.lat[i] ?? 0,
-      columns.lon[i] ?? 0,
-      columns.unc[i] ?? 0,
-      columns.from[i] ?? 0,
-      columns.to[i] ?? 0,
-      currentLevel,
-      visit,
-    );
+    const g = gridOf[i] ?? 0;
+    joinMatches(i, grids[g] as KeyGrid, cellBase[g] ?? 0, level[i] ?? 0, columns, cellStart, cellMaxLength, parent);
   }
-  const labels = new Int32Array(n).fill(-1);
+  // Labels in order of first appearance in the input.
+  const labelOfRoot = new Int32Array(n).fill(-1);
+  const labels = new Int32Array(n);
   let next = 0;
   for (let i = 0; i < n; i += 1) {
-    const root = find(i);
-    if (labels[root] === -1) labels[root] = next++;
-    labels[i] = labels[root] ?? 0;
+    const root = findRoot(parent, renumbered[i] ?? 0);
+    if (labelOfRoot[root] === -1) labelOfRoot[root] = next++;
+    labels[i] = labelOfRoot[root] ?? 0;
   }
   return labels;
 }
@@ -474,7 +642,7 @@ export class CorrelationIndex {
     this.idOfSlot[slot] = point.id;
     this.gridOfSlot[slot] = grid;
     this.slotOfId.set(point.id, slot);
-    grid.insert(this.columns, slot, level, true);
+    grid.insert(this.columns, slot, level);
   }
 
   /** Forgets a point; false when no point had this id. */
@@ -503,19 +671,10 @@ export class CorrelationIndex {
     const grid = this.grids.get(point.key);
     if (grid === undefined) return [];
     const found: string[] = [];
-    grid.query(
-      this.columns,
-      point.lat,
-      point.lon,
-      point.uncertaintyM,
-      point.fromMs,
-      point.toMs,
-      0,
-      (slot) => {
-        const id = this.idOfSlot[slot];
-        if (id !== undefined && id !== point.id) found.push(id);
-      },
-    );
+    grid.query(this.columns, point, (slot) => {
+      const id = this.idOfSlot[slot];
+      if (id !== undefined && id !== point.id) found.push(id);
+    });
     return found;
   }
 }
