@@ -169,10 +169,12 @@ describe('the match rule', () => {
 });
 
 describe('CorrelationIndex', () => {
-  it('matches() equals the naive pairwise check against the stored points', () => {
+  it('matches() equals the naive pairwise check, loaded by add and by addAll', () => {
     const stored = randomPoints(11, 1500);
     const index = new CorrelationIndex(thresholdOf);
     for (const p of stored) index.add(p);
+    const loaded = new CorrelationIndex(thresholdOf);
+    loaded.addAll(stored);
     const probes = randomPoints(12, 300).map((p) => ({ ...p, id: `q${p.id}` }));
     let total = 0;
     for (const q of [...probes, ...stored.slice(0, 100)]) {
@@ -182,6 +184,7 @@ describe('CorrelationIndex', () => {
         .sort();
       const got = index.matches(q).sort();
       expect(got).toEqual(expected);
+      expect(loaded.matches(q).sort()).toEqual(expected);
       total += got.length;
     }
     expect(total).toBeGreaterThan(100);

@@ -341,15 +341,29 @@ class KeyGrid {
     return count;
   }
 
-  /** Adds a slot of the incremental index to its cell, keeping the cell sorted by window start. */
-  insert(columns: PointColumns, slot: number, level: number): void {
+  /**
+   * Adds a slot of the incremental index to its cell, keeping the cell sorted by window start; with
+   * `unsorted`, appends and records the cell there for {@link sortCells} instead.
+   */
+  insert(columns: PointColumns, slot: number, level: number, unsorted?: Set<Cell>): void {
     const c = this.cellOf(level, columns.lat[slot] ?? 0, columns.lon[slot] ?? 0, true);
     while (this.cells.length <= c) this.cells.push({ slots: [], maxLengthMs: 0 });
     const cell = this.cells[c] as Cell;
     const from = columns.from[slot] ?? 0;
     cell.maxLengthMs = Math.max(cell.maxLengthMs, (columns.to[slot] ?? 0) - from);
-    cell.slots.splice(upperBound(cell.slots, columns.from, from), 0, slot);
+    const slots = cell.slots;
+    if (unsorted !== undefined) {
+      slots.push(slot);
+      unsorted.add(cell);
+    } else if (slots.length === 0 || (columns.from[slots[slots.length - 1] ?? 0] ?? 0) <= from) slots.push(slot);
+    else slots.splice(upperBound(slots, columns.from, from), 0, slot);
     this.levelCounts[level] = (this.levelCounts[level] ?? 0) + 1;
+  }
+
+  /** Sorts cells filled by unsorted inserts. */
+  static sortCells(columns: PointColumns, cells: Iterable<Cell>): void {
+    const from = columns.from;
+    for (const cell of cells) cell.slots.sort((a, b) => (from[a] ?? 0) - (from[b] ?? 0));
   }
 
   /** Takes a slot of the incremental index out of its cell; false when it was not there. */
@@ -621,6 +635,23 @@ export class CorrelationIndex {
 
   /** Stores a point. Throws RangeError when its id is already stored (use {@link update}). */
   add(point: CorrelationPoint): void {
+    this.store(point, undefined);
+  }
+
+  /**
+   * Stores many points at once (loading the index at start-up): faster than {@link add} one by one,
+   * as each cell is sorted once at the end. Throws like {@link add}; points before the bad one stay.
+   */
+  addAll(points: Iterable<CorrelationPoint>): void {
+    const unsorted = new Set<Cell>();
+    try {
+      for (const p of points) this.store(p, unsorted);
+    } finally {
+      KeyGrid.sortCells(this.columns, unsorted);
+    }
+  }
+
+  private store(point: CorrelationPoint, unsorted: Set<Cell> | undefined): void {
     checkPoint(point);
     if (this.slotOfId.has(point.id)) throw new RangeError(`correlation point ${point.id} is already stored`);
     const grid = this.gridFor(point.key);
@@ -642,7 +673,7 @@ export class CorrelationIndex {
     this.idOfSlot[slot] = point.id;
     this.gridOfSlot[slot] = grid;
     this.slotOfId.set(point.id, slot);
-    grid.insert(this.columns, slot, level);
+    grid.insert(this.columns, slot, level, unsorted);
   }
 
   /** Forgets a point; false when no point had this id. */
