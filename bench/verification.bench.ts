@@ -41,7 +41,7 @@ const CATEGORIES: Record<string, CorrelationThreshold> = {
   airspace: { distanceM: 10_000, windowMs: 3_600_000 },
 };
 const CATEGORY_NAMES = Object.keys(CATEGORIES);
-export const thresholdOf = (key: string): CorrelationThreshold => {
+const thresholdOf = (key: string): CorrelationThreshold => {
   const t = CATEGORIES[key.slice(key.indexOf('|') + 1)];
   if (t === undefined) throw new Error(`no threshold for ${key}`);
   return t;
@@ -91,7 +91,7 @@ function onFront(t: number): [number, number] {
  * side of it; uncertainty log-uniform 50 m–5 km, 0.5 % at 20 km; windows from a minute to a day,
  * starting anywhere in 90 days (hotspots busier on some days).
  */
-export function generate(n: number, seed: number, idPrefix: string): CorrelationPoint[] {
+function generate(n: number, seed: number, idPrefix: string): CorrelationPoint[] {
   const r = random(seed);
   const hotspots = Array.from({ length: 80 }, () => {
     const [lon, lat] = onFront(r());
@@ -202,9 +202,15 @@ function bulk(points: readonly CorrelationPoint[], smoke: boolean): BenchResult 
 }
 
 async function postgis(points: readonly CorrelationPoint[]): Promise<BenchResult[]> {
-  const pgUrl = process.env.TRUCELINE_TEST_PG_URL ?? 'postgres://truceline:truceline@127.0.0.1:5432/truceline_test';
+  const pgUrl =
+    process.env.TRUCELINE_TEST_PG_URL ?? 'postgres://truceline:truceline@127.0.0.1:5432/truceline_test';
   const skipped = (reason: string): BenchResult[] => [
-    { name: 'PostGIS ST_ClusterDBSCAN comparison', value: 0, unit: '', notes: [`PostGIS: skipped (${reason})`] },
+    {
+      name: 'PostGIS ST_ClusterDBSCAN comparison',
+      value: 0,
+      unit: '',
+      notes: [`PostGIS: skipped (${reason})`],
+    },
   ];
   let client;
   try {
@@ -229,7 +235,8 @@ async function postgis(points: readonly CorrelationPoint[]): Promise<BenchResult
   const fromProj = '+proj=longlat +R=6371008.8 +no_defs';
   const toProj = '+proj=aeqd +lat_0=48.25 +lon_0=35.5 +R=6371008.8 +units=m +no_defs';
   try {
-    const version = (await client.query<{ v: string }>('select postgis_lib_version() as v')).rows[0]?.v ?? '?';
+    const version =
+      (await client.query<{ v: string }>('select postgis_lib_version() as v')).rows[0]?.v ?? '?';
     await client.query(`create schema ${schema}`);
     await client.query(`create table ${schema}.pts (i integer primary key, geom geometry)`);
     for (let i = 0; i < n; i += 100_000) {
@@ -302,7 +309,10 @@ function heapBytes(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
-function incremental(points: readonly CorrelationPoint[], probes: readonly CorrelationPoint[]): BenchResult[] {
+function incremental(
+  points: readonly CorrelationPoint[],
+  probes: readonly CorrelationPoint[],
+): BenchResult[] {
   const before = heapBytes();
   let t = process.hrtime.bigint();
   const index = new CorrelationIndex(thresholdOf);
@@ -362,7 +372,6 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
   const part = options.part;
   if (part === undefined || part === 'bulk') results.push(bulk(points, options.smoke));
   if (part === undefined || part === 'postgis') results.push(...(await postgis(points)));
-  if (part === undefined || part === 'incremental')
-    results.push(...incremental(points, probes));
+  if (part === undefined || part === 'incremental') results.push(...incremental(points, probes));
   return results;
 }

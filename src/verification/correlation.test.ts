@@ -226,7 +226,8 @@ describe('CorrelationIndex', () => {
     for (const [i, p] of points.entries()) if (i % 3 === 0) index.remove(p.id);
     for (const p of points.slice(0, 50)) index.update({ ...p, fromMs: p.fromMs + HOUR, toMs: p.toMs + HOUR });
     const current = new Map(kept.map((p) => [p.id, p]));
-    for (const p of points.slice(0, 50)) current.set(p.id, { ...p, fromMs: p.fromMs + HOUR, toMs: p.toMs + HOUR });
+    for (const p of points.slice(0, 50))
+      current.set(p.id, { ...p, fromMs: p.fromMs + HOUR, toMs: p.toMs + HOUR });
     expect(index.size).toBe(current.size);
     for (const q of randomPoints(22, 100)) {
       const expected = [...current.values()]

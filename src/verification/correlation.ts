@@ -73,7 +73,14 @@ const MAX_UNCERTAINTY_M = 20_000_000;
  * Great-circle (haversine) distance in metres from positions in degrees, with the cosines of the
  * latitudes given. The engine and {@link pointsMatch} both go through here so they decide alike.
  */
-function haversineM(lat1: number, lon1: number, cos1: number, lat2: number, lon2: number, cos2: number): number {
+function haversineM(
+  lat1: number,
+  lon1: number,
+  cos1: number,
+  lat2: number,
+  lon2: number,
+  cos2: number,
+): number {
   const sinDLat = Math.sin((lat2 - lat1) * RAD * 0.5);
   const sinDLon = Math.sin((lon2 - lon1) * RAD * 0.5);
   const a = sinDLat * sinDLat + cos1 * cos2 * sinDLon * sinDLon;
@@ -81,7 +88,10 @@ function haversineM(lat1: number, lon1: number, cos1: number, lat2: number, lon2
 }
 
 /** Great-circle distance in metres between two WGS84 positions on the engine's sphere. */
-export function greatCircleDistanceM(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
+export function greatCircleDistanceM(
+  a: { lon: number; lat: number },
+  b: { lon: number; lat: number },
+): number {
   return haversineM(a.lat, a.lon, Math.cos(a.lat * RAD), b.lat, b.lon, Math.cos(b.lat * RAD));
 }
 
@@ -91,7 +101,11 @@ function windowsMeet(fromP: number, toP: number, fromQ: number, toQ: number, win
 }
 
 /** Whether p and q MATCH under `threshold` (the rule in this module's documentation). */
-export function pointsMatch(p: CorrelationPoint, q: CorrelationPoint, threshold: CorrelationThreshold): boolean {
+export function pointsMatch(
+  p: CorrelationPoint,
+  q: CorrelationPoint,
+  threshold: CorrelationThreshold,
+): boolean {
   return (
     p.key === q.key &&
     windowsMeet(p.fromMs, p.toMs, q.fromMs, q.toMs, threshold.windowMs) &&
@@ -244,6 +258,10 @@ class KeyGrid {
   readonly levelCounts: number[] = [];
   /** Row height of each level, degrees of latitude. */
   private readonly heights: number[] = [];
+  /** Per level: the southernmost row, and each row's cell width (degrees) and least cosine. */
+  private readonly firstRows: number[] = [];
+  private readonly rowWidths: Float64Array[] = [];
+  private readonly rowCosines: Float64Array[] = [];
   /** The largest uncertainty of each level. */
   private readonly levelUncertainties: number[] = [];
   /** Cell numbers found by the last {@link cellsInReach}. */
@@ -266,8 +284,24 @@ class KeyGrid {
     while (this.heights.length <= level) {
       const l = this.heights.length;
       this.levelUncertainties.push(this.base * 2 ** l);
-      this.heights.push(((this.distanceM + 2 * this.levelUncertainty(l)) / EARTH_RADIUS_M) * DEG);
+      const height = ((this.distanceM + 2 * this.levelUncertainty(l)) / EARTH_RADIUS_M) * DEG;
+      this.heights.push(height);
       this.levelCounts.push(0);
+      // Each row's cell width and least cosine, computed once (queries read them for every row).
+      const first = Math.floor(-90 / height);
+      const rows = Math.floor(90 / height) - first + 1;
+      const widths = new Float64Array(rows);
+      const cosines = new Float64Array(rows);
+      for (let r = 0; r < rows; r += 1) {
+        const row = first + r;
+        const edge = Math.min(90, Math.max(Math.abs(row * height), Math.abs((row + 1) * height)));
+        const cos = Math.max(0, Math.cos(edge * RAD));
+        cosines[r] = cos;
+        widths[r] = cos * 360 <= height ? 360 : Math.min(360, height / cos);
+      }
+      this.firstRows.push(first);
+      this.rowWidths.push(widths);
+      this.rowCosines.push(cosines);
     }
     return level;
   }
@@ -278,17 +312,15 @@ class KeyGrid {
   }
 
   /** Width of a row's cells in longitude: a cell's height in metres at the row's poleward edge. */
-  private static colWidthDeg(row: number, height: number): number {
-    const edge = Math.min(90, Math.max(Math.abs(row * height), Math.abs((row + 1) * height)));
-    const cos = Math.cos(edge * RAD);
-    return cos * 360 <= height ? 360 : Math.min(360, height / cos);
+  private colWidthDeg(level: number, row: number): number {
+    return this.rowWidths[level]?.[row - (this.firstRows[level] ?? 0)] ?? 360;
   }
 
   /** The number of the cell holding a position on a level (created when `create`), or −1. */
   cellOf(level: number, lat: number, lon: number, create: boolean): number {
     const height = this.heights[level] ?? 1;
     const row = Math.floor(lat / height);
-    const col = Math.floor(lon / KeyGrid.colWidthDeg(row, height));
+    const col = Math.floor(lon / this.colWidthDeg(level, row));
     return create ? this.table.getOrCreate(level, row, col) : this.table.get(level, row, col);
   }
 
@@ -305,10 +337,13 @@ class KeyGrid {
     const rowFirst = Math.floor(Math.max(-90, lat - reachDeg) / height);
     const rowLast = Math.floor(Math.min(90, lat + reachDeg) / height);
     const sinHalf = Math.sin(Math.min(Math.PI / 2, (reachM / EARTH_RADIUS_M) * 0.5));
+    const first = this.firstRows[level] ?? 0;
+    const widths = this.rowWidths[level] as Float64Array;
+    const cosines = this.rowCosines[level] as Float64Array;
     for (let row = rowFirst; row <= rowLast; row += 1) {
-      const width = KeyGrid.colWidthDeg(row, height);
-      const edge = Math.min(90, Math.max(Math.abs(row * height), Math.abs((row + 1) * height)));
-      const cosProduct = cos * Math.max(0, Math.cos(edge * RAD));
+      const width = widths[row - first] ?? 360;
+      // The other point lies in this row, so its cosine is at least that of the row's poleward edge.
+      const cosProduct = cos * (cosines[row - first] ?? 0);
       const ratio = cosProduct > 0 ? sinHalf / Math.sqrt(cosProduct) : Infinity;
       const dLonDeg = ratio >= 1 ? 360 : 2 * Math.asin(ratio) * DEG * (1 + 1e-9) + EPS_DEG;
       // Up to three longitude ranges: the main one, and its parts wrapped across the antimeridian.
@@ -355,7 +390,8 @@ class KeyGrid {
     if (unsorted !== undefined) {
       slots.push(slot);
       unsorted.add(cell);
-    } else if (slots.length === 0 || (columns.from[slots[slots.length - 1] ?? 0] ?? 0) <= from) slots.push(slot);
+    } else if (slots.length === 0 || (columns.from[slots[slots.length - 1] ?? 0] ?? 0) <= from)
+      slots.push(slot);
     else slots.splice(upperBound(slots, columns.from, from), 0, slot);
     this.levelCounts[level] = (this.levelCounts[level] ?? 0) + 1;
   }
@@ -386,7 +422,13 @@ class KeyGrid {
     const { lat, lon, fromMs: from, toMs: to, uncertaintyM } = p;
     for (let level = 0; level < this.levelCounts.length; level += 1) {
       if ((this.levelCounts[level] ?? 0) === 0) continue;
-      const count = this.cellsInReach(level, lat, lon, cos, this.distanceM + uncertaintyM + this.levelUncertainty(level));
+      const count = this.cellsInReach(
+        level,
+        lat,
+        lon,
+        cos,
+        this.distanceM + uncertaintyM + this.levelUncertainty(level),
+      );
       for (let f = 0; f < count; f += 1) {
         const cell = this.cells[this.found[f] ?? 0];
         if (cell === undefined) continue;
@@ -476,7 +518,7 @@ function joinMatches(
       // First point of the cell whose window can come near: binary search on the starts.
       let j = cellStart[c] ?? 0;
       const earliest = from - w - (cellMaxLength[c] ?? 0);
-      for (let hi = end; j < hi; ) {
+      for (let hi = end; j < hi;) {
         const mid = (j + hi) >>> 1;
         if ((fromC[mid] ?? 0) < earliest) j = mid + 1;
         else hi = mid;
@@ -510,7 +552,7 @@ function joinMatches(
  */
 export function clusterPoints(points: readonly CorrelationPoint[], thresholdOf: ThresholdOf): Int32Array {
   const n = points.length;
-  const input = new PointColumns(n);
+  const inputFrom = new Float64Array(n);
   const inputLevel = new Uint8Array(n);
   const inputGrid = new Int32Array(n);
   const inputCell = new Int32Array(n);
@@ -526,7 +568,7 @@ export function clusterPoints(points: readonly CorrelationPoint[], thresholdOf: 
       gridOfKey.set(p.key, g);
     }
     const grid = grids[g] as KeyGrid;
-    input.set(i, p);
+    inputFrom[i] = p.fromMs;
     const level = grid.levelOf(p.uncertaintyM);
     grid.levelCounts[level] = (grid.levelCounts[level] ?? 0) + 1;
     inputLevel[i] = level;
@@ -542,7 +584,6 @@ export function clusterPoints(points: readonly CorrelationPoint[], thresholdOf: 
   // counting sort by cell): a cell is then a range of the columns, read in sequence.
   const byStart = new Int32Array(n);
   for (let i = 0; i < n; i += 1) byStart[i] = i;
-  const inputFrom = input.from;
   byStart.sort((a, b) => (inputFrom[a] ?? 0) - (inputFrom[b] ?? 0));
   const cellStart = new Int32Array(cellCount + 1);
   for (let i = 0; i < n; i += 1) {
@@ -566,14 +607,10 @@ export function clusterPoints(points: readonly CorrelationPoint[], thresholdOf: 
   // Written in input order (reads in sequence, writes scattered: cheaper than the other way round).
   for (let i = 0; i < n; i += 1) {
     const k = renumbered[i] ?? 0;
-    const from = input.from[i] ?? 0;
-    const to = input.to[i] ?? 0;
-    columns.lat[k] = input.lat[i] ?? 0;
-    columns.lon[k] = input.lon[i] ?? 0;
-    columns.cos[k] = input.cos[i] ?? 0;
-    columns.unc[k] = input.unc[i] ?? 0;
-    columns.from[k] = from;
-    columns.to[k] = to;
+    const p = points[i] as CorrelationPoint;
+    columns.set(k, p);
+    const from = p.fromMs;
+    const to = p.toMs;
     level[k] = inputLevel[i] ?? 0;
     const g = inputGrid[i] ?? 0;
     gridOf[k] = g;
@@ -584,7 +621,16 @@ export function clusterPoints(points: readonly CorrelationPoint[], thresholdOf: 
   for (let i = 0; i < n; i += 1) parent[i] = i;
   for (let i = 0; i < n; i += 1) {
     const g = gridOf[i] ?? 0;
-    joinMatches(i, grids[g] as KeyGrid, cellBase[g] ?? 0, level[i] ?? 0, columns, cellStart, cellMaxLength, parent);
+    joinMatches(
+      i,
+      grids[g] as KeyGrid,
+      cellBase[g] ?? 0,
+      level[i] ?? 0,
+      columns,
+      cellStart,
+      cellMaxLength,
+      parent,
+    );
   }
   // Labels in order of first appearance in the input.
   const labelOfRoot = new Int32Array(n).fill(-1);
