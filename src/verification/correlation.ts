@@ -23,7 +23,14 @@
  * R can lie in (computed from exact bounds on the haversine: |Δφ| ≤ d/R⊕, and
  * hav(Δλ) ≤ hav(d)/(cos φ₁ cos φ₂)), across the antimeridian too, so a point with a huge uncertainty
  * (50 km) sits on a high level with large cells and is never missed. Inside a cell points are sorted by
- * `fromMs`, so only the slice whose windows can come near is read.
+ * `fromMs`, so only the slice whose windows can come near is read. Each pair of the bulk path is
+ * tested once (a point looks at its own level and those above), from points renumbered cell by cell so
+ * that a cell is a run of typed arrays; pairs already in one cluster skip the distance.
+ *
+ * Costs to know: each level of a key keeps its rows' widths (16 bytes × 180°/row height, about
+ * 0.4 MB for the finest level of a 300 m threshold, halving per level); cells emptied by removals are
+ * kept; and throughput falls where many points share both a cell and a window (a dense hotspot in one
+ * hour), since every pair in reach is read.
  */
 
 /** One observation as the engine sees it. */
