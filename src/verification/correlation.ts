@@ -553,6 +553,46 @@ function joinMatches(
 }
 
 /**
+ * Indices 0..n−1 ordered by `values` (finite numbers), ties in index order: an LSD radix sort on the
+ * bits of value − min (a non-negative double orders as its bit pattern), 16 bits a pass, skipping the
+ * passes where every value has the same digit. Several times faster than a comparator sort.
+ */
+function sortedByValue(values: Float64Array): Int32Array {
+  const n = values.length;
+  let min = Infinity;
+  for (let i = 0; i < n; i += 1) min = Math.min(min, values[i] ?? 0);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) keys[i] = (values[i] ?? 0) - min;
+  const words = new Uint32Array(keys.buffer);
+  let order = new Int32Array(n);
+  let next = new Int32Array(n);
+  for (let i = 0; i < n; i += 1) order[i] = i;
+  const counts = new Int32Array(65_537);
+  // Little-endian words: the low word of key i is words[2i], the high word words[2i + 1].
+  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+  for (let pass = 0; pass < 4; pass += 1) {
+    const word = pass < 2 === littleEndian ? 0 : 1;
+    const shift = pass % 2 === 0 ? 0 : 16;
+    counts.fill(0);
+    for (let i = 0; i < n; i += 1) {
+      const digit = ((words[2 * i + word] ?? 0) >>> shift) & 0xffff;
+      counts[digit + 1] = (counts[digit + 1] ?? 0) + 1;
+    }
+    if (n > 0 && counts.some((c) => c === n)) continue; // one digit for all: the order stands
+    for (let d = 0; d < 65_536; d += 1) counts[d + 1] = (counts[d + 1] ?? 0) + (counts[d] ?? 0);
+    for (let r = 0; r < n; r += 1) {
+      const i = order[r] ?? 0;
+      const digit = ((words[2 * i + word] ?? 0) >>> shift) & 0xffff;
+      const at = counts[digit] ?? 0;
+      counts[digit] = at + 1;
+      next[at] = i;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
+}
+
+/**
  * Groups points into clusters: the connected components of MATCH. Returns one label per point, in
  * input order; labels are 0..k−1, numbered in order of first appearance. Throws RangeError on a point
  * out of range (see {@link CorrelationPoint}) or a negative threshold.
@@ -589,9 +629,7 @@ export function clusterPoints(points: readonly CorrelationPoint[], thresholdOf: 
 
   // Renumber the points cell by cell, in window order inside a cell (a sort by start, then a stable
   // counting sort by cell): a cell is then a range of the columns, read in sequence.
-  const byStart = new Int32Array(n);
-  for (let i = 0; i < n; i += 1) byStart[i] = i;
-  byStart.sort((a, b) => (inputFrom[a] ?? 0) - (inputFrom[b] ?? 0));
+  const byStart = sortedByValue(inputFrom);
   const cellStart = new Int32Array(cellCount + 1);
   for (let i = 0; i < n; i += 1) {
     const c = (cellBase[inputGrid[i] ?? 0] ?? 0) + (inputCell[i] ?? 0);
