@@ -8,6 +8,7 @@ import { registerServerCommands } from './commands/server.commands.js';
 import { registerWitnessCommands } from './commands/witness.commands.js';
 import { registerAgreementCommands } from './commands/agreement.commands.js';
 import { registerMonitoringCommands } from './commands/monitoring.commands.js';
+import { registerVerificationCommands } from './commands/verification.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerWitnessCommands(program);
   registerAgreementCommands(program);
   registerMonitoringCommands(program);
+  registerVerificationCommands(program);
   return program;
 }
 

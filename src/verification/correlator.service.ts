@@ -96,10 +96,8 @@ export class Correlator {
     await this.#loadThresholds(members.map((m) => m.report));
     const index = new CorrelationIndex(this.#thresholdOf);
     this.#incidentOf.clear();
-    for (const { incidentId, report } of members) {
-      index.add(pointOf(report));
-      this.#incidentOf.set(report.id, incidentId);
-    }
+    index.addAll(members.map((m) => pointOf(m.report)));
+    for (const { incidentId, report } of members) this.#incidentOf.set(report.id, incidentId);
     this.#index = index;
     this.#generation = generation;
     return index;
