@@ -177,8 +177,16 @@ export async function verifyBackup(source: string): Promise<BackupManifest> {
   } catch (err) {
     throw invalid(`${file}: not a readable backup manifest (${(err as Error).message})`);
   }
-  if (manifest.format !== BACKUP_FORMAT)
-    throw invalid(`${file}: format ${String(manifest.format)}, expected ${BACKUP_FORMAT}`);
+  const format: unknown = (manifest as { format?: unknown }).format;
+  if (format !== BACKUP_FORMAT)
+    throw invalid(`${file}: format ${JSON.stringify(format)}, expected ${BACKUP_FORMAT}`);
+  if (
+    !Array.isArray(manifest.parts) ||
+    !Array.isArray(manifest.migrations) ||
+    typeof manifest.counts !== 'object' ||
+    typeof manifest.log !== 'object'
+  )
+    throw invalid(`${file}: parts, migrations, counts or log missing`);
   const bad: string[] = [];
   const root = path.resolve(source);
   for (const part of manifest.parts) {
@@ -279,7 +287,7 @@ export async function restoreBackup(
       provider: { getMigrations: () => Promise.resolve(knownMigrations) },
     });
     const result = await migrator.migrateTo(last);
-    if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+    if (result.error) throw result.error instanceof Error ? result.error : new Error(JSON.stringify(result.error));
   }
   const tables = manifest.parts
     .filter((p) => p.kind === 'table')

@@ -55,7 +55,7 @@ function encodeValue(value: unknown): unknown {
 
 function decodeValue(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && '$base64' in value) {
-    return Buffer.from(String((value as { $base64: unknown }).$base64), 'base64');
+    return Buffer.from(String((value).$base64), 'base64');
   }
   return value;
 }
@@ -136,7 +136,7 @@ async function sequenceName(
 async function* tableRows(tx: Transaction<Database>, dialect: Dialect, table: string): AsyncGenerator<Row> {
   if (dialect === 'sqlite') {
     const query = (tx as unknown as AnyDb).selectFrom(table).selectAll();
-    for await (const row of query.stream()) yield row as Row;
+    for await (const row of query.stream()) yield row;
     return;
   }
   await sql`declare truceline_backup no scroll cursor for select * from ${sql.table(table)}`.execute(tx);
