@@ -222,11 +222,26 @@ export interface RestoreSummary {
   audit: { size: number; rootHash: string; tiles: number; bundles: number; databaseRows: number };
 }
 
-async function appliedMigrations(database: Db): Promise<string[]> {
+/**
+ * The migrator of the database's own schema: on PostgreSQL the connection's current schema, so that
+ * Kysely looks for its bookkeeping there and not in any schema that has it.
+ */
+async function migratorOf(database: Db): Promise<{ migrator: Migrator; schema?: string }> {
+  let schema: string | undefined;
+  if (database.dialect === 'postgres') {
+    const rows = await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db);
+    schema = rows.rows[0]?.schema;
+  }
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: () => Promise.resolve(knownMigrations) },
+    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
   });
+  return { migrator, ...(schema !== undefined ? { schema } : {}) };
+}
+
+async function appliedMigrations(database: Db): Promise<string[]> {
+  const { migrator } = await migratorOf(database);
   return (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined).map((m) => m.name);
 }
 
@@ -282,18 +297,17 @@ export async function restoreBackup(
 
   const last = manifest.migrations.at(-1);
   if (last !== undefined && applied.length < manifest.migrations.length) {
-    const migrator = new Migrator({
-      db: database.db,
-      provider: { getMigrations: () => Promise.resolve(knownMigrations) },
-    });
+    const { migrator } = await migratorOf(database);
     const result = await migrator.migrateTo(last);
-    if (result.error) throw result.error instanceof Error ? result.error : new Error(JSON.stringify(result.error));
+    if (result.error)
+      throw result.error instanceof Error ? result.error : new Error(JSON.stringify(result.error));
   }
   const tables = manifest.parts
     .filter((p) => p.kind === 'table')
     .map((p) => ({ table: path.basename(p.path, '.jsonl'), file: path.basename(p.path) }));
   await loadDatabase(database.db, database.dialect, path.join(source, 'database'), manifest, tables);
-  await migrateToLatest(database.db);
+  const { schema } = await migratorOf(database);
+  await migrateToLatest(database.db, schema !== undefined ? { schema } : {});
 
   const keysWritten: string[] = [];
   for (const part of keyParts) {

@@ -26,6 +26,8 @@ import { createBackup, restoreBackup, type DataPaths } from './backup.service.js
  */
 interface Site {
   dir: string;
+  /** The PostgreSQL schema, where the migrations' bookkeeping lives. */
+  schema?: string;
   paths: DataPaths;
   /** Opens another connection to the same database (the backup's, as a separate process would). */
   connect(): Promise<Db>;
@@ -53,6 +55,7 @@ async function newSite(dialect: Dialect): Promise<Site> {
   await admin.end();
   return {
     dir,
+    schema,
     paths,
     connect: () => openDatabase(url, { schema, poolSize: 4 }),
     drop: async () => {
@@ -68,7 +71,7 @@ async function newSite(dialect: Dialect): Promise<Site> {
 /** Migrates the site's database and wires a running Truceline over it (demo organisations, agreement). */
 async function startSite(site: Site): Promise<{ services: AppServices; close(): Promise<void> }> {
   const database = await site.connect();
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, site.schema === undefined ? {} : { schema: site.schema });
   const config = {
     ...loadConfig({}),
     dataDir: site.dir,
@@ -183,6 +186,8 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       let writing = true;
       const writer = (async () => {
         while (writing) {
+          // SQLite work resolves in microtasks only: give timers (and the backup) their turn.
+          await new Promise((r) => setImmediate(r));
           await submitReport(services, written);
           written += 1;
         }
@@ -322,7 +327,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
 
     const copy = await site();
     const restoreDb = await connection(copy);
-    await migrateToLatest(restoreDb.db);
+    await migrateToLatest(restoreDb.db, copy.schema === undefined ? {} : { schema: copy.schema });
     const err: unknown = await restoreBackup(restoreDb, copy.paths, target).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/damaged; nothing was restored/);
     expect(JSON.stringify((err as { errors?: unknown }).errors)).toContain('database/reports.jsonl');
