@@ -22,7 +22,7 @@ import { directorySource } from '../ledger/audit-io.js';
 import { writeFileAtomic } from '../ledger/atomic-file.js';
 import { readEntries } from '../ledger/ledger.repository.js';
 import { exportLog } from '../ledger/log-export.js';
-import { readSigner } from '../ledger/log-keys.js';
+import { keyHolders, readSigner } from '../ledger/log-keys.js';
 import { LogReader } from '../ledger/log-reader.service.js';
 import { LogTree } from '../ledger/log-tree.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -257,6 +257,11 @@ export async function restoreBackup(
   options: { force?: boolean } = {},
 ): Promise<RestoreSummary> {
   const manifest = await verifyBackup(source);
+  const holders = fs.existsSync(paths.keyFile) ? keyHolders(paths.keyFile) : [];
+  if (holders.length > 0)
+    throw conflict(
+      `a running server signs with ${paths.keyFile} (process ${holders.join(', ')}); stop it before restoring`,
+    );
   const known = Object.keys(knownMigrations);
   if (manifest.migrations.some((name, i) => known[i] !== name))
     throw invalid(
@@ -310,6 +315,12 @@ export async function restoreBackup(
   await migrateToLatest(database.db, schema !== undefined ? { schema } : {});
 
   const keysWritten: string[] = [];
+  // A different key replaced under --force is kept beside it, never lost.
+  if (fs.existsSync(paths.keyFile)) {
+    const existing = fs.readFileSync(paths.keyFile);
+    if (!existing.equals(fs.readFileSync(path.join(source, current.path))))
+      fs.renameSync(paths.keyFile, `${paths.keyFile}.${Date.now()}.replaced`);
+  }
   for (const part of keyParts) {
     const to =
       part === current ? paths.keyFile : path.join(path.dirname(paths.keyFile), path.basename(part.path));

@@ -362,6 +362,9 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       const forced = await restoreBackup(busy.services.database, other.paths, target, { force: true });
       expect(forced.audit.rootHash).toBe(manifest.log.rootHash);
       expect(await count(busy.services.database, 'reports')).toBe(1);
+      // Its own key was replaced by the backup's and kept beside it.
+      expect(fs.readFileSync(other.paths.keyFile).equals(fs.readFileSync(source.paths.keyFile))).toBe(true);
+      expect(fs.readdirSync(other.dir).filter((f) => f.endsWith('.replaced'))).toHaveLength(1);
     },
   );
 });
