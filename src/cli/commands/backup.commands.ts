@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -8,6 +9,7 @@ import {
 } from '../../backup/backup.service.js';
 import { loadConfig } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
+import { CliError } from '../runtime.js';
 
 function dataPaths(): { databaseUrl: string; paths: DataPaths } {
   const config = loadConfig();
@@ -37,6 +39,11 @@ export function registerBackupCommands(program: Command): void {
     )
     .action(async (dir: string) => {
       const { databaseUrl, paths } = dataPaths();
+      // Opening a SQLite path creates the file: a backup of nothing must not leave an empty database.
+      if (databaseUrl.startsWith('sqlite:')) {
+        const file = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
+        if (!fs.existsSync(file)) throw new CliError(`no database at ${file}: nothing to back up`);
+      }
       const database = await openDatabase(databaseUrl);
       const target = path.resolve(dir);
       let manifest: BackupManifest;
