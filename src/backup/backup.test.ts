@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { sql } from 'kysely';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { consoleActor, type Actor } from '../access/audit.service.js';
 import { CONSOLE_PRINCIPAL, initialise } from '../access/bootstrap.js';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
@@ -365,6 +365,51 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       // Its own key was replaced by the backup's and kept beside it.
       expect(fs.readFileSync(other.paths.keyFile).equals(fs.readFileSync(source.paths.keyFile))).toBe(true);
       expect(fs.readdirSync(other.dir).filter((f) => f.endsWith('.replaced'))).toHaveLength(1);
+    },
+  );
+});
+
+describe.skipIf(PG_URL === undefined)('truceline backup / restore across engines', () => {
+  it(
+    'restores a SQLite backup into PostgreSQL and that one back into SQLite, same log root',
+    { timeout: 120_000 },
+    async () => {
+      const sites: Site[] = [];
+      const opened: Db[] = [];
+      try {
+        const source = await newSite('sqlite');
+        sites.push(source);
+        const running = await startSite(source);
+        for (let n = 0; n < 3; n += 1) await submitReport(running.services, n);
+        await running.services.ledger.integrateOnce();
+        const first = path.join(source.dir, 'backup-sqlite');
+        const manifest = await createBackup(running.services.database, source.paths, first);
+        await running.close();
+
+        const pgSite = await newSite('postgres');
+        sites.push(pgSite);
+        const pgDb = await pgSite.connect();
+        opened.push(pgDb);
+        const onPg = await restoreBackup(pgDb, pgSite.paths, first);
+        expect(onPg.audit.rootHash).toBe(manifest.log.rootHash);
+        const second = path.join(source.dir, 'backup-postgres');
+        const fromPg = await createBackup(pgDb, pgSite.paths, second);
+        expect(fromPg.counts).toEqual(manifest.counts);
+
+        const back = await newSite('sqlite');
+        sites.push(back);
+        const backDb = await back.connect();
+        opened.push(backDb);
+        const onSqlite = await restoreBackup(backDb, back.paths, second);
+        expect(onSqlite.audit.rootHash).toBe(manifest.log.rootHash);
+        expect(await count(backDb, 'reports')).toBe(3);
+        process.stdout.write(
+          `[sqlite → postgres → sqlite] ${manifest.counts.reports} reports, log ${manifest.log.size} entries, same root\n`,
+        );
+      } finally {
+        for (const db of opened) await db.close();
+        for (const s of sites) await s.drop();
+      }
     },
   );
 });
