@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { AppError } from '../core/errors.js';
 import { ImportFileError } from '../monitoring/import/importer.js';
 import { registerAccessCommands } from './commands/access.commands.js';
+import { registerBackupCommands } from './commands/backup.commands.js';
 import { registerKeysCommands } from './commands/keys.commands.js';
 import { registerLogCommands } from './commands/log.commands.js';
 import { registerServerCommands } from './commands/server.commands.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAgreementCommands(program);
   registerMonitoringCommands(program);
   registerVerificationCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

@@ -27,6 +27,32 @@ describe('the dashboard at /', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['content-security-policy']).toContain("worker-src 'self' blob:");
   });
+
+  it('keeps the Content-Security-Policy strict: no inline or eval script, nothing from elsewhere (security B7)', async () => {
+    for (const url of ['/', '/reports/42', '/api/v1/nothing-here']) {
+      const header = (await t.app.inject({ url })).headers['content-security-policy'];
+      expect(typeof header, url).toBe('string');
+      const directives = new Map(
+        String(header)
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .filter((parts) => parts[0] !== undefined && parts[0] !== '')
+          .map(([name, ...values]) => [name ?? '', values]),
+      );
+      expect(directives.get('default-src'), url).toEqual(["'self'"]);
+      const scriptSrc = directives.get('script-src') ?? directives.get('default-src') ?? [];
+      expect(scriptSrc, url).toEqual(["'self'"]);
+      expect(directives.get('script-src-attr'), url).toEqual(["'none'"]);
+      expect(directives.get('object-src'), url).toEqual(["'none'"]);
+      expect(directives.get('base-uri'), url).toEqual(["'self'"]);
+      expect(directives.get('frame-ancestors'), url).toEqual(["'self'"]);
+      for (const [name, values] of directives) {
+        expect(values, `${url} ${name}`).not.toContain("'unsafe-eval'");
+        expect(values, `${url} ${name}`).not.toContain('*');
+        if (name !== 'style-src') expect(values, `${url} ${name}`).not.toContain("'unsafe-inline'");
+      }
+    }
+  });
 });
 
 describe('serving a build', () => {
