@@ -24,18 +24,29 @@ const tokenKinds = ['token.created', 'token.revoked'];
 function boundOrganisation(row: { id: string; name: string; kind: string }) {
   return {
     id: row.id,
-    expectations: [{ kinds: organisationKinds, expected: { marking: 'CLEAR' as const, record: organisationLogRecord(row) } }],
+    expectations: [
+      {
+        kinds: organisationKinds,
+        expected: { marking: 'CLEAR' as const, record: organisationLogRecord(row) },
+      },
+    ],
   };
 }
 
 function boundUser(row: UserRow) {
   const record = userLogRecord(toUser(row), row.password_hash);
-  return { id: row.id, expectations: [{ kinds: userKinds, expected: { marking: ACCOUNT_RECORD_MARKING, record } }] };
+  return {
+    id: row.id,
+    expectations: [{ kinds: userKinds, expected: { marking: ACCOUNT_RECORD_MARKING, record } }],
+  };
 }
 
 function boundToken(row: ApiTokenRow) {
   const record = tokenLogRecord(toApiToken(row), row.secret_hash);
-  return { id: row.id, expectations: [{ kinds: tokenKinds, expected: { marking: ACCOUNT_RECORD_MARKING, record } }] };
+  return {
+    id: row.id,
+    expectations: [{ kinds: tokenKinds, expected: { marking: ACCOUNT_RECORD_MARKING, record } }],
+  };
 }
 
 /** The access domain's row bindings. */
@@ -54,9 +65,14 @@ export const accessRowBindings: readonly RowBinding[] = [
     },
     // Who takes part is public.
     visible: async (db, _principal, id) =>
-      (await db.selectFrom('organisations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
+      (await db.selectFrom('organisations').select('id').where('id', '=', id).executeTakeFirst()) !==
+      undefined,
     async current(db, id) {
-      const row = await db.selectFrom('organisations').select(['id', 'name', 'kind']).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('organisations')
+        .select(['id', 'name', 'kind'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && boundOrganisation(row);
     },
   },
@@ -97,7 +113,10 @@ export const accessRowBindings: readonly RowBinding[] = [
     // A token's owner sees it; so does whoever manages every token.
     async visible(db, principal, id) {
       const row = await db.selectFrom('api_tokens').select('user_id').where('id', '=', id).executeTakeFirst();
-      return row !== undefined && (row.user_id === principal.userId || principal.permissions.has('tokens:manage-all'));
+      return (
+        row !== undefined &&
+        (row.user_id === principal.userId || principal.permissions.has('tokens:manage-all'))
+      );
     },
     async current(db, id) {
       const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();

@@ -100,7 +100,11 @@ export const agreementRowBindings: readonly RowBinding[] = [
         .where(visibleTo(principal, 'agreement_versions', AGREEMENT_RECORD_KIND))
         .executeTakeFirst()) !== undefined,
     async current(db, id) {
-      const row = await db.selectFrom('agreement_versions').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('agreement_versions')
+        .select(COLUMNS)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && boundVersion(toVersionRow(row));
     },
   },

@@ -63,7 +63,11 @@ export async function auditDatabase(
   const warnings: string[] = [];
   const index: LogIndex = { records: new Map(), salts: new Map() };
   const tree = await rebuildFromRows(db, options, index, problems);
-  const state = await db.selectFrom('log_state').select(['size', 'root_hash']).where('id', '=', 1).executeTakeFirst();
+  const state = await db
+    .selectFrom('log_state')
+    .select(['size', 'root_hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
   if (state !== undefined && Number(state.size) !== tree.size)
     problems.push(`log_state: size ${state.size}, but log_entries hold ${tree.size} entries`);
   else if (state !== undefined && !state.root_hash.equals(tree.root()))
@@ -130,9 +134,11 @@ async function rebuildFromRows(
       .execute();
     for (const row of rows) {
       const idx = Number(row.idx);
-      if (idx !== tree.size) problems.push(`log_entries: entries ${tree.size}..${idx - 1} are missing (deleted rows)`);
+      if (idx !== tree.size)
+        problems.push(`log_entries: entries ${tree.size}..${idx - 1} are missing (deleted rows)`);
       const leaf = hashLeaf(row.data);
-      if (!leaf.equals(row.leaf_hash)) problems.push(`log_entries: entry ${idx}: leaf_hash does not match its data`);
+      if (!leaf.equals(row.leaf_hash))
+        problems.push(`log_entries: entry ${idx}: leaf_hash does not match its data`);
       // The tree is built from the bytes: a changed entry changes the root every checkpoint signed.
       tree.append(leaf);
       try {

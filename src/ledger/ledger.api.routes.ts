@@ -138,7 +138,9 @@ export function registerLogApiRoutes(app: App, s: LogApiServices): void {
             recordId: Type.String(),
             records: Type.Array(
               Type.Object({
-                kinds: Type.Array(Type.String(), { description: 'the log entry kinds this record is logged by' }),
+                kinds: Type.Array(Type.String(), {
+                  description: 'the log entry kinds this record is logged by',
+                }),
                 marking: Type.String(),
                 record: Type.Unknown({ description: 'as logged by the latest of those entries' }),
               }),

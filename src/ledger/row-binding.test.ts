@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
@@ -23,7 +23,16 @@ interface Tamper {
 
 describeEachDialect('binding stored rows to the log', (dialect) => {
   let t: TestApp;
-  let ids: { report: string; evidence: string; derived: string; user: string; token: string; version: string };
+  let ids: {
+    first: string;
+    second: string;
+    report: string;
+    evidence: string;
+    derived: string;
+    user: string;
+    token: string;
+    version: string;
+  };
   let analystToken: string;
 
   beforeEach(async () => {
@@ -69,6 +78,16 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
       )
     ).reports;
     const reportId = report?.id ?? '';
+    // A second revision of another external id: the first is superseded by it.
+    const revise = (events: number) =>
+      s.monitoring.reports.submit(
+        analyst,
+        [sampleInput({ externalSystem: 'sys', externalId: 'e-9', counts: { events } })],
+        () => '/body',
+        false,
+      );
+    const first = (await revise(1)).reports[0]?.id ?? '';
+    const second = (await revise(2)).reports[0]?.id ?? '';
     const stored = await s.monitoring.evidence.upload(analyst, reportId, sha(bytes), Readable.from([bytes]));
     await s.monitoring.evidence.handOver(analyst, stored.id, 'court registry');
     const derived = await s.monitoring.evidence.derive(analyst, stored.id, {
@@ -79,6 +98,8 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
     });
     const versionId = (await s.agreements.listVersions(analyst.principal))[0]?.id ?? '';
     ids = {
+      first,
+      second,
       report: reportId,
       evidence: stored.id,
       derived: derived.id,
@@ -138,6 +159,8 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
         ['custodian', q('nobody')],
       ].map(([c, v]) => col('report_evidence', ids.evidence, c as string, v as string)),
       col('report_evidence', ids.derived, 'derivation', q('none')),
+      col('reports', ids.first, 'superseded_by', 'null'),
+      col('reports', ids.second, 'superseded_by', q(ids.first)),
       col('users', ids.user, 'roles', q('["admin"]')),
       col('users', ids.user, 'disabled', '1'),
       col('users', ids.user, 'password_hash', q('scrypt$forged')),
@@ -204,13 +227,21 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
     const db = t.services.database.db;
     const clean = await audit();
     const previous = { size: clean.size, rootHash: clean.rootHash };
-    const row = await db.selectFrom('log_entries').select(['idx', 'data']).where('idx', '=', 3).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('log_entries')
+      .select(['idx', 'data'])
+      .where('idx', '=', 3)
+      .executeTakeFirstOrThrow();
     const forged = Buffer.from(row.data.toString('utf8').replace('"v":1', '"v":2'));
     await db.updateTable('log_entries').set({ data: forged }).where('idx', '=', 3).execute();
     expect((await audit()).logProblems.join('\n')).toMatch(/entry 3: leaf_hash does not match/);
     // The server's own key re-hashes it: the leaf matches, the roots it signed before do not.
     const { hashLeaf } = await import('./merkle-hash.js');
-    await db.updateTable('log_entries').set({ leaf_hash: hashLeaf(forged) }).where('idx', '=', 3).execute();
+    await db
+      .updateTable('log_entries')
+      .set({ leaf_hash: hashLeaf(forged) })
+      .where('idx', '=', 3)
+      .execute();
     const report = await auditDatabase(db, { bindings: ROW_BINDINGS, previous: () => previous });
     expect(report.logProblems.join('\n')).toMatch(/no longer hash to the root verified before/);
     expect(report.logProblems.join('\n')).toMatch(/its root does not match log_entries/);
@@ -218,7 +249,15 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
 
   /** Every table the tamper cases touch, to put back exactly. */
   async function snapshotOf(): Promise<Record<string, unknown[]>> {
-    const tables = ['reports', 'report_evidence', 'users', 'organisations', 'api_tokens', 'agreement_versions', 'record_addressees'];
+    const tables = [
+      'reports',
+      'report_evidence',
+      'users',
+      'organisations',
+      'api_tokens',
+      'agreement_versions',
+      'record_addressees',
+    ];
     const out: Record<string, unknown[]> = {};
     for (const table of tables) out[table] = (await run(`select * from ${table}`)).rows;
     return out;
@@ -228,12 +267,14 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
     const db = t.services.database.db;
     await db.transaction().execute(async (tx) => {
       if (dialect === 'sqlite') await sql`pragma defer_foreign_keys = on`.execute(tx);
-      else await sql`set constraints all deferred`.execute(tx);
+      // Foreign keys are not deferrable on PostgreSQL: the test role (a superuser) skips their triggers.
+      else await sql`set local session_replication_role = replica`.execute(tx);
       for (const [table, rows] of Object.entries(snapshot)) {
         await sql.raw(`delete from ${table}`).execute(tx);
+        // Any table, its rows put back as they were read.
+        const anyTable = tx as unknown as Kysely<Record<string, Record<string, unknown>>>;
         for (const row of rows as Record<string, unknown>[])
-          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any table, restored as read
-          await tx.insertInto(table as any).values(row as any).execute();
+          await anyTable.insertInto(table).values(row).execute();
       }
     });
   }
@@ -253,11 +294,16 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
     expect(last?.index).not.toBeNull();
     const entry = await t.app.inject({ url: `/api/v1/log/entries/${last?.index ?? 0}` });
     const logged = entry.json<{ entry: { confidential: { commitment: string } } }>().entry.confidential;
-    expect(recordCommitment(Buffer.from(last?.salt ?? '', 'base64'), body.records[0]?.record)).toBe(logged.commitment);
+    expect(recordCommitment(Buffer.from(last?.salt ?? '', 'base64'), body.records[0]?.record)).toBe(
+      logged.commitment,
+    );
 
     // The report is AMBER, addressed to UA: a user of RU may not see it, nor learn it exists.
     const other = await t.tokenFor('RU', ['monitor']);
-    for (const url of [`/api/v1/log/commitments/report/${ids.report}`, `/api/v1/log/commitments/user/${ids.user}`]) {
+    for (const url of [
+      `/api/v1/log/commitments/report/${ids.report}`,
+      `/api/v1/log/commitments/user/${ids.user}`,
+    ]) {
       const res = await t.app.inject({ url, headers: { authorization: `Bearer ${other}` } });
       expect(res.statusCode, url).toBe(404);
     }

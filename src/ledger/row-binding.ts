@@ -121,7 +121,7 @@ export function indexEntry(
     entry = { ...base, marking: 'CLEAR', clear: canonicalBytes(parsed.record) };
   }
   let byId = index.records.get(recordKind);
-  if (byId === undefined) index.records.set(recordKind, (byId = new Map()));
+  if (byId === undefined) index.records.set(recordKind, (byId = new Map<string, LoggedEntry[]>()));
   const list = byId.get(recordId);
   if (list === undefined) byId.set(recordId, [entry]);
   else list.push(entry);
@@ -180,7 +180,8 @@ function matchesOne(
       : { ok: false, reason: 'differs from the record logged in full' };
   }
   const salt = salts.get(entry.queueSeq);
-  if (salt === undefined) return { ok: false, saltMissing: true, reason: 'its salt is missing from log_commitments' };
+  if (salt === undefined)
+    return { ok: false, saltMissing: true, reason: 'its salt is missing from log_commitments' };
   return recordCommitment(salt, expected.record) === entry.commitment
     ? { ok: true }
     : { ok: false, reason: 'does not match the commitment in the log' };
@@ -215,16 +216,28 @@ export async function auditRows(
           const latest = latestOf(entries, kinds);
           if (expected === undefined) {
             if (latest !== undefined)
-              found(row.id, 'edited', `${where(latest)} (${latest.kind}) records a change the row does not show`);
+              found(
+                row.id,
+                'edited',
+                `${where(latest)} (${latest.kind}) records a change the row does not show`,
+              );
             continue;
           }
           if (latest === undefined) {
-            found(row.id, 'not-logged', `no ${kinds.join('/')} entry in the log (inserted behind the log's back?)`);
+            found(
+              row.id,
+              'not-logged',
+              `no ${kinds.join('/')} entry in the log (inserted behind the log's back?)`,
+            );
             continue;
           }
           const match = entryMatches(latest, expected, log.salts);
           if (!match.ok)
-            found(row.id, match.saltMissing ? 'salt-missing' : 'edited', `${where(latest)} (${latest.kind}): the row ${match.reason}`);
+            found(
+              row.id,
+              match.saltMissing ? 'salt-missing' : 'edited',
+              `${where(latest)} (${latest.kind}): the row ${match.reason}`,
+            );
         }
       }
     }

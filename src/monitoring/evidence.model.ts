@@ -36,6 +36,13 @@ export function handedOverRecord(evidenceId: string, from: string | null, to: st
 }
 
 /** `evidence.derived`: a derived copy (redacted, transcoded …) recorded as a new item. */
-export function derivedEvidenceRecord(derived: Pick<Evidence, 'id' | 'derivedFrom' | 'sha256' | 'derivation'>) {
-  return { evidenceId: derived.id, from: derived.derivedFrom, sha256: derived.sha256, derivation: derived.derivation };
+export function derivedEvidenceRecord(
+  derived: Pick<Evidence, 'id' | 'derivedFrom' | 'sha256' | 'derivation'>,
+) {
+  return {
+    evidenceId: derived.id,
+    from: derived.derivedFrom,
+    sha256: derived.sha256,
+    derivation: derived.derivation,
+  };
 }

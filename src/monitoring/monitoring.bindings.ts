@@ -30,6 +30,53 @@ const NOT_DERIVED = new Set(['superseded_by', 'body']);
 
 type Addressees = Map<string, { organisations: string[]; users: string[] }>;
 
+/** A revision's identity: whose external id, which revision. */
+type RevisionKey = Pick<
+  Selectable<ReportTable>,
+  'id' | 'revision' | 'external_system' | 'external_id' | 'owner_organisation_id' | 'superseded_by'
+>;
+
+const externalKey = (r: RevisionKey) =>
+  `${r.owner_organisation_id}\u0000${r.external_system ?? ''}\u0000${r.external_id ?? ''}`;
+
+/**
+ * Revisions of the page's external ids, so each row's place in its chain can be checked: a
+ * superseded revision points at the next revision of the same external id of the same organisation,
+ * and a revision that has a successor is marked superseded.
+ */
+async function revisionsOf(
+  db: Kysely<Database>,
+  page: readonly RevisionKey[],
+): Promise<Map<string, RevisionKey[]>> {
+  const externalIds = [...new Set(page.flatMap((r) => (r.external_id === null ? [] : [r.external_id])))];
+  const chains = new Map<string, RevisionKey[]>();
+  for (let i = 0; i < externalIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('reports')
+      .select(['id', 'revision', 'external_system', 'external_id', 'owner_organisation_id', 'superseded_by'])
+      .where('external_id', 'in', externalIds.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const chain = chains.get(externalKey(r)) ?? [];
+      chain.push(r);
+      chains.set(externalKey(r), chain);
+    }
+  }
+  return chains;
+}
+
+function chainProblems(row: RevisionKey, chains: ReadonlyMap<string, RevisionKey[]>): string[] {
+  if (row.external_id === null)
+    return row.superseded_by === null ? [] : ['superseded_by is set on a report without an external id'];
+  const chain = chains.get(externalKey(row)) ?? [];
+  const next = chain.find((r) => Number(r.revision) === Number(row.revision) + 1);
+  if (row.superseded_by === null)
+    return next === undefined ? [] : [`revision ${next.id} follows it, but superseded_by is not set`];
+  return next?.id === row.superseded_by
+    ? []
+    : [`superseded_by names ${row.superseded_by}, not the next revision of its external id`];
+}
+
 async function agreementMarkings(db: Kysely<Database>): Promise<Map<string, Marking>> {
   const rows = await db.selectFrom('agreement_versions').select(['id', 'marking']).execute();
   return new Map(rows.map((r) => [r.id, r.marking as Marking]));
@@ -64,8 +111,9 @@ function boundReport(
   row: Selectable<ReportTable>,
   markings: ReadonlyMap<string, Marking>,
   addressees: Addressees,
+  chains: ReadonlyMap<string, RevisionKey[]>,
 ): BoundRow {
-  const problems: string[] = [];
+  const problems: string[] = chainProblems(row, chains);
   let expectations: RowExpectation[] = [];
   try {
     const report = reportFromRow(row);
@@ -123,7 +171,9 @@ function boundEvidence(row: EvidenceRow, logged: readonly string[]): BoundRow {
       { kinds: ['evidence.declared', 'evidence.derived'], expected: identity },
       {
         kinds: ['evidence.stored'],
-        ...(uploadedLater && e.storedAt !== null ? { expected: { marking, record: storedEvidenceRecord(e) } } : {}),
+        ...(uploadedLater && e.storedAt !== null
+          ? { expected: { marking, record: storedEvidenceRecord(e) } }
+          : {}),
       },
       {
         kinds: ['evidence.handed-over'],
@@ -135,7 +185,10 @@ function boundEvidence(row: EvidenceRow, logged: readonly string[]): BoundRow {
   };
 }
 
-async function lastHandOvers(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string | null>> {
+async function lastHandOvers(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, string | null>> {
   const from = new Map<string, string | null>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
@@ -185,13 +238,20 @@ export const monitoringRowBindings: readonly RowBinding[] = [
           db,
           page.map((r) => r.id),
         );
-        yield page.map((row) => boundReport(row, markings, addressees));
+        const chains = await revisionsOf(db, page);
+        yield page.map((row) => boundReport(row, markings, addressees, chains));
       }
     },
     visible: async (db, principal, id) => (await findVisibleReport(db, principal, id)) !== undefined,
     async current(db, id) {
       const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && boundReport(row, await agreementMarkings(db), await addresseesOf(db, [id]));
+      if (row === undefined) return undefined;
+      const [markings, addressees, chains] = await Promise.all([
+        agreementMarkings(db),
+        addresseesOf(db, [id]),
+        revisionsOf(db, [row]),
+      ]);
+      return boundReport(row, markings, addressees, chains);
     },
   },
   {
@@ -211,7 +271,9 @@ export const monitoringRowBindings: readonly RowBinding[] = [
     // Evidence is visible exactly when its report is.
     async visible(db, principal, id) {
       const evidence = await findEvidence(db, id);
-      return evidence !== undefined && (await findVisibleReport(db, principal, evidence.reportId)) !== undefined;
+      return (
+        evidence !== undefined && (await findVisibleReport(db, principal, evidence.reportId)) !== undefined
+      );
     },
     async current(db, id, logged) {
       const [row] = await evidenceRows(db, undefined, 1, id);

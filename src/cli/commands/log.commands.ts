@@ -190,7 +190,9 @@ async function auditRowsOf(
   process.stdout.write(
     `OK database ${database.description}: ${report.size} log entries rebuild the root of all ` +
       `${report.checkpoints} stored checkpoint(s)` +
-      (report.previous ? `, consistent with the ${report.previous.size} verified before (${stateFile})` : '') +
+      (report.previous
+        ? `, consistent with the ${report.previous.size} verified before (${stateFile})`
+        : '') +
       `; ${report.rows} rows match their latest log entries` +
       (report.queued > 0 ? ` (${report.queued} entries still queued)` : '') +
       '\n',
