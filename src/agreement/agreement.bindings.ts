@@ -93,6 +93,7 @@ export const agreementRowBindings: readonly RowBinding[] = [
         yield page.map(boundVersion);
     },
     visible: async (db, principal, id) =>
+      principal.permissions.has('agreement:read') &&
       (await db
         .selectFrom('agreement_versions')
         .select(sql<number>`1`.as('one'))

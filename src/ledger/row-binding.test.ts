@@ -50,6 +50,8 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
     const { token } = await s.tokens.create(CONSOLE_ACTOR, { userId: user.id, name: 'laptop' });
     await s.tokens.create(CONSOLE_ACTOR, { userId: user.id, name: 'phone' });
     await s.tokens.revoke(CONSOLE_ACTOR, token.id);
+    // A new password revokes the other token: logged as its revocation.
+    await s.users.update(CONSOLE_ACTOR, user.id, { password: 'another long passphrase' });
     analystToken = await t.tokenFor('JMVC', ['monitor', 'analyst', 'admin']);
     const analyst = consoleActor(await s.sessions.principalFromToken(analystToken));
     const bytes = Buffer.from('crater photo');

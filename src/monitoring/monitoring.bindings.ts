@@ -48,18 +48,36 @@ async function revisionsOf(
   db: Kysely<Database>,
   page: readonly RevisionKey[],
 ): Promise<Map<string, RevisionKey[]>> {
-  const externalIds = [...new Set(page.flatMap((r) => (r.external_id === null ? [] : [r.external_id])))];
+  // By system, then id: the index on (external_system, external_id) serves each query.
+  const bySystem = new Map<string, Set<string>>();
+  for (const r of page) {
+    if (r.external_id === null || r.external_system === null) continue;
+    const ids = bySystem.get(r.external_system) ?? new Set<string>();
+    ids.add(r.external_id);
+    bySystem.set(r.external_system, ids);
+  }
   const chains = new Map<string, RevisionKey[]>();
-  for (let i = 0; i < externalIds.length; i += 500) {
-    const rows = await db
-      .selectFrom('reports')
-      .select(['id', 'revision', 'external_system', 'external_id', 'owner_organisation_id', 'superseded_by'])
-      .where('external_id', 'in', externalIds.slice(i, i + 500))
-      .execute();
-    for (const r of rows) {
-      const chain = chains.get(externalKey(r)) ?? [];
-      chain.push(r);
-      chains.set(externalKey(r), chain);
+  for (const [system, set] of bySystem) {
+    const externalIds = [...set];
+    for (let i = 0; i < externalIds.length; i += 500) {
+      const rows = await db
+        .selectFrom('reports')
+        .select([
+          'id',
+          'revision',
+          'external_system',
+          'external_id',
+          'owner_organisation_id',
+          'superseded_by',
+        ])
+        .where('external_system', '=', system)
+        .where('external_id', 'in', externalIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) {
+        const chain = chains.get(externalKey(r)) ?? [];
+        chain.push(r);
+        chains.set(externalKey(r), chain);
+      }
     }
   }
   return chains;
@@ -242,7 +260,9 @@ export const monitoringRowBindings: readonly RowBinding[] = [
         yield page.map((row) => boundReport(row, markings, addressees, chains));
       }
     },
-    visible: async (db, principal, id) => (await findVisibleReport(db, principal, id)) !== undefined,
+    // As GET /reports/{id}: the permission to read reports, then the report's marking and addressees.
+    visible: async (db, principal, id) =>
+      principal.permissions.has('reports:read') && (await findVisibleReport(db, principal, id)) !== undefined,
     async current(db, id) {
       const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
       if (row === undefined) return undefined;
@@ -270,6 +290,7 @@ export const monitoringRowBindings: readonly RowBinding[] = [
     },
     // Evidence is visible exactly when its report is.
     async visible(db, principal, id) {
+      if (!principal.permissions.has('reports:read')) return false;
       const evidence = await findEvidence(db, id);
       return (
         evidence !== undefined && (await findVisibleReport(db, principal, evidence.reportId)) !== undefined
