@@ -18,6 +18,7 @@ import type { Database } from '../db/database.js';
 import { AuditFailure, checkCheckpoint, checkQuorum, type AuditPolicy } from './audit-trust.js';
 import type { AuditedState } from './audit-io.js';
 import { parseCheckpoint } from './checkpoint.js';
+import { followKeyRotation, KEY_ROTATED_KIND } from './key-rotation.js';
 import { hashLeaf } from './merkle-hash.js';
 import { MerkleTree } from './merkle.js';
 import { addSignatureLines, parseNote } from './note.js';
@@ -53,6 +54,36 @@ export interface DatabaseAuditReport {
 }
 
 const CHUNK = 4096;
+const ROTATION_MARKER = Buffer.from(`"kind":${JSON.stringify(KEY_ROTATED_KIND)}`);
+
+/**
+ * The log keys to check checkpoints with: the trusted ones, and those the logged key rotations link
+ * to them — forward (a trusted old key vouches for the new one) and backward (a trusted new key, this
+ * deployment's, vouches for the retired key that signed the older checkpoints). Each rotation's
+ * statement is signed by both keys, so either end vouches for the other.
+ */
+function keysLinkedByRotations(trusted: readonly string[], rotations: readonly unknown[]): string[] {
+  const keys = new Set(trusted);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const record of rotations) {
+      const { oldKey } = record as { oldKey?: unknown };
+      const next = followKeyRotation(record, [...keys]);
+      if (next !== undefined && !keys.has(next)) {
+        keys.add(next);
+        changed = true;
+      }
+      if (typeof oldKey === 'string' && !keys.has(oldKey)) {
+        const vouched = followKeyRotation(record, [oldKey]);
+        if (vouched !== undefined && keys.has(vouched)) {
+          keys.add(oldKey);
+          changed = true;
+        }
+      }
+    }
+  }
+  return [...keys];
+}
 
 /** Audits the log in a database and every bound row against it (see the module comment). */
 export async function auditDatabase(
@@ -62,7 +93,8 @@ export async function auditDatabase(
   const problems: string[] = [];
   const warnings: string[] = [];
   const index: LogIndex = { records: new Map(), salts: new Map() };
-  const tree = await rebuildFromRows(db, options, index, problems);
+  const rotations: unknown[] = [];
+  const tree = await rebuildFromRows(db, options, index, problems, rotations);
   const state = await db
     .selectFrom('log_state')
     .select(['size', 'root_hash'])
@@ -73,7 +105,7 @@ export async function auditDatabase(
   else if (state !== undefined && !state.root_hash.equals(tree.root()))
     problems.push(`log_state: root does not match the tree rebuilt from log_entries`);
 
-  const { origin, checked } = await checkStoredCheckpoints(db, tree, options, problems, warnings);
+  const { origin, checked } = await checkStoredCheckpoints(db, tree, options, rotations, problems, warnings);
   let previous: AuditedState | undefined;
   if (origin !== undefined) {
     previous = options.previous?.(origin);
@@ -117,6 +149,7 @@ async function rebuildFromRows(
   options: DatabaseAuditOptions,
   index: LogIndex,
   problems: string[],
+  rotations: unknown[],
 ): Promise<MerkleTree> {
   const total = await db
     .selectFrom('log_entries')
@@ -143,6 +176,10 @@ async function rebuildFromRows(
       tree.append(leaf);
       try {
         indexEntry(index, options.bindings, { queueSeq: Number(row.queue_seq), index: idx }, row.data);
+        if (row.data.includes(ROTATION_MARKER)) {
+          const entry = JSON.parse(row.data.toString('utf8')) as { kind?: unknown; record?: unknown };
+          if (entry.kind === KEY_ROTATED_KIND) rotations.push(entry.record);
+        }
       } catch {
         problems.push(`log_entries: entry ${idx}: not a JSON log entry`);
       }
@@ -161,6 +198,7 @@ async function checkStoredCheckpoints(
   db: Kysely<Database>,
   tree: MerkleTree,
   options: DatabaseAuditOptions,
+  rotations: readonly unknown[],
   problems: string[],
   warnings: string[],
 ): Promise<{ origin?: string; checked: number }> {
@@ -171,7 +209,7 @@ async function checkStoredCheckpoints(
     list.push(c.signature_line);
     lines.set(Number(c.size), list);
   }
-  const logKeys = options.policy?.logKeys ?? options.logKeys ?? [];
+  const logKeys = keysLinkedByRotations(options.policy?.logKeys ?? options.logKeys ?? [], rotations);
   const witnesses = options.policy?.witnesses ?? [];
   if (logKeys.length === 0) warnings.push('no log key given: checkpoint signatures were not checked');
   let origin: string | undefined;

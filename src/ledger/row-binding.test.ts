@@ -8,7 +8,9 @@ import { consoleActor } from '../access/audit.service.js';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
 import { ROW_BINDINGS } from '../server/row-bindings.js';
 import { auditDatabase } from './database-audit.js';
+import { keyRotationRecord } from './key-rotation.js';
 import { recordCommitment } from './log-item.js';
+import { generateSignerKey, parseSignerKey } from './note.js';
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
@@ -121,6 +123,23 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
     expect(report.logProblems).toEqual([]);
     expect(report.findings).toEqual([]);
     expect(report.rows).toBeGreaterThan(10);
+  });
+
+  it('checks every stored checkpoint with the log key, following a logged key rotation both ways', async () => {
+    const s = t.services;
+    const oldKey = s.ledger.sequencer.signer.verifierKey;
+    const db = s.database.db;
+    expect((await auditDatabase(db, { bindings: ROW_BINDINGS, logKeys: [oldKey] })).logProblems).toEqual([]);
+    const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);
+    await s.ledger.sequencer.integrateKeyRotation(next, keyRotationRecord(s.ledger.sequencer.signer, next));
+    for (const keys of [[oldKey], [next.verifierKey]]) {
+      const report = await auditDatabase(db, { bindings: ROW_BINDINGS, logKeys: keys });
+      expect(report.logProblems).toEqual([]);
+      expect(report.warnings).not.toContain('no log key given: checkpoint signatures were not checked');
+    }
+    const stranger = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey).verifierKey;
+    const report = await auditDatabase(db, { bindings: ROW_BINDINGS, logKeys: [stranger] });
+    expect(report.logProblems.join('\n')).toMatch(/checkpoint at size \d+: not signed by a trusted log key/);
   });
 
   it('tamper: single edits, deletions and insertions of stored rows are each found and named', async () => {
