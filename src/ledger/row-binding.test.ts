@@ -14,13 +14,12 @@ import { generateSignerKey, parseSignerKey } from './note.js';
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
-/** One tampering: the table and row the audit must name, the edit and how to undo it. */
+/** One tampering: the table and row the audit must name, and the edit (undone from a snapshot). */
 interface Tamper {
   name: string;
   table: string;
   id: string;
   apply: string;
-  undo: string;
 }
 
 describeEachDialect('binding stored rows to the log', (dialect) => {
@@ -150,7 +149,6 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
       table,
       id,
       apply: `update ${table} set ${column} = ${value} where id = ${q(id)}`,
-      undo: '',
     });
     const cases: Tamper[] = [
       ...[
@@ -199,14 +197,19 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
         table: 'reports',
         id: r,
         apply: `insert into record_addressees (record_kind, record_id, organisation_id, user_id) values ('report', ${q(r)}, 'RU', null)`,
-        undo: '',
+      },
+      col('report_evidence', ids.evidence, 'report_id', q(ids.first)),
+      {
+        name: 'a salt deleted',
+        table: 'users',
+        id: ids.user,
+        apply: `delete from log_commitments where record_id = ${q(ids.user)}`,
       },
       {
         name: 'a token deleted',
         table: 'api_tokens',
         id: ids.token,
         apply: `delete from api_tokens where id = ${q(ids.token)}`,
-        undo: '',
       },
       {
         name: 'a user inserted',
@@ -215,7 +218,6 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
         apply:
           `insert into users (id, organisation_id, username, display_name, roles, password_hash, disabled, created_at) ` +
           `values ('intruder', 'UA', 'intruder', 'Intruder', '["admin"]', null, 0, '2026-01-01T00:00:00Z')`,
-        undo: '',
       },
       {
         name: 'a report inserted',
@@ -226,7 +228,6 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
           `category, observed_from, observed_to, time_precision, lon, lat, uncertainty_m, geo_precision, source_id, ` +
           `independence_group, reliability, credibility, grade_rank, zones, side, line_distance_km, flagged, body, ` +
           `content_sha256, null, marking, owner_organisation_id, author_user_id, created_at from reports where id = ${q(r)}`,
-        undo: '',
       },
     ];
     const missed: string[] = [];
@@ -278,6 +279,7 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
       'api_tokens',
       'agreement_versions',
       'record_addressees',
+      'log_commitments',
     ];
     const out: Record<string, unknown[]> = {};
     for (const table of tables) out[table] = (await run(`select * from ${table}`)).rows;

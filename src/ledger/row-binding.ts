@@ -236,7 +236,9 @@ export async function auditRows(
             found(
               row.id,
               match.saltMissing ? 'salt-missing' : 'edited',
-              `${where(latest)} (${latest.kind}): the row ${match.reason}`,
+              match.saltMissing
+                ? `${where(latest)} (${latest.kind}): ${match.reason}`
+                : `${where(latest)} (${latest.kind}): the row ${match.reason}`,
             );
         }
       }

@@ -160,7 +160,7 @@ function boundReport(
   return { id: row.id, expectations, problems };
 }
 
-type EvidenceRow = EvidenceTable & { marking: string; handed_from: string | null | undefined };
+type EvidenceRow = EvidenceTable & { marking: string | null; handed_from: string | null | undefined };
 
 /**
  * Evidence is changed by several events, each binding part of the row: its declaration (or
@@ -168,6 +168,9 @@ type EvidenceRow = EvidenceTable & { marking: string; handed_from: string | null
  * record of whom it came from). `evidence.accessed` changes no row.
  */
 function boundEvidence(row: EvidenceRow, logged: readonly string[]): BoundRow {
+  // Its entries are committed under its report's marking: without the report there is nothing to rebuild.
+  if (row.marking === null)
+    return { id: row.id, expectations: [], problems: [`its report ${row.report_id} is missing`] };
   const e = toEvidence(row);
   const marking = row.marking as Marking;
   const original = e.derivedFrom === null;
@@ -224,7 +227,7 @@ async function lastHandOvers(
 async function evidenceRows(db: Kysely<Database>, after: string | undefined, limit: number, id?: string) {
   let q = db
     .selectFrom('report_evidence')
-    .innerJoin('reports', 'reports.id', 'report_evidence.report_id')
+    .leftJoin('reports', 'reports.id', 'report_evidence.report_id')
     .selectAll('report_evidence')
     .select('reports.marking as marking')
     .orderBy('report_evidence.id')
