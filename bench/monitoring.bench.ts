@@ -27,7 +27,9 @@ import { openDatabase } from '../src/db/connect.js';
 import type { Database } from '../src/db/database.js';
 import { insertMany } from '../src/db/insert-many.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { auditDatabase } from '../src/ledger/database-audit.js';
 import { countQueued } from '../src/ledger/ledger.repository.js';
+import { ROW_BINDINGS } from '../src/server/row-bindings.js';
 import { generateSignerKey, parseSignerKey } from '../src/ledger/note.js';
 import { generateReports } from '../src/monitoring/generator.js';
 import { csvLine } from '../src/monitoring/import/csv-parse.js';
@@ -129,7 +131,7 @@ async function storageFloor(db: Kysely<Database>): Promise<{ engine: number; bou
 }
 
 export async function run(options: BenchOptions): Promise<BenchResult[]> {
-  const count = options.smoke ? 20_000 : 1_000_000;
+  const count = Number(process.env.TRUCELINE_BENCH_REPORTS) || (options.smoke ? 20_000 : 1_000_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-bench-monitoring-'));
   const results: BenchResult[] = [];
   const database = await openDatabase(`sqlite:${path.join(dir, 'bench.db')}`);
@@ -231,6 +233,22 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
         `${num(integrated)} entries integrated and checkpointed in ${num(integrateMs / 1000, 1)} s; ${await countQueued(database.db)} left queued`,
       ],
     });
+
+    // `truceline audit --database`: the log rebuilt from its rows, and every row against its entry.
+    t = process.hrtime.bigint();
+    const audited = await auditDatabase(database.db, { bindings: ROW_BINDINGS });
+    const auditMs = msSince(t);
+    results.push({
+      name: 'database audit (log rebuilt from its rows, every row against its commitment)',
+      value: (audited.rows / auditMs) * 1000,
+      unit: 'rows/s',
+      pass: audited.findings.length === 0 && audited.logProblems.length === 0,
+      notes: [
+        `${num(audited.rows)} rows and ${num(audited.size)} log entries in ${num(auditMs / 1000, 1)} s; ` +
+          `${audited.findings.length} findings, ${audited.logProblems.length} log problems`,
+      ],
+    });
+    if (process.env.TRUCELINE_BENCH_AUDIT_ONLY) return results;
 
     const floor = await storageFloor(database.db);
     results.push({

@@ -245,6 +245,13 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/log/commitments/{recordKind}/{recordId}',
+    // The salts of the GREEN fixture report: for those who read reports; to anyone else it does not exist.
+    allowed: (w) => (w.role !== null && readsReports(w) ? true : 'hidden'),
+    request: () => Promise.resolve({ url: `/api/v1/log/commitments/report/${fx.reportId}` }),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/log/witnesses',
     allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/log/witnesses' }),

@@ -14,6 +14,7 @@ import {
   countOrganisations,
 } from './organisation.repository.js';
 import type { OrganisationKind } from './policy.js';
+import { organisationLogRecord, ORGANISATION_RECORD_KIND } from './access.log-records.js';
 
 /** Manages organisations: parties, guarantors, the commission, humanitarian organisations, the public. */
 export class OrganisationService {
@@ -58,10 +59,10 @@ export class OrganisationService {
       // Who takes part is public: the agreement names its parties, guarantors and organisations.
       await this.ledger.record(tx, {
         kind: 'organisation.created',
-        recordKind: 'organisation',
+        recordKind: ORGANISATION_RECORD_KIND,
         recordId: org.id,
         marking: 'CLEAR',
-        record: { id: org.id, name: org.name, kind: org.kind },
+        record: organisationLogRecord(org),
       });
       await this.audit.record(tx, actor, 'organisation.create', `organisation:${org.id}`, 'allowed');
       return org;
@@ -77,10 +78,10 @@ export class OrganisationService {
       await renameOrganisation(tx, id, name.trim());
       await this.ledger.record(tx, {
         kind: 'organisation.renamed',
-        recordKind: 'organisation',
+        recordKind: ORGANISATION_RECORD_KIND,
         recordId: id,
         marking: 'CLEAR',
-        record: { id, name: name.trim() },
+        record: organisationLogRecord({ ...org, name: name.trim() }),
       });
       await this.audit.record(tx, actor, 'organisation.rename', `organisation:${id}`, 'allowed');
       return { ...org, name: name.trim() };

@@ -58,6 +58,16 @@ export async function findTokenById(db: Executor, id: string): Promise<ApiToken 
   return row && toApiToken(row);
 }
 
+/** Stored rows of a user's tokens, secret hash included: for the log records of their revocation. */
+export async function listTokenRows(db: Executor, filter: { userId: string }): Promise<ApiTokenRow[]> {
+  return db.selectFrom('api_tokens').selectAll().where('user_id', '=', filter.userId).orderBy('id').execute();
+}
+
+/** One stored row, secret hash included: for the log record of a change. */
+export async function findTokenRowById(db: Executor, id: string): Promise<ApiTokenRow | undefined> {
+  return db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function listTokens(db: Executor, filter: { userId?: string } = {}): Promise<ApiToken[]> {
   let q = db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc');
   if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);

@@ -7,11 +7,13 @@ import type { LedgerWriter } from '../ledger/ledger.service.js';
 import type { Actor, AuditTrail } from './audit.service.js';
 import { hashSecret } from './password.js';
 import { permissionsFor, type Permission } from './policy.js';
+import { tokenLogRecord, TOKEN_RECORD_KIND } from './access.log-records.js';
 import {
-  findTokenById,
+  findTokenRowById,
   insertToken,
   listTokens,
   markTokensRevoked,
+  toApiToken,
   type ApiToken,
 } from './token.repository.js';
 import { findUserById } from './user.repository.js';
@@ -62,19 +64,14 @@ export class TokenService {
       createdAt: now.toISOString(),
     };
     await this.db.transaction().execute(async (tx) => {
-      await insertToken(tx, token, hashSecret(secret));
+      const secretHash = hashSecret(secret);
+      await insertToken(tx, token, secretHash);
       await this.ledger.record(tx, {
         kind: 'token.created',
-        recordKind: 'token',
+        recordKind: TOKEN_RECORD_KIND,
         recordId: token.id,
         marking: ACCOUNT_RECORD_MARKING,
-        record: {
-          id: token.id,
-          userId: token.userId,
-          name: token.name,
-          scopes: token.scopes,
-          expiresAt: token.expiresAt,
-        },
+        record: tokenLogRecord(token, secretHash),
       });
       await this.audit.record(tx, actor, 'token.create', `token:${token.id}`, 'allowed', `user=${user.id}`);
     });
@@ -92,20 +89,22 @@ export class TokenService {
 
   async revoke(actor: Actor, id: string): Promise<ApiToken> {
     return this.db.transaction().execute(async (tx) => {
-      const token = await findTokenById(tx, id);
-      if (!token) throw notFound(`token ${id}`);
+      const row = await findTokenRowById(tx, id);
+      if (!row) throw notFound(`token ${id}`);
+      const token = toApiToken(row);
       this.assertMayManage(actor, token.userId);
       const at = this.now().toISOString();
       await markTokensRevoked(tx, { id }, at);
+      const revoked = { ...token, revokedAt: token.revokedAt ?? at };
       await this.ledger.record(tx, {
         kind: 'token.revoked',
-        recordKind: 'token',
+        recordKind: TOKEN_RECORD_KIND,
         recordId: id,
         marking: ACCOUNT_RECORD_MARKING,
-        record: { id, at },
+        record: tokenLogRecord(revoked, row.secret_hash),
       });
       await this.audit.record(tx, actor, 'token.revoke', `token:${id}`, 'allowed');
-      return { ...token, revokedAt: token.revokedAt ?? at };
+      return revoked;
     });
   }
 

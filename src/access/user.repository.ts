@@ -45,6 +45,11 @@ export async function findUserRowByUsername(db: Executor, username: string): Pro
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
+/** The stored row, password hash included: for the log record of a change, never for a reply. */
+export async function findUserRowById(db: Executor, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function findUserById(db: Executor, id: string): Promise<User | undefined> {
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toUser(row);

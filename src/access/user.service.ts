@@ -9,10 +9,12 @@ import { findOrganisationById } from './organisation.repository.js';
 import { hashPassword } from './password.js';
 import { ROLES_BY_KIND, type Role } from './policy.js';
 import { deleteSessionsOfUser } from './session.repository.js';
-import { markTokensRevoked } from './token.repository.js';
+import { listTokenRows, markTokensRevoked, toApiToken } from './token.repository.js';
+import { tokenLogRecord, TOKEN_RECORD_KIND, userLogRecord, USER_RECORD_KIND } from './access.log-records.js';
 import {
   countUsersWithRole,
   findUserById,
+  findUserRowById,
   findUserRowByUsername,
   insertUser,
   listUsers,
@@ -85,15 +87,10 @@ export class UserService {
       await insertUser(tx, user, passwordHash);
       await this.ledger.record(tx, {
         kind: 'user.created',
-        recordKind: 'user',
+        recordKind: USER_RECORD_KIND,
         recordId: user.id,
         marking: ACCOUNT_RECORD_MARKING,
-        record: {
-          id: user.id,
-          organisationId: user.organisationId,
-          username: user.username,
-          roles: user.roles,
-        },
+        record: userLogRecord(user, passwordHash),
       });
       await this.audit.record(
         tx,
@@ -135,26 +132,37 @@ export class UserService {
       // A disabled account or a new password ends every open session of that user; a new password
       // also revokes every API token (whoever took the old password may have made one).
       if (changes.disabled === true || passwordHash !== undefined) await deleteSessionsOfUser(tx, id);
-      if (passwordHash !== undefined) await markTokensRevoked(tx, { userId: id }, this.now().toISOString());
+      if (passwordHash !== undefined) await this.#revokeTokensOf(tx, id);
       const what = Object.keys(changes).join(',');
+      const row = await findUserRowById(tx, id);
+      if (!row) throw notFound(`user ${id}`);
       await this.ledger.record(tx, {
         kind: 'user.updated',
-        recordKind: 'user',
+        recordKind: USER_RECORD_KIND,
         recordId: id,
         marking: ACCOUNT_RECORD_MARKING,
-        record: {
-          id,
-          ...(changes.displayName !== undefined ? { displayName: changes.displayName.trim() } : {}),
-          ...(changes.roles !== undefined ? { roles: [...new Set(changes.roles)] } : {}),
-          ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
-          ...(passwordHash !== undefined ? { passwordChanged: true } : {}),
-        },
+        record: userLogRecord(toUser(row), row.password_hash),
       });
       await this.audit.record(tx, actor, 'user.update', `user:${id}`, 'allowed', `changed=${what}`);
-      const updated = await findUserById(tx, id);
-      if (!updated) throw notFound(`user ${id}`);
-      return updated;
+      return toUser(row);
     });
+  }
+
+  /** A new password revokes every live token of the user, each logged like a revocation by hand. */
+  async #revokeTokensOf(tx: Executor, userId: string): Promise<void> {
+    const at = this.now().toISOString();
+    const live = (await listTokenRows(tx, { userId })).filter((t) => t.revoked_at === null);
+    await markTokensRevoked(tx, { userId }, at);
+    await this.ledger.recordMany(
+      tx,
+      live.map((row) => ({
+        kind: 'token.revoked',
+        recordKind: TOKEN_RECORD_KIND,
+        recordId: row.id,
+        marking: ACCOUNT_RECORD_MARKING,
+        record: tokenLogRecord({ ...toApiToken(row), revokedAt: at }, row.secret_hash),
+      })),
+    );
   }
 
   private async checkRoles(db: Executor, organisationId: string, roles: Role[]): Promise<void> {

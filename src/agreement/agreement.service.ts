@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { agreementVersionLogRecord } from './agreement.bindings.js';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditTrail } from '../access/audit.service.js';
 import { canSee, type Marking } from '../access/marking.js';
@@ -125,7 +126,7 @@ export class AgreementService {
         author_user_id: actor.principal.userId,
         loaded_at: loadedAt,
       });
-      const record = {
+      const record = agreementVersionLogRecord({
         id,
         agreementId: agreement.id,
         version: agreement.version,
@@ -134,7 +135,7 @@ export class AgreementService {
         entryIntoForce,
         contentSha256: sha,
         marking,
-      };
+      });
       // Anything above CLEAR (a GREEN text, an AMBER draft) leaves only a commitment in the public log.
       await this.ledger.record(tx, {
         kind: 'agreement.loaded',
@@ -174,16 +175,7 @@ export class AgreementService {
     id: string,
   ): Promise<{ queueSeq: number; salt: string; record: Record<string, unknown>; commitment: string }[]> {
     const { info } = await this.get(principal, id);
-    const record = {
-      id: info.id,
-      agreementId: info.agreementId,
-      version: info.version,
-      title: info.title,
-      status: info.status,
-      entryIntoForce: info.entryIntoForce,
-      contentSha256: info.contentSha256,
-      marking: info.marking,
-    };
+    const record = agreementVersionLogRecord(info);
     const salts = await this.commitments.saltsOf(AGREEMENT_RECORD_KIND, id);
     return salts.map((s) => ({
       queueSeq: s.queueSeq,

@@ -173,6 +173,29 @@ describe('truceline log, keys, audit and witness commands', { timeout: 180_000 }
     });
   });
 
+  it('tamper: audit --database checks every row against the log, names the edited one and exits 1', async () => {
+    expect((await cli(['init', '--demo-reports', '20'])).code).toBe(0);
+    // Integrates and checkpoints what init queued (no server ran).
+    expect((await cli(['log', 'export', 'mirror'])).code).toBe(0);
+    const dbFile = path.join(dir, 'data', 'truceline.db');
+    const clean = await cli(['audit', '--database', `sqlite:${dbFile}`]);
+    expect(clean.stderr).not.toMatch(/truceline: database:/);
+    expect(clean).toMatchObject({ code: 0 });
+    expect(clean.stdout).toMatch(
+      /^OK database .*: \d+ log entries rebuild the root of all \d+ stored checkpoint\(s\); \d+ rows match/,
+    );
+    expect(fs.existsSync(path.join(dir, '.truceline-audit-state.json'))).toBe(true);
+    const sqlite = new SqliteDatabase(dbFile);
+    const { id } = sqlite.prepare('select id from reports order by id limit 1').get() as { id: string };
+    sqlite.prepare("update reports set category = 'other' where id = ?").run(id);
+    sqlite.close();
+    const tampered = await cli(['audit', '--database', `sqlite:${dbFile}`]);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toContain(`truceline: database: reports row ${id} (report): edited: log entry `);
+    expect(tampered.stderr).toMatch(/1 row\(s\) that do not match the log\n$/);
+    expect(await cli(['audit'])).toMatchObject({ code: 1 });
+  });
+
   it('runs a witness: init, add-log, serve on a free port, cosign (real binary)', async () => {
     const witnessDir = path.join(dir, 'witness');
     const init = await cli(['witness', 'init', '--dir', witnessDir, '--name', 'witness.example/ua']);

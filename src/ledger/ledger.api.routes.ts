@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../core/errors.js';
 import type { App } from '../http/app.js';
 import type { LogReader } from './log-reader.service.js';
+import type { RecordCommitmentsService } from './record-commitments.service.js';
 import type { WitnessRegistry } from './witness-registry.service.js';
 
 const tags = ['log'];
@@ -27,6 +28,7 @@ const EntrySchema = Type.Object({
 export interface LogApiServices {
   reader: LogReader;
   witnesses: WitnessRegistry;
+  commitments: RecordCommitmentsService;
 }
 
 /** JSON views of the log for the dashboard and scripts: look up an entry, its receipt, checkpoint history. */
@@ -112,5 +114,49 @@ export function registerLogApiRoutes(app: App, s: LogApiServices): void {
       config: { permission: 'log:read' },
     },
     async () => (await s.witnesses.list()).map((w) => ({ name: w.name, vkey: w.vkey })),
+  );
+  app.get(
+    '/log/commitments/:recordKind/:recordId',
+    {
+      schema: {
+        tags,
+        summary:
+          'For a record you may see: the record as logged and the salt and log index of each commitment to it',
+        description:
+          'Recompute hex(SHA-256(salt ‖ canonical JSON of the record)) and compare it with the `commitment` ' +
+          'of the log entry at `index`. A record you may not see answers 404, as one that does not exist.',
+        params: Type.Object(
+          {
+            recordKind: Type.String({ maxLength: 64, pattern: '^[a-z_-]+$' }),
+            recordId: Type.String({ minLength: 1, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            recordKind: Type.String(),
+            recordId: Type.String(),
+            records: Type.Array(
+              Type.Object({
+                kinds: Type.Array(Type.String(), {
+                  description: 'the log entry kinds this record is logged by',
+                }),
+                marking: Type.String(),
+                record: Type.Unknown({ description: 'as logged by the latest of those entries' }),
+              }),
+            ),
+            salts: Type.Array(
+              Type.Object({
+                queueSeq: Type.Integer(),
+                index: Type.Union([Type.Integer(), Type.Null()], { description: 'null while still queued' }),
+                salt: Type.String({ description: '32 bytes, base64' }),
+              }),
+            ),
+          }),
+        },
+      },
+      config: { permission: 'log:read' },
+    },
+    (request) => s.commitments.of(request.principal, request.params.recordKind, request.params.recordId),
   );
 }

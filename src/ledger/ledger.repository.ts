@@ -226,6 +226,23 @@ export async function findEntryIndexBySeq(db: Executor, seqs: number[]): Promise
   return found;
 }
 
+/** The index and kind of integrated entries by queue number (entries still queued are absent). */
+export async function findEntriesBySeq(
+  db: Executor,
+  seqs: readonly number[],
+): Promise<Map<number, { index: number; kind: string }>> {
+  const found = new Map<number, { index: number; kind: string }>();
+  for (let i = 0; i < seqs.length; i += 500) {
+    const rows = await db
+      .selectFrom('log_entries')
+      .select(['idx', 'queue_seq', 'kind'])
+      .where('queue_seq', 'in', seqs.slice(i, i + 500))
+      .execute();
+    for (const r of rows) found.set(Number(r.queue_seq), { index: Number(r.idx), kind: r.kind });
+  }
+  return found;
+}
+
 export async function insertCheckpoint(db: Executor, size: number, note: string, at: string): Promise<void> {
   await db.insertInto('log_checkpoints').values({ size, note, created_at: at }).execute();
 }

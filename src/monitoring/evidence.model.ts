@@ -19,3 +19,30 @@ export function declaredEvidenceRecord(evidence: Evidence) {
     stored: evidence.storedAt !== null,
   };
 }
+
+/** `evidence.stored`: the bytes of declared evidence arrived and hash as declared. */
+export function storedEvidenceRecord(evidence: Pick<Evidence, 'id' | 'reportId' | 'sha256' | 'sizeBytes'>) {
+  return {
+    evidenceId: evidence.id,
+    reportId: evidence.reportId,
+    sha256: evidence.sha256,
+    sizeBytes: evidence.sizeBytes,
+  };
+}
+
+/** `evidence.handed-over`: the evidentiary copy went from one custodian to another. */
+export function handedOverRecord(evidenceId: string, from: string | null, to: string) {
+  return { evidenceId, from, to };
+}
+
+/** `evidence.derived`: a derived copy (redacted, transcoded …) recorded as a new item. */
+export function derivedEvidenceRecord(
+  derived: Pick<Evidence, 'id' | 'derivedFrom' | 'sha256' | 'derivation'>,
+) {
+  return {
+    evidenceId: derived.id,
+    from: derived.derivedFrom,
+    sha256: derived.sha256,
+    derivation: derived.derivation,
+  };
+}

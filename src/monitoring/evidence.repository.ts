@@ -34,7 +34,8 @@ export interface CustodyEvent {
   requestId: string | null;
 }
 
-function toEvidence(r: EvidenceTable): Evidence {
+/** The evidence item a stored row holds. */
+export function toEvidence(r: EvidenceTable): Evidence {
   return {
     id: r.id,
     reportId: r.report_id,

@@ -5,7 +5,13 @@ import type { Actor, AuditTrail } from '../access/audit.service.js';
 import type { Database, Executor } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/ledger.service.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors.js';
-import { declaredEvidenceRecord, EVIDENCE_RECORD_KIND } from './evidence.model.js';
+import {
+  declaredEvidenceRecord,
+  derivedEvidenceRecord,
+  EVIDENCE_RECORD_KIND,
+  handedOverRecord,
+  storedEvidenceRecord,
+} from './evidence.model.js';
 import {
   findEvidence,
   insertCustodyEvents,
@@ -194,12 +200,13 @@ export class EvidenceService {
       await insertCustodyEvents(tx, [
         this.#event(actor, declared.id, 'uploaded', { toCustodian: declared.custodian }),
       ]);
-      await this.#log(tx, 'evidence.stored', report, declared.id, {
-        evidenceId: declared.id,
-        reportId,
-        sha256: put.sha256,
-        sizeBytes: put.sizeBytes,
-      });
+      await this.#log(
+        tx,
+        'evidence.stored',
+        report,
+        declared.id,
+        storedEvidenceRecord({ ...declared, sha256: put.sha256, sizeBytes: put.sizeBytes }),
+      );
       await this.audit.record(tx, actor, 'evidence.upload', `evidence:${declared.id}`, 'allowed');
     });
     return { ...declared, storedAt: this.now().toISOString(), sizeBytes: put.sizeBytes };
@@ -253,11 +260,13 @@ export class EvidenceService {
           note: note ?? null,
         }),
       ]);
-      await this.#log(tx, 'evidence.handed-over', report, evidenceId, {
+      await this.#log(
+        tx,
+        'evidence.handed-over',
+        report,
         evidenceId,
-        from: evidence.custodian,
-        to,
-      });
+        handedOverRecord(evidenceId, evidence.custodian, to),
+      );
       await this.audit.record(tx, actor, 'evidence.hand-over', `evidence:${evidenceId}`, 'allowed');
     });
     return { ...evidence, custodian: to };
@@ -297,12 +306,7 @@ export class EvidenceService {
           toCustodian: derived.custodian,
         }),
       ]);
-      await this.#log(tx, 'evidence.derived', report, derived.id, {
-        evidenceId: derived.id,
-        from: original.id,
-        sha256: put.sha256,
-        derivation: input.derivation,
-      });
+      await this.#log(tx, 'evidence.derived', report, derived.id, derivedEvidenceRecord(derived));
       await this.audit.record(tx, actor, 'evidence.derive', `evidence:${derived.id}`, 'allowed');
     });
     return derived;

@@ -9,7 +9,8 @@ import { reportFromRow, storedBody } from './report.body.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
 import type { ReportTable } from './report.tables.js';
 
-const REPORT_COLUMNS = [
+/** The stored columns of a report, in the order {@link reportValues} gives them. */
+export const REPORT_COLUMNS = [
   'id',
   'revision',
   'external_system',

@@ -9,6 +9,8 @@ import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOpti
 import { registerAccessRoutes } from '../access/access.routes.js';
 import { registerAgreementRoutes } from '../agreement/agreement.routes.js';
 import { registerLogApiRoutes } from '../ledger/ledger.api.routes.js';
+import { RecordCommitmentsService } from '../ledger/record-commitments.service.js';
+import { ROW_BINDINGS } from './row-bindings.js';
 import { registerLogRoutes } from '../ledger/ledger.routes.js';
 import { registerReceipts } from '../ledger/receipts.plugin.js';
 import { actorOf } from '../http/request.js';
@@ -140,7 +142,11 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         audit: services.audit,
         secureCookies: services.config.secureCookies,
       });
-      registerLogApiRoutes(api, { reader: services.ledger.reader, witnesses: services.witnesses });
+      registerLogApiRoutes(api, {
+        reader: services.ledger.reader,
+        witnesses: services.witnesses,
+        commitments: new RecordCommitmentsService(services.database.db, ROW_BINDINGS),
+      });
       registerAgreementRoutes(api, services.agreements);
       registerReportRoutes(api, services.monitoring);
       registerEvidenceRoutes(api, services.monitoring);

@@ -7,7 +7,11 @@ import { auditLog, type AuditReport, type DatabaseEntries } from '../../ledger/a
 import { openAuditState, openLogSource } from '../../ledger/audit-io.js';
 import { parseAuditPolicy, parseNameOf, type AuditPolicy } from '../../ledger/audit-trust.js';
 import { cosignatureVerifier } from '../../ledger/cosignature.js';
+import { auditDatabase, type DatabaseAuditReport } from '../../ledger/database-audit.js';
 import { readEntries } from '../../ledger/ledger.repository.js';
+import { readSigner } from '../../ledger/log-keys.js';
+import { loadConfig } from '../../config/config.js';
+import { ROW_BINDINGS } from '../../server/row-bindings.js';
 import { exportLog } from '../../ledger/log-export.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, openRuntime } from '../runtime.js';
@@ -82,21 +86,43 @@ function summary(report: AuditReport, location: string, stateFile: string): stri
   return `${lines.join('\n')}\n`;
 }
 
-async function audit(
-  target: string,
-  opts: { policy?: string; state: string; database?: string },
-): Promise<void> {
-  let policy: AuditPolicy | undefined;
-  if (opts.policy !== undefined) {
-    const text = await readFile(opts.policy, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new CliError(`cannot read the policy ${opts.policy}: ${err.code ?? err.message}`);
-    });
-    policy = parseAuditPolicy(text, opts.policy);
-  }
+interface AuditOpts {
+  policy?: string;
+  state: string;
+  database?: string;
+}
+
+async function readPolicy(file: string | undefined): Promise<AuditPolicy | undefined> {
+  if (file === undefined) return undefined;
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new CliError(`cannot read the policy ${file}: ${err.code ?? err.message}`);
+  });
+  return parseAuditPolicy(text, file);
+}
+
+async function audit(target: string | undefined, opts: AuditOpts): Promise<void> {
+  if (target === undefined && opts.database === undefined)
+    throw new CliError('give a log to audit (a directory or a /log/ URL), --database <url>, or both');
+  const policy = await readPolicy(opts.policy);
   const stateFile = path.resolve(opts.state);
   const state = await openAuditState(stateFile);
-  const source = openLogSource(target);
   const database = opts.database === undefined ? undefined : await openDatabase(opts.database);
+  try {
+    if (target !== undefined) await auditTiles(target, policy, state, stateFile, database);
+    if (database !== undefined) await auditRowsOf(database, policy, state, stateFile);
+  } finally {
+    await database?.close();
+  }
+}
+
+async function auditTiles(
+  target: string,
+  policy: AuditPolicy | undefined,
+  state: Awaited<ReturnType<typeof openAuditState>>,
+  stateFile: string,
+  database: Awaited<ReturnType<typeof openDatabase>> | undefined,
+): Promise<void> {
+  const source = openLogSource(target);
   const entries: DatabaseEntries | undefined = database && {
     location: database.description,
     read: (from, to) => readEntries(database.db, from, to),
@@ -115,8 +141,62 @@ async function audit(
     process.stdout.write(summary(report, source.location, stateFile));
   } finally {
     bar.stop();
-    await database?.close();
   }
+}
+
+/** The log key of this deployment's key file, if it can be read: trusted when no policy is given. */
+function deploymentLogKeys(): string[] {
+  try {
+    return [readSigner(loadConfig().logKeyFile).verifierKey];
+  } catch {
+    return [];
+  }
+}
+
+/** Prints what a database audit found; one line per problem, naming the table, row and check. */
+export function formatDatabaseAudit(report: DatabaseAuditReport): string {
+  const lines = report.logProblems.map((p) => `truceline: database: ${p}`);
+  for (const f of report.findings)
+    lines.push(`truceline: database: ${f.table} row ${f.id} (${f.recordKind}): ${f.check}: ${f.detail}`);
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+async function auditRowsOf(
+  database: Awaited<ReturnType<typeof openDatabase>>,
+  policy: AuditPolicy | undefined,
+  state: Awaited<ReturnType<typeof openAuditState>>,
+  stateFile: string,
+): Promise<void> {
+  const bar = progressBar('entries', AUDIT_PROGRESS_ENTRIES);
+  const logKeys = policy === undefined ? deploymentLogKeys() : undefined;
+  const report = await auditDatabase(database.db, {
+    bindings: ROW_BINDINGS,
+    ...(policy ? { policy } : {}),
+    ...(logKeys ? { logKeys } : {}),
+    previous: (origin) => state.get(origin),
+    onProgress: (done, total) => bar.update(done, total),
+  }).finally(() => bar.stop());
+  for (const warning of report.warnings) process.stderr.write(`truceline: warning: ${warning}\n`);
+  const bad = report.logProblems.length + report.findings.length;
+  if (bad > 0) {
+    process.stderr.write(formatDatabaseAudit(report));
+    throw new CliError(
+      `database ${database.description}: ${report.logProblems.length} log problem(s), ` +
+        `${report.findings.length} row(s) that do not match the log`,
+    );
+  }
+  if (report.origin !== undefined)
+    await state.save(report.origin, { size: report.size, rootHash: report.rootHash });
+  process.stdout.write(
+    `OK database ${database.description}: ${report.size} log entries rebuild the root of all ` +
+      `${report.checkpoints} stored checkpoint(s)` +
+      (report.previous
+        ? `, consistent with the ${report.previous.size} verified before (${stateFile})`
+        : '') +
+      `; ${report.rows} rows match their latest log entries` +
+      (report.queued > 0 ? ` (${report.queued} entries still queued)` : '') +
+      '\n',
+  );
 }
 
 /** `log witness …`, `log export` and `audit`. */
@@ -194,15 +274,17 @@ export function registerLogCommands(program: Command): void {
     );
 
   program
-    .command('audit <target>')
+    .command('audit [target]')
     .description(
       'verify a log offline from an exported DIR or a /log/ URL: signatures, every entry and tile, ' +
-        'the root, and consistency with the last audit',
+        'the root, and consistency with the last audit; with --database, also every stored row ' +
+        'against its latest log entry',
     )
     .option('--policy <file>', 'trusted keys: "log <vkey>", "witness <vkey>", "quorum <k>" lines')
     .option('--state <file>', 'where the last verified size and root are kept', '.truceline-audit-state.json')
-    .option('--database <url>', 'also compare the log_entries rows of this database with the log')
-    .action((target: string, opts: { policy?: string; state: string; database?: string }) =>
-      audit(target, opts),
-    );
+    .option(
+      '--database <url>',
+      "audit this database: its log (entries, tree, stored checkpoints) and every bound row's commitment",
+    )
+    .action((target: string | undefined, opts: AuditOpts) => audit(target, opts));
 }

@@ -1,0 +1,112 @@
+/**
+ * The record `agreement.loaded` logs, and how stored versions are bound to it (see
+ * `src/ledger/row-binding.ts`): the service logs with {@link agreementVersionLogRecord} and the audit
+ * rebuilds with it from the row, and checks the stored text still hashes to `content_sha256`.
+ */
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { Marking } from '../access/marking.js';
+import { visibleTo } from '../access/visibility.sql.js';
+import type { BoundRow, RowBinding } from '../ledger/row-binding.js';
+import { pagesById } from '../ledger/row-binding.js';
+import { AGREEMENT_RECORD_KIND } from './agreement.repository.js';
+import type { AgreementVersionTable } from './agreement.tables.js';
+
+/** `agreement.loaded`: the version's identity and the SHA-256 of its canonical content. */
+export function agreementVersionLogRecord(v: {
+  id: string;
+  agreementId: string;
+  version: number;
+  title: string;
+  status: string;
+  entryIntoForce: string | null;
+  contentSha256: string;
+  marking: Marking;
+}) {
+  return {
+    id: v.id,
+    agreementId: v.agreementId,
+    version: v.version,
+    title: v.title,
+    status: v.status,
+    entryIntoForce: v.entryIntoForce,
+    contentSha256: v.contentSha256,
+    marking: v.marking,
+  };
+}
+
+type VersionRow = Pick<
+  AgreementVersionTable,
+  'id' | 'agreement_id' | 'version' | 'title' | 'status' | 'entry_into_force' | 'content_sha256' | 'marking'
+> & { content_check: string };
+
+function boundVersion(row: VersionRow): BoundRow {
+  const marking = row.marking as Marking;
+  const record = agreementVersionLogRecord({
+    id: row.id,
+    agreementId: row.agreement_id,
+    version: Number(row.version),
+    title: row.title,
+    status: row.status,
+    entryIntoForce: row.entry_into_force,
+    contentSha256: row.content_sha256,
+    marking,
+  });
+  return {
+    id: row.id,
+    expectations: [{ kinds: ['agreement.loaded'], expected: { marking, record } }],
+    ...(row.content_check !== row.content_sha256
+      ? { problems: ['content does not hash to content_sha256 (the stored text was changed)'] }
+      : {}),
+  };
+}
+
+const COLUMNS = [
+  'id',
+  'agreement_id',
+  'version',
+  'title',
+  'status',
+  'entry_into_force',
+  'content_sha256',
+  'marking',
+  'content',
+] as const;
+
+function toVersionRow(row: Pick<AgreementVersionTable, (typeof COLUMNS)[number]>): VersionRow {
+  const { content, ...rest } = row;
+  return { ...rest, content_check: crypto.createHash('sha256').update(content).digest('hex') };
+}
+
+/** The agreement domain's row bindings. */
+export const agreementRowBindings: readonly RowBinding[] = [
+  {
+    recordKind: AGREEMENT_RECORD_KIND,
+    table: 'agreement_versions',
+    idFields: { 'agreement.loaded': 'id' },
+    async *rows(db) {
+      for await (const page of pagesById(async (after, limit) => {
+        let q = db.selectFrom('agreement_versions').select(COLUMNS).orderBy('id').limit(limit);
+        if (after !== undefined) q = q.where('id', '>', after);
+        return (await q.execute()).map(toVersionRow);
+      }, 50))
+        yield page.map(boundVersion);
+    },
+    visible: async (db, principal, id) =>
+      principal.permissions.has('agreement:read') &&
+      (await db
+        .selectFrom('agreement_versions')
+        .select(sql<number>`1`.as('one'))
+        .where('id', '=', id)
+        .where(visibleTo(principal, 'agreement_versions', AGREEMENT_RECORD_KIND))
+        .executeTakeFirst()) !== undefined,
+    async current(db, id) {
+      const row = await db
+        .selectFrom('agreement_versions')
+        .select(COLUMNS)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && boundVersion(toVersionRow(row));
+    },
+  },
+];

@@ -1,0 +1,236 @@
+/**
+ * `truceline audit --database`: audits a database against its own log, and the log against what this
+ * auditor verified before.
+ *
+ * 1. The log: `log_entries` are contiguous from 0 and each `leaf_hash` is the hash of its bytes; the
+ *    tree rebuilt from the bytes gives `log_state`'s root and the root of every stored checkpoint,
+ *    whose signatures (and witness cosignatures) verify with the keys trusted; the tree agrees with
+ *    the size and root this auditor verified last (the audit state file). A rewrite the server
+ *    re-signed consistently is caught only by the last two: old cosignatures and the state file.
+ * 2. The rows: every row of every registered record kind is rebuilt into the record its latest
+ *    change logged, and compared with that entry — in full for CLEAR, else by recomputing the
+ *    commitment with the kept salt (`row-binding.ts`).
+ *
+ * Unlike {@link auditLog} it does not stop at the first problem: it names every bad row.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { AuditFailure, checkCheckpoint, checkQuorum, type AuditPolicy } from './audit-trust.js';
+import type { AuditedState } from './audit-io.js';
+import { parseCheckpoint } from './checkpoint.js';
+import { followKeyRotation, KEY_ROTATED_KIND } from './key-rotation.js';
+import { hashLeaf } from './merkle-hash.js';
+import { MerkleTree } from './merkle.js';
+import { addSignatureLines, parseNote } from './note.js';
+import { auditRows, indexEntry, type LogIndex, type RowBinding, type RowFinding } from './row-binding.js';
+
+/** Inputs of {@link auditDatabase}. */
+export interface DatabaseAuditOptions {
+  readonly bindings: ReadonlyMap<string, RowBinding>;
+  /** Keys and quorum to check checkpoints with; without it, `logKeys` (and no witness quorum). */
+  readonly policy?: AuditPolicy;
+  /** Log keys to trust without a policy (e.g. the key file of this deployment). */
+  readonly logKeys?: readonly string[];
+  /** What this auditor verified last for an origin (the audit state file). */
+  readonly previous?: (origin: string) => AuditedState | undefined;
+  readonly onProgress?: (entries: number, total: number) => void;
+}
+
+/** What a database audit found. */
+export interface DatabaseAuditReport {
+  readonly origin?: string;
+  readonly size: number;
+  readonly rootHash: Buffer;
+  /** Stored checkpoints whose root and signature were checked. */
+  readonly checkpoints: number;
+  readonly queued: number;
+  readonly rows: number;
+  /** Problems of the log itself, each naming its spot. */
+  readonly logProblems: readonly string[];
+  /** Rows (or log entries) that do not match. */
+  readonly findings: readonly RowFinding[];
+  readonly warnings: readonly string[];
+  readonly previous?: AuditedState;
+}
+
+const CHUNK = 4096;
+const ROTATION_MARKER = Buffer.from(`"kind":${JSON.stringify(KEY_ROTATED_KIND)}`);
+
+/**
+ * The log keys to check checkpoints with: the trusted ones, and those the logged key rotations link
+ * to them — forward (a trusted old key vouches for the new one) and backward (a trusted new key, this
+ * deployment's, vouches for the retired key that signed the older checkpoints). Each rotation's
+ * statement is signed by both keys, so either end vouches for the other.
+ */
+function keysLinkedByRotations(trusted: readonly string[], rotations: readonly unknown[]): string[] {
+  const keys = new Set(trusted);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const record of rotations) {
+      const { oldKey } = record as { oldKey?: unknown };
+      const next = followKeyRotation(record, [...keys]);
+      if (next !== undefined && !keys.has(next)) {
+        keys.add(next);
+        changed = true;
+      }
+      if (typeof oldKey === 'string' && !keys.has(oldKey)) {
+        const vouched = followKeyRotation(record, [oldKey]);
+        if (vouched !== undefined && keys.has(vouched)) {
+          keys.add(oldKey);
+          changed = true;
+        }
+      }
+    }
+  }
+  return [...keys];
+}
+
+/** Audits the log in a database and every bound row against it (see the module comment). */
+export async function auditDatabase(
+  db: Kysely<Database>,
+  options: DatabaseAuditOptions,
+): Promise<DatabaseAuditReport> {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const index: LogIndex = { records: new Map(), salts: new Map() };
+  const rotations: unknown[] = [];
+  const tree = await rebuildFromRows(db, options, index, problems, rotations);
+  const state = await db
+    .selectFrom('log_state')
+    .select(['size', 'root_hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  if (state !== undefined && Number(state.size) !== tree.size)
+    problems.push(`log_state: size ${state.size}, but log_entries hold ${tree.size} entries`);
+  else if (state !== undefined && !state.root_hash.equals(tree.root()))
+    problems.push(`log_state: root does not match the tree rebuilt from log_entries`);
+
+  const { origin, checked } = await checkStoredCheckpoints(db, tree, options, rotations, problems, warnings);
+  let previous: AuditedState | undefined;
+  if (origin !== undefined) {
+    previous = options.previous?.(origin);
+    if (previous === undefined)
+      warnings.push(
+        'no earlier audit of this log in the state file: a rewrite the server re-signed consistently ' +
+          'is found only by comparing with roots verified before (or witness cosignatures)',
+      );
+    else if (previous.size > tree.size)
+      problems.push(`log: ${tree.size} entries, fewer than the ${previous.size} already verified (rollback)`);
+    else if (!tree.root(previous.size).equals(previous.rootHash))
+      problems.push(
+        `log: the first ${previous.size} entries no longer hash to the root verified before at that size ` +
+          '(entries rewritten and re-signed: a fork)',
+      );
+  }
+
+  const queued = await db.selectFrom('log_queue').select(['seq', 'data']).orderBy('seq').execute();
+  for (const q of queued) indexEntry(index, options.bindings, { queueSeq: Number(q.seq) }, q.data);
+  for (const s of await db.selectFrom('log_commitments').select(['queue_seq', 'salt']).execute())
+    index.salts.set(Number(s.queue_seq), s.salt);
+
+  const { findings, rows } = await auditRows(db, options.bindings, index);
+  return {
+    ...(origin !== undefined ? { origin } : {}),
+    size: tree.size,
+    rootHash: tree.root(),
+    checkpoints: checked,
+    queued: queued.length,
+    rows,
+    logProblems: problems,
+    findings,
+    warnings,
+    ...(previous !== undefined ? { previous } : {}),
+  };
+}
+
+/** Reads `log_entries` in order, checks contiguity and leaf hashes, indexes each entry, builds the tree. */
+async function rebuildFromRows(
+  db: Kysely<Database>,
+  options: DatabaseAuditOptions,
+  index: LogIndex,
+  problems: string[],
+  rotations: unknown[],
+): Promise<MerkleTree> {
+  const total = await db
+    .selectFrom('log_entries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const tree = new MerkleTree({ expectedLeaves: Math.max(1, Number(total.n)) });
+  let after = -1;
+  for (;;) {
+    const rows = await db
+      .selectFrom('log_entries')
+      .select(['idx', 'queue_seq', 'data', 'leaf_hash'])
+      .where('idx', '>', after)
+      .orderBy('idx')
+      .limit(CHUNK)
+      .execute();
+    for (const row of rows) {
+      const idx = Number(row.idx);
+      if (idx !== tree.size)
+        problems.push(`log_entries: entries ${tree.size}..${idx - 1} are missing (deleted rows)`);
+      const leaf = hashLeaf(row.data);
+      if (!leaf.equals(row.leaf_hash))
+        problems.push(`log_entries: entry ${idx}: leaf_hash does not match its data`);
+      // The tree is built from the bytes: a changed entry changes the root every checkpoint signed.
+      tree.append(leaf);
+      try {
+        indexEntry(index, options.bindings, { queueSeq: Number(row.queue_seq), index: idx }, row.data);
+        if (row.data.includes(ROTATION_MARKER)) {
+          const entry = JSON.parse(row.data.toString('utf8')) as { kind?: unknown; record?: unknown };
+          if (entry.kind === KEY_ROTATED_KIND) rotations.push(entry.record);
+        }
+      } catch {
+        problems.push(`log_entries: entry ${idx}: not a JSON log entry`);
+      }
+      after = idx;
+    }
+    options.onProgress?.(tree.size, Number(total.n));
+    if (rows.length < CHUNK) return tree;
+  }
+}
+
+/**
+ * Every stored checkpoint: its root must be the tree's root at its size, and its signatures (and
+ * the witnesses' cosignatures stored for it) must verify; the newest must meet the policy's quorum.
+ */
+async function checkStoredCheckpoints(
+  db: Kysely<Database>,
+  tree: MerkleTree,
+  options: DatabaseAuditOptions,
+  rotations: readonly unknown[],
+  problems: string[],
+  warnings: string[],
+): Promise<{ origin?: string; checked: number }> {
+  const rows = await db.selectFrom('log_checkpoints').select(['size', 'note']).orderBy('size').execute();
+  const lines = new Map<number, string[]>();
+  for (const c of await db.selectFrom('log_cosignatures').select(['size', 'signature_line']).execute()) {
+    const list = lines.get(Number(c.size)) ?? [];
+    list.push(c.signature_line);
+    lines.set(Number(c.size), list);
+  }
+  const logKeys = keysLinkedByRotations(options.policy?.logKeys ?? options.logKeys ?? [], rotations);
+  const witnesses = options.policy?.witnesses ?? [];
+  if (logKeys.length === 0) warnings.push('no log key given: checkpoint signatures were not checked');
+  let origin: string | undefined;
+  for (const [i, row] of rows.entries()) {
+    const size = Number(row.size);
+    const where = `log_checkpoints: checkpoint at size ${size}`;
+    try {
+      const note = addSignatureLines(row.note, lines.get(size) ?? []);
+      const checkpoint = parseCheckpoint(parseNote(note).text);
+      origin ??= checkpoint.origin;
+      if (size > tree.size) problems.push(`${where}: beyond the ${tree.size} entries in log_entries`);
+      else if (!tree.root(size).equals(checkpoint.rootHash))
+        problems.push(`${where}: its root does not match log_entries (entries changed after it was signed)`);
+      if (logKeys.length === 0) continue;
+      const checked = checkCheckpoint(note, logKeys, witnesses);
+      if (checked.logKey === undefined) problems.push(`${where}: not signed by a trusted log key`);
+      if (i === rows.length - 1 && options.policy !== undefined) checkQuorum(checked, options.policy);
+    } catch (err) {
+      problems.push(`${where}: ${err instanceof AuditFailure ? err.message : String(err)}`);
+    }
+  }
+  if (rows.length === 0 && tree.size > 0) problems.push('log_checkpoints: no checkpoint signs the log');
+  return { ...(origin !== undefined ? { origin } : {}), checked: rows.length };
+}

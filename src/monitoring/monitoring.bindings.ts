@@ -1,0 +1,307 @@
+/**
+ * How reports and evidence are bound to their log entries (see `src/ledger/row-binding.ts`). The
+ * records are rebuilt with the builders the writers log with (`logRecordOf`, `evidence.model.ts`);
+ * each report row is also checked against itself: the denormalised columns against its body, the
+ * submitted content against `content_sha256`, its addressees against the submitted ones.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { Marking } from '../access/marking.js';
+import type { Database } from '../db/database.js';
+import type { BoundRow, RowBinding, RowExpectation } from '../ledger/row-binding.js';
+import { pagesById } from '../ledger/row-binding.js';
+import {
+  declaredEvidenceRecord,
+  derivedEvidenceRecord,
+  EVIDENCE_RECORD_KIND,
+  handedOverRecord,
+  storedEvidenceRecord,
+} from './evidence.model.js';
+import { findEvidence, toEvidence } from './evidence.repository.js';
+import { reportFromRow } from './report.body.js';
+import { contentHash } from './report.intake.js';
+import { REPORT_RECORD_KIND } from './report.model.js';
+import { findVisibleReport, REPORT_COLUMNS, reportValues } from './report.repository.js';
+import type { EvidenceTable, ReportTable } from './report.tables.js';
+import { logRecordOf } from './report.writer.js';
+
+const REPORT_KINDS = ['report.accepted', 'report.revised'];
+/** Columns the body does not determine: the successor is set later; the body is compared by its content. */
+const NOT_DERIVED = new Set(['superseded_by', 'body']);
+
+type Addressees = Map<string, { organisations: string[]; users: string[] }>;
+
+/** A revision's identity: whose external id, which revision. */
+type RevisionKey = Pick<
+  Selectable<ReportTable>,
+  'id' | 'revision' | 'external_system' | 'external_id' | 'owner_organisation_id' | 'superseded_by'
+>;
+
+const externalKey = (r: RevisionKey) =>
+  `${r.owner_organisation_id}\u0000${r.external_system ?? ''}\u0000${r.external_id ?? ''}`;
+
+/**
+ * Revisions of the page's external ids, so each row's place in its chain can be checked: a
+ * superseded revision points at the next revision of the same external id of the same organisation,
+ * and a revision that has a successor is marked superseded.
+ */
+async function revisionsOf(
+  db: Kysely<Database>,
+  page: readonly RevisionKey[],
+): Promise<Map<string, RevisionKey[]>> {
+  // By system, then id: the index on (external_system, external_id) serves each query.
+  const bySystem = new Map<string, Set<string>>();
+  for (const r of page) {
+    if (r.external_id === null || r.external_system === null) continue;
+    const ids = bySystem.get(r.external_system) ?? new Set<string>();
+    ids.add(r.external_id);
+    bySystem.set(r.external_system, ids);
+  }
+  const chains = new Map<string, RevisionKey[]>();
+  for (const [system, set] of bySystem) {
+    const externalIds = [...set];
+    for (let i = 0; i < externalIds.length; i += 500) {
+      const rows = await db
+        .selectFrom('reports')
+        .select([
+          'id',
+          'revision',
+          'external_system',
+          'external_id',
+          'owner_organisation_id',
+          'superseded_by',
+        ])
+        .where('external_system', '=', system)
+        .where('external_id', 'in', externalIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) {
+        const chain = chains.get(externalKey(r)) ?? [];
+        chain.push(r);
+        chains.set(externalKey(r), chain);
+      }
+    }
+  }
+  return chains;
+}
+
+function chainProblems(row: RevisionKey, chains: ReadonlyMap<string, RevisionKey[]>): string[] {
+  if (row.external_id === null)
+    return row.superseded_by === null ? [] : ['superseded_by is set on a report without an external id'];
+  const chain = chains.get(externalKey(row)) ?? [];
+  const next = chain.find((r) => Number(r.revision) === Number(row.revision) + 1);
+  if (row.superseded_by === null)
+    return next === undefined ? [] : [`revision ${next.id} follows it, but superseded_by is not set`];
+  return next?.id === row.superseded_by
+    ? []
+    : [`superseded_by names ${row.superseded_by}, not the next revision of its external id`];
+}
+
+async function agreementMarkings(db: Kysely<Database>): Promise<Map<string, Marking>> {
+  const rows = await db.selectFrom('agreement_versions').select(['id', 'marking']).execute();
+  return new Map(rows.map((r) => [r.id, r.marking as Marking]));
+}
+
+async function addresseesOf(db: Kysely<Database>, ids: readonly string[]): Promise<Addressees> {
+  const found: Addressees = new Map();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('record_addressees')
+      .select(['record_id', 'organisation_id', 'user_id'])
+      .where('record_kind', '=', REPORT_RECORD_KIND)
+      .where('record_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const a = found.get(r.record_id) ?? { organisations: [], users: [] };
+      if (r.organisation_id !== null) a.organisations.push(r.organisation_id);
+      if (r.user_id !== null) a.users.push(r.user_id);
+      found.set(r.record_id, a);
+    }
+  }
+  return found;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function boundReport(
+  row: Selectable<ReportTable>,
+  markings: ReadonlyMap<string, Marking>,
+  addressees: Addressees,
+  chains: ReadonlyMap<string, RevisionKey[]>,
+): BoundRow {
+  const problems: string[] = chainProblems(row, chains);
+  let expectations: RowExpectation[] = [];
+  try {
+    const report = reportFromRow(row);
+    const record = logRecordOf(report, markings.get(report.classification.agreementVersionId));
+    expectations = [{ kinds: REPORT_KINDS, expected: { marking: report.marking, record } }];
+    const values = reportValues(report, row.log_seq === null ? null : Number(row.log_seq));
+    REPORT_COLUMNS.forEach((column, i) => {
+      if (NOT_DERIVED.has(column)) return;
+      const want = values[i];
+      const have = row[column] as unknown;
+      const same =
+        typeof want === 'number' ? have !== null && Number(have) === want : (have ?? null) === (want ?? null);
+      if (!same) problems.push(`column ${column} does not match the report's body`);
+    });
+    if (contentHash(report.submitted) !== row.content_sha256)
+      problems.push('the submitted content in body does not hash to content_sha256');
+    const stored = addressees.get(row.id) ?? { organisations: [], users: [] };
+    if (
+      !sameSet(stored.organisations, report.addressees.organisations) ||
+      !sameSet(stored.users, report.addressees.users)
+    )
+      problems.push('record_addressees differ from the addressees of the submitted report');
+  } catch (err) {
+    problems.push(`body cannot be read (${(err as Error).message})`);
+  }
+  return { id: row.id, expectations, problems };
+}
+
+type EvidenceRow = EvidenceTable & { marking: string | null; handed_from: string | null | undefined };
+
+/**
+ * Evidence is changed by several events, each binding part of the row: its declaration (or
+ * derivation), the later upload of its bytes, and the latest hand-over (with the custody trail's
+ * record of whom it came from). `evidence.accessed` changes no row.
+ */
+function boundEvidence(row: EvidenceRow, logged: readonly string[]): BoundRow {
+  // Its entries are committed under its report's marking: without the report there is nothing to rebuild.
+  if (row.marking === null)
+    return { id: row.id, expectations: [], problems: [`its report ${row.report_id} is missing`] };
+  const e = toEvidence(row);
+  const marking = row.marking as Marking;
+  const original = e.derivedFrom === null;
+  // Bytes uploaded after the declaration are logged by evidence.stored; the declaration then said
+  // "not stored", with the size declared then (none, or the size the upload confirmed).
+  const uploadedLater = original && logged.includes('evidence.stored');
+  const declared = (stored: boolean, sizeBytes: number | null) => ({
+    marking,
+    record: declaredEvidenceRecord({ ...e, sizeBytes, storedAt: stored ? e.storedAt : null }),
+  });
+  const identity = !original
+    ? { marking, record: derivedEvidenceRecord(e) }
+    : uploadedLater
+      ? [declared(false, null), declared(false, e.sizeBytes)]
+      : declared(e.storedAt !== null, e.sizeBytes);
+  return {
+    id: e.id,
+    expectations: [
+      { kinds: ['evidence.declared', 'evidence.derived'], expected: identity },
+      {
+        kinds: ['evidence.stored'],
+        ...(uploadedLater && e.storedAt !== null
+          ? { expected: { marking, record: storedEvidenceRecord(e) } }
+          : {}),
+      },
+      {
+        kinds: ['evidence.handed-over'],
+        ...(row.handed_from !== undefined
+          ? { expected: { marking, record: handedOverRecord(e.id, row.handed_from, e.custodian) } }
+          : {}),
+      },
+    ],
+  };
+}
+
+async function lastHandOvers(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, string | null>> {
+  const from = new Map<string, string | null>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('evidence_custody')
+      .select(['evidence_id', 'from_custodian'])
+      .where('action', '=', 'handed_over')
+      .where('evidence_id', 'in', ids.slice(i, i + 500))
+      .orderBy('id')
+      .execute();
+    for (const r of rows) from.set(r.evidence_id, r.from_custodian);
+  }
+  return from;
+}
+
+async function evidenceRows(db: Kysely<Database>, after: string | undefined, limit: number, id?: string) {
+  let q = db
+    .selectFrom('report_evidence')
+    .leftJoin('reports', 'reports.id', 'report_evidence.report_id')
+    .selectAll('report_evidence')
+    .select('reports.marking as marking')
+    .orderBy('report_evidence.id')
+    .limit(limit);
+  if (after !== undefined) q = q.where('report_evidence.id', '>', after);
+  if (id !== undefined) q = q.where('report_evidence.id', '=', id);
+  const rows = await q.execute();
+  const from = await lastHandOvers(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r): EvidenceRow => ({ ...r, handed_from: from.has(r.id) ? from.get(r.id) : undefined }));
+}
+
+/** The monitoring domain's row bindings. */
+export const monitoringRowBindings: readonly RowBinding[] = [
+  {
+    recordKind: REPORT_RECORD_KIND,
+    table: 'reports',
+    idFields: { 'report.accepted': 'id', 'report.revised': 'id' },
+    async *rows(db) {
+      const markings = await agreementMarkings(db);
+      for await (const page of pagesById((after, limit) => {
+        let q = db.selectFrom('reports').selectAll().orderBy('id').limit(limit);
+        if (after !== undefined) q = q.where('id', '>', after);
+        return q.execute();
+      })) {
+        const addressees = await addresseesOf(
+          db,
+          page.map((r) => r.id),
+        );
+        const chains = await revisionsOf(db, page);
+        yield page.map((row) => boundReport(row, markings, addressees, chains));
+      }
+    },
+    // As GET /reports/{id}: the permission to read reports, then the report's marking and addressees.
+    visible: async (db, principal, id) =>
+      principal.permissions.has('reports:read') && (await findVisibleReport(db, principal, id)) !== undefined,
+    async current(db, id) {
+      const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
+      if (row === undefined) return undefined;
+      const [markings, addressees, chains] = await Promise.all([
+        agreementMarkings(db),
+        addresseesOf(db, [id]),
+        revisionsOf(db, [row]),
+      ]);
+      return boundReport(row, markings, addressees, chains);
+    },
+  },
+  {
+    recordKind: EVIDENCE_RECORD_KIND,
+    table: 'report_evidence',
+    idFields: {
+      'evidence.declared': 'evidenceId',
+      'evidence.stored': 'evidenceId',
+      'evidence.accessed': 'evidenceId',
+      'evidence.handed-over': 'evidenceId',
+      'evidence.derived': 'evidenceId',
+    },
+    async *rows(db, logged) {
+      for await (const page of pagesById((after, limit) => evidenceRows(db, after, limit)))
+        yield page.map((row) => boundEvidence(row, logged(row.id)));
+    },
+    // Evidence is visible exactly when its report is.
+    async visible(db, principal, id) {
+      if (!principal.permissions.has('reports:read')) return false;
+      const evidence = await findEvidence(db, id);
+      return (
+        evidence !== undefined && (await findVisibleReport(db, principal, evidence.reportId)) !== undefined
+      );
+    },
+    async current(db, id, logged) {
+      const [row] = await evidenceRows(db, undefined, 1, id);
+      return row && boundEvidence(row, logged(id));
+    },
+  },
+];

@@ -1,0 +1,14 @@
+import { accessRowBindings } from '../access/access.bindings.js';
+import { agreementRowBindings } from '../agreement/agreement.bindings.js';
+import { rowBindings, type RowBinding } from '../ledger/row-binding.js';
+import { monitoringRowBindings } from '../monitoring/monitoring.bindings.js';
+
+/**
+ * Every domain's row bindings: what `truceline audit --database` checks and what the salts API
+ * answers. A new domain adds its list here (see docs/transparency-log.md, "Binding rows to the log").
+ */
+export const ROW_BINDINGS: ReadonlyMap<string, RowBinding> = rowBindings([
+  ...accessRowBindings,
+  ...agreementRowBindings,
+  ...monitoringRowBindings,
+]);
