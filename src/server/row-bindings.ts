@@ -2,6 +2,7 @@ import { accessRowBindings } from '../access/access.bindings.js';
 import { agreementRowBindings } from '../agreement/agreement.bindings.js';
 import { rowBindings, type RowBinding } from '../ledger/row-binding.js';
 import { monitoringRowBindings } from '../monitoring/monitoring.bindings.js';
+import { verificationRowBindings } from '../verification/verification.bindings.js';
 
 /**
  * Every domain's row bindings: what `truceline audit --database` checks and what the salts API
@@ -11,4 +12,5 @@ export const ROW_BINDINGS: ReadonlyMap<string, RowBinding> = rowBindings([
   ...accessRowBindings,
   ...agreementRowBindings,
   ...monitoringRowBindings,
+  ...verificationRowBindings,
 ]);

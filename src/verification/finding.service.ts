@@ -83,6 +83,8 @@ export class FindingService {
     const finding = await findFinding(this.ctx.db, principal, id);
     if (finding === undefined) throw notFound(`finding ${id}`);
     const votes = await listVotes(this.ctx.db, id);
+    if (finding.state === 'voting')
+      finding.tally = decide(specOf(await this.ctx.rules(finding.agreementVersionId)), votes, false).tally;
     const opinions = votes.flatMap((v) =>
       v.opinion !== undefined
         ? [{ organisationId: v.organisationId, choice: v.choice, opinion: v.opinion }]

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { callerFor, explosionReport, verificationStaff } from '../../test/support/verification.js';
+import { sql } from 'kysely';
+import { auditDatabase } from '../ledger/database-audit.js';
 import { decodeEntryBundle, entriesPath, TILE_WIDTH } from '../ledger/tiles.js';
+import { ROW_BINDINGS } from '../server/row-bindings.js';
 
 interface Entry {
   kind: string;
@@ -220,5 +223,31 @@ describeEachDialect('verification: from three sources to a published finding', (
     }
     const votes = entries.filter((e) => e.kind === 'finding.vote');
     expect(new Set(votes.map((v) => v.confidential?.recordKind))).toEqual(new Set(['finding-vote']));
+
+    // Every stored row matches its log entry; a single edit of any of them is named.
+    const audit = () => auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS });
+    expect((await audit()).findings).toEqual([]);
+    const voteId =
+      (dissent.json.votes as { id: string; choice: string }[]).find((v) => v.choice === 'against')?.id ?? '';
+    const transitionId: string = confirmed.json.transitions[1].id;
+    const edits: [table: string, rowId: string, apply: string, undo: string][] = [
+      ['incidents', id, `status = 'refuted'`, `status = 'verified'`],
+      ['incidents', id, `severity = 'grave'`, `severity = 'serious'`],
+      ['incidents', id, 'radius_m = radius_m + 1', 'radius_m = radius_m - 1'],
+      ['incident_transitions', transitionId, `reason = 'x'`, `reason = 'imagery and two teams agree'`],
+      ['findings', findingId, 'public = 0', 'public = 1'],
+      ['finding_votes', voteId, `choice = 'for'`, `choice = 'against'`],
+    ];
+    const db = t.services.database.db;
+    for (const [table, rowId, apply, undo] of edits) {
+      await sql.raw(`update ${table} set ${apply} where id = '${rowId}'`).execute(db);
+      const found = (await audit()).findings;
+      expect(
+        found.some((f) => f.table === table && f.id === rowId),
+        `${table} ${apply}: ${JSON.stringify(found)}`,
+      ).toBe(true);
+      await sql.raw(`update ${table} set ${undo} where id = '${rowId}'`).execute(db);
+    }
+    expect((await audit()).findings).toEqual([]);
   });
 });

@@ -1,0 +1,273 @@
+/**
+ * How the verification domain's stored rows are bound to their log entries (see
+ * `src/ledger/row-binding.ts`): the services log with `incidentRecord` / `findingRecord` and the
+ * audit rebuilds with the same functions from the rows as stored now.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Marking } from '../access/marking.js';
+import { visibleTo } from '../access/visibility.sql.js';
+import type { Database } from '../db/database.js';
+import { pagesById, type BoundRow, type RowBinding } from '../ledger/row-binding.js';
+import type { Finding, IncidentStatus, Transition, Vote, VoteChoice } from './incident.model.js';
+import { INCIDENT_RECORD_KIND, findIncidents } from './incident.repository.js';
+import { FINDING_RECORD_KIND } from './finding.repository.js';
+import { findingRecord, incidentRecord } from './verification.context.js';
+
+const INCIDENT_KINDS = [
+  'incident.opened',
+  'incident.regrouped',
+  'incident.status-changed',
+  'incident.attributed',
+  'incident.assessed',
+];
+const FINDING_KINDS = ['finding.proposed', 'finding.decided', 'finding.published'];
+
+const idFields = (kinds: readonly string[], field = 'id') => Object.fromEntries(kinds.map((k) => [k, field]));
+
+async function exists(
+  db: Kysely<Database>,
+  table: 'incidents' | 'findings',
+  kind: string,
+  principal: Parameters<typeof visibleTo>[0],
+  id: string,
+) {
+  return (
+    (await db
+      .selectFrom(table)
+      .select(sql<number>`1`.as('one'))
+      .where('id', '=', id)
+      .where(visibleTo(principal, table, kind))
+      .executeTakeFirst()) !== undefined
+  );
+}
+
+async function boundIncidents(db: Kysely<Database>, ids: readonly string[]): Promise<BoundRow[]> {
+  const incidents = await findIncidents(db, ids);
+  return incidents.map((i) => ({
+    id: i.id,
+    expectations: [{ kinds: INCIDENT_KINDS, expected: { marking: i.marking, record: incidentRecord(i) } }],
+  }));
+}
+
+async function incidentMarkings(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, Marking>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('incidents').select(['id', 'marking']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.marking as Marking]));
+}
+
+type TransitionRow = Database['incident_transitions'];
+
+function transitionOf(r: TransitionRow): Transition {
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    from: r.from_status as IncidentStatus,
+    to: r.to_status as IncidentStatus,
+    step: r.step as Transition['step'],
+    by: r.by_user_id,
+    organisationId: r.organisation_id,
+    reason: r.reason,
+    at: r.at,
+    ...(r.duplicate_of !== null ? { duplicateOf: r.duplicate_of } : {}),
+  };
+}
+
+async function boundTransitions(db: Kysely<Database>, rows: readonly TransitionRow[]): Promise<BoundRow[]> {
+  const markings = await incidentMarkings(db, [...new Set(rows.map((r) => r.incident_id))]);
+  return rows.map((r) => {
+    const marking = markings.get(r.incident_id);
+    return {
+      id: r.id,
+      expectations: [
+        {
+          kinds: ['incident.transition'],
+          ...(marking !== undefined ? { expected: { marking, record: transitionOf(r) } } : {}),
+        },
+      ],
+      ...(marking === undefined ? { problems: [`its incident ${r.incident_id} is gone`] } : {}),
+    };
+  });
+}
+
+async function boundFindings(db: Kysely<Database>, ids: readonly string[]): Promise<BoundRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('findings').selectAll().where('id', 'in', ids).execute();
+  const addressees = await db
+    .selectFrom('record_addressees')
+    .select(['record_id', 'organisation_id'])
+    .where('record_kind', '=', FINDING_RECORD_KIND)
+    .where('record_id', 'in', ids)
+    .execute();
+  return rows.map((row) => {
+    const body = JSON.parse(row.body) as Omit<Finding, 'state' | 'marking' | 'addressees' | 'public'>;
+    const finding: Finding = {
+      ...body,
+      state: row.state as Finding['state'],
+      public: row.public === 1,
+      ...(row.decided_at !== null ? { decidedAt: row.decided_at } : {}),
+      ...(row.published_at !== null ? { publishedAt: row.published_at } : {}),
+      marking: row.marking as Marking,
+      addressees: addressees
+        .filter((a) => a.record_id === row.id && a.organisation_id !== null)
+        .map((a) => a.organisation_id ?? '')
+        .sort(),
+    };
+    const problems = [
+      ...(body.id !== row.id || body.incidentId !== row.incident_id
+        ? ['its body names another finding or incident']
+        : []),
+      ...(body.outcome !== row.outcome || body.category !== row.category || body.severity !== row.severity
+        ? ['outcome, category or severity differ from its body']
+        : []),
+    ];
+    return {
+      id: row.id,
+      expectations: [
+        { kinds: FINDING_KINDS, expected: { marking: finding.marking, record: findingRecord(finding) } },
+      ],
+      ...(problems.length > 0 ? { problems } : {}),
+    };
+  });
+}
+
+type VoteRow = Database['finding_votes'];
+
+async function boundVotes(db: Kysely<Database>, rows: readonly VoteRow[]): Promise<BoundRow[]> {
+  const findingIds = [...new Set(rows.map((r) => r.finding_id))];
+  // A vote is logged under the marking its finding had while the vote ran (before publication).
+  const proposed =
+    findingIds.length === 0
+      ? []
+      : await db.selectFrom('findings').select(['id', 'body']).where('id', 'in', findingIds).execute();
+  const known = new Set(proposed.map((f) => f.id));
+  return rows.map((r) => {
+    const vote: Vote = {
+      id: r.id,
+      findingId: r.finding_id,
+      userId: r.user_id,
+      username: r.username,
+      organisationId: r.organisation_id,
+      choice: r.choice as VoteChoice,
+      ...(r.opinion !== null ? { opinion: r.opinion } : {}),
+      at: r.at,
+    };
+    return {
+      id: r.id,
+      expectations: [{ kinds: ['finding.vote'], expected: { marking: 'AMBER' as Marking, record: vote } }],
+      ...(known.has(r.finding_id) ? {} : { problems: [`its finding ${r.finding_id} is gone`] }),
+    };
+  });
+}
+
+/** The verification domain's row bindings. */
+export const verificationRowBindings: readonly RowBinding[] = [
+  {
+    recordKind: INCIDENT_RECORD_KIND,
+    table: 'incidents',
+    idFields: idFields(INCIDENT_KINDS),
+    async *rows(db) {
+      for await (const page of pagesById(async (after, limit) => {
+        let q = db.selectFrom('incidents').select('id').orderBy('id').limit(limit);
+        if (after !== undefined) q = q.where('id', '>', after);
+        return q.execute();
+      }, 500))
+        yield await boundIncidents(
+          db,
+          page.map((r) => r.id),
+        );
+    },
+    visible: (db, principal, id) =>
+      principal.permissions.has('incidents:read')
+        ? exists(db, 'incidents', INCIDENT_RECORD_KIND, principal, id)
+        : Promise.resolve(false),
+    current: async (db, id) => (await boundIncidents(db, [id]))[0],
+  },
+  {
+    recordKind: 'incident-transition',
+    table: 'incident_transitions',
+    idFields: { 'incident.transition': 'id' },
+    async *rows(db) {
+      for await (const page of pagesById(async (after, limit) => {
+        let q = db.selectFrom('incident_transitions').selectAll().orderBy('id').limit(limit);
+        if (after !== undefined) q = q.where('id', '>', after);
+        return q.execute();
+      }, 500))
+        yield await boundTransitions(db, page);
+    },
+    async visible(db, principal, id) {
+      const row = await db
+        .selectFrom('incident_transitions')
+        .select('incident_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return (
+        row !== undefined &&
+        principal.permissions.has('incidents:read') &&
+        exists(db, 'incidents', INCIDENT_RECORD_KIND, principal, row.incident_id)
+      );
+    },
+    async current(db, id) {
+      const row = await db
+        .selectFrom('incident_transitions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && (await boundTransitions(db, [row]))[0];
+    },
+  },
+  {
+    recordKind: FINDING_RECORD_KIND,
+    table: 'findings',
+    idFields: idFields(FINDING_KINDS),
+    async *rows(db) {
+      for await (const page of pagesById(async (after, limit) => {
+        let q = db.selectFrom('findings').select('id').orderBy('id').limit(limit);
+        if (after !== undefined) q = q.where('id', '>', after);
+        return q.execute();
+      }, 500))
+        yield await boundFindings(
+          db,
+          page.map((r) => r.id),
+        );
+    },
+    visible: (db, principal, id) =>
+      principal.permissions.has('findings:read')
+        ? exists(db, 'findings', FINDING_RECORD_KIND, principal, id)
+        : Promise.resolve(false),
+    current: async (db, id) => (await boundFindings(db, [id]))[0],
+  },
+  {
+    recordKind: 'finding-vote',
+    table: 'finding_votes',
+    idFields: { 'finding.vote': 'id' },
+    async *rows(db) {
+      for await (const page of pagesById(async (after, limit) => {
+        let q = db.selectFrom('finding_votes').selectAll().orderBy('id').limit(limit);
+        if (after !== undefined) q = q.where('id', '>', after);
+        return q.execute();
+      }, 500))
+        yield await boundVotes(db, page);
+    },
+    // Votes are the body's: its members and the commission read them (as on the finding's page).
+    async visible(db, principal, id) {
+      const row = await db
+        .selectFrom('finding_votes')
+        .select('finding_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined || !principal.permissions.has('incidents:read')) return false;
+      const finding = await db
+        .selectFrom('findings')
+        .select('incident_id')
+        .where('id', '=', row.finding_id)
+        .executeTakeFirst();
+      return (
+        finding !== undefined && exists(db, 'incidents', INCIDENT_RECORD_KIND, principal, finding.incident_id)
+      );
+    },
+    async current(db, id) {
+      const row = await db.selectFrom('finding_votes').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && (await boundVotes(db, [row]))[0];
+    },
+  },
+];
