@@ -386,8 +386,9 @@ export class IncidentService {
           'a conclusion awaits its second analyst; withdraw it before reassessing',
           '/body',
         );
-      const version = await this.ctx.deps.agreements.versionById(incident.agreementVersionId);
-      const known = new Set(version?.agreement.provisions.map((p) => p.id) ?? []);
+      // From the rules `prepare` loaded: reading the agreement here, outside the transaction, would
+      // wait for ever on SQLite's one connection.
+      const known = new Set((await this.ctx.rules(incident.agreementVersionId)).provisionIds);
       const unknown = (request.provisions ?? []).filter((p) => !known.has(p));
       if (unknown.length > 0)
         throw invalid(`unknown provision ${unknown.join(', ')}`, [

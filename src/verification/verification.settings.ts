@@ -38,6 +38,8 @@ export interface VerificationRules {
   twoOrganisationsFrom: Severity | undefined;
   severityOf(category: string): Severity;
   provisionsOf(category: string): string[];
+  /** Every provision of the agreement: what an assessment may name. */
+  provisionIds: string[];
   sectorAt(lon: number, lat: number): string | undefined;
   sectors: { id: string; name: string }[];
 }
@@ -91,6 +93,7 @@ export function verificationRules(agreementVersionId: string, agreement: Agreeme
     twoOrganisationsFrom: spec?.four_eyes === undefined ? 'serious' : spec.four_eyes.two_organisations_from,
     severityOf: (category) => categories.get(category)?.severity ?? 'minor',
     provisionsOf: (category) => categories.get(category)?.provisions ?? [],
+    provisionIds: agreement.provisions.map((p) => p.id),
     sectorAt: (lon, lat) => sectors.find((s) => s.polygon.contains(lon, lat))?.id,
     sectors: sectors.map(({ id, name }) => ({ id, name })),
   };
