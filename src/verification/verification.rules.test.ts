@@ -243,6 +243,19 @@ describeEachDialect('verification: every rule refuses and changes nothing', (dia
       });
     });
 
+    it('four-eyes-two-organisations: lowering the assessed severity does not lift the rule', async () => {
+      const { id } = await openIncident(0);
+      await ok(move(staff.analyst, id, { to: 'under_review' }));
+      await ok(staff.analyst('PATCH', `/api/v1/incidents/${id}`, { severity: 'minor' }));
+      const proposed = await ok(move(staff.analyst, id, { to: 'verified' }));
+      expect(proposed.json.incident).toMatchObject({ status: 'under_review', severity: 'minor' });
+      expect(proposed.json.incident.pending.status).toBe('verified');
+      await refused({ incidents: [id] }, () => move(staff.analystSameOrg, id, { to: 'verified' }), {
+        status: 409,
+        rule: 'four-eyes-two-organisations',
+      });
+    });
+
     it('four-eyes-same-conclusion: the second analyst confirms the proposal, not another conclusion', async () => {
       const { id } = await openIncident(0);
       await ok(move(staff.analyst, id, { to: 'under_review' }));
