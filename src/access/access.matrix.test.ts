@@ -33,8 +33,37 @@ const filesReports = (w: Who) => w.role === 'monitor' || w.role === 'liaison';
 /** Evidence of the commission's report: only the commission's own monitors may add to it or move it. */
 const handlesCommissionEvidence = (w: Who) => w.role === 'monitor' && w.kind === 'commission';
 
-/** Allowed (true), refused by the policy (false: 401 or 403), or allowed but hidden by a marking (404). */
-type Expectation = boolean | 'hidden';
+/**
+ * Who reads incidents at all (which ones, the markings then decide): the commission's administrators
+ * and analysts, and commissioners (the verification body's members).
+ */
+const readsIncidents = (w: Who) => w.role === 'admin' || w.role === 'analyst' || w.role === 'commissioner';
+/**
+ * The fixture incident is the commission's, addressed to the body's voting members (US and EUC in the
+ * illustrative agreement): a party's commissioner, whose organisation only observes, does not see it.
+ */
+const readsFixtureIncident = (w: Who): Expectation =>
+  !readsIncidents(w) ? false : w.kind === 'party' ? 'hidden' : true;
+/** Only the commission's analysts group, review, conclude and attribute incidents and put findings to the vote. */
+const verifies = (w: Who) => w.role === 'analyst' && w.kind === 'commission';
+/**
+ * The unpublished fixture finding is read by the commission and the body's voting members (the
+ * guarantor US here); any other organisation and the public cannot learn it exists (404).
+ */
+const readsUnpublishedFinding = (w: Who): Expectation =>
+  w.kind === 'commission' || w.kind === 'guarantor' ? true : 'hidden';
+/**
+ * Commissioners vote: the guarantor's (US holds seats) are allowed; the commission's see the finding
+ * but hold no seat (refused by the rule not-a-voting-member); a party's, an observer, cannot see it.
+ */
+const votes = (w: Who): Expectation =>
+  w.role !== 'commissioner' ? false : w.kind === 'guarantor' ? true : w.kind === 'party' ? 'hidden' : 'rule';
+
+/**
+ * Allowed (true), refused by the policy (false: 401 or 403), allowed but hidden by a marking (404), or
+ * allowed by the policy but refused by a rule of the workflow (409).
+ */
+type Expectation = boolean | 'hidden' | 'rule';
 
 interface Case {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -46,6 +75,8 @@ interface Case {
     userId: string;
     token: string;
     n: number;
+    /** Whether this caller is expected to succeed: such callers get records of their own to act on. */
+    succeeds: boolean;
   }) => Promise<{ url: string; payload?: object | string; contentType?: string }>;
 }
 
@@ -375,7 +406,207 @@ const CASES: Case[] = [
         },
       }),
   },
+  {
+    method: 'GET',
+    route: '/api/v1/incidents',
+    allowed: readsIncidents,
+    request: () => Promise.resolve({ url: '/api/v1/incidents?status=reported,under_review,verified' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/incidents/next',
+    allowed: verifies,
+    request: () => Promise.resolve({ url: '/api/v1/incidents/next' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/incidents/{id}',
+    allowed: readsFixtureIncident,
+    request: () => Promise.resolve({ url: `/api/v1/incidents/${fx.incidentId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/incidents/{id}/transitions',
+    allowed: verifies,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/incidents/${succeeds ? (await freshIncident(t)).id : fx.openIncidentId}/transitions`,
+      payload: { to: 'under_review', reason: 'taking it' },
+    }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/incidents/{id}/attribution',
+    allowed: verifies,
+    request: () =>
+      Promise.resolve({
+        url: `/api/v1/incidents/${fx.openIncidentId}/attribution`,
+        payload: { party: 'RU', confidence: 'possible', method: 'direction of fire' },
+      }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/incidents/{id}',
+    allowed: verifies,
+    request: () =>
+      Promise.resolve({ url: `/api/v1/incidents/${fx.openIncidentId}`, payload: { provisions: ['P-02'] } }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/incidents/{id}/split',
+    allowed: verifies,
+    request: async ({ t, succeeds }) => {
+      const incident = succeeds ? await freshIncident(t, 2) : { id: fx.openIncidentId, reportIds: ['any'] };
+      return {
+        url: `/api/v1/incidents/${incident.id}/split`,
+        payload: { reportIds: incident.reportIds.slice(0, 1), reason: 'two events' },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/incidents/{id}/merge',
+    allowed: verifies,
+    request: async ({ t, succeeds }) => {
+      const [into, from] = succeeds
+        ? [(await freshIncident(t)).id, (await freshIncident(t)).id]
+        : [fx.openIncidentId, fx.incidentId];
+      return {
+        url: `/api/v1/incidents/${into}/merge`,
+        payload: { incidentIds: [from], reason: 'one event' },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/incidents/{id}/findings',
+    allowed: verifies,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/incidents/${succeeds ? await concludedIncident(t) : fx.incidentId}/findings`,
+      payload: { summary: 'Shelling near Horlivka.' },
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/correlation',
+    allowed: verifies,
+    request: () => Promise.resolve({ url: '/api/v1/correlation' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/findings',
+    // Every caller may list findings; the markings decide which (see the leak test below).
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/findings' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/findings/{id}',
+    allowed: readsUnpublishedFinding,
+    request: () => Promise.resolve({ url: `/api/v1/findings/${fx.findingId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/findings/{id}/votes',
+    allowed: votes,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/findings/${succeeds ? await findingInVote(t) : fx.findingId}/votes`,
+      payload: { choice: 'for' },
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/findings/{id}/close',
+    allowed: verifies,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/findings/${succeeds ? await findingInVote(t) : fx.findingId}/close`,
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/findings/{id}/publish',
+    allowed: verifies,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/findings/${succeeds ? await adoptedFinding(t) : fx.findingId}/publish`,
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/quiet-days',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/quiet-days' }),
+  },
 ];
+
+/** A JSON request as the holder of `token`; throws unless it answers `status`. */
+async function call(
+  t: TestApp,
+  token: string,
+  method: Case['method'],
+  url: string,
+  status: number,
+  payload?: object,
+): Promise<Record<string, unknown>> {
+  const res = await t.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    ...(payload !== undefined ? { payload } : {}),
+  });
+  if (res.statusCode !== status) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.json<Record<string, unknown>>();
+}
+
+/**
+ * A new candidate incident of its own: reports by the commission's monitor, six hours after the
+ * previous incident's, so that they never correlate with another incident's.
+ */
+async function freshIncident(t: TestApp, reports = 1): Promise<{ id: string; reportIds: string[] }> {
+  fx.slot += 1;
+  const from = new Date(Date.parse('2026-11-25T10:00:00Z') - fx.slot * 6 * 3_600_000).toISOString();
+  const reportIds: string[] = [];
+  for (let i = 0; i < reports; i += 1) {
+    const filed = await call(t, fx.monitorToken, 'POST', '/api/v1/reports', 201, {
+      ...reportInput({ externalId: `incident-${fx.slot}-${i}` }),
+      observed: { from, precision: 'exact', timeZone: 'Europe/Kyiv' },
+      location: { lon: 38.08 + i * 0.002, lat: 48.36, uncertaintyM: 300 },
+    });
+    reportIds.push((filed.report as { id: string }).id);
+  }
+  const queue = await call(t, fx.analystToken, 'GET', '/api/v1/incidents?limit=1000', 200);
+  const incident = (queue.incidents as { id: string; reportIds: string[] }[]).find((i) =>
+    i.reportIds.includes(reportIds[0] ?? ''),
+  );
+  if (incident === undefined || incident.reportIds.length !== reports)
+    throw new Error(`reports ${reportIds.join(', ')} did not make one incident`);
+  return { id: incident.id, reportIds };
+}
+
+/** A new incident verified by two analysts of two organisations (it is serious). */
+async function concludedIncident(t: TestApp): Promise<string> {
+  const { id } = await freshIncident(t);
+  const url = `/api/v1/incidents/${id}/transitions`;
+  await call(t, fx.analystToken, 'POST', url, 200, { to: 'under_review', reason: 'taking it' });
+  await call(t, fx.analystToken, 'POST', url, 200, { to: 'verified', reason: 'imagery' });
+  await call(t, fx.analystEuToken, 'POST', url, 200, { to: 'verified', reason: 'confirmed' });
+  return id;
+}
+
+/** A new finding put to the body's vote. */
+async function findingInVote(t: TestApp): Promise<string> {
+  const id = await concludedIncident(t);
+  const put = await call(t, fx.analystToken, 'POST', `/api/v1/incidents/${id}/findings`, 201, {
+    summary: 'Shelling near Horlivka.',
+  });
+  return (put.finding as { id: string }).id;
+}
+
+/** A new finding adopted by the US's three seats and one of the EUC's, not yet published. */
+async function adoptedFinding(t: TestApp): Promise<string> {
+  const id = await findingInVote(t);
+  for (const token of fx.voterTokens)
+    await call(t, token, 'POST', `/api/v1/findings/${id}/votes`, 201, { choice: 'for' });
+  return id;
+}
 
 function sha256(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
@@ -398,7 +629,24 @@ function evidenceInput(content: string, inline = true): Record<string, unknown> 
 }
 
 /** Records the cases act on, made in beforeAll by the commission's monitor. */
-const fx = { reportId: '', evidenceId: '', sourceId: '', ceilingUserId: '', monitorToken: '' };
+const fx = {
+  reportId: '',
+  evidenceId: '',
+  sourceId: '',
+  ceilingUserId: '',
+  monitorToken: '',
+  analystToken: '',
+  analystEuToken: '',
+  /** Three US commissioners and one EUC commissioner: enough seats to adopt a finding. */
+  voterTokens: [] as string[],
+  /** A verified incident with a finding in vote (the records the read and leak checks use). */
+  incidentId: '',
+  findingId: '',
+  /** An open incident the refused callers aim their writes at. */
+  openIncidentId: '',
+  /** How many incidents the cases made: each gets its own observation time. */
+  slot: 0,
+};
 
 /** Routes open to anyone that the matrix does not run (sign-in needs credentials of its own). */
 const PUBLIC_ROUTES = ['POST /api/v1/auth/login'];
@@ -445,6 +693,20 @@ describeEachDialect('access matrix', (dialect) => {
     fx.evidenceId = evidence.json<{ evidence: { id: string }[] }>().evidence[0]?.id ?? '';
     fx.sourceId = (await t.services.monitoring.reports.listSources())[0]?.id ?? '';
     fx.ceilingUserId = (await t.services.users.list()).find((u) => u.username === 'admin')?.id ?? '';
+    fx.analystToken = await t.tokenFor('JMVC', ['analyst']);
+    fx.analystEuToken = await t.tokenFor('JMVC-EU', ['analyst']);
+    fx.voterTokens = [
+      await t.tokenFor('US', ['commissioner']),
+      await t.tokenFor('US', ['commissioner']),
+      await t.tokenFor('US', ['commissioner']),
+      await t.tokenFor('EUC', ['commissioner']),
+    ];
+    fx.incidentId = await concludedIncident(t);
+    const put = await call(t, fx.analystToken, 'POST', `/api/v1/incidents/${fx.incidentId}/findings`, 201, {
+      summary: 'The fixture finding, never published.',
+    });
+    fx.findingId = (put.finding as { id: string }).id;
+    fx.openIncidentId = (await freshIncident(t)).id;
     await t.services.ledger.integrateOnce();
   });
   afterAll(() => t.close());
@@ -474,7 +736,14 @@ describeEachDialect('access matrix', (dialect) => {
           token = await t.tokenFor(ORGS[who.kind], [who.role]);
           userId = (await t.services.sessions.principalFromToken(token)).userId ?? '';
         }
-        const { url, payload, contentType } = await c.request({ t, userId, token, n });
+        const expected = c.allowed(who);
+        const { url, payload, contentType } = await c.request({
+          t,
+          userId,
+          token,
+          n,
+          succeeds: expected === true,
+        });
         const res = await t.app.inject({
           method: c.method,
           url,
@@ -484,14 +753,22 @@ describeEachDialect('access matrix', (dialect) => {
             ...(contentType ? { 'content-type': contentType } : {}),
           },
         });
-        const expected = c.allowed(who);
         const ok =
           expected === 'hidden'
             ? res.statusCode === 404
-            : expected
-              ? res.statusCode < 400
-              : res.statusCode === (who.role === null ? 401 : 403);
-        const said = expected === 'hidden' ? 'hidden (404)' : expected ? 'allowed' : 'denied';
+            : expected === 'rule'
+              ? res.statusCode === 409
+              : expected
+                ? res.statusCode < 400
+                : res.statusCode === (who.role === null ? 401 : 403);
+        const said =
+          expected === 'hidden'
+            ? 'hidden (404)'
+            : expected === 'rule'
+              ? 'refused by a rule (409)'
+              : expected
+                ? 'allowed'
+                : 'denied';
         if (!ok)
           failures.push(
             `${c.method} ${url}: expected ${said}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
@@ -500,6 +777,79 @@ describeEachDialect('access matrix', (dialect) => {
       expect(failures).toEqual([]);
     });
   }
+  it('lets no other organisation or the public learn of an incident or an unpublished finding (0 leaks)', async () => {
+    const outsiders: [string, Role][] = [
+      ['UA', 'commissioner'],
+      ['RU', 'liaison'],
+      ['UA', 'monitor'],
+      ['HUM', 'humanitarian'],
+      ['PUBLIC', 'observer'],
+    ];
+    const callers: { label: string; token?: string }[] = [{ label: 'anonymous' }];
+    for (const [org, role] of outsiders)
+      callers.push({ label: `${role}@${org}`, token: await t.tokenFor(org, [role]) });
+    const unknown = crypto.randomUUID();
+    for (const { label, token } of callers) {
+      const ask = async (method: Case['method'], url: string, payload?: object) => {
+        const res = await t.app.inject({
+          method,
+          url,
+          headers: token !== undefined ? { authorization: `Bearer ${token}` } : {},
+          ...(payload !== undefined ? { payload } : {}),
+        });
+        return { status: res.statusCode, body: res.body };
+      };
+      const incidents = await ask('GET', '/api/v1/incidents?limit=1000');
+      if (incidents.status === 200) expect(JSON.parse(incidents.body).total, label).toBe(0);
+      else expect(incidents.status, label).toBe(token === undefined ? 401 : 403);
+      const findings = await ask('GET', '/api/v1/findings?limit=1000');
+      expect(findings.status, label).toBe(200);
+      const listed = JSON.parse(findings.body) as { findings: { id: string; publishedAt?: string }[] };
+      expect(
+        listed.findings.map((f) => f.id),
+        label,
+      ).not.toContain(fx.findingId);
+      expect(
+        listed.findings.every((f) => f.publishedAt !== undefined),
+        label,
+      ).toBe(true);
+      // The same answer for the real records as for ids that do not exist: nothing tells them apart.
+      const probes: [Case['method'], string, (id: string) => string, object?][] = [
+        ['GET', fx.incidentId, (id) => `/api/v1/incidents/${id}`],
+        ['GET', fx.findingId, (id) => `/api/v1/findings/${id}`],
+        [
+          'POST',
+          fx.openIncidentId,
+          (id) => `/api/v1/incidents/${id}/transitions`,
+          { to: 'under_review', reason: 'mine' },
+        ],
+        ['POST', fx.incidentId, (id) => `/api/v1/incidents/${id}/findings`, { summary: 'mine' }],
+        ['POST', fx.findingId, (id) => `/api/v1/findings/${id}/votes`, { choice: 'against' }],
+        ['POST', fx.findingId, (id) => `/api/v1/findings/${id}/publish`],
+      ];
+      for (const [method, id, path, payload] of probes) {
+        const seen = await ask(method, path(id), payload);
+        const none = await ask(method, path(unknown), payload);
+        expect(seen.status, `${label} ${method} ${path(id)}`).toBeGreaterThanOrEqual(401);
+        expect(seen.status, `${label} ${method} ${path(id)}`).toBeLessThanOrEqual(404);
+        const scrub = (body: string, hide: string) =>
+          JSON.stringify({
+            ...(JSON.parse(body) as object),
+            instance: undefined,
+            requestId: undefined,
+          }).replaceAll(hide, 'ID');
+        expect(scrub(seen.body, id), `${label} ${method} ${path(id)}`).toBe(scrub(none.body, unknown));
+      }
+    }
+    const finding = await t.app.inject({
+      url: `/api/v1/findings/${fx.findingId}`,
+      headers: { authorization: `Bearer ${fx.analystToken}` },
+    });
+    expect(finding.json<{ finding: { state: string; publishedAt?: string } }>().finding).toMatchObject({
+      state: 'voting',
+    });
+  });
+
   it('serves CLEAR reports and their evidence to the anonymous public, and nothing above CLEAR (security A9: anonymous reads of CLEAR reports answer 401)', async () => {
     const filed: Record<string, { reportId: string; evidenceId: string }> = {};
     for (const marking of ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']) {

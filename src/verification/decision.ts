@@ -111,8 +111,9 @@ export function decide(
               .map((s) => s.actor);
       const said = (org: string, choice: Vote['choice']) =>
         counted.some((v) => v.organisationId === org && v.choice === choice);
+      // Without the quorum the body has not decided, whichever way the required members voted.
       if (required.some((org) => said(org, 'against')))
-        return quorumMet(counted.length) || allIn ? decided('rejected') : voting;
+        return quorumMet(counted.length) ? decided('rejected') : allIn ? decided('no_quorum') : voting;
       if (required.every((org) => said(org, 'for')))
         return quorumMet(counted.length) ? decided('adopted') : allIn ? decided('no_quorum') : voting;
       return allIn ? decided(quorumMet(counted.length) ? 'rejected' : 'no_quorum') : voting;

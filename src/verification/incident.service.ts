@@ -224,8 +224,12 @@ export class IncidentService {
           'the verifier must not be a reporter of the incident',
           '/body/to',
         );
+      // The category's severity in the agreement is the floor: an analyst who lowers the assessed
+      // severity must not thereby lift the two-organisation rule from their own conclusion.
+      const floor = rules.severityOf(incident.category);
+      const severity = atLeast(incident.severity, floor) ? incident.severity : floor;
       const twoNeeded =
-        rules.twoOrganisationsFrom !== undefined && atLeast(incident.severity, rules.twoOrganisationsFrom);
+        rules.twoOrganisationsFrom !== undefined && atLeast(severity, rules.twoOrganisationsFrom);
       const pending = incident.pending;
       if (!twoNeeded) {
         const t = this.#transition(incident, actor, to, 'applied', reason);
@@ -253,7 +257,7 @@ export class IncidentService {
       if (pending.organisationId === (actor.principal.organisationId ?? ''))
         throw ruleViolated(
           'four-eyes-two-organisations',
-          `a ${incident.severity} incident is concluded by two analysts of different organisations; the proposal came from your organisation`,
+          `a ${severity} incident is concluded by two analysts of different organisations; the proposal came from your organisation`,
           '/body/to',
         );
       if (pending.status !== to)
