@@ -1,3 +1,4 @@
+import { DEMO_ORGANISATIONS } from './bootstrap.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../../test/support/app.js';
@@ -148,7 +149,7 @@ describeEachDialect('access API', (dialect) => {
     });
     expect(without.statusCode).toBe(403);
     expect(without.json()).toMatchObject({ type: 'urn:truceline:problem:csrf_failed' });
-    expect(await countRows(t, 'organisations')).toBe(7);
+    expect(await countRows(t, 'organisations')).toBe(DEMO_ORGANISATIONS.length);
     const withToken = await t.app.inject({
       method: 'POST',
       url: '/api/v1/organisations',

@@ -15,3 +15,12 @@ export function collectQueuedEntries(list: number[], next: () => void): void {
 export function noteQueuedEntry(seq: number): void {
   storage.getStore()?.push(seq);
 }
+
+/**
+ * Runs `work` without collecting its entries into the current request's list: for follow-on work a
+ * request triggers but does not own (grouping a new report into an incident), whose entries the
+ * request's receipt must not name.
+ */
+export function outsideRequestEntries<T>(work: () => Promise<T>): Promise<T> {
+  return storage.exit(work);
+}

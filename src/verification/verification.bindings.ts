@@ -153,7 +153,7 @@ async function boundVotes(db: Kysely<Database>, rows: readonly VoteRow[]): Promi
     };
     return {
       id: r.id,
-      expectations: [{ kinds: ['finding.vote'], expected: { marking: 'AMBER' as Marking, record: vote } }],
+      expectations: [{ kinds: ['finding.vote'], expected: { marking: 'AMBER', record: vote } }],
       ...(known.has(r.finding_id) ? {} : { problems: [`its finding ${r.finding_id} is gone`] }),
     };
   });

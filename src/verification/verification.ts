@@ -1,5 +1,6 @@
 import type { Principal } from '../access/policy.js';
 import type { Agreement } from '../agreement/agreement.schema.js';
+import { outsideRequestEntries } from '../ledger/request-entries.js';
 import { Correlator } from './correlator.service.js';
 import { FindingService } from './finding.service.js';
 import { IncidentService } from './incident.service.js';
@@ -38,8 +39,10 @@ export function createVerificationServices(deps: VerificationWiring): Verificati
   const ctx = new VerificationContext(deps);
   const correlator = new Correlator(ctx);
   deps.reports?.onStored(async (event) => {
-    if (event.bulk) await correlator.correlateAll();
-    else await correlator.correlate(event.reportIds);
+    // The grouping is the system's follow-on work: its entries are not the submitter's to receipt.
+    await outsideRequestEntries(() =>
+      event.bulk ? correlator.correlateAll() : correlator.correlate(event.reportIds),
+    );
   });
   return {
     correlator,
