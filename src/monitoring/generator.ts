@@ -122,6 +122,9 @@ export function* generateReports(
     }
     return [segments[0]?.[0] ?? 0, segments[0]?.[1] ?? 0];
   };
+  // Recent events, so that about a third of the reports are other sources' sightings of one event
+  // (several patrols, a camera and a sensor recording the same shelling): what verification groups.
+  const recent: { lon: number; lat: number; kind: (typeof MIX)[number][1]; at: number }[] = [];
   for (let n = 0; n < count; n++) {
     let lon: number;
     let lat: number;
@@ -138,17 +141,33 @@ export function* generateReports(
       lon = p.lon2;
       lat = p.lat2;
     }
-    const kind = pick(r, MIX, MIX_TOTAL);
+    const kindPicked = pick(r, MIX, MIX_TOTAL);
     const day = start + Math.floor(r() * Math.max(1, (end - start) / 86_400_000)) * 86_400_000;
     const hour = pick(
       r,
       HOURLY.map((w, h) => [w, h] as [number, number]),
       HOURLY_TOTAL,
     );
-    const at = Math.min(
+    const atPicked = Math.min(
       end - 60_000,
       day - (day % 86_400_000) + (hour - 2) * 3_600_000 + Math.floor(r() * 3_600_000),
     );
+    let event = { lon, lat, kind: kindPicked, at: atPicked };
+    const seen = recent.length > 0 && r() < 0.35 ? recent[Math.floor(r() * recent.length)] : undefined;
+    if (seen !== undefined) {
+      const p = direct(seen.lat, seen.lon, r() * 360, exp(r, 300));
+      event = {
+        lon: p.lon2,
+        lat: p.lat2,
+        kind: seen.kind,
+        at: Math.min(end - 60_000, seen.at + Math.round((r() - 0.5) * 40 * 60_000)),
+      };
+    } else {
+      recent.push(event);
+      if (recent.length > 50) recent.shift();
+    }
+    const { kind, at } = event;
+    ({ lon, lat } = event);
     const reporter = REPORTERS[Math.floor(r() * REPORTERS.length)] ?? REPORTERS[0];
     const team = 1 + Math.floor(r() * (reporter?.groups ?? 1));
     const precisionRoll = r();
