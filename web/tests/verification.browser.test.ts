@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { sampleInput } from '../../test/support/app.js';
 import { callerFor, type Caller } from '../../test/support/verification.js';
+import { MapPage } from './pages/MapPage.js';
 import { VerificationPage } from './pages/VerificationPage.js';
 import { describeInBrowser, LAPTOP, useDashboardBrowser } from './support/browser.js';
 import type { Dashboard } from './support/server.js';
@@ -244,6 +245,30 @@ describeInBrowser('verification: the queue, an incident, the vote and the findin
       '1 for, 0 against, 1 abstaining: 2 seats voted (quorum 4)',
     );
     await v.shot('finding-commissioner-laptop');
+  });
+
+  it('draws the incidents on the main map with their legend, and opens one from the list', async () => {
+    const { inVote } = data();
+    await session.signIn('JMVC', ['analyst']);
+    const map = new MapPage(session.page);
+    await map.open();
+    await expect
+      .poll(async () =>
+        Number(await session.page.locator('[data-testid="incidents-shown"]').getAttribute('data-total')),
+      )
+      .toBeGreaterThanOrEqual(2);
+    const legend = await session.page.locator('[data-testid="incident-legend"]').innerText();
+    for (const word of ['Reported', 'Verified', 'Refuted', 'Minor', 'Grave']) expect(legend).toContain(word);
+    await session.page.getByRole('list', { name: 'Incidents' }).getByRole('button').last().click();
+    const selected = session.page.locator('[data-testid="selected-incident"]');
+    await selected.waitFor();
+    await map.shot('map-incidents-laptop', false);
+    await selected.getByRole('link', { name: 'Open the incident' }).click();
+    await session.page.waitForURL(/\/incidents\/[^/]+$/);
+    expect(session.page.url()).toMatch(/\/incidents\//);
+    expect([inVote.incident, data().overdue]).toContain(
+      decodeURIComponent(session.page.url().split('/').pop() ?? ''),
+    );
   });
 
   it('fits the queue and an incident into a phone’s width', async () => {

@@ -50,7 +50,7 @@ export default function FindingsScreen() {
       )}
       {rows.length > 0 && (
         <div className="table-wrap">
-          <table className="data-table" data-testid="findings-table">
+          <table className="data-table stack-on-phone" data-testid="findings-table">
             <caption className="visually-hidden">{t('findings.caption', { count: rows.length })}</caption>
             <thead>
               <tr>
@@ -67,7 +67,7 @@ export default function FindingsScreen() {
             <tbody>
               {rows.map((f) => (
                 <tr key={f.id} data-finding-id={f.id}>
-                  <td className="nowrap">
+                  <td data-label={t('findings.date')} className="nowrap">
                     <Link to={`/findings/${encodeURIComponent(f.id)}`}>
                       {f.decidedAt ? formatDate(f.decidedAt) : formatDate(f.proposedAt)}
                     </Link>
@@ -75,12 +75,12 @@ export default function FindingsScreen() {
                       {f.publishedAt ? formatDate(f.publishedAt) : t('findings.notPublished')}
                     </div>
                   </td>
-                  <td>{names.category(f.category)}</td>
-                  <td>{t(`status.${f.outcome}`)}</td>
-                  <td>
+                  <td data-label={t('incident.category')}>{names.category(f.category)}</td>
+                  <td data-label={t('findings.outcome')}>{t(`status.${f.outcome}`)}</td>
+                  <td data-label={t('incident.severity')}>
                     <SeverityBadge severity={f.severity} />
                   </td>
-                  <td>
+                  <td data-label={t('incident.attribution')}>
                     {f.attribution
                       ? f.attribution.party
                         ? t('incident.attributionValue', {
@@ -92,11 +92,13 @@ export default function FindingsScreen() {
                           })
                       : '—'}
                   </td>
-                  <td>{f.zones.length > 0 ? f.zones.map(names.zone).join(', ') : '—'}</td>
-                  <td>
+                  <td data-label={t('incident.zones')}>
+                    {f.zones.length > 0 ? f.zones.map(names.zone).join(', ') : '—'}
+                  </td>
+                  <td data-label={t('findings.state')}>
                     <FindingStateBadge state={f.state} />
                   </td>
-                  <td data-testid="finding-opinions-cell">
+                  <td data-label={t('findings.opinions')} data-testid="finding-opinions-cell">
                     {(details.data?.get(f.id)?.opinions ?? []).map((o, n) => (
                       <div key={n}>
                         <strong>{o.organisationId}</strong> ({t(`vote.${o.choice}`)}): {o.opinion}

@@ -123,7 +123,7 @@ function IncidentPage({
             {t('incident.actions')}
           </h2>
           <TransitionButtons detail={detail} onChange={onChange} />
-          {canVerify && i.status !== 'duplicate' && (
+          {canVerify && i.status !== 'duplicate' && !live && (
             <AttributionForm detail={detail} names={names} onChange={onChange} />
           )}
           {canPropose && (
@@ -217,7 +217,8 @@ function IncidentFacts({ detail, names }: { detail: IncidentDetail; names: Agree
       <dd data-testid="corroboration">
         <strong>{t(`corroboration.${c.level}`)}</strong>{' '}
         <span className="muted">
-          {t('incident.corroborationCount', { groups: c.independentGroups, reports: c.reports })}
+          {t('incident.groups', { count: c.independentGroups })},{' '}
+          {t('incident.reportCount', { count: c.reports })}
         </span>
         {c.reasons.length > 0 && (
           <ul className="reasons">

@@ -88,7 +88,7 @@ export default function IncidentsScreen() {
       )}
       {rows.length > 0 && (
         <div className="table-wrap">
-          <table className="data-table" data-testid="incidents-table">
+          <table className="data-table stack-on-phone" data-testid="incidents-table">
             <caption className="visually-hidden">{t('incidents.caption')}</caption>
             <thead>
               <tr>
@@ -105,7 +105,7 @@ export default function IncidentsScreen() {
             <tbody>
               {rows.map((i) => (
                 <tr key={i.id} data-incident-id={i.id} className={i.overdue ? 'row-overdue' : undefined}>
-                  <td className="nowrap">
+                  <td data-label={t('incidents.due')} className="nowrap">
                     {formatDateTime(i.dueAt)}
                     {i.overdue && (
                       <div>
@@ -113,10 +113,10 @@ export default function IncidentsScreen() {
                       </div>
                     )}
                   </td>
-                  <td>
+                  <td data-label={t('incident.category')}>
                     <Link to={`/incidents/${encodeURIComponent(i.id)}`}>{names.category(i.category)}</Link>
                   </td>
-                  <td>
+                  <td data-label={t('incidents.status')}>
                     <StatusBadge status={i.status} />
                     {i.pending && (
                       <div className="muted">
@@ -126,13 +126,17 @@ export default function IncidentsScreen() {
                       </div>
                     )}
                   </td>
-                  <td>
+                  <td data-label={t('incidents.severity')}>
                     <SeverityBadge severity={i.severity} />
                   </td>
-                  <td>{t(`corroboration.${i.corroboration.level}`)}</td>
-                  <td>{formatNumber(i.reportIds.length)}</td>
-                  <td>{placeOf(i, names)}</td>
-                  <td className="nowrap">{formatDateTime(i.observedFrom)}</td>
+                  <td data-label={t('incidents.corroboration')}>
+                    {t(`corroboration.${i.corroboration.level}`)}
+                  </td>
+                  <td data-label={t('incidents.reports')}>{formatNumber(i.reportIds.length)}</td>
+                  <td data-label={t('incidents.where')}>{placeOf(i, names)}</td>
+                  <td data-label={t('incident.observed')} className="nowrap">
+                    {formatDateTime(i.observedFrom)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -154,107 +158,122 @@ function QueueFilters({
 }) {
   const uid = useId();
   const statuses = new Set(query.status ?? []);
+  // On a phone the filters start folded, so the queue itself is on the first screen.
+  const [openAtStart] = useState(() => window.matchMedia('(min-width: 600px)').matches);
+  const active = Object.keys(query).filter((k) => k !== 'status').length;
   const set = (patch: Partial<IncidentQuery>) => {
     const next: IncidentQuery = { ...query, ...patch };
     for (const k of Object.keys(next) as (keyof IncidentQuery)[]) if (next[k] === undefined) delete next[k];
     onChange(next);
   };
   return (
-    <form className="queue-filters" aria-label={t('incidents.filters')} onSubmit={(e) => e.preventDefault()}>
-      <fieldset className="status-filter">
-        <legend>{t('incidents.status')}</legend>
-        {INCIDENT_STATUSES.map((s) => (
-          <label key={s} className="toggle">
+    <details className="queue-filters" open={openAtStart}>
+      <summary>
+        {t('incidents.filters')}
+        {active > 0 && <span className="badge">{t('filters.active', { count: active })}</span>}
+      </summary>
+      <form
+        className="queue-filters-form"
+        aria-label={t('incidents.filters')}
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <fieldset className="status-filter">
+          <legend>{t('incidents.status')}</legend>
+          {INCIDENT_STATUSES.map((s) => (
+            <label key={s} className="toggle">
+              <input
+                type="checkbox"
+                name="status"
+                value={s}
+                checked={statuses.has(s)}
+                onChange={() => {
+                  const next = new Set(statuses);
+                  if (next.has(s)) next.delete(s);
+                  else next.add(s);
+                  set({ status: INCIDENT_STATUSES.filter((x) => next.has(x)) });
+                }}
+              />
+              {t(`status.${s}`)}
+            </label>
+          ))}
+        </fieldset>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${uid}-category`}>{t('incident.category')}</label>
+            <select
+              id={`${uid}-category`}
+              value={query.category ?? ''}
+              onChange={(e) => set({ category: e.target.value || undefined })}
+            >
+              <option value="">{t('incidents.anyCategory')}</option>
+              {names.categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${uid}-severity`}>{t('incidents.severity')}</label>
+            <select
+              id={`${uid}-severity`}
+              value={query.severity ?? ''}
+              onChange={(e) => set({ severity: (e.target.value || undefined) as Severity | undefined })}
+            >
+              <option value="">{t('incidents.anySeverity')}</option>
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`severity.${s}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${uid}-sector`}>{t('incidents.sector')}</label>
+            <select
+              id={`${uid}-sector`}
+              value={query.sector ?? ''}
+              onChange={(e) => set({ sector: e.target.value || undefined })}
+            >
+              <option value="">{t('incidents.anySector')}</option>
+              {names.sectors.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${uid}-age`}>{t('incidents.olderThan')}</label>
+            <input
+              id={`${uid}-age`}
+              type="number"
+              min={0}
+              step={1}
+              inputMode="numeric"
+              value={query.olderThanHours ?? ''}
+              onChange={(e) =>
+                set({
+                  olderThanHours: e.target.value === '' ? undefined : Math.max(0, Number(e.target.value)),
+                })
+              }
+            />
+          </div>
+        </div>
+        <div className="button-row">
+          <label className="toggle">
             <input
               type="checkbox"
-              name="status"
-              value={s}
-              checked={statuses.has(s)}
-              onChange={() => {
-                const next = new Set(statuses);
-                if (next.has(s)) next.delete(s);
-                else next.add(s);
-                set({ status: INCIDENT_STATUSES.filter((x) => next.has(x)) });
-              }}
+              checked={query.overdue === true}
+              onChange={(e) => set({ overdue: e.target.checked || undefined })}
             />
-            {t(`status.${s}`)}
+            {t('incidents.overdueOnly')}
           </label>
-        ))}
-      </fieldset>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${uid}-category`}>{t('incident.category')}</label>
-          <select
-            id={`${uid}-category`}
-            value={query.category ?? ''}
-            onChange={(e) => set({ category: e.target.value || undefined })}
-          >
-            <option value="">{t('incidents.anyCategory')}</option>
-            {names.categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
+          <button type="button" className="button button-small" onClick={() => onChange({ status: OPEN })}>
+            {t('incidents.clear')}
+          </button>
         </div>
-        <div className="field">
-          <label htmlFor={`${uid}-severity`}>{t('incidents.severity')}</label>
-          <select
-            id={`${uid}-severity`}
-            value={query.severity ?? ''}
-            onChange={(e) => set({ severity: (e.target.value || undefined) as Severity | undefined })}
-          >
-            <option value="">{t('incidents.anySeverity')}</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {t(`severity.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${uid}-sector`}>{t('incidents.sector')}</label>
-          <select
-            id={`${uid}-sector`}
-            value={query.sector ?? ''}
-            onChange={(e) => set({ sector: e.target.value || undefined })}
-          >
-            <option value="">{t('incidents.anySector')}</option>
-            {names.sectors.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${uid}-age`}>{t('incidents.olderThan')}</label>
-          <input
-            id={`${uid}-age`}
-            type="number"
-            min={0}
-            step={1}
-            inputMode="numeric"
-            value={query.olderThanHours ?? ''}
-            onChange={(e) =>
-              set({ olderThanHours: e.target.value === '' ? undefined : Math.max(0, Number(e.target.value)) })
-            }
-          />
-        </div>
-      </div>
-      <div className="button-row">
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={query.overdue === true}
-            onChange={(e) => set({ overdue: e.target.checked || undefined })}
-          />
-          {t('incidents.overdueOnly')}
-        </label>
-        <button type="button" className="button button-small" onClick={() => onChange({ status: OPEN })}>
-          {t('incidents.clear')}
-        </button>
-      </div>
-    </form>
+      </form>
+    </details>
   );
 }

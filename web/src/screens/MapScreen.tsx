@@ -15,6 +15,7 @@ import { boundsOf, reportPoints, styleZones } from '../map/overlays.js';
 import { ReportFiltersPanel } from '../reports/ReportFiltersPanel.js';
 import { filterReports, NO_FILTERS, type ReportFilters } from '../reports/filter.js';
 import { ReportSummary } from '../reports/ReportSummary.js';
+import { SeverityBadge, StatusBadge } from '../verification/labels.js';
 
 /** The situation map: the agreement's lines and zones, settlements, and the reports the user may see. */
 export default function MapScreen() {
@@ -106,9 +107,13 @@ export default function MapScreen() {
                     selectedIncident.properties.category}
                 </dd>
                 <dt>{t('incident.status')}</dt>
-                <dd>{t(`status.${selectedIncident.properties.status}`)}</dd>
+                <dd>
+                  <StatusBadge status={selectedIncident.properties.status} />
+                </dd>
                 <dt>{t('incident.severity')}</dt>
-                <dd>{t(`severity.${selectedIncident.properties.severity}`)}</dd>
+                <dd>
+                  <SeverityBadge severity={selectedIncident.properties.severity} />
+                </dd>
                 <dt>{t('incident.observed')}</dt>
                 <dd>{formatDateTime(selectedIncident.properties.observedFrom)}</dd>
                 <dd>

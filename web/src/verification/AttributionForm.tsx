@@ -57,7 +57,7 @@ export function AttributionForm({
   };
 
   return (
-    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${uid}-title`}>
+    <form className="step-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${uid}-title`}>
       <h3 id={`${uid}-title`}>{t('incident.attribute')}</h3>
       <p className="hint">{t('incident.attributeHint')}</p>
       {error !== null && <Problem error={error} />}

@@ -82,7 +82,7 @@ export function FindingPanel({ detail, onChange, level = 2 }: Props) {
             for: tally.for,
             against: tally.against,
             abstain: tally.abstain,
-            seats: tally.seatsVoting,
+            count: tally.seatsVoting,
             quorum: tally.quorum,
           })}
         </dd>

@@ -35,7 +35,7 @@ export function ProposeForm({
   };
   return (
     <form
-      className="inline-form"
+      className="step-form"
       onSubmit={(e) => void submit(e)}
       aria-labelledby={`${uid}-title`}
       data-testid="propose-form"

@@ -101,7 +101,7 @@ function TransitionForm(props: {
   const status = t(`status.${props.to}`);
   return (
     <form
-      className="inline-form"
+      className="step-form"
       onSubmit={(e) => void submit(e)}
       aria-label={t('incident.submitMove', { status })}
     >

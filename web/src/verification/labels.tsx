@@ -34,7 +34,7 @@ export function FindingStateBadge({ state }: { state: FindingState }) {
 export function OverdueFlag() {
   return (
     <span className="overdue-flag" data-testid="overdue">
-      <span aria-hidden="true">⏰ </span>
+      <span aria-hidden="true">⚠ </span>
       {t('incidents.overdue')}
     </span>
   );

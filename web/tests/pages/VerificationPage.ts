@@ -34,7 +34,14 @@ export class VerificationPage extends AppPage {
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-incident-id') ?? ''));
   }
 
+  /** Unfolds the filters (they start folded on a phone). */
+  async openFilters(): Promise<void> {
+    const details = this.page.locator('details.queue-filters');
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  }
+
   async filterStatus(label: string, on: boolean): Promise<void> {
+    await this.openFilters();
     const box = this.page
       .getByRole('form', { name: 'Filter the queue' })
       .getByRole('checkbox', { name: label, exact: true });
@@ -43,6 +50,7 @@ export class VerificationPage extends AppPage {
   }
 
   async onlyOverdue(on: boolean): Promise<void> {
+    await this.openFilters();
     const box = this.page.getByRole('checkbox', { name: 'Only overdue' });
     if (on) await box.check();
     else await box.uncheck();
