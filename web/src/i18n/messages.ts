@@ -503,6 +503,7 @@ export const messages = {
   'incident.due': 'Due',
   'incident.provisions': 'Provisions',
   'incident.concludedBy': 'Concluded by',
+  'incident.analysts': { one: '{count} analyst', other: '{count} analysts (four eyes)' },
   'incident.duplicateOf': 'Duplicate of',
   'incident.mapLabel': 'Map of the incident’s reports',
   'incident.reports': 'Reports',
@@ -579,8 +580,10 @@ export const messages = {
   'finding.summary': 'Summary',
   'finding.rule': 'Decision rule',
   'finding.tally': 'Votes',
-  'finding.tallyValue':
-    '{for} for, {against} against, {abstain} abstaining: {seats} seats voted (quorum {quorum})',
+  'finding.tallyValue': {
+    one: '{for} for, {against} against, {abstain} abstaining: {count} seat voted (quorum {quorum})',
+    other: '{for} for, {against} against, {abstain} abstaining: {count} seats voted (quorum {quorum})',
+  },
   'finding.proposed': 'Put to the vote',
   'finding.decided': 'Decided',
   'finding.published': 'Published',

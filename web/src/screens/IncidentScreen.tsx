@@ -284,7 +284,7 @@ function IncidentFacts({ detail, names }: { detail: IncidentDetail; names: Agree
       {i.concludedBy.length > 0 && (
         <>
           <dt>{t('incident.concludedBy')}</dt>
-          <dd>{formatNumber(i.concludedBy.length)}</dd>
+          <dd>{t('incident.analysts', { count: i.concludedBy.length })}</dd>
         </>
       )}
     </dl>
