@@ -5,12 +5,24 @@
  * It must not pull server, repository or service code into the browser bundle. Types may come from
  * anywhere (`export type` is erased at compile time, so a type from a repository file brings none of
  * its code); runtime values only from pure modules with no Node-only imports reachable from them
- * (today `access/marking`, `monitoring/grading` and `monitoring/report.model`, whose own imports are
- * type-only). A change to a shape here fails the web typecheck rather than the browser.
+ * (today `access/marking`, `monitoring/grading`, `monitoring/report.model` and
+ * `verification/incident.model`, whose own imports are type-only). A change to a shape here fails the web typecheck rather than the browser.
  */
 import type { Static } from '@sinclair/typebox';
 import type { MeSchema } from './access/access.schemas.js';
 import type { AgreementVersionSchema } from './agreement/agreement.schemas.js';
+import type {
+  AssessmentBody,
+  AttributionBody,
+  FindingDetailSchema,
+  FindingSchema,
+  IncidentDetailSchema,
+  IncidentSchema,
+  ProposeBody,
+  QuietDaysSchema,
+  TransitionBody,
+  VoteBody,
+} from './verification/verification.schemas.js';
 
 // Access: who is signed in, what they may do.
 export type { Permission } from './access/policy.js';
@@ -44,3 +56,44 @@ export type { ReportView as Report } from './monitoring/report.view.js';
 export type { ReportInput } from './monitoring/report.schemas.js';
 // Evidence and custody are declared beside their SQL; type-only, so no repository code is bundled.
 export type { Evidence, CustodyEvent } from './monitoring/evidence.repository.js';
+
+// Verification: incidents, their transitions and findings. The lists of statuses, confidences and
+// votes come from incident.model (a pure module whose own imports are type-only); the response
+// shapes are the route schemas' static types (type-only: the schemas' TypeBox code is not bundled).
+export {
+  INCIDENT_STATUSES,
+  CONCLUSIONS,
+  ATTRIBUTION_CONFIDENCES,
+  CORROBORATION_LEVELS,
+  FINDING_STATES,
+  VOTES,
+  isIncidentStatus,
+} from './verification/incident.model.js';
+export type {
+  IncidentStatus,
+  Conclusion,
+  AttributionConfidence,
+  CorroborationLevel,
+  Corroboration,
+  Transition,
+  Finding,
+  FindingState,
+  VoteChoice,
+  Vote,
+} from './verification/incident.model.js';
+export type { Severity } from './agreement/agreement.schema.rules.js';
+/** An incident as `GET /api/v1/incidents` lists it (with `overdue` while it is open past its due date). */
+export type IncidentView = Static<typeof IncidentSchema>;
+/** `GET /api/v1/incidents/{id}` and the answer of every write on an incident. */
+export type IncidentDetailView = Static<typeof IncidentDetailSchema>;
+/** A finding as the reader may see it (`proposedBy` left out for readers outside the body). */
+export type FindingView = Static<typeof FindingSchema>;
+/** `GET /api/v1/findings/{id}`: the finding, every vote (body and commission only), separate opinions. */
+export type FindingDetailView = Static<typeof FindingDetailSchema>;
+/** `GET /api/v1/quiet-days`. */
+export type QuietDays = Static<typeof QuietDaysSchema>;
+export type TransitionInput = Static<typeof TransitionBody>;
+export type AttributionInput = Static<typeof AttributionBody>;
+export type AssessmentInput = Static<typeof AssessmentBody>;
+export type ProposeInput = Static<typeof ProposeBody>;
+export type VoteInput = Static<typeof VoteBody>;

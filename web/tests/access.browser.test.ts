@@ -10,11 +10,13 @@ import { TEST_PASSWORD } from './support/server.js';
  * What each role sees in the navigation, written out here rather than derived from policy.ts, so a
  * change of access shows up as a failing test until someone decides it on purpose.
  */
-const EVERYONE = ['map', 'agreement', 'log'];
-/** The anonymous public also reads the CLEAR reports (markings hide everything else). */
-const PUBLIC = ['map', 'reports', 'agreement', 'log'];
-const READERS = ['map', 'reports', 'agreement', 'log'];
-const FILERS = ['map', 'reports', 'new-report', 'agreement', 'log'];
+const EVERYONE = ['map', 'findings', 'agreement', 'log'];
+/** The anonymous public also reads the CLEAR reports and public findings (markings hide the rest). */
+const PUBLIC = ['map', 'reports', 'findings', 'agreement', 'log'];
+const READERS = ['map', 'reports', 'findings', 'agreement', 'log'];
+/** Analysts, commissioners and the commission's administrators also see the verification queue. */
+const VERIFIERS = ['map', 'reports', 'incidents', 'findings', 'agreement', 'log'];
+const FILERS = ['map', 'reports', 'new-report', 'findings', 'agreement', 'log'];
 
 const CASES: { role: Role; organisation: string; kind: string; name: string; nav: string[] }[] = [
   {
@@ -29,9 +31,9 @@ const CASES: { role: Role; organisation: string; kind: string; name: string; nav
     organisation: 'JMVC',
     kind: 'commission',
     name: 'Joint Monitoring and Verification Commission',
-    nav: READERS,
+    nav: VERIFIERS,
   },
-  { role: 'commissioner', organisation: 'RU', kind: 'party', name: 'Russian Federation', nav: READERS },
+  { role: 'commissioner', organisation: 'RU', kind: 'party', name: 'Russian Federation', nav: VERIFIERS },
   { role: 'liaison', organisation: 'UA', kind: 'party', name: 'Ukraine', nav: FILERS },
   { role: 'guarantor', organisation: 'US', kind: 'guarantor', name: 'United States', nav: READERS },
   {
@@ -47,7 +49,7 @@ const CASES: { role: Role; organisation: string; kind: string; name: string; nav
     organisation: 'JMVC',
     kind: 'commission',
     name: 'Joint Monitoring and Verification Commission',
-    nav: READERS,
+    nav: VERIFIERS,
   },
 ];
 

@@ -7,6 +7,8 @@
 export interface FieldProblem {
   path: string;
   reason: string;
+  /** The workflow rule a refusal names (`four-eyes-second-analyst`…), when it is one. */
+  rule?: string;
 }
 
 /** An error answer from the server (or the network), with the problem details when there are any. */

@@ -66,6 +66,38 @@ export const SCREENS: Screen[] = [
     component: lazy(() => import('../screens/LogScreen.js')),
   },
   {
+    id: 'incidents',
+    path: '/incidents',
+    permission: 'incidents:read',
+    nav: 'nav.incidents',
+    title: 'incidents.title',
+    component: lazy(() => import('../screens/IncidentsScreen.js')),
+  },
+  {
+    id: 'incident',
+    path: '/incidents/:id',
+    section: 'incidents',
+    permission: 'incidents:read',
+    title: 'incident.title',
+    component: lazy(() => import('../screens/IncidentScreen.js')),
+  },
+  {
+    id: 'findings',
+    path: '/findings',
+    permission: 'findings:read',
+    nav: 'nav.findings',
+    title: 'findings.title',
+    component: lazy(() => import('../screens/FindingsScreen.js')),
+  },
+  {
+    id: 'finding',
+    path: '/findings/:id',
+    section: 'findings',
+    permission: 'findings:read',
+    title: 'finding.title',
+    component: lazy(() => import('../screens/FindingScreen.js')),
+  },
+  {
     id: 'account',
     path: '/account',
     permission: 'me:read',
@@ -81,4 +113,4 @@ export const SCREENS: Screen[] = [
 ];
 
 /** The order of the main navigation (differs from matching order). */
-export const NAV_ORDER = ['map', 'reports', 'new-report', 'agreement', 'log'];
+export const NAV_ORDER = ['map', 'reports', 'new-report', 'incidents', 'findings', 'agreement', 'log'];

@@ -5,13 +5,15 @@ import { t } from '../i18n/index.js';
 export function Problem({ error, title }: { error: unknown; title?: string }) {
   const e = error instanceof ApiError ? error : null;
   const message = e?.detail || (error instanceof Error ? error.message : String(error));
+  // A refusal under a named rule says everything in its detail; only field problems are listed.
+  const fields = e?.errors.filter((p) => p.rule === undefined) ?? [];
   return (
-    <div className="notice notice-error" role="alert">
+    <div className="notice notice-error" role="alert" data-rule={e?.errors[0]?.rule}>
       <p className="notice-title">{title ?? e?.title ?? t('common.error')}</p>
       <p>{message}</p>
-      {e && e.errors.length > 0 && (
+      {fields.length > 0 && (
         <ul>
-          {e.errors.map((p) => (
+          {fields.map((p) => (
             <li key={`${p.path}:${p.reason}`}>
               <code>{p.path}</code> {p.reason}
             </li>

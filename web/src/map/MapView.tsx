@@ -27,7 +27,9 @@ import { CLICKABLE, initialStyle } from './style.js';
 setWorkerUrl(workerUrl);
 
 export type MapSelection =
-  { type: 'report'; id: string } | { type: 'zone'; id: string; name: string; kind: string; derived: boolean };
+  | { type: 'report'; id: string }
+  | { type: 'incident'; id: string }
+  | { type: 'zone'; id: string; name: string; kind: string; derived: boolean };
 
 export interface MapViewProps {
   /** Accessible name of the map region. */
@@ -36,12 +38,14 @@ export interface MapViewProps {
   /** Ids of lines and zones to hide (legend toggles). */
   hidden?: ReadonlySet<string>;
   reports?: FeatureCollection<Point, ReportPointProperties> | null;
+  /** Incidents (`GET /incidents?format=geojson`): each feature's `status` and `severity` style it. */
+  incidents?: FeatureCollection<Point> | null;
   showPlaces?: boolean;
   /** Where to look first: [west, south, east, north]. */
   fitTo?: [number, number, number, number] | null;
   /** Moves the view to a place; give a new object to move again. */
   focus?: (LonLat & { zoom?: number }) | null;
-  /** The report to ring on the map. */
+  /** The report or incident to ring on the map. */
   selectedId?: string | null;
   /** A marker (the picked position of a report). */
   marker?: LonLat | null;
@@ -166,6 +170,10 @@ export function MapView(props: MapViewProps) {
           );
         return;
       }
+      if (hit.layer.id === CLICKABLE.incident) {
+        p.onSelect?.({ type: 'incident', id: String(hit.properties.id) });
+        return;
+      }
       if (hit.layer.id === CLICKABLE.report) {
         p.onSelect?.({ type: 'report', id: String(hit.properties.id) });
         return;
@@ -237,6 +245,13 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     const map = mapRef.current;
+    if (!map || !loaded) return;
+    const incidents = props.incidents ?? { type: 'FeatureCollection', features: [] };
+    void map.getSource<GeoJSONSource>('incidents')?.setData(incidents);
+  }, [loaded, props.incidents]);
+
+  useEffect(() => {
+    const map = mapRef.current;
     if (!map || !loaded || !props.fitTo) return;
     const [w, s, e, n] = props.fitTo;
     map.fitBounds(
@@ -252,6 +267,7 @@ export function MapView(props: MapViewProps) {
     const map = mapRef.current;
     if (!map || !loaded) return;
     map.setFilter('reports-selected', ['==', ['get', 'id'], props.selectedId ?? '']);
+    map.setFilter('incidents-selected', ['==', ['get', 'id'], props.selectedId ?? '']);
   }, [loaded, props.selectedId]);
 
   useEffect(() => {
@@ -293,9 +309,10 @@ export function MapView(props: MapViewProps) {
   );
 }
 
-/** The most specific thing under the pointer: a cluster, then a report, then a line, then a zone. */
+/** The most specific thing under the pointer: an incident, a cluster, a report, a line, a zone. */
 function pickHit(hits: MapGeoJSONFeature[]): MapGeoJSONFeature | undefined {
   const order: string[] = [
+    CLICKABLE.incident,
     CLICKABLE.cluster,
     CLICKABLE.report,
     CLICKABLE.reference,

@@ -40,3 +40,20 @@ export const GROUP_COLORS: Record<string, string> = {
 export function groupColor(group: string | undefined): string {
   return GROUP_COLORS[group ?? 'other'] ?? GROUP_COLORS.other!;
 }
+
+/**
+ * Incidents by status: open ones in warm colours (they need work), conclusions apart from each other.
+ * The map draws them as rings with a dark edge, so they never read as report points.
+ */
+export const INCIDENT_STATUS_COLORS: Record<string, string> = {
+  reported: '#d55e00',
+  under_review: '#b26a00',
+  verified: '#b8241c',
+  inconclusive: '#6a3d9a',
+  not_verified: '#56718f',
+  refuted: '#1e7b45',
+  duplicate: '#8c8279',
+};
+
+/** Incident marker radius (px) by severity: the graver, the larger. */
+export const INCIDENT_SEVERITY_RADIUS: Record<string, number> = { minor: 7, serious: 10, grave: 13 };

@@ -10,13 +10,14 @@ import type {
   LayerSpecification,
   StyleSpecification,
 } from 'maplibre-gl';
-import { BASEMAP } from './colors.js';
+import { BASEMAP, INCIDENT_SEVERITY_RADIUS, INCIDENT_STATUS_COLORS } from './colors.js';
 
 export const FONT = ['sans-serif'];
 
 /** Layer ids that respond to clicks, in priority order. */
 export const CLICKABLE = {
   cluster: 'reports-clusters',
+  incident: 'incidents-points',
   report: 'reports-points',
   reference: 'agreement-references-points',
   line: 'agreement-lines',
@@ -239,6 +240,45 @@ function layers(): LayerSpecification[] {
   ];
 }
 
+function matchOf(property: string, table: Record<string, string | number>, fallback: string | number) {
+  return [
+    'match',
+    ['get', property],
+    ...Object.entries(table).flat(),
+    fallback,
+  ] as unknown as ExpressionSpecification;
+}
+
+/** Incidents above the reports: a ring coloured by status, sized by severity, with a dark edge. */
+function incidentLayers(): LayerSpecification[] {
+  return [
+    {
+      id: 'incidents-points',
+      type: 'circle',
+      source: 'incidents',
+      paint: {
+        'circle-radius': matchOf('severity', INCIDENT_SEVERITY_RADIUS, 8),
+        'circle-color': matchOf('status', INCIDENT_STATUS_COLORS, '#555555'),
+        'circle-opacity': 0.85,
+        'circle-stroke-color': '#111111',
+        'circle-stroke-width': 2.5,
+      },
+    },
+    {
+      id: 'incidents-selected',
+      type: 'circle',
+      source: 'incidents',
+      filter: ['==', ['get', 'id'], ''],
+      paint: {
+        'circle-radius': 17,
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': '#111111',
+        'circle-stroke-width': 3,
+      },
+    },
+  ];
+}
+
 /** The initial style; every source starts empty and is filled as data arrives. */
 export function initialStyle(): StyleSpecification {
   const empty = (): GeoJSONSourceSpecification => ({
@@ -255,7 +295,8 @@ export function initialStyle(): StyleSpecification {
       zones: empty(),
       places: empty(),
       reports: { ...empty(), cluster: true, clusterRadius: 40, clusterMaxZoom: 11 },
+      incidents: empty(),
     },
-    layers: layers(),
+    layers: [...layers(), ...incidentLayers()],
   };
 }

@@ -7,12 +7,15 @@ import { Problem } from '../components/Problem.js';
 import { formatDateTime, t } from '../i18n/index.js';
 import type { LonLat } from '../lib/position.js';
 import { useAsync } from '../lib/useAsync.js';
+import { incidentFeatures } from '../api/verification.js';
+import { IncidentLegend } from '../map/IncidentLegend.js';
 import { Legend } from '../map/Legend.js';
 import { MapView, type MapSelection } from '../map/MapView.js';
 import { boundsOf, reportPoints, styleZones } from '../map/overlays.js';
 import { ReportFiltersPanel } from '../reports/ReportFiltersPanel.js';
 import { filterReports, NO_FILTERS, type ReportFilters } from '../reports/filter.js';
 import { ReportSummary } from '../reports/ReportSummary.js';
+import { SeverityBadge, StatusBadge } from '../verification/labels.js';
 
 /** The situation map: the agreement's lines and zones, settlements, and the reports the user may see. */
 export default function MapScreen() {
@@ -24,6 +27,13 @@ export default function MapScreen() {
     () => (canReadReports ? listReports() : Promise.resolve({ reports: [] as Report[], more: false })),
     [canReadReports],
   );
+
+  const canReadIncidents = session.can('incidents:read');
+  const incidents = useAsync(
+    () => (canReadIncidents ? incidentFeatures({ limit: 1000 }) : Promise.resolve(null)),
+    [canReadIncidents],
+  );
+  const [showIncidents, setShowIncidents] = useState(true);
 
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [filters, setFilters] = useState<ReportFilters>(NO_FILTERS);
@@ -55,6 +65,10 @@ export default function MapScreen() {
   }, [agreement.data, styled.collection]);
 
   const selectedReport = selection?.type === 'report' ? all.find((r) => r.id === selection.id) : undefined;
+  const selectedIncident =
+    selection?.type === 'incident'
+      ? incidents.data?.features.find((f) => f.properties.id === selection.id)
+      : undefined;
   const selectedZone =
     selection?.type === 'zone' ? styled.legend.find((l) => l.id === selection.id) : undefined;
 
@@ -67,13 +81,14 @@ export default function MapScreen() {
         zones={styled.collection}
         hidden={hidden}
         reports={canReadReports ? points : null}
+        incidents={showIncidents ? (incidents.data ?? null) : null}
         fitTo={fitTo}
         focus={focus}
-        selectedId={selection?.type === 'report' ? selection.id : null}
+        selectedId={selection?.type === 'report' || selection?.type === 'incident' ? selection.id : null}
         onSelect={setSelection}
       />
       <aside className="map-panel" aria-label={t('map.panel')} ref={panel}>
-        {(selectedReport || selectedZone) && (
+        {(selectedReport || selectedZone || selectedIncident) && (
           <section className="panel-section selection" aria-live="polite" data-testid="map-selection">
             <div className="section-head">
               <h2 ref={selectionHeading} tabIndex={-1}>
@@ -84,6 +99,30 @@ export default function MapScreen() {
               </button>
             </div>
             {selectedReport && <ReportSummary report={selectedReport} taxonomy={taxonomy} />}
+            {selectedIncident && (
+              <dl className="facts" data-testid="selected-incident">
+                <dt>{t('incident.category')}</dt>
+                <dd>
+                  {taxonomy.find((c) => c.id === selectedIncident.properties.category)?.name ??
+                    selectedIncident.properties.category}
+                </dd>
+                <dt>{t('incident.status')}</dt>
+                <dd>
+                  <StatusBadge status={selectedIncident.properties.status} />
+                </dd>
+                <dt>{t('incident.severity')}</dt>
+                <dd>
+                  <SeverityBadge severity={selectedIncident.properties.severity} />
+                </dd>
+                <dt>{t('incident.observed')}</dt>
+                <dd>{formatDateTime(selectedIncident.properties.observedFrom)}</dd>
+                <dd>
+                  <Link to={`/incidents/${encodeURIComponent(selectedIncident.properties.id)}`}>
+                    {t('map.openIncident')}
+                  </Link>
+                </dd>
+              </dl>
+            )}
             {selectedZone && (
               <dl className="facts">
                 <dt>{t('map.zoneName')}</dt>
@@ -165,6 +204,53 @@ export default function MapScreen() {
             <p className="muted" data-testid="reports-not-in-view">
               {t('map.reportsNotInView')}
             </p>
+          </section>
+        )}
+
+        {canReadIncidents && (
+          <section className="panel-section" aria-labelledby="incidents-heading">
+            <div className="section-head">
+              <h2 id="incidents-heading">{t('map.incidents')}</h2>
+              {incidents.data && (
+                <span
+                  className="count"
+                  data-testid="incidents-shown"
+                  data-total={incidents.data.features.length}
+                >
+                  {t('map.incidentsShown', { count: incidents.data.features.length })}
+                </span>
+              )}
+            </div>
+            {incidents.status === 'failed' && <Problem error={incidents.error} />}
+            <label className="toggle">
+              <input
+                type="checkbox"
+                checked={showIncidents}
+                onChange={(e) => setShowIncidents(e.target.checked)}
+              />
+              {t('map.showIncidents')}
+            </label>
+            <IncidentLegend />
+            {incidents.data && incidents.data.features.length > 0 && (
+              <ol className="report-list-compact" aria-label={t('map.incidents')}>
+                {incidents.data.features.slice(0, 50).map((f) => (
+                  <li key={f.properties.id}>
+                    <button
+                      type="button"
+                      className="linkish"
+                      onClick={() => {
+                        setSelection({ type: 'incident', id: f.properties.id });
+                        const [lon, lat] = f.geometry.coordinates;
+                        if (lon !== undefined && lat !== undefined) setFocus({ lon, lat });
+                      }}
+                    >
+                      {taxonomy.find((c) => c.id === f.properties.category)?.name ?? f.properties.category}
+                    </button>{' '}
+                    <span className="muted">{t(`status.${f.properties.status}`)}</span>
+                  </li>
+                ))}
+              </ol>
+            )}
           </section>
         )}
 
