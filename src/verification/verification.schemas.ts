@@ -4,6 +4,7 @@ import { Severities } from '../agreement/agreement.schema.rules.js';
 import { StringEnum } from '../http/schema.js';
 import {
   ATTRIBUTION_CONFIDENCES,
+  CONCLUSIONS,
   CORROBORATION_LEVELS,
   FINDING_STATES,
   INCIDENT_STATUSES,
@@ -55,7 +56,7 @@ export const IncidentSchema = Type.Object(
     attribution: Type.Optional(AttributionSchema),
     pending: Type.Optional(
       Type.Object({
-        status: Type.String(),
+        status: StringEnum(CONCLUSIONS),
         by: Type.String(),
         organisationId: Type.String(),
         reason: Type.String(),
@@ -77,9 +78,9 @@ export const IncidentSchema = Type.Object(
 export const TransitionSchema = Type.Object({
   id: Type.String(),
   incidentId: Type.String(),
-  from: Type.String(),
-  to: Type.String(),
-  step: Type.String(),
+  from: StringEnum(INCIDENT_STATUSES),
+  to: StringEnum(INCIDENT_STATUSES),
+  step: StringEnum(['applied', 'proposed', 'confirmed', 'withdrawn'] as const),
   by: Type.String(),
   organisationId: Type.String(),
   reason: Type.String(),
@@ -94,7 +95,7 @@ export const FindingSchema = Type.Object(
     agreementVersionId: Type.String(),
     bodyId: Type.String(),
     state: StringEnum(FINDING_STATES),
-    outcome: Type.String(),
+    outcome: StringEnum(CONCLUSIONS),
     category: Type.String(),
     severity: StringEnum(Severities),
     attribution: Type.Optional(AttributionSchema),
