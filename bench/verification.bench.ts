@@ -11,6 +11,7 @@
  * - `incremental`: a `CorrelationIndex` of 1 M points (20 k with --smoke), then 10,000 `matches` of
  *   new points: p50/p99 (target p99 < 1 ms), build time and heap bytes per stored point.
  */
+import { rng } from '../src/monitoring/generator.js';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import {
@@ -60,18 +61,6 @@ const FRONT: readonly (readonly [number, number])[] = [
   [31.8, 46.4],
 ];
 
-/** mulberry32, seeded. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussian(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
@@ -92,7 +81,7 @@ function onFront(t: number): [number, number] {
  * starting anywhere in 90 days (hotspots busier on some days).
  */
 function generate(n: number, seed: number, idPrefix: string): CorrelationPoint[] {
-  const r = random(seed);
+  const r = rng(seed);
   const hotspots = Array.from({ length: 80 }, () => {
     const [lon, lat] = onFront(r());
     return { lon, lat, sigmaKm: 1 + r() * 11, busyDay: Math.floor(r() * 90) };

@@ -1,3 +1,4 @@
+import { rng } from '../monitoring/generator.js';
 import { describe, expect, it } from 'vitest';
 import {
   CorrelationIndex,
@@ -10,18 +11,6 @@ import {
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 1);
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const THRESHOLDS: Record<string, CorrelationThreshold> = {
   a: { distanceM: 1000, windowMs: 2 * HOUR },
@@ -36,7 +25,7 @@ const thresholdOf = (key: string): CorrelationThreshold => {
 
 /** Points around a few centres at lat 45 and lat 60 (and one at the antimeridian), mixed uncertainties. */
 function randomPoints(seed: number, n: number): CorrelationPoint[] {
-  const r = random(seed);
+  const r = rng(seed);
   const centres = [
     [36, 45],
     [25, 60],

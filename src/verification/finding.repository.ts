@@ -4,7 +4,7 @@ import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
 import type { Finding, Vote, VoteChoice } from './incident.model.js';
 import { insertAddressees, replaceAddressees } from './incident.repository.js';
-import type { FindingTable } from './verification.tables.js';
+import type { FindingTable, FindingVoteTable } from './verification.tables.js';
 
 /** The record kind findings are marked and addressed under. */
 export const FINDING_RECORD_KIND = 'finding';
@@ -94,6 +94,12 @@ export async function findFinding(
   return (await hydrate(db, await q.execute()))[0];
 }
 
+/** Findings by id for the system (no marking filter): the audit rebuilds their log records. */
+export async function findFindings(db: Executor, ids: readonly string[]): Promise<Finding[]> {
+  if (ids.length === 0) return [];
+  return hydrate(db, await db.selectFrom('findings').selectAll().where('id', 'in', ids).execute());
+}
+
 /** The findings on an incident the principal may see, newest first. */
 export async function listFindingsOfIncident(
   db: Executor,
@@ -158,6 +164,20 @@ export async function insertVote(db: Executor, v: Vote): Promise<void> {
     .execute();
 }
 
+/** A stored vote as the service sees it (the audit rebuilds logged votes with it too). */
+export function voteFromRow(r: Selectable<FindingVoteTable>): Vote {
+  return {
+    id: r.id,
+    findingId: r.finding_id,
+    userId: r.user_id,
+    username: r.username,
+    organisationId: r.organisation_id,
+    choice: r.choice as VoteChoice,
+    ...(r.opinion !== null ? { opinion: r.opinion } : {}),
+    at: r.at,
+  };
+}
+
 /** A finding's votes, in the order cast. */
 export async function listVotes(db: Executor, findingId: string): Promise<Vote[]> {
   const rows = await db
@@ -167,14 +187,5 @@ export async function listVotes(db: Executor, findingId: string): Promise<Vote[]
     .orderBy('at')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    findingId: r.finding_id,
-    userId: r.user_id,
-    username: r.username,
-    organisationId: r.organisation_id,
-    choice: r.choice as VoteChoice,
-    ...(r.opinion !== null ? { opinion: r.opinion } : {}),
-    at: r.at,
-  }));
+  return rows.map(voteFromRow);
 }

@@ -15,7 +15,7 @@ import type {
   PendingConclusion,
   Transition,
 } from './incident.model.js';
-import type { IncidentTable } from './verification.tables.js';
+import type { IncidentTable, IncidentTransitionTable } from './verification.tables.js';
 
 /** The record kind incidents are marked and addressed under (record_addressees, log entries). */
 export const INCIDENT_RECORD_KIND = 'incident';
@@ -514,15 +514,9 @@ export async function insertTransition(db: Executor, t: Transition): Promise<voi
     .execute();
 }
 
-/** An incident's steps, oldest first. */
-export async function listTransitions(db: Executor, incidentId: string): Promise<Transition[]> {
-  const rows = await db
-    .selectFrom('incident_transitions')
-    .selectAll()
-    .where('incident_id', '=', incidentId)
-    .orderBy('seq')
-    .execute();
-  return rows.map((r) => ({
+/** A stored step as the service sees it (the audit rebuilds logged transitions with it too). */
+export function transitionFromRow(r: Selectable<IncidentTransitionTable>): Transition {
+  return {
     id: r.id,
     incidentId: r.incident_id,
     from: r.from_status as IncidentStatus,
@@ -533,7 +527,18 @@ export async function listTransitions(db: Executor, incidentId: string): Promise
     reason: r.reason,
     at: r.at,
     ...(r.duplicate_of !== null ? { duplicateOf: r.duplicate_of } : {}),
-  }));
+  };
+}
+
+/** An incident's steps, oldest first. */
+export async function listTransitions(db: Executor, incidentId: string): Promise<Transition[]> {
+  const rows = await db
+    .selectFrom('incident_transitions')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('seq')
+    .execute();
+  return rows.map(transitionFromRow);
 }
 
 /** Bumps the generation every change of membership or status makes (in the same transaction). */

@@ -8,9 +8,8 @@ import type { Marking } from '../access/marking.js';
 import { visibleTo } from '../access/visibility.sql.js';
 import type { Database } from '../db/database.js';
 import { pagesById, type BoundRow, type RowBinding } from '../ledger/row-binding.js';
-import type { Finding, IncidentStatus, Transition, Vote, VoteChoice } from './incident.model.js';
-import { INCIDENT_RECORD_KIND, findIncidents } from './incident.repository.js';
-import { FINDING_RECORD_KIND } from './finding.repository.js';
+import { INCIDENT_RECORD_KIND, findIncidents, transitionFromRow } from './incident.repository.js';
+import { FINDING_RECORD_KIND, findFindings, voteFromRow } from './finding.repository.js';
 import { findingRecord, incidentRecord } from './verification.context.js';
 
 const INCIDENT_KINDS = [
@@ -57,21 +56,6 @@ async function incidentMarkings(db: Kysely<Database>, ids: readonly string[]): P
 
 type TransitionRow = Database['incident_transitions'];
 
-function transitionOf(r: TransitionRow): Transition {
-  return {
-    id: r.id,
-    incidentId: r.incident_id,
-    from: r.from_status as IncidentStatus,
-    to: r.to_status as IncidentStatus,
-    step: r.step as Transition['step'],
-    by: r.by_user_id,
-    organisationId: r.organisation_id,
-    reason: r.reason,
-    at: r.at,
-    ...(r.duplicate_of !== null ? { duplicateOf: r.duplicate_of } : {}),
-  };
-}
-
 async function boundTransitions(db: Kysely<Database>, rows: readonly TransitionRow[]): Promise<BoundRow[]> {
   const markings = await incidentMarkings(db, [...new Set(rows.map((r) => r.incident_id))]);
   return rows.map((r) => {
@@ -81,7 +65,7 @@ async function boundTransitions(db: Kysely<Database>, rows: readonly TransitionR
       expectations: [
         {
           kinds: ['incident.transition'],
-          ...(marking !== undefined ? { expected: { marking, record: transitionOf(r) } } : {}),
+          ...(marking !== undefined ? { expected: { marking, record: transitionFromRow(r) } } : {}),
         },
       ],
       ...(marking === undefined ? { problems: [`its incident ${r.incident_id} is gone`] } : {}),
@@ -90,38 +74,29 @@ async function boundTransitions(db: Kysely<Database>, rows: readonly TransitionR
 }
 
 async function boundFindings(db: Kysely<Database>, ids: readonly string[]): Promise<BoundRow[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('findings').selectAll().where('id', 'in', ids).execute();
-  const addressees = await db
-    .selectFrom('record_addressees')
-    .select(['record_id', 'organisation_id'])
-    .where('record_kind', '=', FINDING_RECORD_KIND)
-    .where('record_id', 'in', ids)
-    .execute();
-  return rows.map((row) => {
-    const body = JSON.parse(row.body) as Omit<Finding, 'state' | 'marking' | 'addressees' | 'public'>;
-    const finding: Finding = {
-      ...body,
-      state: row.state as Finding['state'],
-      public: row.public === 1,
-      ...(row.decided_at !== null ? { decidedAt: row.decided_at } : {}),
-      ...(row.published_at !== null ? { publishedAt: row.published_at } : {}),
-      marking: row.marking as Marking,
-      addressees: addressees
-        .filter((a) => a.record_id === row.id && a.organisation_id !== null)
-        .map((a) => a.organisation_id ?? '')
-        .sort(),
-    };
-    const problems = [
-      ...(body.id !== row.id || body.incidentId !== row.incident_id
-        ? ['its body names another finding or incident']
-        : []),
-      ...(body.outcome !== row.outcome || body.category !== row.category || body.severity !== row.severity
-        ? ['outcome, category or severity differ from its body']
-        : []),
-    ];
+  const findings = await findFindings(db, ids);
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('findings')
+          .select(['id', 'incident_id', 'outcome', 'category', 'severity'])
+          .where('id', 'in', ids)
+          .execute();
+  const columns = new Map(rows.map((r) => [r.id, r]));
+  return findings.map((finding) => {
+    const row = columns.get(finding.id);
+    // The columns that repeat the body for queries must agree with it.
+    const problems =
+      row === undefined ||
+      row.incident_id !== finding.incidentId ||
+      row.outcome !== finding.outcome ||
+      row.category !== finding.category ||
+      row.severity !== finding.severity
+        ? ['incident, outcome, category or severity columns differ from its body']
+        : [];
     return {
-      id: row.id,
+      id: finding.id,
       expectations: [
         { kinds: FINDING_KINDS, expected: { marking: finding.marking, record: findingRecord(finding) } },
       ],
@@ -141,16 +116,7 @@ async function boundVotes(db: Kysely<Database>, rows: readonly VoteRow[]): Promi
       : await db.selectFrom('findings').select(['id', 'body']).where('id', 'in', findingIds).execute();
   const known = new Set(proposed.map((f) => f.id));
   return rows.map((r) => {
-    const vote: Vote = {
-      id: r.id,
-      findingId: r.finding_id,
-      userId: r.user_id,
-      username: r.username,
-      organisationId: r.organisation_id,
-      choice: r.choice as VoteChoice,
-      ...(r.opinion !== null ? { opinion: r.opinion } : {}),
-      at: r.at,
-    };
+    const vote = voteFromRow(r);
     return {
       id: r.id,
       expectations: [{ kinds: ['finding.vote'], expected: { marking: 'AMBER', record: vote } }],

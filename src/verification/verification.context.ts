@@ -111,15 +111,8 @@ export class VerificationContext {
   /** Logs an incident's state after a change (recordKind `incident`); bumps the correlation generation. */
   // Every change of status or membership goes through here or logIncidents, so a correlator that sees
   // an unchanged generation knows its index is current.
-  async logIncident(tx: Executor, kind: string, incident: Incident): Promise<void> {
-    await this.deps.ledger.record(tx, {
-      kind,
-      recordKind: INCIDENT_RECORD_KIND,
-      recordId: incident.id,
-      marking: incident.marking,
-      record: incidentRecord(incident),
-    });
-    await bumpGeneration(tx);
+  logIncident(tx: Executor, kind: string, incident: Incident): Promise<void> {
+    return this.logIncidents(tx, kind, [incident]);
   }
 
   /** Logs many incidents' states (bulk correlation). */
