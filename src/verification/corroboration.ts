@@ -38,7 +38,7 @@ export function corroborationOf(reports: readonly MemberReport[]): Corroboration
     reasons.push(
       strong >= 2
         ? `${strong} groups include a source graded B2 or better`
-        : `${strong} group${strong === 1 ? '' : 's'} include a source graded B2 or better`,
+        : `${strong} group${strong === 1 ? ' includes' : 's include'} a source graded B2 or better`,
     );
   const best = [...current].sort(
     (a, b) => a.reliability.localeCompare(b.reliability) || a.credibility - b.credibility,

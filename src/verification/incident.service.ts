@@ -345,6 +345,7 @@ export class IncidentService {
     await this.ctx.prepare();
     await this.ctx.db.transaction().execute(async (tx) => {
       const incident = await this.#load(tx, actor, id);
+      await this.#requireNoFinding(tx, incident);
       const rules = await this.ctx.rules(incident.agreementVersionId);
       if (request.party !== undefined && !rules.parties.includes(request.party))
         throw invalid(`${request.party} is not a party to the agreement`, [
@@ -384,6 +385,7 @@ export class IncidentService {
     await this.ctx.prepare();
     await this.ctx.db.transaction().execute(async (tx) => {
       const incident = await this.#load(tx, actor, id);
+      await this.#requireNoFinding(tx, incident);
       if (incident.pending !== undefined)
         throw ruleViolated(
           'pending-conclusion',
@@ -553,6 +555,29 @@ export class IncidentService {
       throw ruleViolated(
         'incident-not-open',
         `incident ${incident.id} is ${incident.status.replace('_', ' ')}; only reported or under-review incidents can ${what}`,
+        '/params/id',
+      );
+    if (incident.pending !== undefined)
+      throw ruleViolated(
+        'pending-conclusion',
+        `a conclusion of incident ${incident.id} awaits its second analyst; withdraw it before regrouping its reports`,
+        '/params/id',
+      );
+  }
+
+  /** What the body decides on stays as it was put: no attribution or assessment once a finding is in vote or adopted. */
+  async #requireNoFinding(tx: Executor, incident: Incident): Promise<void> {
+    const finding = await this.#findingState(tx, incident.id);
+    if (finding === 'voting')
+      throw ruleViolated(
+        'finding-in-vote',
+        'the verification body is voting on a finding on this incident',
+        '/params/id',
+      );
+    if (finding === 'adopted')
+      throw ruleViolated(
+        'finding-adopted',
+        'the verification body has adopted a finding on this incident; it is no longer changed',
         '/params/id',
       );
   }

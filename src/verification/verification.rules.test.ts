@@ -288,6 +288,48 @@ describeEachDialect('verification: every rule refuses and changes nothing', (dia
       );
     });
 
+    it('pending-conclusion: an incident awaiting its second analyst is not split', async () => {
+      const { id } = await openIncident(0);
+      await ok(move(staff.analyst, id, { to: 'under_review' }));
+      await ok(move(staff.analyst, id, { to: 'verified' }));
+      const incident = (await staff.analyst('GET', `/api/v1/incidents/${id}`)).json.incident as {
+        reportIds: string[];
+      };
+      await refused(
+        { incidents: [id] },
+        () =>
+          staff.analystEU('POST', `/api/v1/incidents/${id}/split`, {
+            reportIds: incident.reportIds.slice(0, 1),
+            reason: 'apart',
+          }),
+        { status: 409, rule: 'pending-conclusion' },
+      );
+    });
+
+    it('finding-in-vote: the attribution is not changed while the body votes', async () => {
+      const { id } = await openIncident(0);
+      await conclude(id);
+      const findingId = await propose(id);
+      await refused(
+        { incidents: [id], findings: [findingId] },
+        () =>
+          staff.analyst('PUT', `/api/v1/incidents/${id}/attribution`, {
+            confidence: 'unknown',
+            method: 'second look',
+          }),
+        { status: 409, rule: 'finding-in-vote' },
+      );
+    });
+
+    it("finding-adopted: an adopted finding's incident is not reassessed", async () => {
+      const { incidentId, findingId } = await adoptedFinding(0);
+      await refused(
+        { incidents: [incidentId], findings: [findingId] },
+        () => staff.analyst('PATCH', `/api/v1/incidents/${incidentId}`, { severity: 'grave' }),
+        { status: 409, rule: 'finding-adopted' },
+      );
+    });
+
     it('finding-adopted: an incident with an adopted finding no longer changes status', async () => {
       const { incidentId, findingId } = await adoptedFinding(0);
       await refused(
