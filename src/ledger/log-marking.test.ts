@@ -180,6 +180,7 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
     const staff = async (org: string, roles: Parameters<TestApp['tokenFor']>[1]) =>
       consoleActor(await s.sessions.principalFromToken(await t.tokenFor(org, roles)));
     const reviewer = await staff('JMVC', ['analyst']);
+    const secondReviewer = await staff('JMVC-EU', ['analyst']);
     const voters = [
       await staff('US', ['commissioner']),
       await staff('US', ['commissioner']),
@@ -196,7 +197,12 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
         confidence: 'possible',
         method: `method ${CANARY}`,
       });
+      // An explosion is a serious category: two analysts of different organisations conclude.
       await v.incidents.transition(reviewer, incidentId, { to: 'verified', reason: `verified ${CANARY}` });
+      await v.incidents.transition(secondReviewer, incidentId, {
+        to: 'verified',
+        reason: `confirmed ${CANARY}`,
+      });
       const proposed = await v.findings.propose(reviewer, incidentId, {
         summary: isPublic ? 'Explosions near Horlivka: verified.' : `Summary ${CANARY}`,
         public: isPublic,
@@ -210,7 +216,13 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
     expect(holding(clearReport)).not.toBe(holding(amberReport));
     clearIds.add(await publish(holding(clearReport), true));
     await publish(holding(amberReport), false);
-    secrets.push(`review ${CANARY}`, `verified ${CANARY}`, `Summary ${CANARY}`, `opinion ${CANARY}`);
+    secrets.push(
+      `review ${CANARY}`,
+      `verified ${CANARY}`,
+      `confirmed ${CANARY}`,
+      `Summary ${CANARY}`,
+      `opinion ${CANARY}`,
+    );
 
     // A key rotation (CLEAR: auditors must read it to follow the new key).
     const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);
