@@ -80,13 +80,22 @@ async function boundFindings(db: Kysely<Database>, ids: readonly string[]): Prom
       ? []
       : await db
           .selectFrom('findings')
-          .select(['id', 'incident_id', 'outcome', 'category', 'severity'])
+          .select([
+            'id',
+            'incident_id',
+            'outcome',
+            'category',
+            'severity',
+            'agreement_version_id',
+            'owner_organisation_id',
+            'proposed_at',
+          ])
           .where('id', 'in', ids)
           .execute();
   const columns = new Map(rows.map((r) => [r.id, r]));
   return findings.map((finding) => {
     const row = columns.get(finding.id);
-    // The columns that repeat the body for queries must agree with it.
+    // The columns that repeat the body for queries (and, the owner, for who reads it) must agree with it.
     const problems =
       row === undefined ||
       row.incident_id !== finding.incidentId ||
@@ -95,6 +104,13 @@ async function boundFindings(db: Kysely<Database>, ids: readonly string[]): Prom
       row.severity !== finding.severity
         ? ['incident, outcome, category or severity columns differ from its body']
         : [];
+    if (
+      row !== undefined &&
+      (row.agreement_version_id !== finding.agreementVersionId ||
+        row.owner_organisation_id !== finding.ownerOrganisationId ||
+        row.proposed_at !== finding.proposedAt)
+    )
+      problems.push('agreement version, owner or proposal time columns differ from its body');
     return {
       id: finding.id,
       expectations: [
