@@ -437,7 +437,7 @@ describeEachDialect('tamper suite', (dialect) => {
     return outcome;
   }
 
-  it("defects the suite found stay fixed: a log entry's kind column, a finding's copied columns", async () => {
+  it("defects the suite found stay fixed: a log entry's kind column, a finding's copied columns, a copied finding", async () => {
     const kind = await auditedEdit((tx) =>
       sql`update log_entries set kind = ${'report.accepted'} where idx = ${0}`.execute(tx),
     );
@@ -458,6 +458,13 @@ describeEachDialect('tamper suite', (dialect) => {
         expect.objectContaining({ table: 'findings', id: finding.id, check: 'inconsistent' }),
       );
     }
+    // A copy under a new id (its body still naming the original) is named itself.
+    const copy = await auditedEdit((tx) =>
+      sql`insert into findings select ${'copy'}, incident_id, agreement_version_id, state, outcome, category, severity, body, public, proposed_at, decided_at, published_at, marking, owner_organisation_id, author_user_id from findings where id = ${finding.id}`.execute(
+        tx,
+      ),
+    );
+    expect(copy.findings).toContainEqual(expect.objectContaining({ table: 'findings', id: 'copy' }));
   });
 
   it(`${DATABASE_EDITS} random single edits of the database, each found and named`, async () => {
@@ -692,6 +699,12 @@ async function seed(t: TestApp): Promise<void> {
   await s.tokens.revoke(CONSOLE_ACTOR, token.id);
   await s.users.update(CONSOLE_ACTOR, user.id, { password: 'another long passphrase' });
 
+  // Each phase integrated and signed: the log has older checkpoints (to roll back to) whatever the timing.
+  const integrate = async () => {
+    while ((await s.ledger.integrateOnce()) > 0);
+  };
+  await integrate();
+
   // The verification workflow: three reports grouped, reviewed under four eyes, attributed, voted, published.
   const staff = await verificationStaff(t);
   const a = await staff.monitorUA(
@@ -769,6 +782,8 @@ async function seed(t: TestApp): Promise<void> {
   );
   if (other.status !== 201) throw new Error('seed: report refused');
 
+  await integrate();
+
   // Reports in bulk, with revisions and evidence.
   const analystToken = await t.tokenFor('JMVC', ['monitor', 'analyst', 'admin']);
   const analyst = consoleActor(await s.sessions.principalFromToken(analystToken));
@@ -815,6 +830,7 @@ async function seed(t: TestApp): Promise<void> {
     }),
   );
   await s.monitoring.reports.submit(analyst, revisions, (i) => `/${i}`, false);
+  await integrate();
   // Evidence: bytes uploaded for some declarations, handed over, one derived copy.
   let derived = false;
   for (const [i, report] of submitted.entries()) {
