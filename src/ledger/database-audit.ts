@@ -160,7 +160,7 @@ async function rebuildFromRows(
   for (;;) {
     const rows = await db
       .selectFrom('log_entries')
-      .select(['idx', 'queue_seq', 'data', 'leaf_hash'])
+      .select(['idx', 'queue_seq', 'kind', 'data', 'leaf_hash'])
       .where('idx', '>', after)
       .orderBy('idx')
       .limit(CHUNK)
@@ -175,7 +175,15 @@ async function rebuildFromRows(
       // The tree is built from the bytes: a changed entry changes the root every checkpoint signed.
       tree.append(leaf);
       try {
-        indexEntry(index, options.bindings, { queueSeq: Number(row.queue_seq), index: idx }, row.data);
+        const kind = indexEntry(
+          index,
+          options.bindings,
+          { queueSeq: Number(row.queue_seq), index: idx },
+          row.data,
+        );
+        // The column is what the server filters entries by: it must say what the bytes say.
+        if (kind !== row.kind)
+          problems.push(`log_entries: entry ${idx}: kind column says ${row.kind}, its data ${kind}`);
         if (row.data.includes(ROTATION_MARKER)) {
           const entry = JSON.parse(row.data.toString('utf8')) as { kind?: unknown; record?: unknown };
           if (entry.kind === KEY_ROTATED_KIND) rotations.push(entry.record);

@@ -89,13 +89,17 @@ export interface LogIndex {
   readonly salts: Map<number, Buffer>;
 }
 
-/** Adds one entry (its canonical bytes) to the index; entries must be added in log order. */
+/**
+ * Adds one entry (its canonical bytes) to the index; entries must be added in log order.
+ *
+ * @returns the entry's kind, as its bytes state it
+ */
 export function indexEntry(
   index: LogIndex,
   bindings: ReadonlyMap<string, RowBinding>,
   at: { queueSeq: number; index?: number },
   data: Buffer,
-): void {
+): string {
   const parsed = JSON.parse(data.toString('utf8')) as {
     kind?: unknown;
     record?: Record<string, unknown>;
@@ -115,7 +119,7 @@ export function indexEntry(
     const binding = bindingOfEvent(bindings, kind);
     const field = binding?.idFields[kind];
     const id = field === undefined ? undefined : parsed.record?.[field];
-    if (binding === undefined || typeof id !== 'string') return;
+    if (binding === undefined || typeof id !== 'string') return kind;
     recordKind = binding.recordKind;
     recordId = id;
     entry = { ...base, marking: 'CLEAR', clear: canonicalBytes(parsed.record) };
@@ -125,6 +129,7 @@ export function indexEntry(
   const list = byId.get(recordId);
   if (list === undefined) byId.set(recordId, [entry]);
   else list.push(entry);
+  return kind;
 }
 
 const eventOwners = new WeakMap<ReadonlyMap<string, RowBinding>, Map<string, RowBinding>>();

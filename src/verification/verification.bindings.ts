@@ -74,19 +74,48 @@ async function boundTransitions(db: Kysely<Database>, rows: readonly TransitionR
 }
 
 async function boundFindings(db: Kysely<Database>, ids: readonly string[]): Promise<BoundRow[]> {
-  const findings = await findFindings(db, ids);
   const rows =
     ids.length === 0
       ? []
       : await db
           .selectFrom('findings')
-          .select(['id', 'incident_id', 'outcome', 'category', 'severity'])
+          .select([
+            'id',
+            'body',
+            'incident_id',
+            'outcome',
+            'category',
+            'severity',
+            'agreement_version_id',
+            'owner_organisation_id',
+            'proposed_at',
+          ])
           .where('id', 'in', ids)
           .execute();
+  // A finding is read from its body, which names it: a row whose body names another finding (a copy
+  // inserted under a new id) is its own row, named as such, not a second reading of the other.
+  const bodyId = (body: string): unknown => {
+    try {
+      return (JSON.parse(body) as { id?: unknown }).id;
+    } catch {
+      return undefined;
+    }
+  };
+  const strays: BoundRow[] = rows
+    .filter((r) => bodyId(r.body) !== r.id)
+    .map((r) => ({
+      id: r.id,
+      expectations: [],
+      problems: ['its body names another finding, or cannot be read'],
+    }));
+  const findings = await findFindings(
+    db,
+    rows.filter((r) => bodyId(r.body) === r.id).map((r) => r.id),
+  );
   const columns = new Map(rows.map((r) => [r.id, r]));
-  return findings.map((finding) => {
+  const bound = findings.map((finding): BoundRow => {
     const row = columns.get(finding.id);
-    // The columns that repeat the body for queries must agree with it.
+    // The columns that repeat the body for queries (and, the owner, for who reads it) must agree with it.
     const problems =
       row === undefined ||
       row.incident_id !== finding.incidentId ||
@@ -95,6 +124,13 @@ async function boundFindings(db: Kysely<Database>, ids: readonly string[]): Prom
       row.severity !== finding.severity
         ? ['incident, outcome, category or severity columns differ from its body']
         : [];
+    if (
+      row !== undefined &&
+      (row.agreement_version_id !== finding.agreementVersionId ||
+        row.owner_organisation_id !== finding.ownerOrganisationId ||
+        row.proposed_at !== finding.proposedAt)
+    )
+      problems.push('agreement version, owner or proposal time columns differ from its body');
     return {
       id: finding.id,
       expectations: [
@@ -103,6 +139,7 @@ async function boundFindings(db: Kysely<Database>, ids: readonly string[]): Prom
       ...(problems.length > 0 ? { problems } : {}),
     };
   });
+  return [...bound, ...strays];
 }
 
 type VoteRow = Database['finding_votes'];
