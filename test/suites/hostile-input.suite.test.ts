@@ -443,10 +443,13 @@ describeEachDialect('hostile-input suite', (dialect) => {
     for (const list of ['incidents', 'findings'] as const) {
       const res = await t.app.inject({ url: `/api/v1/${list}`, headers: admin });
       const body = res.json<Record<string, { id?: string }[] | undefined>>();
-      realIds.push(...(body[list] ?? []).flatMap((x) => (x.id !== undefined ? [x.id] : [])));
+      const ids = (body[list] ?? []).flatMap((x) => (x.id !== undefined ? [x.id] : []));
+      // The two reports are grouped into an incident: its routes get past "not found".
+      if (list === 'incidents') expect(ids.length, res.body).toBeGreaterThan(0);
+      realIds.push(...ids);
     }
-    const spare = await t.tokenFor('HUM', ['observer']);
-    void spare;
+    // A user no test token belongs to, for the user routes to act on.
+    await t.tokenFor('HUM', ['observer']);
     const users = await t.services.users.list();
     realIds.push(...users.filter((u) => u.organisationId === 'HUM').map((u) => u.id));
   }, 120_000);

@@ -22,6 +22,13 @@ export async function tableCounts(t: TestApp): Promise<Record<string, number>> {
     await sleep(20);
   }
   const counts: Record<string, number> = { 'log size': t.services.ledger.reader.size };
-  for (const { name } of await db.introspection.getTables()) counts[name] = await count(name);
+  // The test's own tables only: on PostgreSQL other tests' schemas come and go beside this one.
+  const { rows: tables } = await (
+    t.services.database.dialect === 'postgres'
+      ? sql<{ name: string }>`select table_name as name from information_schema.tables
+        where table_schema = current_schema() and table_type = 'BASE TABLE'`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'table'`
+  ).execute(db);
+  for (const { name } of tables) counts[name] = await count(name);
   return counts;
 }
