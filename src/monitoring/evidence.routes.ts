@@ -106,10 +106,7 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
       const { evidence, stream } = await m.evidence.open(actorOf(request), request.params.id);
       void reply.header('content-type', evidence.mediaType);
       void reply.header('x-content-sha256', evidence.sha256);
-      void reply.header(
-        'content-disposition',
-        `attachment; filename="${evidence.originalFilename.replace(/["\\\r\n]/g, '_')}"`,
-      );
+      void reply.header('content-disposition', attachmentDisposition(evidence.originalFilename));
       return reply.send(stream);
     },
   );
@@ -182,4 +179,21 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
         }),
       ),
   );
+}
+
+/**
+ * The Content-Disposition of a download (RFC 6266): an ASCII `filename` with anything a header cannot
+ * carry or a client could misread (non-ASCII, controls, quotes, backslashes) replaced by `_`, and the
+ * name as filed in `filename*` (RFC 8187). A raw non-Latin-1 name in a header would fail the answer.
+ */
+export function attachmentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/gu, '_');
+  const utf8 = [...Buffer.from(name, 'utf8')]
+    .map((b) =>
+      /[A-Za-z0-9!#$&+.^_`|~-]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }

@@ -222,6 +222,24 @@ export function csvLine(values: readonly string[]): string {
   return values.map(csvField).join(',');
 }
 
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+const isFormula = (value: string) => FORMULA_START.test(value) && !PLAIN_NUMBER.test(value);
+
+/**
+ * A cell as an export writes it: one a spreadsheet would run as a formula (it starts with = + - @,
+ * tab or CR and is not a plain number such as -12.5) gets a leading apostrophe, so that opening an
+ * export of reports filed by anyone cannot run their text (OWASP "CSV injection").
+ */
+export function neutraliseFormula(value: string): string {
+  return isFormula(value) ? `'${value}` : value;
+}
+
+/** The inverse of `neutraliseFormula`, for imports: an exported file reads back as the text that was filed. */
+export function restoreFormula(value: string): string {
+  return value.startsWith("'") && isFormula(value.slice(1)) ? value.slice(1) : value;
+}
+
 /** Parses a whole CSV text (tests and small files). */
 export function parseCsv(text: string): CsvRecord[] {
   const reader = new CsvReader();

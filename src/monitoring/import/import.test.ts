@@ -246,6 +246,20 @@ describeEachDialect('report import and export', (dialect) => {
     expect(await reportCount()).toBe(0);
   });
 
+  it('refuses a GeoJSON file that is JSON but not an object (null answered a TypeError)', async () => {
+    for (const text of ['null', '42', '[]', '"FeatureCollection"']) {
+      const file = write('not-an-object.geojson', text);
+      const err = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
+        format: 'geojson',
+      }).catch((e: unknown) => e);
+      expect(err, text).toBeInstanceOf(ImportFileError);
+      expect((err as ImportFileError).problems).toEqual([
+        { file, path: '/type', reason: 'must be FeatureCollection with features' },
+      ]);
+    }
+    expect(await reportCount()).toBe(0);
+  });
+
   it('rejects a file with the wrong columns', async () => {
     const header: string[] = [...ACLED_COLUMNS.filter((c) => c !== 'latitude'), 'lat'];
     const file = write('cols.csv', `${csvLine(header)}\r\n`);

@@ -25,7 +25,15 @@ import {
   type ColumnMapping,
   type CompiledMapping,
 } from './csv.js';
-import { CsvEncodingError, CsvReader, CsvSyntaxError, csvLine, type CsvRecord } from './csv-parse.js';
+import {
+  CsvEncodingError,
+  CsvReader,
+  CsvSyntaxError,
+  csvLine,
+  neutraliseFormula,
+  restoreFormula,
+  type CsvRecord,
+} from './csv-parse.js';
 import { featureToInput, reportFeature } from './geojson.js';
 
 /** The file formats `truceline import` and `export` read and write. */
@@ -86,7 +94,8 @@ async function* itemsOf(
         { file, path: '', reason: 'is not valid JSON' },
       ]);
     }
-    const d = doc as { type?: unknown; features?: unknown };
+    // `null` and other non-objects are valid JSON too.
+    const d = (typeof doc === 'object' && doc !== null ? doc : {}) as { type?: unknown; features?: unknown };
     if (d.type !== 'FeatureCollection' || !Array.isArray(d.features))
       throw new ImportFileError(`${file} is not a GeoJSON FeatureCollection`, [
         { file, path: '/type', reason: 'must be FeatureCollection with features' },
@@ -119,6 +128,7 @@ async function* itemsOf(
         continue;
       }
       if (rec.fields.length === 1 && rec.fields[0] === '') continue;
+      rec.fields = rec.fields.map(restoreFormula);
       const cols = header;
       if (rec.fields.length !== cols.length) {
         chunk.push({
@@ -245,7 +255,8 @@ export async function exportReports(
     let text = '';
     for (const r of page) {
       if (format === 'geojson') text += `${n > 0 ? ',\n' : ''}${JSON.stringify(reportFeature(r))}`;
-      else text += `${csvLine(format === 'acled' ? reportToAcledRow(r) : reportToCsvRow(r))}\r\n`;
+      else
+        text += `${csvLine((format === 'acled' ? reportToAcledRow(r) : reportToCsvRow(r)).map(neutraliseFormula))}\r\n`;
       n += 1;
     }
     await write(text);
