@@ -14,7 +14,7 @@ import type { Dialect } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createSignerFile, readSigner } from '../ledger/log-keys.js';
 import { createMonitoringService } from '../monitoring/monitoring.js';
-import { createServices, type AppServices } from '../server/context.js';
+import { createServices, type AppServices } from '../../test/support/composition.js';
 import { describeEachDialect, PG_URL } from '../../test/support/databases.js';
 import { sampleInput, TEST_PASSWORD, TEST_SETTINGS } from '../../test/support/app.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';

@@ -6,7 +6,7 @@ import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.
 import { describeEachDialect } from '../../test/support/databases.js';
 import { consoleActor } from '../access/audit.service.js';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
-import { ROW_BINDINGS } from '../server/row-bindings.js';
+import { ROW_BINDINGS } from '../../test/support/composition.js';
 import { auditDatabase } from './database-audit.js';
 import { keyRotationRecord } from './key-rotation.js';
 import { recordCommitment } from './log-item.js';

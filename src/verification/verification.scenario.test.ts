@@ -5,7 +5,7 @@ import { callerFor, explosionReport, verificationStaff } from '../../test/suppor
 import { sql } from 'kysely';
 import { auditDatabase } from '../ledger/database-audit.js';
 import { decodeEntryBundle, entriesPath, TILE_WIDTH } from '../ledger/tiles.js';
-import { ROW_BINDINGS } from '../server/row-bindings.js';
+import { ROW_BINDINGS } from '../../test/support/composition.js';
 
 interface Entry {
   kind: string;
