@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { invalid } from '../core/errors.js';
 
 /** A string enum as one JSON Schema `enum` (clearer in OpenAPI than a union of literals). */
 export const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
@@ -38,3 +39,19 @@ export const ProblemSchema = Type.Object(
   },
   { description: 'RFC 9457 problem details' },
 );
+
+/** A `bbox` query parameter: `minLon,minLat,maxLon,maxLat` (parse it with {@link bboxOf}). */
+export const BBoxQuery = Type.String({
+  pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$',
+  description: 'minLon,minLat,maxLon,maxLat',
+});
+
+/** The numbers of a `bbox` query parameter; refuses a box whose minimum exceeds its maximum. */
+export function bboxOf(text: string | undefined): [number, number, number, number] | undefined {
+  const bbox = text?.split(',').map(Number) as [number, number, number, number] | undefined;
+  if (bbox !== undefined && (bbox[0] > bbox[2] || bbox[1] > bbox[3]))
+    throw invalid('bbox is minLon,minLat,maxLon,maxLat', [
+      { path: '/querystring/bbox', reason: 'min must not exceed max' },
+    ]);
+  return bbox;
+}

@@ -3,7 +3,7 @@ import type { FastifySchemaValidationError } from 'fastify';
 import { fieldProblems } from '../http/validation.js';
 import { actorOf } from '../http/request.js';
 import { invalid } from '../core/errors.js';
-import { StringEnum } from '../http/schema.js';
+import { StringEnum, bboxOf } from '../http/schema.js';
 import type { App } from '../http/app.js';
 import { RELIABILITIES } from './grading.js';
 import type { MonitoringServices } from './monitoring.js';
@@ -65,11 +65,7 @@ function filterOf(q: ReportListQueryType): ReportFilter {
       ]);
     }
   }
-  const bbox = q.bbox?.split(',').map(Number) as [number, number, number, number] | undefined;
-  if (bbox !== undefined && (bbox[0] > bbox[2] || bbox[1] > bbox[3]))
-    throw invalid('bbox is minLon,minLat,maxLon,maxLat', [
-      { path: '/querystring/bbox', reason: 'min must not exceed max' },
-    ]);
+  const bbox = bboxOf(q.bbox);
   return {
     ...(q.from !== undefined ? { from: new Date(q.from).toISOString() } : {}),
     ...(q.to !== undefined ? { to: new Date(q.to).toISOString() } : {}),

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MARKINGS } from '../access/marking.js';
 import { ACLED_EVENT_TYPE_NAMES, ACLED_SUB_EVENT_TYPES, SMM_CATEGORIES } from '../agreement/taxonomy.js';
-import { StringEnum } from '../http/schema.js';
+import { BBoxQuery, StringEnum } from '../http/schema.js';
 import { CREDIBILITIES, RELIABILITIES } from './grading.js';
 import { REPORTER_KINDS, TIME_PRECISIONS } from './report.model.js';
 
@@ -232,12 +232,7 @@ export const ReportListQuery = Type.Object(
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Observed window starts before' })),
     category: Type.Optional(Type.String()),
     zone: Type.Optional(Type.String()),
-    bbox: Type.Optional(
-      Type.String({
-        pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$',
-        description: 'minLon,minLat,maxLon,maxLat',
-      }),
-    ),
+    bbox: Type.Optional(BBoxQuery),
     source: Type.Optional(Type.String()),
     flagged: Type.Optional(Type.Boolean({ description: 'Only reports with possible violations' })),
     externalId: Type.Optional(Type.String()),

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../http/app.js';
 import { actorOf } from '../http/request.js';
+import { bboxOf } from '../http/schema.js';
 import { invalid, isNotFound } from '../core/errors.js';
 import type { MonitoringServices } from '../monitoring/monitoring.js';
 import { reportFor } from '../monitoring/report.view.js';
@@ -29,6 +30,7 @@ import {
   type IncidentListQueryType,
 } from './verification.schemas.js';
 import type { VerificationServices } from './verification.js';
+import { publicShape } from './verification.context.js';
 
 const tags = ['verification'];
 
@@ -39,11 +41,7 @@ function filterOf(q: IncidentListQueryType, now: Date): IncidentFilter {
     throw invalid(`unknown status ${bad.join(', ')}`, [
       { path: '/querystring/status', reason: `must be among ${INCIDENT_STATUSES.join(', ')}` },
     ]);
-  const bbox = q.bbox?.split(',').map(Number) as [number, number, number, number] | undefined;
-  if (bbox !== undefined && (bbox[0] > bbox[2] || bbox[1] > bbox[3]))
-    throw invalid('bbox is minLon,minLat,maxLon,maxLat', [
-      { path: '/querystring/bbox', reason: 'min must not exceed max' },
-    ]);
+  const bbox = bboxOf(q.bbox);
   return {
     ...(statuses.length > 0 ? { status: statuses as IncidentStatus[] } : {}),
     ...(q.category !== undefined ? { category: q.category } : {}),
@@ -317,7 +315,7 @@ export function registerVerificationRoutes(
       });
       const insider = request.principal.permissions.has('incidents:read');
       return {
-        findings: insider ? page.findings : page.findings.map(({ proposedBy: _p, ...f }) => f),
+        findings: insider ? page.findings : page.findings.map(publicShape),
         total: page.total,
       };
     },

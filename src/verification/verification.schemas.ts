@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MARKINGS } from '../access/marking.js';
 import { Severities } from '../agreement/agreement.schema.rules.js';
-import { StringEnum } from '../http/schema.js';
+import { BBoxQuery, StringEnum } from '../http/schema.js';
 import {
   ATTRIBUTION_CONFIDENCES,
   CONCLUSIONS,
@@ -172,12 +172,7 @@ export const IncidentListQuery = Type.Object(
     overdue: Type.Optional(Type.Boolean()),
     from: Type.Optional(Instant),
     to: Type.Optional(Instant),
-    bbox: Type.Optional(
-      Type.String({
-        pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$',
-        description: 'minLon,minLat,maxLon,maxLat',
-      }),
-    ),
+    bbox: Type.Optional(BBoxQuery),
     sort: Type.Optional(StringEnum(['due', '-observed'] as const)),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
