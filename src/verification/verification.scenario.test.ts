@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
-import { callerFor, explosionReport, verificationStaff } from '../../test/support/verification.js';
+import { callerFor, fileThreeSightings, verificationStaff } from '../../test/support/verification.js';
 import { sql } from 'kysely';
 import { auditDatabase } from '../ledger/database-audit.js';
 import { decodeEntryBundle, entriesPath, TILE_WIDTH } from '../ledger/tiles.js';
@@ -38,27 +38,7 @@ describeEachDialect('verification: from three sources to a published finding', (
     const before = (await logEntries()).length;
 
     // Three sources: a party's observation post, and two commission teams of one independence group.
-    const a = await staff.monitorUA(
-      'POST',
-      '/api/v1/reports',
-      explosionReport({ name: 'UA OP Zaitseve', group: 'ua-op-7' }),
-    );
-    const b = await staff.monitorJMVC(
-      'POST',
-      '/api/v1/reports',
-      explosionReport(
-        { name: 'JMVC patrol 3', group: 'jmvc-team-3' },
-        { location: { lon: 38.09, lat: 48.365, uncertaintyM: 300 } },
-      ),
-    );
-    const c = await staff.monitorJMVC(
-      'POST',
-      '/api/v1/reports',
-      explosionReport(
-        { name: 'JMVC UAV 3', group: 'jmvc-team-3', reliability: 'A' },
-        { location: { lon: 38.085, lat: 48.362, uncertaintyM: 100 }, credibility: 1 },
-      ),
-    );
+    const [a, b, c] = await fileThreeSightings(staff);
     expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
     const reportIds = [a.json.report.id, b.json.report.id, c.json.report.id].sort();
 

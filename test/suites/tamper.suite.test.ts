@@ -22,7 +22,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
-import { explosionReport, verificationStaff } from '../support/verification.js';
+import { explosionReport, fileThreeSightings, verificationStaff } from '../support/verification.js';
 import { consoleActor } from '../../src/access/audit.service.js';
 import { CONSOLE_ACTOR } from '../../src/cli/runtime.js';
 import type { Database } from '../../src/db/database.js';
@@ -707,27 +707,7 @@ async function seed(t: TestApp): Promise<void> {
 
   // The verification workflow: three reports grouped, reviewed under four eyes, attributed, voted, published.
   const staff = await verificationStaff(t);
-  const a = await staff.monitorUA(
-    'POST',
-    '/api/v1/reports',
-    explosionReport({ name: 'UA OP Zaitseve', group: 'ua-op-7' }),
-  );
-  const b = await staff.monitorJMVC(
-    'POST',
-    '/api/v1/reports',
-    explosionReport(
-      { name: 'JMVC patrol 3', group: 'jmvc-team-3' },
-      { location: { lon: 38.09, lat: 48.365, uncertaintyM: 300 } },
-    ),
-  );
-  const c = await staff.monitorJMVC(
-    'POST',
-    '/api/v1/reports',
-    explosionReport(
-      { name: 'JMVC UAV 3', group: 'jmvc-team-3', reliability: 'A' },
-      { location: { lon: 38.085, lat: 48.362, uncertaintyM: 100 }, credibility: 1 },
-    ),
-  );
+  const [a, b, c] = await fileThreeSightings(staff);
   if (a.status !== 201 || b.status !== 201 || c.status !== 201) throw new Error('seed: reports refused');
   const reportIds = [a.json.report.id, b.json.report.id, c.json.report.id] as string[];
   const queue = await staff.analyst('GET', '/api/v1/incidents');

@@ -56,3 +56,33 @@ export async function verificationStaff(t: TestApp) {
     Caller
   >;
 }
+
+/**
+ * One shelling seen by three sources: a party's observation post, and a commission patrol and UAV of
+ * one independence group (so two independent groups). Returns the three intake answers in that order.
+ */
+export async function fileThreeSightings(staff: Record<'monitorUA' | 'monitorJMVC', Caller>) {
+  // One after another, as patrols report: each is grouped before the next arrives.
+  const a = await staff.monitorUA(
+    'POST',
+    '/api/v1/reports',
+    explosionReport({ name: 'UA OP Zaitseve', group: 'ua-op-7' }),
+  );
+  const b = await staff.monitorJMVC(
+    'POST',
+    '/api/v1/reports',
+    explosionReport(
+      { name: 'JMVC patrol 3', group: 'jmvc-team-3' },
+      { location: { lon: 38.09, lat: 48.365, uncertaintyM: 300 } },
+    ),
+  );
+  const c = await staff.monitorJMVC(
+    'POST',
+    '/api/v1/reports',
+    explosionReport(
+      { name: 'JMVC UAV 3', group: 'jmvc-team-3', reliability: 'A' },
+      { location: { lon: 38.085, lat: 48.362, uncertaintyM: 100 }, credibility: 1 },
+    ),
+  );
+  return [a, b, c] as const;
+}
