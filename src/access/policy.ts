@@ -43,6 +43,16 @@ export const PERMISSIONS = [
   'findings:propose',
   'findings:vote',
   'findings:publish',
+  'notices:read',
+  'notices:submit',
+  'notices:respond',
+  'hotline:read',
+  'hotline:operate',
+  'cases:read',
+  'cases:decide',
+  'commitments:read',
+  'commitments:record',
+  'webhooks:manage',
   'log:read',
 ] as const;
 /** One permission; routes declare the one they need. */
@@ -58,6 +68,10 @@ const EVERY_SIGNED_IN: Permission[] = [
   'log:read',
   // Findings carry their own markings: a party reads those published to it, the public the public ones.
   'findings:read',
+  // Notices, cases and commitments carry markings and addressees: each reader sees what is theirs.
+  'notices:read',
+  'cases:read',
+  'commitments:read',
 ];
 
 /** What each role may do; a user with several roles has the union. */
@@ -74,6 +88,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reports:read',
     'sources:manage',
     'incidents:read',
+    'webhooks:manage',
   ],
   monitor: [...EVERY_SIGNED_IN, 'reports:create', 'reports:read'],
   // Analysts group reports into incidents, review, conclude and attribute them, and put findings to the body.
@@ -85,12 +100,34 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'incidents:verify',
     'findings:propose',
     'findings:publish',
+    'notices:submit',
+    'notices:respond',
+    'hotline:read',
+    'hotline:operate',
+    'cases:decide',
   ],
   // Commissioners sit on the verification body: they read the incidents addressed to it and vote.
-  commissioner: [...EVERY_SIGNED_IN, 'reports:read', 'incidents:read', 'findings:vote'],
-  liaison: [...EVERY_SIGNED_IN, 'reports:read', 'reports:create'],
-  guarantor: [...EVERY_SIGNED_IN, 'reports:read'],
-  humanitarian: [...EVERY_SIGNED_IN],
+  commissioner: [...EVERY_SIGNED_IN, 'reports:read', 'incidents:read', 'findings:vote', 'cases:decide'],
+  liaison: [
+    ...EVERY_SIGNED_IN,
+    'reports:read',
+    'reports:create',
+    'notices:submit',
+    'notices:respond',
+    'hotline:read',
+    'hotline:operate',
+  ],
+  // Guarantors notify (their own flights, bases), acknowledge what is addressed to them, decide on
+  // their rungs and record their pledges and deliveries.
+  guarantor: [
+    ...EVERY_SIGNED_IN,
+    'reports:read',
+    'notices:submit',
+    'notices:respond',
+    'cases:decide',
+    'commitments:record',
+  ],
+  humanitarian: [...EVERY_SIGNED_IN, 'notices:submit', 'notices:respond'],
   observer: [...EVERY_SIGNED_IN],
 };
 
@@ -110,7 +147,14 @@ export interface Principal {
 /** Permissions open to anyone, signed in or not. */
 // reports:read lets the public read CLEAR reports (and their evidence); the markings hide everything
 // else from the anonymous principal (canSee, visibleTo), exactly as for a signed-in reader.
-const ANONYMOUS_PERMISSIONS: Permission[] = ['agreement:read', 'log:read', 'reports:read', 'findings:read'];
+const ANONYMOUS_PERMISSIONS: Permission[] = [
+  'agreement:read',
+  'log:read',
+  'reports:read',
+  'findings:read',
+  'cases:read',
+  'commitments:read',
+];
 
 /** The principal of a request without credentials: the public. */
 export const ANONYMOUS: Principal = {
