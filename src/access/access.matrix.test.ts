@@ -127,7 +127,7 @@ const CASES: Case[] = [
     route: '/api/v1/organisations/{id}',
     allowed: admin,
     request: ({ n }) =>
-      Promise.resolve({ url: '/api/v1/organisations/HUM', payload: { name: `Humanitarian Office ${n}` } }),
+      Promise.resolve({ url: '/api/v1/organisations/OCHA', payload: { name: `Humanitarian Office ${n}` } }),
   },
   {
     method: 'GET',
@@ -658,7 +658,7 @@ const ORGS: Record<OrganisationKind, string> = {
   commission: 'JMVC',
   party: 'UA',
   guarantor: 'US',
-  humanitarian: 'HUM',
+  humanitarian: 'OCHA',
   public: 'PUBLIC',
 };
 const WHO: Who[] = [
@@ -782,7 +782,7 @@ describeEachDialect('access matrix', (dialect) => {
       ['UA', 'commissioner'],
       ['RU', 'liaison'],
       ['UA', 'monitor'],
-      ['HUM', 'humanitarian'],
+      ['OCHA', 'humanitarian'],
       ['PUBLIC', 'observer'],
     ];
     const callers: { label: string; token?: string }[] = [{ label: 'anonymous' }];

@@ -25,7 +25,7 @@ export const DEMO_ORGANISATIONS: { id: string; name: string; kind: OrganisationK
   { id: 'RU', name: 'Russian Federation', kind: 'party' },
   { id: 'US', name: 'United States', kind: 'guarantor' },
   { id: 'EUC', name: 'European Coalition', kind: 'guarantor' },
-  { id: 'HUM', name: 'Humanitarian Coordination Office', kind: 'humanitarian' },
+  { id: 'OCHA', name: 'UN OCHA Humanitarian Notification Team', kind: 'humanitarian' },
   { id: 'PUBLIC', name: 'Public and press', kind: 'public' },
 ];
 

@@ -449,9 +449,9 @@ describeEachDialect('hostile-input suite', (dialect) => {
       realIds.push(...ids);
     }
     // A user no test token belongs to, for the user routes to act on.
-    await t.tokenFor('HUM', ['observer']);
+    await t.tokenFor('OCHA', ['observer']);
     const users = await t.services.users.list();
-    realIds.push(...users.filter((u) => u.organisationId === 'HUM').map((u) => u.id));
+    realIds.push(...users.filter((u) => u.organisationId === 'OCHA').map((u) => u.id));
   }, 120_000);
   afterAll(async () => t?.close());
 

@@ -38,7 +38,7 @@ const CASES: { role: Role; organisation: string; kind: string; name: string; nav
   { role: 'guarantor', organisation: 'US', kind: 'guarantor', name: 'United States', nav: READERS },
   {
     role: 'humanitarian',
-    organisation: 'HUM',
+    organisation: 'OCHA',
     kind: 'humanitarian',
     name: 'Humanitarian Coordination Office',
     nav: EVERYONE,
