@@ -50,6 +50,9 @@ export const ObligationSchema = Type.Object(
 );
 export type Obligation = Static<typeof ObligationSchema>;
 
+export const Severities = ['minor', 'serious', 'grave'] as const;
+export type Severity = (typeof Severities)[number];
+
 export const NotificationObligationSchema = Type.Object(
   {
     id: Id,
@@ -74,14 +77,33 @@ export const NotificationObligationSchema = Type.Object(
     reconfirm_every: Type.Optional(Duration),
     required_fields: Type.Optional(Type.Array(Text)),
     disclosure: Type.Optional(StringEnum(['addressees_only', 'parties', 'public'] as const)),
+    addressee_release: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            to: Type.Array(Id, { minItems: 1, uniqueItems: true }),
+            location: StringEnum(['exact', 'area'] as const),
+            area_radius_m: Type.Optional(Type.Number({ minimum: 50, maximum: 50_000 })),
+          },
+          strict,
+        ),
+        {
+          description:
+            'What location these addressees receive: the exact point or route, or an area that contains it (a circle of area_radius_m not centred on it). Addressees not listed receive it exactly.',
+        },
+      ),
+    ),
+    strike_severity: Type.Optional(
+      StringEnum(Severities, {
+        description:
+          'The severity of an incident that touches a notified, delivered notice of this obligation.',
+      }),
+    ),
     provision: Type.Optional(Id),
   },
   strict,
 );
 export type NotificationObligation = Static<typeof NotificationObligationSchema>;
-
-export const Severities = ['minor', 'serious', 'grave'] as const;
-export type Severity = (typeof Severities)[number];
 
 export const ReportGroups = [
   'ceasefire_violation',

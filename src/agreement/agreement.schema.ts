@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { ActorSchema, TransparencyLogSchema, VerificationBodySchema } from './agreement.schema.actors.js';
 import { DateOnly, Id, StringEnum, Text, When, strict } from './agreement.schema.common.js';
 import { VerificationSettingsSchema } from './agreement.schema.verification.js';
+import { DeconflictionSettingsSchema } from './agreement.schema.deconfliction.js';
 import {
   EscalationLadderSchema,
   GuaranteeSchema,
@@ -96,6 +97,7 @@ export const AgreementSchema = Type.Object(
     provisions: Type.Array(ProvisionSchema, { minItems: 1 }),
     negotiation: Type.Optional(NegotiationSchema),
     verification: Type.Optional(VerificationSettingsSchema),
+    deconfliction: Type.Optional(DeconflictionSettingsSchema),
     transparency_log: Type.Optional(TransparencyLogSchema),
   },
   { ...strict, $id: 'https://truceline.org/schemas/agreement-1.json', title: 'Truceline agreement' },

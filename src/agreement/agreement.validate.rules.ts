@@ -196,6 +196,18 @@ function checkObligationsAndNotifications(ctx: CheckContext): void {
     }
     if (ack.within !== undefined && !ack.required)
       sink.add([...path, 'acknowledgement', 'within'], 'inconsistent', 'within needs required: true');
+    (item.addressee_release ?? []).forEach((release, i) => {
+      release.to.forEach((id, j) => {
+        if (!item.to.includes(id))
+          sink.add(
+            [...path, 'addressee_release', i, 'to', j],
+            'inconsistent',
+            `'${id}' is not an addressee of this obligation (to: ${item.to.join(', ')})`,
+          );
+      });
+      if (release.location === 'area' && release.area_radius_m === undefined)
+        sink.add([...path, 'addressee_release', i], 'missing_field', 'an area release needs area_radius_m');
+    });
     const lead = parseDuration(item.lead_time);
     const emergency =
       item.emergency_lead_time === undefined ? undefined : parseDuration(item.emergency_lead_time);
