@@ -4,9 +4,17 @@ import type { LedgerTables } from '../ledger/ledger.tables.js';
 import type { AgreementTables } from '../agreement/agreement.tables.js';
 import type { MonitoringTables } from '../monitoring/report.tables.js';
 import type { VerificationTables } from '../verification/verification.tables.js';
+import type { EscalationTables } from '../deconfliction/escalation.tables.js';
+import type { HotlineTables } from '../deconfliction/hotline.tables.js';
 
 /** The whole schema, composed from each domain's tables. */
-export type Database = AccessTables & LedgerTables & AgreementTables & MonitoringTables & VerificationTables;
+export type Database = AccessTables &
+  LedgerTables &
+  AgreementTables &
+  MonitoringTables &
+  VerificationTables &
+  EscalationTables &
+  HotlineTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;
