@@ -60,6 +60,25 @@ const votes = (w: Who): Expectation =>
   w.role !== 'commissioner' ? false : w.kind === 'guarantor' ? true : w.kind === 'party' ? 'hidden' : 'rule';
 
 /**
+ * The fixture escalation involves UA and RU: the commission and the parties read it; a guarantor, a
+ * humanitarian organisation or the public cannot learn it exists.
+ */
+const readsPartiesEscalation = (w: Who): Expectation =>
+  w.role === null ? false : w.kind === 'commission' || w.kind === 'party' ? true : 'hidden';
+/**
+ * Resolving needs notices:respond and the commission: a party involved sees it but is refused (403);
+ * an organisation not involved cannot learn it exists (404).
+ */
+const resolvesEscalation = (w: Who): Expectation =>
+  w.role === null || !['analyst', 'liaison', 'guarantor', 'humanitarian'].includes(w.role)
+    ? false
+    : w.kind === 'commission'
+      ? true
+      : w.kind === 'party'
+        ? false
+        : 'hidden';
+
+/**
  * Allowed (true), refused by the policy (false: 401 or 403), allowed but hidden by a marking (404), or
  * allowed by the policy but refused by a rule of the workflow (409).
  */
@@ -531,6 +550,27 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/escalations',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/escalations' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/escalations/{id}',
+    allowed: readsPartiesEscalation,
+    request: () => Promise.resolve({ url: `/api/v1/escalations/${fx.escalationId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/escalations/{id}/resolve',
+    allowed: resolvesEscalation,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/escalations/${succeeds ? await freshEscalation(t) : fx.escalationId}/resolve`,
+      payload: { resolution: 'both parties called' },
+    }),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/quiet-days',
     allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/quiet-days' }),
@@ -608,6 +648,20 @@ async function adoptedFinding(t: TestApp): Promise<string> {
   return id;
 }
 
+/** A new open escalation involving UA and RU, raised as the system would. */
+async function freshEscalation(t: TestApp): Promise<string> {
+  fx.slot += 1;
+  const { escalation } = await t.services.database.db.transaction().execute((tx) =>
+    t.services.escalations.raise(tx, CONSOLE_ACTOR, {
+      sourceKind: 'hotline-message',
+      sourceId: `matrix-${fx.slot}`,
+      organisations: ['UA', 'RU'],
+      reason: 'acknowledgement deadline missed',
+    }),
+  );
+  return escalation.id;
+}
+
 function sha256(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
@@ -644,6 +698,8 @@ const fx = {
   findingId: '',
   /** An open incident the refused callers aim their writes at. */
   openIncidentId: '',
+  /** An open escalation involving UA and RU. */
+  escalationId: '',
   /** How many incidents the cases made: each gets its own observation time. */
   slot: 0,
 };
@@ -707,6 +763,7 @@ describeEachDialect('access matrix', (dialect) => {
     });
     fx.findingId = (put.finding as { id: string }).id;
     fx.openIncidentId = (await freshIncident(t)).id;
+    fx.escalationId = await freshEscalation(t);
     await t.services.ledger.integrateOnce();
   });
   afterAll(() => t.close());

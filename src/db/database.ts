@@ -5,6 +5,8 @@ import type { AgreementTables } from '../agreement/agreement.tables.js';
 import type { MonitoringTables } from '../monitoring/report.tables.js';
 import type { VerificationTables } from '../verification/verification.tables.js';
 import type { DeconflictionTables } from '../deconfliction/deconfliction.tables.js';
+import type { EscalationTables } from '../deconfliction/escalation.tables.js';
+import type { HotlineTables } from '../deconfliction/hotline.tables.js';
 
 /** The whole schema, composed from each domain's tables. */
 export type Database = AccessTables &
@@ -12,7 +14,9 @@ export type Database = AccessTables &
   AgreementTables &
   MonitoringTables &
   VerificationTables &
-  DeconflictionTables;
+  DeconflictionTables &
+  EscalationTables &
+  HotlineTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;

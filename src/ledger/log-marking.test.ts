@@ -224,6 +224,18 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
       `opinion ${CANARY}`,
     );
 
+    // Escalations (AMBER): raised in another change's transaction, resolved by the commission.
+    const { escalation } = await s.database.db.transaction().execute((tx) =>
+      s.escalations.raise(tx, CONSOLE_ACTOR, {
+        sourceKind: 'hotline-message',
+        sourceId: `message-${CANARY}`,
+        organisations: ['UA', 'RU'],
+        reason: `missed ${CANARY}`,
+      }),
+    );
+    await s.escalations.resolve(reviewer, escalation.id, { resolution: `called ${CANARY}` });
+    secrets.push(`message-${CANARY}`, `missed ${CANARY}`, `called ${CANARY}`);
+
     // A key rotation (CLEAR: auditors must read it to follow the new key).
     const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);
     await s.ledger.sequencer.integrateKeyRotation(next, keyRotationRecord(s.ledger.sequencer.signer, next));

@@ -12,6 +12,7 @@ import { AgreementService } from '../agreement/agreement.service.js';
 import type { Ed25519NoteSigner } from '../ledger/note.js';
 import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
 import { createVerificationServices, type VerificationServices } from '../verification/verification.js';
+import { EscalationService } from '../deconfliction/escalation.service.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -32,6 +33,8 @@ export interface AppServices {
   monitoring: MonitoringServices;
   /** Incidents, findings and quiet days. */
   verification: VerificationServices;
+  /** Escalations to the commission (the hotline, notices and disclosure requests raise them). */
+  escalations: EscalationService;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -80,5 +83,6 @@ export function createServices(
     agreements,
     monitoring,
     verification,
+    escalations: new EscalationService({ db, ledger: writer, audit, now }),
   };
 }

@@ -5,6 +5,7 @@ import * as agreement from './20261126T0700_agreement.js';
 import * as monitoring from './20261126T0800_monitoring.js';
 import * as verification from './20261204T0900_verification.js';
 import * as deconfliction from './20261204T1000_deconfliction.js';
+import * as hotline from './20261204T1050_hotline.js';
 
 /** Every migration, by its timestamp name. Add new ones at the end; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261126T0800_monitoring': monitoring,
   '20261204T0900_verification': verification,
   '20261204T1000_deconfliction': deconfliction,
+  '20261204T1050_hotline': hotline,
 };
