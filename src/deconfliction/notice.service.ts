@@ -13,9 +13,10 @@ import type { OrganisationKind, Principal } from '../access/policy.js';
 import type { ActingOrganisation } from '../agreement/acting.js';
 import type { Agreement, NotificationObligation } from '../agreement/agreement.schema.js';
 import { parseDuration } from '../agreement/agreement.time.js';
-import { AppError, forbidden, invalid, notFound, ruleViolated } from '../core/errors.js';
+import { AppError, forbidden, invalid, notFound, ruleViolated, type FieldProblem } from '../core/errors.js';
 import type { Database, Executor } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/log-appender.service.js';
+import type { NotifiedMatch } from '../monitoring/report.model.js';
 import { prepareNotice, type NoticeInput, type PreparedNotice } from './notice.input.js';
 import {
   isAwaitingResponse,
@@ -80,6 +81,8 @@ export interface NoticeChange {
   active: Notice[];
   /** Notices no longer active. */
   ended: string[];
+  /** Notices an addressee has now read. */
+  delivered?: string[];
 }
 
 /** A notice as its notifier reads it: everything, every copy and the whole history. */
@@ -98,6 +101,21 @@ export interface AddresseeDetail {
   delivery: Delivery;
   events: NoticeEvent[];
   requests: StoredRequest[];
+}
+
+/** A notice a report or incident touched, with the history the reader may see. */
+export interface TouchedNotice {
+  noticeId: string;
+  kind: Notice['kind'];
+  distanceM: number;
+  /** The severity the agreement gives a strike on it. */
+  severity?: string;
+  /** `commission`: the history of every copy, the content of its own copy only. */
+  role: 'notifier' | 'commission';
+  /** The notice in full, for its notifier. */
+  notice?: Notice;
+  deliveries: Delivery[];
+  events: NoticeEvent[];
 }
 
 /** The console's (system's) actor for sweeps. */
@@ -294,30 +312,68 @@ export class NoticeService {
    * @throws AppError validation_failed (every problem with its field), forbidden
    */
   async submit(actor: Actor, input: NoticeInput): Promise<NoticeDetail> {
+    const [detail] = await this.submitMany(actor, [input], false);
+    return detail as NoticeDetail;
+  }
+
+  /**
+   * Submits many notices (a GeoJSON import): every one is checked first, and all are stored in one
+   * transaction or none is. Problems name the feature (`/features/3/route/coordinates/0`).
+   */
+  async submitMany(actor: Actor, inputs: readonly NoticeInput[], prefix = true): Promise<NoticeDetail[]> {
     const orgs = await this.#orgs();
     const notifier = this.#notifierOf(actor.principal, orgs);
     const nowDate = this.deps.now();
     const version = await this.deps.agreements.versionInForceAt(nowDate);
     if (version === undefined) throw new AppError('conflict', 'no agreement is loaded: load one first');
-    const prepared = prepareNotice(input, {
-      agreement: version.agreement,
-      notifier,
-      organisations: orgs,
-      now: nowDate.getTime(),
+    if (inputs.length === 0)
+      throw invalid('no notices to submit', [{ path: '/features', reason: 'is empty' }]);
+    const problems: FieldProblem[] = [];
+    const prepared: PreparedNotice[] = [];
+    inputs.forEach((input, i) => {
+      try {
+        prepared.push(
+          prepareNotice(input, {
+            agreement: version.agreement,
+            notifier,
+            organisations: orgs,
+            now: nowDate.getTime(),
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof AppError) || !prefix) throw err;
+        const inner = err.errors.length > 0 ? err.errors : [{ path: '', reason: err.message }];
+        problems.push(...inner.map((e) => ({ ...e, path: `/features/${i}${e.path}` })));
+      }
     });
+    if (problems.length > 0)
+      throw invalid(
+        `${problems.length} problem(s) in ${inputs.length} notices; nothing was submitted`,
+        problems,
+      );
     const at = nowDate.toISOString();
-    const notice = this.#build(prepared, version.info.id, notifier.id, actor.principal, at);
+    const notices = prepared.map((p) => this.#build(p, version.info.id, notifier.id, actor.principal, at));
     await this.deps.db.transaction().execute(async (tx) => {
-      await insertNotice(tx, notice);
-      const copies = this.#copies(notice, version.agreement, prepared.obligation, orgs, at);
-      await insertDeliveries(tx, copies);
-      await this.#log(tx, notice, [
-        NoticeService.#noticeStep('submitted', notice, actor, at, notice.lateReason),
-        ...copies.map((d) => NoticeService.#deliveryStep('forwarded', d, actor, at)),
-      ]);
+      for (const [i, notice] of notices.entries()) {
+        await insertNotice(tx, notice);
+        const copies = this.#copies(
+          notice,
+          version.agreement,
+          (prepared[i] as PreparedNotice).obligation,
+          orgs,
+          at,
+        );
+        await insertDeliveries(tx, copies);
+        await this.#log(tx, notice, [
+          NoticeService.#noticeStep('submitted', notice, actor, at, notice.lateReason),
+          ...copies.map((d) => NoticeService.#deliveryStep('forwarded', d, actor, at)),
+        ]);
+      }
     });
-    await this.#emit({ active: [notice], ended: [] });
-    return this.#detailOf(notice, actor.principal);
+    await this.#emit({ active: notices, ended: [] });
+    const out: NoticeDetail[] = [];
+    for (const n of notices) out.push(await this.#detailOf(n, actor.principal));
+    return out;
   }
 
   /** The notice if the principal's organisation notified (or conveys) it; not found otherwise. */
@@ -527,6 +583,12 @@ export class NoticeService {
         updated.set(d.id, delivered);
       }
     });
+    if (updated.size > 0)
+      await this.#emit({
+        active: [],
+        ended: [],
+        delivered: [...new Set([...updated.values()].map((d) => d.noticeId))],
+      });
     return copies.map((d) => updated.get(d.id) ?? d);
   }
 
@@ -592,6 +654,7 @@ export class NoticeService {
       await this.#log(tx, live, steps);
       answered = d;
     });
+    await this.#emit({ active: [], ended: [], delivered: [id] });
     return this.#addresseeDetail(notice, answered as unknown as StoredDelivery, p);
   }
 
@@ -821,6 +884,56 @@ export class NoticeService {
     }
     if (ended.length > 0) await this.#emit({ active: [], ended });
     return { overdue, expired: ended.length };
+  }
+
+  /**
+   * The notices a report or incident touched (its classification's matches), with the delivery and
+   * acknowledgement history the reader may see: all of it for the notifier, its own copy for an
+   * addressee. Matches the reader may not see are left out without a trace.
+   */
+  async touched(actor: Actor, matches: readonly NotifiedMatch[]): Promise<TouchedNotice[]> {
+    const p = actor.principal;
+    const out: TouchedNotice[] = [];
+    const seen = new Set<string>();
+    for (const m of matches) {
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      const notice = await findNotice(this.deps.db, m.id);
+      if (notice === undefined || p.userId === null) continue;
+      const base = {
+        noticeId: m.id,
+        kind: m.kind,
+        distanceM: m.distanceM,
+        ...(m.severity !== undefined ? { severity: m.severity } : {}),
+      };
+      if (isNotifierSide(p, notice)) {
+        out.push({
+          ...base,
+          role: 'notifier',
+          notice,
+          deliveries: (await deliveriesOf(this.deps.db, [m.id])).map(publicDelivery),
+          events: await eventsOf(this.deps.db, [m.id]),
+        });
+        continue;
+      }
+      // The commission verifies strikes: it reads when each copy was forwarded, delivered and
+      // answered (never what another addressee was sent), for notices it was itself sent.
+      const copies = await deliveriesOf(this.deps.db, [m.id]);
+      const own = copies.find((d) => d.addressee === p.organisationId);
+      if (own === undefined || p.organisationKind !== 'commission' || !p.permissions.has('incidents:read'))
+        continue;
+      out.push({
+        ...base,
+        role: 'commission',
+        deliveries: copies.map((d) =>
+          d.id === own.id ? publicDelivery(d) : { ...publicDelivery(d), view: null },
+        ),
+        events: (await eventsOf(this.deps.db, [m.id])).map((e) =>
+          e.addressee === p.organisationId ? e : { ...e, snapshot: null },
+        ),
+      });
+    }
+    return out;
   }
 
   /** Every step of a notice the principal may read, for the proof bundle. */

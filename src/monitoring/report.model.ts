@@ -171,10 +171,19 @@ export interface PossibleViolation {
   reason: string;
 }
 
+/** A notified site, movement or flight a report touches (shown to its notifier and addressed commission only). */
 export interface NotifiedMatch {
   kind: 'site' | 'movement' | 'flight';
   id: string;
   distanceM: number;
+  /** The notifying organisation. */
+  notifier?: string;
+  /** The organisations it was addressed to. */
+  addressees?: string[];
+  /** Whether an addressee had read it when the report was classified. */
+  delivered?: boolean;
+  /** The severity the agreement gives a strike on it (the obligation's `strike_severity`). */
+  severity?: 'minor' | 'serious' | 'grave';
 }
 
 /** A validated, classified report as the service handles it. */

@@ -51,8 +51,8 @@ export function reportFor(report: Report & { logSeq?: number | null }, reader: R
     submitted: full || owner ? submitted : withoutSource(submitted),
     grade: full ? report.grade : gradeFor(report, owner),
     classification: reader.agreementVersions.has(report.classification.agreementVersionId)
-      ? report.classification
-      : redacted(report.classification),
+      ? withNotifiedFor(report.classification, principal)
+      : redacted(withNotifiedFor(report.classification, principal)),
   };
   if (view.classification !== report.classification) view.warnings = [];
   if (full && source !== undefined) view.source = source;
@@ -78,6 +78,25 @@ function gradeFor(report: Report, owner: boolean): Grade {
   const { claimed, ...grade } = report.grade;
   const ownClaim = report.submitted.source?.reliability !== undefined;
   return owner && ownClaim && claimed !== undefined ? { ...grade, claimed } : grade;
+}
+
+/**
+ * The notified sites, movements and flights a report touches, as far as the reader may know of them:
+ * its own notices, and — for the commission — notices addressed to it. Anyone else learns nothing of
+ * a notice from a report (not even that there is one nearby).
+ */
+function withNotifiedFor(c: Classification, principal: Principal): Classification {
+  if (c.notified.length === 0) return c;
+  const org = principal.organisationId;
+  const notified =
+    principal.userId === null || org === null
+      ? []
+      : c.notified.filter(
+          (m) =>
+            m.notifier === org ||
+            (principal.organisationKind === 'commission' && (m.addressees ?? []).includes(org)),
+        );
+  return notified.length === c.notified.length ? c : { ...c, notified };
 }
 
 function withoutSource(submitted: ReportInput): ReportInput {

@@ -26,6 +26,8 @@ import { registerReportRoutes } from '../monitoring/report.routes.js';
 import { registerEvidenceRoutes } from '../monitoring/evidence.routes.js';
 import { registerVerificationRoutes } from '../verification/verification.routes.js';
 import { registerEscalationRoutes } from '../deconfliction/escalation.routes.js';
+import { registerNoticeRoutes } from '../deconfliction/notice.routes.js';
+import { notifiedTouched } from './touched.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -153,6 +155,12 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       registerEvidenceRoutes(api, services.monitoring);
       registerVerificationRoutes(api, services.verification, services.monitoring, services.now);
       registerEscalationRoutes(api, services.escalations);
+      registerNoticeRoutes(
+        api,
+        services.deconfliction,
+        { reader: services.ledger.reader, db: services.database.db },
+        notifiedTouched(services),
+      );
       registerPlaceRoutes(api, services);
       done();
     },

@@ -13,6 +13,7 @@ import type { Ed25519NoteSigner } from '../ledger/note.js';
 import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
 import { createVerificationServices, type VerificationServices } from '../verification/verification.js';
 import { EscalationService } from '../deconfliction/escalation.service.js';
+import { createDeconflictionServices, type DeconflictionServices } from '../deconfliction/deconfliction.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -35,6 +36,10 @@ export interface AppServices {
   verification: VerificationServices;
   /** Escalations to the commission (the hotline, notices and disclosure requests raise them). */
   escalations: EscalationService;
+  /** Notices, their copies and conflicts. */
+  deconfliction: DeconflictionServices;
+  /** What falls due with time (overdue acknowledgements, expiries, re-checks): the server runs them periodically. */
+  sweeps: { name: string; run(now: Date): Promise<unknown> }[];
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -51,6 +56,15 @@ export function createServices(
   const witnesses = new WitnessRegistry(db);
   const organisations = new OrganisationService(db, audit, writer, now);
   const agreements = new AgreementService(db, audit, writer, witnesses, new CommitmentSalts(db), now);
+  const escalations = new EscalationService({ db, ledger: writer, audit, now });
+  const deconfliction = createDeconflictionServices({
+    db,
+    ledger: writer,
+    agreements,
+    organisations,
+    escalations,
+    now,
+  });
   const monitoring = createMonitoringService({
     db,
     ledger: writer,
@@ -59,6 +73,8 @@ export function createServices(
     organisations,
     dataDir: config.dataDir,
     now,
+    // Which notified sites and movements a report touches (the strike check).
+    deconfliction: deconfliction.conflicts,
   });
   const verification = createVerificationServices({
     db,
@@ -83,6 +99,8 @@ export function createServices(
     agreements,
     monitoring,
     verification,
-    escalations: new EscalationService({ db, ledger: writer, audit, now }),
+    escalations,
+    deconfliction,
+    sweeps: [{ name: 'deconfliction', run: (at) => deconfliction.sweep(at) }],
   };
 }

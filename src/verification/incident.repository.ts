@@ -16,6 +16,7 @@ import type {
   Transition,
 } from './incident.model.js';
 import type { IncidentTable, IncidentTransitionTable } from './verification.tables.js';
+import { atLeast } from './verification.settings.js';
 
 /** The record kind incidents are marked and addressed under (record_addressees, log entries). */
 export const INCIDENT_RECORD_KIND = 'incident';
@@ -378,6 +379,11 @@ export interface MemberReport {
   supersededBy: string | null;
   /** Provisions the classification found possibly violated. */
   provisions: string[];
+  /**
+   * The highest severity the agreement gives a strike on a notified, delivered site or movement the
+   * report touches (docs/deconfliction.md), if it touches one.
+   */
+  strikeSeverity?: Severity;
 }
 
 const MEMBER_COLUMNS = [
@@ -404,6 +410,19 @@ const MEMBER_COLUMNS = [
 
 type MemberRow = Pick<Selectable<ReportTable>, (typeof MEMBER_COLUMNS)[number]>;
 
+/** The highest strike severity among the delivered notices a classification touched. */
+function strikeSeverityOf(c: Classification | undefined): { strikeSeverity?: Severity } {
+  let best: Severity | undefined;
+  for (const m of c?.notified ?? [])
+    if (
+      m.delivered === true &&
+      m.severity !== undefined &&
+      (best === undefined || !atLeast(best, m.severity))
+    )
+      best = m.severity;
+  return best === undefined ? {} : { strikeSeverity: best };
+}
+
 function rowToMember(r: MemberRow): MemberReport {
   const classification = (JSON.parse(r.body) as { classification?: Classification }).classification;
   const provisions = new Set<string>();
@@ -429,6 +448,7 @@ function rowToMember(r: MemberRow): MemberReport {
     marking: r.marking as Marking,
     supersededBy: r.superseded_by,
     provisions: [...provisions].sort(),
+    ...strikeSeverityOf(classification),
   };
 }
 

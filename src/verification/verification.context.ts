@@ -10,7 +10,7 @@ import { corroborationOf, extentOf } from './corroboration.js';
 import type { Finding, Incident, Transition, Vote } from './incident.model.js';
 import { INCIDENT_RECORD_KIND, bumpGeneration, type MemberReport } from './incident.repository.js';
 import { FINDING_RECORD_KIND } from './finding.repository.js';
-import { verificationRules, type VerificationRules } from './verification.settings.js';
+import { atLeast, verificationRules, type VerificationRules } from './verification.settings.js';
 
 /** What the verification services need, injected (no god object). */
 export interface VerificationDeps {
@@ -100,9 +100,14 @@ export class VerificationContext {
   async derive(incident: Incident, members: readonly MemberReport[]): Promise<Incident> {
     const rules = await this.rules(incident.agreementVersionId);
     const extent = extentOf(members, incident.category, rules);
+    // A strike on a notified, delivered site or movement raises the severity as the agreement says; never lowers it.
+    let severity = incident.severity;
+    for (const m of members)
+      if (m.strikeSeverity !== undefined && !atLeast(severity, m.strikeSeverity)) severity = m.strikeSeverity;
     return {
       ...incident,
       ...extent,
+      severity,
       reportIds: members.map((m) => m.id).sort(),
       corroboration: corroborationOf(members),
     };

@@ -106,6 +106,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
       dataDir,
       now: clock.now,
       settings: { ...TEST_SETTINGS, ...options.monitoring },
+      deconfliction: services.deconfliction.conflicts,
     });
     services.verification = createVerificationServices({
       db: database.db,

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AlreadyInitialisedError, initialise, isInitialised } from '../../access/bootstrap.js';
 import { buildApp } from '../../server/app.js';
+import { startSweeps } from '../../server/sweeper.js';
 import type { AppServices } from '../../server/context.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { CosigningError } from '../../ledger/cosigning.service.js';
@@ -38,10 +39,16 @@ async function serve(
   );
   await services.ledger.refresh();
   services.ledger.start();
+  // The strike check reads the conflict index synchronously on intake: build it before serving.
+  await services.deconfliction.conflicts.load();
+  const stopSweeps = startSweeps(services.sweeps, (name, err) =>
+    app.log.error({ err, sweep: name }, 'periodic sweep failed; trying again next round'),
+  );
   // `keys rotate` refuses while the key is held: this process would go on signing with the old one.
   const releaseKey = holdKey(services.config.logKeyFile);
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    await stopSweeps();
     await app.close();
     await services.close();
     releaseKey();

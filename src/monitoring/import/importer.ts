@@ -254,9 +254,11 @@ export async function exportReports(
   for await (const page of pages) {
     let text = '';
     for (const r of page) {
-      if (format === 'geojson') text += `${n > 0 ? ',\n' : ''}${JSON.stringify(reportFeature(r))}`;
+      // A file leaves the system: it never names the notified sites or movements a report touches.
+      const out = { ...r, classification: { ...r.classification, notified: [] } };
+      if (format === 'geojson') text += `${n > 0 ? ',\n' : ''}${JSON.stringify(reportFeature(out))}`;
       else
-        text += `${csvLine((format === 'acled' ? reportToAcledRow(r) : reportToCsvRow(r)).map(neutraliseFormula))}\r\n`;
+        text += `${csvLine((format === 'acled' ? reportToAcledRow(out) : reportToCsvRow(out)).map(neutraliseFormula))}\r\n`;
       n += 1;
     }
     await write(text);
