@@ -26,6 +26,7 @@ import { registerReportRoutes } from '../monitoring/report.routes.js';
 import { registerEvidenceRoutes } from '../monitoring/evidence.routes.js';
 import { registerVerificationRoutes } from '../verification/verification.routes.js';
 import { registerEscalationRoutes } from '../deconfliction/escalation.routes.js';
+import { registerHotlineRoutes } from '../deconfliction/hotline.routes.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -153,6 +154,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       registerEvidenceRoutes(api, services.monitoring);
       registerVerificationRoutes(api, services.verification, services.monitoring, services.now);
       registerEscalationRoutes(api, services.escalations);
+      registerHotlineRoutes(api, services.hotline);
       registerPlaceRoutes(api, services);
       done();
     },

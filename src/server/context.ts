@@ -13,6 +13,7 @@ import type { Ed25519NoteSigner } from '../ledger/note.js';
 import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
 import { createVerificationServices, type VerificationServices } from '../verification/verification.js';
 import { EscalationService } from '../deconfliction/escalation.service.js';
+import { HotlineService } from '../deconfliction/hotline.service.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -35,6 +36,8 @@ export interface AppServices {
   verification: VerificationServices;
   /** Escalations to the commission (the hotline, notices and disclosure requests raise them). */
   escalations: EscalationService;
+  /** The parties' hotline; the server calls `hotline.sweep(now)` periodically. */
+  hotline: HotlineService;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -69,6 +72,7 @@ export function createServices(
     now,
     reports: monitoring.reports,
   });
+  const escalations = new EscalationService({ db, ledger: writer, audit, now });
   return {
     config,
     database,
@@ -83,6 +87,7 @@ export function createServices(
     agreements,
     monitoring,
     verification,
-    escalations: new EscalationService({ db, ledger: writer, audit, now }),
+    escalations,
+    hotline: new HotlineService({ db, ledger: writer, audit, escalations, organisations, now }),
   };
 }

@@ -4,6 +4,7 @@ import { rowBindings, type RowBinding } from '../ledger/row-binding.js';
 import { monitoringRowBindings } from '../monitoring/monitoring.bindings.js';
 import { verificationRowBindings } from '../verification/verification.bindings.js';
 import { escalationRowBindings } from '../deconfliction/escalation.bindings.js';
+import { hotlineRowBindings } from '../deconfliction/hotline.bindings.js';
 
 /**
  * Every domain's row bindings: what `truceline audit --database` checks and what the salts API
@@ -15,4 +16,5 @@ export const ROW_BINDINGS: ReadonlyMap<string, RowBinding> = rowBindings([
   ...monitoringRowBindings,
   ...verificationRowBindings,
   ...escalationRowBindings,
+  ...hotlineRowBindings,
 ]);
