@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
+import { consoleActor } from './audit.service.js';
 import { sampleInput } from '../../test/support/app.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
@@ -59,6 +60,14 @@ const readsUnpublishedFinding = (w: Who): Expectation =>
 const votes = (w: Who): Expectation =>
   w.role !== 'commissioner' ? false : w.kind === 'guarantor' ? true : w.kind === 'party' ? 'hidden' : 'rule';
 
+/** Who works the hotline: the commission's analysts, the parties' liaison officers, guarantors. */
+const usesHotline = (w: Who) => w.role === 'analyst' || w.role === 'liaison' || w.role === 'guarantor';
+/**
+ * The fixture channel joins UA and RU: the commission and UA's liaison see it (and record its status);
+ * a guarantor not a member cannot learn it exists.
+ */
+const readsPartiesChannel = (w: Who): Expectation =>
+  !usesHotline(w) ? false : w.kind === 'commission' || w.kind === 'party' ? true : 'hidden';
 /**
  * The fixture escalation involves UA and RU: the commission and the parties read it; a guarantor, a
  * humanitarian organisation or the public cannot learn it exists.
@@ -571,6 +580,71 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/hotline/channels',
+    allowed: usesHotline,
+    request: () => Promise.resolve({ url: '/api/v1/hotline/channels' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/hotline/channels',
+    allowed: verifies,
+    request: ({ n }) =>
+      Promise.resolve({
+        url: '/api/v1/hotline/channels',
+        payload: { name: `line ${n}`, members: ['UA', 'RU'] },
+      }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/hotline/channels/{id}',
+    allowed: readsPartiesChannel,
+    request: () => Promise.resolve({ url: `/api/v1/hotline/channels/${fx.channelId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/hotline/channels/{id}/status',
+    allowed: readsPartiesChannel,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/hotline/channels/${succeeds ? await freshChannel(t) : fx.channelId}/status`,
+      payload: { status: 'suspended', cause: 'line cut' },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/hotline/channels/{id}/messages',
+    allowed: readsPartiesChannel,
+    request: () => Promise.resolve({ url: `/api/v1/hotline/channels/${fx.channelId}/messages` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/hotline/channels/{id}/messages',
+    // Members send: the UA liaison; the commission sees the channel but is not a member (403).
+    allowed: (w) =>
+      !usesHotline(w) ? false : w.kind === 'party' ? true : w.kind === 'commission' ? false : 'hidden',
+    request: () =>
+      Promise.resolve({
+        url: `/api/v1/hotline/channels/${fx.channelId}/messages`,
+        payload: { body: 'hold fire' },
+      }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/hotline/messages/{id}',
+    allowed: readsPartiesChannel,
+    request: () => Promise.resolve({ url: `/api/v1/hotline/messages/${fx.messageId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/hotline/messages/{id}/ack',
+    // The addressee (UA) acknowledges; the commission sees the message but is not its addressee (409).
+    allowed: (w) =>
+      !usesHotline(w) ? false : w.kind === 'party' ? true : w.kind === 'commission' ? 'rule' : 'hidden',
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/hotline/messages/${succeeds ? await freshMessage(t) : fx.messageId}/ack`,
+    }),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/quiet-days',
     allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/quiet-days' }),
@@ -648,6 +722,19 @@ async function adoptedFinding(t: TestApp): Promise<string> {
   return id;
 }
 
+/** A new UA–RU hotline channel, opened by the console (the commission). */
+async function freshChannel(t: TestApp): Promise<string> {
+  fx.slot += 1;
+  return (await t.services.hotline.open(CONSOLE_ACTOR, { name: `line ${fx.slot}`, members: ['UA', 'RU'] }))
+    .channel.id;
+}
+
+/** A new message from RU to UA on the fixture channel. */
+async function freshMessage(t: TestApp): Promise<string> {
+  const ru = consoleActor(await t.services.sessions.principalFromToken(fx.ruLiaisonToken));
+  return (await t.services.hotline.send(ru, fx.channelId, { body: 'acknowledge this' })).id;
+}
+
 /** A new open escalation involving UA and RU, raised as the system would. */
 async function freshEscalation(t: TestApp): Promise<string> {
   fx.slot += 1;
@@ -700,6 +787,10 @@ const fx = {
   openIncidentId: '',
   /** An open escalation involving UA and RU. */
   escalationId: '',
+  /** A UA–RU hotline channel, and a message on it from UA to RU. */
+  channelId: '',
+  messageId: '',
+  ruLiaisonToken: '',
   /** How many incidents the cases made: each gets its own observation time. */
   slot: 0,
 };
@@ -764,6 +855,14 @@ describeEachDialect('access matrix', (dialect) => {
     fx.findingId = (put.finding as { id: string }).id;
     fx.openIncidentId = (await freshIncident(t)).id;
     fx.escalationId = await freshEscalation(t);
+    fx.channelId = await freshChannel(t);
+    fx.ruLiaisonToken = await t.tokenFor('RU', ['liaison']);
+    const uaLiaison = consoleActor(
+      await t.services.sessions.principalFromToken(await t.tokenFor('UA', ['liaison'])),
+    );
+    fx.messageId = (
+      await t.services.hotline.send(uaLiaison, fx.channelId, { body: 'the fixture message' })
+    ).id;
     await t.services.ledger.integrateOnce();
   });
   afterAll(() => t.close());

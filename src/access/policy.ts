@@ -124,6 +124,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'reports:read',
     'notices:submit',
     'notices:respond',
+    // A guarantor may be a member of a hotline channel between the parties.
+    'hotline:read',
+    'hotline:operate',
     'cases:decide',
     'commitments:record',
   ],

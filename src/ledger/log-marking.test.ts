@@ -236,6 +236,18 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
     await s.escalations.resolve(reviewer, escalation.id, { resolution: `called ${CANARY}` });
     secrets.push(`message-${CANARY}`, `missed ${CANARY}`, `called ${CANARY}`);
 
+    // The hotline (AMBER): a channel, a status change, a message sent and acknowledged.
+    const line = await s.hotline.open(reviewer, { name: `line ${CANARY}`, members: ['UA', 'RU'] });
+    const sent = await s.hotline.send(await staff('UA', ['liaison']), line.channel.id, {
+      body: `hold fire ${CANARY}`,
+    });
+    await s.hotline.acknowledge(await staff('RU', ['liaison']), sent.id);
+    await s.hotline.changeStatus(await staff('UA', ['liaison']), line.channel.id, {
+      status: 'suspended',
+      cause: `cut ${CANARY}`,
+    });
+    secrets.push(`line ${CANARY}`, `hold fire ${CANARY}`, `cut ${CANARY}`);
+
     // A key rotation (CLEAR: auditors must read it to follow the new key).
     const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);
     await s.ledger.sequencer.integrateKeyRotation(next, keyRotationRecord(s.ledger.sequencer.signer, next));

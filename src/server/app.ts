@@ -28,6 +28,7 @@ import { registerVerificationRoutes } from '../verification/verification.routes.
 import { registerEscalationRoutes } from '../deconfliction/escalation.routes.js';
 import { registerNoticeRoutes } from '../deconfliction/notice.routes.js';
 import { notifiedTouched } from './touched.js';
+import { registerHotlineRoutes } from '../deconfliction/hotline.routes.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -161,6 +162,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         { reader: services.ledger.reader, db: services.database.db },
         notifiedTouched(services),
       );
+      registerHotlineRoutes(api, services.hotline);
       registerPlaceRoutes(api, services);
       done();
     },

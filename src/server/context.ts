@@ -14,6 +14,7 @@ import { createMonitoringService, type MonitoringServices } from '../monitoring/
 import { createVerificationServices, type VerificationServices } from '../verification/verification.js';
 import { EscalationService } from '../deconfliction/escalation.service.js';
 import { createDeconflictionServices, type DeconflictionServices } from '../deconfliction/deconfliction.js';
+import { HotlineService } from '../deconfliction/hotline.service.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -40,6 +41,8 @@ export interface AppServices {
   deconfliction: DeconflictionServices;
   /** What falls due with time (overdue acknowledgements, expiries, re-checks): the server runs them periodically. */
   sweeps: { name: string; run(now: Date): Promise<unknown> }[];
+  /** The parties' hotline; the server calls `hotline.sweep(now)` periodically. */
+  hotline: HotlineService;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -65,6 +68,7 @@ export function createServices(
     escalations,
     now,
   });
+  const hotline = new HotlineService({ db, ledger: writer, audit, escalations, organisations, now });
   const monitoring = createMonitoringService({
     db,
     ledger: writer,
@@ -85,6 +89,7 @@ export function createServices(
     now,
     reports: monitoring.reports,
   });
+  const escalations = new EscalationService({ db, ledger: writer, audit, now });
   return {
     config,
     database,
@@ -101,6 +106,10 @@ export function createServices(
     verification,
     escalations,
     deconfliction,
-    sweeps: [{ name: 'deconfliction', run: (at) => deconfliction.sweep(at) }],
+    sweeps: [
+      { name: 'deconfliction', run: (at) => deconfliction.sweep(at) },
+      { name: 'hotline', run: (at) => hotline.sweep(at) },
+    ],
+    hotline,
   };
 }

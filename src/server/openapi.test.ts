@@ -21,6 +21,7 @@ const BODYLESS = new Set([
   'POST /api/v1/correlation',
   'POST /api/v1/findings/{id}/close',
   'POST /api/v1/findings/{id}/publish',
+  'POST /api/v1/hotline/messages/{id}/ack',
 ]);
 
 describe('OpenAPI document', () => {

@@ -5,6 +5,7 @@ import { monitoringRowBindings } from '../monitoring/monitoring.bindings.js';
 import { verificationRowBindings } from '../verification/verification.bindings.js';
 import { escalationRowBindings } from '../deconfliction/escalation.bindings.js';
 import { noticeRowBindings } from '../deconfliction/deconfliction.bindings.js';
+import { hotlineRowBindings } from '../deconfliction/hotline.bindings.js';
 
 /**
  * Every domain's row bindings: what `truceline audit --database` checks and what the salts API
@@ -17,4 +18,5 @@ export const ROW_BINDINGS: ReadonlyMap<string, RowBinding> = rowBindings([
   ...verificationRowBindings,
   ...escalationRowBindings,
   ...noticeRowBindings,
+  ...hotlineRowBindings,
 ]);

@@ -66,6 +66,10 @@ const TABLES: Readonly<Record<string, string>> = {
   incident_transitions: 'id',
   findings: 'id',
   finding_votes: 'id',
+  escalations: 'id',
+  hotline_channels: 'id',
+  hotline_status_changes: 'id',
+  hotline_messages: 'id',
   log_entries: 'idx',
   log_checkpoints: 'size',
 };
@@ -761,6 +765,44 @@ async function seed(t: TestApp): Promise<void> {
     ),
   );
   if (other.status !== 201) throw new Error('seed: report refused');
+
+  await integrate();
+
+  // The hotline: two channels, status changes, messages acknowledged or missed, escalations (one resolved).
+  const actorOf = async (org: string, roles: Parameters<TestApp['tokenFor']>[1]) =>
+    consoleActor(await s.sessions.principalFromToken(await t.tokenFor(org, roles)));
+  const [jmvc, uaLiaison, ruLiaison] = [
+    await actorOf('JMVC', ['analyst']),
+    await actorOf('UA', ['liaison']),
+    await actorOf('RU', ['liaison']),
+  ];
+  const lines = [
+    (await s.hotline.open(jmvc, { name: 'UA–RU line', members: ['UA', 'RU'] })).channel.id,
+    (
+      await s.hotline.open(jmvc, {
+        name: 'UA–RU–US line',
+        members: ['UA', 'RU', 'US'],
+        commissionReads: true,
+      })
+    ).channel.id,
+  ];
+  for (const [i, line] of lines.entries())
+    for (let m = 0; m < 4; m += 1) {
+      const sent = await s.hotline.send(m % 2 === 0 ? uaLiaison : ruLiaison, line, {
+        body: `Message ${i}.${m}: hold fire in sector ${m}.`,
+        to: m % 2 === 0 ? 'RU' : 'UA',
+        urgency: m === 3 ? 'flash' : 'routine',
+      });
+      if (m < 2) await s.hotline.acknowledge(m % 2 === 0 ? ruLiaison : uaLiaison, sent.id);
+    }
+  await s.hotline.changeStatus(uaLiaison, lines[0] ?? '', { status: 'suspended', cause: 'line cut' });
+  t.clock.advance(2 * 3_600_000);
+  await s.hotline.sweep(t.clock.now());
+  const [firstEscalation] = (await s.escalations.list(jmvc.principal, { limit: 1 })).escalations;
+  await s.escalations.resolve(jmvc, firstEscalation?.id ?? '', {
+    resolution: 'both liaison officers called',
+  });
+  await s.hotline.changeStatus(ruLiaison, lines[0] ?? '', { status: 'restored', cause: 'repaired' });
 
   await integrate();
 
