@@ -381,6 +381,14 @@ describe('recheckAll', () => {
     index.recheckAll(T0);
     index.upsert(movement('m2', { notifier: 'UA', coords: shifted(300) }));
     expect(index.recheckAll(T0).map((c) => c.kind)).toEqual(['movement_proximity']);
+    index.remove('m2');
+    expect(index.recheckAll(T0)).toEqual([]);
+    index.upsert(movement('m1', { coords: shifted(3000) }));
+    index.upsert(movement('m3', { notifier: 'RU', coords: shifted(3500) }));
+    expect(index.check(movement('m3', { notifier: 'RU', coords: shifted(3500) }))).toHaveLength(1);
+    expect(index.recheckAll(T0).map((c) => [c.noticeId, c.otherNoticeId].sort().join('+'))).toEqual([
+      'm1+m3',
+    ]);
   });
 });
 
