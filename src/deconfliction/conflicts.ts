@@ -336,15 +336,19 @@ export class ConflictIndex {
     const tree = this.incidentIndex();
     if (tree === undefined) return [];
     const reach = incidentRadiusM + s.shape.halfWidthM;
-    // Most notices have no incident anywhere near: one search over the whole notice first.
+    // One search over the whole notice, then each candidate against the chunks near it.
     const [bx0, by0, bx1, by1] = padBox(s.box[0], s.box[1], s.box[2], s.box[3], incidentRadiusM);
-    if (tree.search(bx0, by0, bx1, by1).length === 0) return [];
+    const candidates: IncidentPoint[] = [];
+    for (const h of tree.search(bx0, by0, bx1, by1)) {
+      const i = this.incidentList[h];
+      if (i !== undefined && i.at <= n.to && i.at + incidentWindowMs >= n.from) candidates.push(i);
+    }
+    if (candidates.length === 0) return [];
     const best = new Map<IncidentPoint, Approach>();
     for (let k = 0; k < s.shape.chunkCount; k++) {
       const [x0, y0, x1, y1] = chunkBoxPadded(s.shape, k, reach);
-      for (const h of tree.search(x0, y0, x1, y1)) {
-        const i = this.incidentList[h];
-        if (i === undefined || i.at > n.to || i.at + incidentWindowMs < n.from) continue;
+      for (const i of candidates) {
+        if (i.lon < x0 || i.lon > x1 || i.lat < y0 || i.lat > y1) continue;
         const a = pointApproach(s.shape, k, i.lon, i.lat, reach);
         if (a === undefined) continue;
         const prev = best.get(i);
