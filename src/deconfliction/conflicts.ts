@@ -37,72 +37,21 @@ import {
   pointApproach,
   prepareShape,
 } from './conflict-geometry.js';
+import { edgeDistance, incidentConflict, pairConflictOf, zoneConflict } from './conflict-reasons.js';
+import type { Conflict, ConflictSettings, IncidentPoint, NoticeKind, NoticeShape } from './conflict.types.js';
 import type { RestrictedActivity, RestrictedArea } from './restricted-areas.js';
 import { PreparedArea } from './restricted-areas.js';
 
 export { restrictedAreas } from './restricted-areas.js';
 export type { RestrictedArea } from './restricted-areas.js';
-
-export type NoticeKind = 'site' | 'movement' | 'flight';
-
-/** A notice as the conflict engine sees it: where, how wide, when, how high. */
-export interface NoticeShape {
-  id: string;
-  /** Notifying organisation id. Proximity conflicts are between notices of different notifiers. */
-  notifier: string;
-  kind: NoticeKind;
-  /** [lon, lat]: one point for a site; the route's vertices for a movement or a flight. */
-  coords: readonly (readonly [number, number])[];
-  /** Site: position precision radius (m). Movement/flight: corridor full width (m). */
-  widthM: number;
-  /** Active window in ms since epoch (site: validity; movement/flight: departure start to arrival end). */
-  from: number;
-  to: number;
-  /** Flights only: altitude band, metres above mean sea level. */
-  altitude?: { minM: number; maxM: number };
-}
-
-/** An incident (a verified or reported event) that notices near it should hear about. */
-export interface IncidentPoint {
-  id: string;
-  lon: number;
-  lat: number;
-  at: number;
-}
-
-/** The thresholds of an agreement version (or the platform defaults). */
-export interface ConflictSettings {
-  /** Two movements (or flights) of different notifiers closer than this at overlapping times. */
-  separationM: number;
-  /** A site or route this close to an incident ... */
-  incidentRadiusM: number;
-  /** ... that happened within this many ms before the notice's window start (or during it). */
-  incidentWindowMs: number;
-}
-
-export type ConflictKind =
-  | 'restricted_zone' // movement crossing a zone restricting movements
-  | 'no_fly_zone' // flight inside a zone restricting flights
-  | 'movement_proximity' // two movements of different notifiers within separationM at overlapping times
-  | 'flight_altitude' // two flights within separationM horizontally, overlapping times and altitude bands
-  | 'near_incident'; // site or route within incidentRadiusM (+ precision/corridor) of a recent incident
-
-/** One conflict of one notice. */
-export interface Conflict {
-  kind: ConflictKind;
-  noticeId: string;
-  otherNoticeId?: string;
-  zoneId?: string;
-  incidentId?: string;
-  /** Closest approach in metres (0 when inside/crossing); edge to edge for corridors and precision circles. */
-  distanceM: number;
-  /** Where: [lon, lat] of the closest approach / first crossing, on the notice's centreline. */
-  at: [number, number];
-  /** The overlapping time window (ms). */
-  window: { from: number; to: number };
-  /** One sentence a duty officer reads. */
-  reason: string;
-}
+export type {
+  Conflict,
+  ConflictKind,
+  ConflictSettings,
+  IncidentPoint,
+  NoticeKind,
+  NoticeShape,
+} from './conflict.types.js';
 
 /** A stored notice with its prepared geometry and cached conflicts. */
 interface Stored extends Indexed {
@@ -199,7 +148,8 @@ export class ConflictIndex {
     const self = stored?.n === n ? stored : storedOf(n, Infinity);
     const pairs: Conflict[] = [];
     for (const [o, a] of this.searchPairs(self, false)) {
-      const c = pairConflictOf(self, o, a.distanceM, [a.lon, a.lat], this.settings.separationM);
+      const gap = edgeDistance(a.distanceM, self.shape.halfWidthM + o.shape.halfWidthM);
+      const c = pairConflictOf(n, o.n, gap, [a.lon, a.lat], this.settings.separationM);
       if (c !== undefined) pairs.push(c);
     }
     return [...this.zoneConflicts(self), ...pairs, ...this.incidentConflicts(self)];
@@ -224,7 +174,13 @@ export class ConflictIndex {
       out.push(...this.zoneConflicts(s));
       for (const e of s.pairs.values()) {
         if (e.a !== s || e.b.n.to < now) continue;
-        e.conflict ??= pairConflictOf(e.a, e.b, e.centreM, e.at, separationM);
+        e.conflict ??= pairConflictOf(
+          e.a.n,
+          e.b.n,
+          edgeDistance(e.centreM, e.a.shape.halfWidthM + e.b.shape.halfWidthM),
+          e.at,
+          separationM,
+        );
         if (e.conflict !== undefined) out.push(e.conflict);
       }
       out.push(...this.incidentConflicts(s));
@@ -400,10 +356,6 @@ function storedOf(n: NoticeShape, seq: number): Stored {
   return { n, shape, seq, pairs: new Map(), ...paddedChunks(shape) };
 }
 
-function edgeDistance(centreM: number, halfWidthsM: number): number {
-  return Math.max(0, centreM - halfWidthsM);
-}
-
 /** Altitude bands overlap (inclusive); a missing band is unknown and overlaps everything. */
 function altitudesOverlap(
   a: { minM: number; maxM: number } | undefined,
@@ -411,107 +363,4 @@ function altitudesOverlap(
 ): boolean {
   if (a === undefined || b === undefined) return true;
   return a.minM <= b.maxM && b.minM <= a.maxM;
-}
-
-// ---- conflicts and their sentences ----
-
-const NOUN: Record<NoticeKind, string> = { site: 'Site', movement: 'Route', flight: 'Flight route' };
-
-const two = (v: number): string => (v < 10 ? `0${v}` : `${v}`);
-
-/** `YYYY-MM-DD HH:MM` in UTC (hand-made: toISOString is slow when a check finds dozens of conflicts). */
-function utc(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
-}
-
-function between(w: { from: number; to: number }): string {
-  return `between ${utc(w.from)} and ${utc(w.to)} UTC`;
-}
-
-/** Whole metres with thousands separators (`12,345 m`). */
-function metres(m: number): string {
-  return `${String(Math.round(m)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} m`;
-}
-
-function zoneConflict(
-  n: NoticeShape,
-  area: RestrictedArea,
-  hit: Approach,
-  window: { from: number; to: number },
-): Conflict {
-  const flight = n.kind === 'flight';
-  const restricts = area.restricts.map((r) => (r === 'movement' ? 'movements' : 'flights')).join(' and ');
-  const band =
-    flight && area.altitude !== undefined
-      ? `, ${metres(area.altitude.minM)} to ${Number.isFinite(area.altitude.maxM) ? metres(area.altitude.maxM) : 'unlimited'} AMSL`
-      : '';
-  const how =
-    hit.distanceM === 0
-      ? flight
-        ? 'enters'
-        : 'crosses'
-      : `passes ${metres(hit.distanceM)} from (its ${metres(n.widthM)} corridor reaches)`;
-  return {
-    kind: flight ? 'no_fly_zone' : 'restricted_zone',
-    noticeId: n.id,
-    zoneId: area.zoneId,
-    distanceM: hit.distanceM,
-    at: hit.at,
-    window,
-    reason: `${NOUN[n.kind]} ${how} ${area.name} (restricts ${restricts}${band}) ${between(window)}`,
-  };
-}
-
-/** The proximity conflict of a pair seen from `s` (centreline distance and a point), if their windows overlap. */
-function pairConflictOf(
-  s: Stored,
-  o: Stored,
-  centreM: number,
-  at: [number, number],
-  separationM: number,
-): Conflict | undefined {
-  const n = s.n;
-  const other = o.n;
-  const window = overlap(n.from, n.to, other.from, other.to);
-  if (window === undefined) return undefined;
-  const gapM = edgeDistance(centreM, s.shape.halfWidthM + o.shape.halfWidthM);
-  const flight = n.kind === 'flight';
-  const alt =
-    flight && n.altitude !== undefined && other.altitude !== undefined
-      ? ` with overlapping altitude bands (${metres(Math.max(n.altitude.minM, other.altitude.minM))} to ${metres(Math.min(n.altitude.maxM, other.altitude.maxM))} AMSL)`
-      : flight
-        ? ' (an altitude band is not given, so the bands may overlap)'
-        : '';
-  const near = gapM === 0 ? 'overlaps the corridor of' : `comes within ${metres(gapM)} of`;
-  return {
-    kind: flight ? 'flight_altitude' : 'movement_proximity',
-    noticeId: n.id,
-    otherNoticeId: other.id,
-    distanceM: gapM,
-    at,
-    window,
-    reason: `${NOUN[n.kind]} ${near} ${flight ? 'flight' : 'movement'} ${other.id} of another notifier${alt}, closer than the ${metres(separationM)} separation, ${between(window)}`,
-  };
-}
-
-function incidentConflict(
-  n: NoticeShape,
-  i: IncidentPoint,
-  a: Approach,
-  settings: ConflictSettings,
-  window: { from: number; to: number },
-): Conflict {
-  const half = n.kind === 'site' ? n.widthM : n.widthM / 2;
-  const gap = edgeDistance(a.distanceM, half);
-  const where = gap === 0 ? 'covers the position of' : `is ${metres(gap)} from`;
-  return {
-    kind: 'near_incident',
-    noticeId: n.id,
-    incidentId: i.id,
-    distanceM: gap,
-    at: a.at,
-    window,
-    reason: `${NOUN[n.kind]} ${where} incident ${i.id} of ${utc(i.at)} UTC (within ${metres(settings.incidentRadiusM)}); relevant ${between(window)}`,
-  };
 }
