@@ -244,23 +244,37 @@ export function prepareShape(
   };
 }
 
-/** Chunk k's box, widened by `m` metres on every side (a safe over-estimate in degrees). */
-export function chunkBoxPadded(shape: PreparedShape, k: number, m: number): Box {
+/**
+ * Chunk k's box, widened by `m` metres on every side (a safe over-estimate in degrees). Returns a
+ * shared scratch array, valid until the next call: read it at once (the hot loops call this for every
+ * chunk and must not allocate).
+ */
+export function chunkBoxPadded(shape: PreparedShape, k: number, m: number): Readonly<Box> {
   const b = shape.chunkBox;
-  return padBox(b[k * 4] ?? 0, b[k * 4 + 1] ?? 0, b[k * 4 + 2] ?? 0, b[k * 4 + 3] ?? 0, m);
+  return padInto(SCRATCH, b[k * 4] ?? 0, b[k * 4 + 1] ?? 0, b[k * 4 + 2] ?? 0, b[k * 4 + 3] ?? 0, m);
 }
+const SCRATCH: Box = [0, 0, 0, 0];
 
 /** A box widened by `m` metres: a latitude degree is ≥ 110.5 km, a longitude degree ≥ 111.3 km·cos φ. */
 export function padBox(x0: number, y0: number, x1: number, y1: number, m: number): Box {
+  return padInto([0, 0, 0, 0], x0, y0, x1, y1, m);
+}
+
+function padInto(out: Box, x0: number, y0: number, x1: number, y1: number, m: number): Box {
   const dLat = m / 110_500;
   const poleward = Math.min(89.9, Math.max(Math.abs(y0), Math.abs(y1)) + dLat);
   const dLon = Math.min(360, m / (111_000 * Math.cos(poleward * DEG)));
-  return [x0 - dLon, y0 - dLat, x1 + dLon, y1 + dLat];
+  out[0] = x0 - dLon;
+  out[1] = y0 - dLat;
+  out[2] = x1 + dLon;
+  out[3] = y1 + dLat;
+  return out;
 }
 
 /**
- * Closest approach between chunk ka of A and chunk kb of B, centreline to centreline, or undefined
- * when every segment pair is farther than `limitM`. The point is on A.
+ * Closest approach between chunk ka of A and chunk kb of B, centreline to centreline (m), or
+ * Infinity when every segment pair is farther than `limitM`. The point on A goes to `lastAt`.
+ * Allocates nothing: a check runs it hundreds of times.
  */
 export function chunkApproach(
   a: PreparedShape,
@@ -268,7 +282,7 @@ export function chunkApproach(
   b: PreparedShape,
   kb: number,
   limitM: number,
-): Approach | undefined {
+): number {
   const dLat = limitM / 110_500 + 1e-9;
   const as = a.chunkStart[ka] ?? 0;
   const ae = a.chunkStart[ka + 1] ?? 0;
@@ -281,6 +295,11 @@ export function chunkApproach(
   // A one-vertex chunk (a site) is a degenerate segment from the vertex to itself.
   const aLast = Math.max(as, ae - 1);
   const bLast = Math.max(bs, be - 1);
+  const bb = kb * 4;
+  const bx0 = b.chunkBox[bb] ?? 0;
+  const by0 = b.chunkBox[bb + 1] ?? 0;
+  const bx1 = b.chunkBox[bb + 2] ?? 0;
+  const by1 = b.chunkBox[bb + 3] ?? 0;
   for (let i = as; i <= aLast; i++) {
     const ax = a.lon[i] ?? 0;
     const ay = a.lat[i] ?? 0;
@@ -290,6 +309,8 @@ export function chunkApproach(
     const maxX = (ax > bx ? ax : bx) + dLon;
     const minY = (ay < by ? ay : by) - dLat;
     const maxY = (ay > by ? ay : by) + dLat;
+    // The segment's reach misses B's whole chunk: no pair with it can be within the limit.
+    if (maxX < bx0 || minX > bx1 || maxY < by0 || minY > by1) continue;
     for (let j = bs; j <= bLast; j++) {
       const cx = b.lon[j] ?? 0;
       const cy = b.lat[j] ?? 0;
@@ -305,7 +326,9 @@ export function chunkApproach(
       }
     }
   }
-  return best <= limitM ? { distanceM: best, at: [atLon, atLat] } : undefined;
+  lastAt[0] = atLon;
+  lastAt[1] = atLat;
+  return best <= limitM ? best : Infinity;
 }
 
 /** Closest approach of chunk k of a shape to a point, or undefined beyond `limitM`. The point is on the shape. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Agreement } from '../agreement/agreement.schema.js';
 import { parseAndValidate } from '../agreement/agreement.validate.js';
-import { direct, distanceM } from '../geo/geodesic.js';
+import { direct, distanceM, geodesicSegment } from '../geo/geodesic.js';
 import type { ConflictSettings, NoticeShape, RestrictedArea } from './conflicts.js';
 import { ConflictIndex, restrictedAreas } from './conflicts.js';
 
@@ -333,6 +333,32 @@ describe('near', () => {
     expect(wide[0]?.distanceM).toBeCloseTo(350, 0);
   });
 
+  it('follows the geodesic of a long route edge, not the straight line in degrees', () => {
+    const index = new ConflictIndex(SETTINGS, []);
+    // 110 km due east along the parallel 48°: the geodesic bulges about 250 m north of it midway.
+    index.upsert(
+      movement('long', {
+        coords: [
+          [35.0, 48.0],
+          [36.5, 48.0],
+        ],
+      }),
+    );
+    const mid = geodesicSegment(48.0, 35.0, 48.0, 36.5).position(55_000);
+    const bulge = distanceM(mid.lon, mid.lat, mid.lon, 48.0);
+    expect(bulge).toBeGreaterThan(200);
+    const q = {
+      lon: mid.lon,
+      lat: 48.0,
+      radiusM: bulge - 20,
+      from: '2026-01-10T13:00:00Z',
+      to: '2026-01-10T14:00:00Z',
+    };
+    expect(index.near(q)).toEqual([]);
+    const [hit] = index.near({ ...q, radiusM: bulge + 20 });
+    expect(hit?.distanceM).toBeCloseTo(bulge, -1);
+  });
+
   it('leaves out notices whose window does not overlap the query', () => {
     const index = new ConflictIndex(SETTINGS, []);
     index.upsert(site('hospital', 35.0, 48.0));
@@ -381,6 +407,66 @@ describe('recheckAll', () => {
     index.recheckAll(T0);
     index.upsert(movement('m2', { notifier: 'UA', coords: shifted(300) }));
     expect(index.recheckAll(T0).map((c) => c.kind)).toEqual(['movement_proximity']);
+    index.remove('m2');
+    expect(index.recheckAll(T0)).toEqual([]);
+    index.upsert(movement('m1', { coords: shifted(3000) }));
+    index.upsert(movement('m3', { notifier: 'RU', coords: shifted(3500) }));
+    expect(index.check(movement('m3', { notifier: 'RU', coords: shifted(3500) }))).toHaveLength(1);
+    expect(index.recheckAll(T0).map((c) => [c.noticeId, c.otherNoticeId].sort().join('+'))).toEqual([
+      'm1+m3',
+    ]);
+  });
+});
+
+describe('recheckAll after many changes', () => {
+  it('reports the same pairs as a fresh index and as checking every notice', () => {
+    let seed = 1;
+    const random = (): number => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const make = (i: number): NoticeShape => {
+      const lon = 35 + random() * 0.2;
+      const lat = 48 + random() * 0.2;
+      const coords: [number, number][] = [[lon, lat]];
+      for (let v = 1; v < 12; v++) coords.push([lon + (random() - 0.5) * 0.1, lat + (random() - 0.5) * 0.1]);
+      return movement(`n${i}`, {
+        notifier: `org${Math.floor(random() * 4)}`,
+        kind: random() < 0.7 ? 'movement' : 'flight',
+        coords,
+        widthM: random() * 400,
+        from: T0 + Math.floor(random() * 48) * HOUR,
+        to: T0 + 50 * HOUR + Math.floor(random() * 48) * HOUR,
+      });
+    };
+    const pairsOf = (conflicts: { kind: string; noticeId: string; otherNoticeId?: string }[]): string[] =>
+      conflicts
+        .filter((c) => c.otherNoticeId !== undefined)
+        .map((c) => [c.noticeId, c.otherNoticeId].sort().join('+'))
+        .sort();
+    const index = new ConflictIndex(SETTINGS, []);
+    const live = new Map<string, NoticeShape>();
+    for (let step = 0; step < 6; step++) {
+      for (let k = 0; k < 40; k++) {
+        const n = make(Math.floor(random() * 80));
+        if (random() < 0.2) {
+          index.remove(n.id);
+          live.delete(n.id);
+        } else {
+          index.upsert(n);
+          live.set(n.id, n);
+          if (random() < 0.5) index.check(n);
+        }
+      }
+      const incremental = pairsOf(index.recheckAll(T0));
+      const fresh = new ConflictIndex(SETTINGS, []);
+      for (const n of live.values()) fresh.upsert(n);
+      expect(incremental).toEqual(pairsOf(fresh.recheckAll(T0)));
+      const checked = new Set(pairsOf([...live.values()].flatMap((n) => index.check(n))));
+      expect(incremental).toEqual([...checked].sort());
+      expect(new Set(incremental).size).toBe(incremental.length);
+      expect(incremental.length).toBeGreaterThan(10);
+    }
   });
 });
 

@@ -25,94 +25,62 @@
  * grow, so every operation stays cheap without a dynamic tree.
  */
 import Flatbush from 'flatbush';
-import type { Approach, PreparedShape } from './conflict-geometry.js';
+import type { Indexed } from './chunk-index.js';
+import { ChunkIndex, paddedChunks } from './chunk-index.js';
+import type { Approach } from './conflict-geometry.js';
 import {
   chunkApproach,
+  lastAt,
   chunkBoxPadded,
   overlap,
   padBox,
   pointApproach,
   prepareShape,
 } from './conflict-geometry.js';
+import { edgeDistance, incidentConflict, pairConflictOf, zoneConflict } from './conflict-reasons.js';
+import type { Conflict, ConflictSettings, IncidentPoint, NoticeKind, NoticeShape } from './conflict.types.js';
 import type { RestrictedActivity, RestrictedArea } from './restricted-areas.js';
 import { PreparedArea } from './restricted-areas.js';
 
 export { restrictedAreas } from './restricted-areas.js';
 export type { RestrictedArea } from './restricted-areas.js';
+export type {
+  Conflict,
+  ConflictKind,
+  ConflictSettings,
+  IncidentPoint,
+  NoticeKind,
+  NoticeShape,
+} from './conflict.types.js';
 
-export type NoticeKind = 'site' | 'movement' | 'flight';
-
-/** A notice as the conflict engine sees it: where, how wide, when, how high. */
-export interface NoticeShape {
-  id: string;
-  /** Notifying organisation id. Proximity conflicts are between notices of different notifiers. */
-  notifier: string;
-  kind: NoticeKind;
-  /** [lon, lat]: one point for a site; the route's vertices for a movement or a flight. */
-  coords: readonly (readonly [number, number])[];
-  /** Site: position precision radius (m). Movement/flight: corridor full width (m). */
-  widthM: number;
-  /** Active window in ms since epoch (site: validity; movement/flight: departure start to arrival end). */
-  from: number;
-  to: number;
-  /** Flights only: altitude band, metres above mean sea level. */
-  altitude?: { minM: number; maxM: number };
-}
-
-/** An incident (a verified or reported event) that notices near it should hear about. */
-export interface IncidentPoint {
-  id: string;
-  lon: number;
-  lat: number;
-  at: number;
-}
-
-/** The thresholds of an agreement version (or the platform defaults). */
-export interface ConflictSettings {
-  /** Two movements (or flights) of different notifiers closer than this at overlapping times. */
-  separationM: number;
-  /** A site or route this close to an incident ... */
-  incidentRadiusM: number;
-  /** ... that happened within this many ms before the notice's window start (or during it). */
-  incidentWindowMs: number;
-}
-
-export type ConflictKind =
-  | 'restricted_zone' // movement crossing a zone restricting movements
-  | 'no_fly_zone' // flight inside a zone restricting flights
-  | 'movement_proximity' // two movements of different notifiers within separationM at overlapping times
-  | 'flight_altitude' // two flights within separationM horizontally, overlapping times and altitude bands
-  | 'near_incident'; // site or route within incidentRadiusM (+ precision/corridor) of a recent incident
-
-/** One conflict of one notice. */
-export interface Conflict {
-  kind: ConflictKind;
-  noticeId: string;
-  otherNoticeId?: string;
-  zoneId?: string;
-  incidentId?: string;
-  /** Closest approach in metres (0 when inside/crossing); edge to edge for corridors and precision circles. */
-  distanceM: number;
-  /** Where: [lon, lat] of the closest approach / first crossing, on the notice's centreline. */
-  at: [number, number];
-  /** The overlapping time window (ms). */
-  window: { from: number; to: number };
-  /** One sentence a duty officer reads. */
-  reason: string;
-}
-
-/** A stored notice with its prepared geometry. */
-interface Stored {
+/** A stored notice with its prepared geometry and cached conflicts. */
+interface Stored extends Indexed {
   readonly n: NoticeShape;
-  readonly shape: PreparedShape;
-  /** Insertion order; recheckAll reports a pair from the earlier-inserted notice. */
+  /** Insertion counter when stored. */
   readonly seq: number;
   /** Zone conflicts never change for a stored notice (areas are fixed): computed once. */
   zones?: Conflict[];
+  /** Proximity edges to other stored notices; one object shared by both ends. */
+  readonly pairs: Map<Stored, PairEdge>;
+  /** Insertion counter when its pairs were last searched: every notice stored before was seen. */
+  pairsAt?: number;
 }
 
-/** Pending upserts above which the R-tree is rebuilt. */
-const MAX_PENDING = 256;
+/** Two stored notices within separation: `at` is on a's centreline. */
+interface PairEdge {
+  readonly a: Stored;
+  readonly b: Stored;
+  readonly centreM: number;
+  readonly at: [number, number];
+  conflict?: Conflict;
+}
+
+/** Closest approach found by a pair search: centreline distance and the point on the searching notice. */
+interface Nearest {
+  distanceM: number;
+  lon: number;
+  lat: number;
+}
 
 /**
  * Conflicts between notices, restricted areas and incidents of one agreement version. See the module
@@ -122,15 +90,12 @@ export class ConflictIndex {
   private readonly areas: PreparedArea[];
   private readonly notices = new Map<string, Stored>();
   private seq = 0;
-  /** Notices in the R-tree, by slot (undefined once removed or replaced). */
-  private slots: (Stored | undefined)[] = [];
-  private slotOf = new Map<Stored, number>();
-  private tree: Flatbush | undefined;
-  private chunkSlot = new Int32Array(0);
-  private chunkIndex = new Int32Array(0);
-  private deadChunks = 0;
-  private readonly pending = new Set<Stored>();
-  /** The largest half width stored: the query pad that finds every corridor within reach. */
+  /** One R-tree per kind: a movement is compared with movements only, a flight with flights. */
+  private readonly byKind: Record<NoticeKind, ChunkIndex<Stored>> = {
+    site: new ChunkIndex(),
+    movement: new ChunkIndex(),
+    flight: new ChunkIndex(),
+  };
   private readonly incidents = new Map<string, IncidentPoint>();
   private incidentList: IncidentPoint[] = [];
   private incidentTree: Flatbush | undefined;
@@ -146,9 +111,9 @@ export class ConflictIndex {
   /** Adds a notice, or replaces the stored notice with the same id. */
   upsert(n: NoticeShape): void {
     this.remove(n.id);
-    const stored: Stored = { n, shape: shapeOf(n), seq: this.seq++ };
+    const stored = storedOf(n, this.seq++);
     this.notices.set(n.id, stored);
-    this.pending.add(stored);
+    this.byKind[n.kind].add(stored);
   }
 
   /** Forgets a notice (no-op when unknown). */
@@ -156,13 +121,8 @@ export class ConflictIndex {
     const old = this.notices.get(id);
     if (old === undefined) return;
     this.notices.delete(id);
-    if (this.pending.delete(old)) return;
-    const slot = this.slotOf.get(old);
-    if (slot !== undefined) {
-      this.slots[slot] = undefined;
-      this.slotOf.delete(old);
-      this.deadChunks += old.shape.chunkCount;
-    }
+    this.byKind[old.n.kind].delete(old);
+    for (const o of old.pairs.keys()) o.pairs.delete(old);
   }
 
   /** Adds (or replaces) an incident. */
@@ -185,21 +145,45 @@ export class ConflictIndex {
   /** Conflicts of one notice (new or stored) against zones, other notices and incidents. */
   check(n: NoticeShape): Conflict[] {
     const stored = this.notices.get(n.id);
-    const self: Stored = stored?.n === n ? stored : { n, shape: shapeOf(n), seq: Infinity };
-    return [
-      ...this.zoneConflicts(self),
-      ...this.pairConflicts(self, undefined),
-      ...this.incidentConflicts(self),
-    ];
+    const self = stored?.n === n ? stored : storedOf(n, Infinity);
+    const pairs: Conflict[] = [];
+    for (const [o, a] of this.searchPairs(self, false)) {
+      const gap = edgeDistance(a.distanceM, self.shape.halfWidthM + o.shape.halfWidthM);
+      const c = pairConflictOf(n, o.n, gap, [a.lon, a.lat], this.settings.separationM);
+      if (c !== undefined) pairs.push(c);
+    }
+    return [...this.zoneConflicts(self), ...pairs, ...this.incidentConflicts(self)];
   }
 
-  /** Conflicts of every notice active at or after `now`, each pair once. */
+  /**
+   * Conflicts of every notice active at or after `now`, each pair once (from the notice whose search
+   * found it; its `at` is on that notice's centreline). Zone conflicts and proximity pairs are kept
+   * between calls (notices are immutable once stored: a replacement is a removal and an insertion),
+   * so a re-check after a new incident searches only for incidents and for notices stored since.
+   */
   recheckAll(now: number): Conflict[] {
-    this.maybeRebuild(true);
+    for (const index of Object.values(this.byKind)) index.compact();
     const out: Conflict[] = [];
     for (const s of this.notices.values()) {
       if (s.n.to < now) continue;
-      out.push(...this.zoneConflicts(s), ...this.pairConflicts(s, now), ...this.incidentConflicts(s));
+      if (s.pairsAt === undefined) this.searchPairs(s, true);
+    }
+    const { separationM } = this.settings;
+    for (const s of this.notices.values()) {
+      if (s.n.to < now) continue;
+      out.push(...this.zoneConflicts(s));
+      for (const e of s.pairs.values()) {
+        if (e.a !== s || e.b.n.to < now) continue;
+        e.conflict ??= pairConflictOf(
+          e.a.n,
+          e.b.n,
+          edgeDistance(e.centreM, e.a.shape.halfWidthM + e.b.shape.halfWidthM),
+          e.at,
+          separationM,
+        );
+        if (e.conflict !== undefined) out.push(e.conflict);
+      }
+      out.push(...this.incidentConflicts(s));
     }
     return out;
   }
@@ -258,35 +242,48 @@ export class ConflictIndex {
     return out;
   }
 
-  /** Proximity conflicts; with `activeAfter`, only with later-inserted notices active then. */
-  private pairConflicts(s: Stored, activeAfter: number | undefined): Conflict[] {
+  /**
+   * Movements (flights) of other notifiers within separation of a notice at overlapping windows (and
+   * altitude bands), each with its closest approach. For a stored notice the edges are recorded on
+   * both ends; with `skipSeen`, notices whose own search already saw this one are skipped.
+   */
+  private searchPairs(s: Stored, skipSeen: boolean): Map<Stored, Nearest> {
     const n = s.n;
-    if (n.kind === 'site') return [];
-    const { separationM } = this.settings;
-    const best = new Map<Stored, Approach>();
-    for (let k = 0; k < s.shape.chunkCount; k++) {
-      const reach = separationM + s.shape.halfWidthM;
-      this.forEachChunk(chunkBoxPadded(s.shape, k, reach), (o, ok) => {
-        const m = o.n;
-        if (m === n || m.id === n.id || m.kind !== n.kind || m.notifier === n.notifier) return;
-        if (activeAfter !== undefined && (o.seq < s.seq || m.to < activeAfter)) return;
-        if (m.from > n.to || n.from > m.to) return;
-        if (n.kind === 'flight' && !altitudesOverlap(n.altitude, m.altitude)) return;
-        const limit = reach + o.shape.halfWidthM;
-        const a = chunkApproach(s.shape, k, o.shape, ok, limit);
-        if (a === undefined) return;
-        const prev = best.get(o);
-        if (prev === undefined || a.distanceM < prev.distanceM) best.set(o, a);
-      });
+    const best = new Map<Stored, Nearest>();
+    if (n.kind === 'site') return best;
+    const reach = this.settings.separationM + s.shape.halfWidthM;
+    let k = 0;
+    const visit = (o: Stored, ok: number): void => {
+      const m = o.n;
+      if (m === n || m.id === n.id || m.notifier === n.notifier) return;
+      if (m.from > n.to || n.from > m.to) return;
+      if (skipSeen && o.pairsAt !== undefined && o.pairsAt > s.seq) return;
+      if (n.kind === 'flight' && !altitudesOverlap(n.altitude, m.altitude)) return;
+      const prev = best.get(o);
+      if (prev?.distanceM === 0) return;
+      const d = chunkApproach(s.shape, k, o.shape, ok, reach + o.shape.halfWidthM);
+      if (d === Infinity) return;
+      if (prev === undefined) best.set(o, { distanceM: d, lon: lastAt[0], lat: lastAt[1] });
+      else if (d < prev.distanceM) {
+        prev.distanceM = d;
+        prev.lon = lastAt[0];
+        prev.lat = lastAt[1];
+      }
+    };
+    const index = this.byKind[n.kind];
+    for (k = 0; k < s.shape.chunkCount; k++) {
+      const [x0, y0, x1, y1] = chunkBoxPadded(s.shape, k, reach);
+      index.search(x0, y0, x1, y1, visit);
     }
-    const out: Conflict[] = [];
-    for (const [o, a] of best) {
-      const window = overlap(n.from, n.to, o.n.from, o.n.to);
-      if (window === undefined) continue;
-      const gap = edgeDistance(a.distanceM, s.shape.halfWidthM + o.shape.halfWidthM);
-      out.push(pairConflict(n, o.n, gap, a.at, window, separationM));
+    if (this.notices.get(n.id) === s) {
+      for (const [o, a] of best) {
+        const edge: PairEdge = { a: s, b: o, centreM: a.distanceM, at: [a.lon, a.lat] };
+        s.pairs.set(o, edge);
+        o.pairs.set(s, edge);
+      }
+      s.pairsAt = this.seq;
     }
-    return out;
+    return best;
   }
 
   private incidentConflicts(s: Stored): Conflict[] {
@@ -295,12 +292,19 @@ export class ConflictIndex {
     const tree = this.incidentIndex();
     if (tree === undefined) return [];
     const reach = incidentRadiusM + s.shape.halfWidthM;
+    // One search over the whole notice, then each candidate against the chunks near it.
+    const [bx0, by0, bx1, by1] = padBox(s.box[0], s.box[1], s.box[2], s.box[3], incidentRadiusM);
+    const candidates: IncidentPoint[] = [];
+    for (const h of tree.search(bx0, by0, bx1, by1)) {
+      const i = this.incidentList[h];
+      if (i !== undefined && i.at <= n.to && i.at + incidentWindowMs >= n.from) candidates.push(i);
+    }
+    if (candidates.length === 0) return [];
     const best = new Map<IncidentPoint, Approach>();
     for (let k = 0; k < s.shape.chunkCount; k++) {
       const [x0, y0, x1, y1] = chunkBoxPadded(s.shape, k, reach);
-      for (const h of tree.search(x0, y0, x1, y1)) {
-        const i = this.incidentList[h];
-        if (i === undefined || i.at > n.to || i.at + incidentWindowMs < n.from) continue;
+      for (const i of candidates) {
+        if (i.lon < x0 || i.lon > x1 || i.lat < y0 || i.lat > y1) continue;
         const a = pointApproach(s.shape, k, i.lon, i.lat, reach);
         if (a === undefined) continue;
         const prev = best.get(i);
@@ -318,73 +322,18 @@ export class ConflictIndex {
   /** Stored notices whose centreline comes within `radiusM` + their half width of a point. */
   private nearPoint(lon: number, lat: number, radiusM: number): Map<Stored, Approach> {
     const best = new Map<Stored, Approach>();
-    this.forEachChunk(padBox(lon, lat, lon, lat, radiusM), (o, ok) => {
+    const [x0, y0, x1, y1] = padBox(lon, lat, lon, lat, radiusM);
+    const visit = (o: Stored, ok: number): void => {
       const a = pointApproach(o.shape, ok, lon, lat, radiusM + o.shape.halfWidthM);
       if (a === undefined) return;
       const prev = best.get(o);
       if (prev === undefined || a.distanceM < prev.distanceM) best.set(o, a);
-    });
+    };
+    for (const index of Object.values(this.byKind)) index.search(x0, y0, x1, y1, visit);
     return best;
   }
 
-  // ---- the indexes ----
-
-  /** Calls `visit` for every stored chunk whose padded box meets `box`. */
-  private forEachChunk(
-    box: [number, number, number, number],
-    visit: (s: Stored, chunk: number) => void,
-  ): void {
-    this.maybeRebuild(false);
-    const [x0, y0, x1, y1] = box;
-    if (this.tree !== undefined) {
-      for (const h of this.tree.search(x0, y0, x1, y1)) {
-        const s = this.slots[this.chunkSlot[h] ?? -1];
-        if (s !== undefined) visit(s, this.chunkIndex[h] ?? 0);
-      }
-    }
-    for (const s of this.pending) {
-      for (let k = 0; k < s.shape.chunkCount; k++) {
-        const [a0, b0, a1, b1] = chunkBoxPadded(s.shape, k, s.shape.halfWidthM);
-        if (a1 < x0 || a0 > x1 || b1 < y0 || b0 > y1) continue;
-        visit(s, k);
-      }
-    }
-  }
-
-  private maybeRebuild(force: boolean): void {
-    const live = this.chunkSlot.length - this.deadChunks;
-    const wanted =
-      this.pending.size > MAX_PENDING ||
-      (this.deadChunks > 64 && this.deadChunks > live) ||
-      (force && (this.pending.size > 0 || this.deadChunks > 0));
-    if (!wanted) return;
-    const stored = [...this.notices.values()];
-    let chunks = 0;
-    for (const s of stored) chunks += s.shape.chunkCount;
-    this.slots = stored;
-    this.slotOf = new Map(stored.map((s, i) => [s, i]));
-    this.chunkSlot = new Int32Array(chunks);
-    this.chunkIndex = new Int32Array(chunks);
-    this.pending.clear();
-    this.deadChunks = 0;
-    if (chunks === 0) {
-      this.tree = undefined;
-      return;
-    }
-    const tree = new Flatbush(chunks);
-    let c = 0;
-    stored.forEach((s, slot) => {
-      for (let k = 0; k < s.shape.chunkCount; k++) {
-        const [a0, b0, a1, b1] = chunkBoxPadded(s.shape, k, s.shape.halfWidthM);
-        tree.add(a0, b0, a1, b1);
-        this.chunkSlot[c] = slot;
-        this.chunkIndex[c] = k;
-        c++;
-      }
-    });
-    tree.finish();
-    this.tree = tree;
-  }
+  // ---- incidents ----
 
   private incidentIndex(): Flatbush | undefined {
     if (this.incidentsDirty) {
@@ -402,12 +351,9 @@ export class ConflictIndex {
   }
 }
 
-function shapeOf(n: NoticeShape): PreparedShape {
-  return prepareShape(n.coords, n.kind === 'site' ? n.widthM : n.widthM / 2);
-}
-
-function edgeDistance(centreM: number, halfWidthsM: number): number {
-  return Math.max(0, centreM - halfWidthsM);
+function storedOf(n: NoticeShape, seq: number): Stored {
+  const shape = prepareShape(n.coords, n.kind === 'site' ? n.widthM : n.widthM / 2);
+  return { n, shape, seq, pairs: new Map(), ...paddedChunks(shape) };
 }
 
 /** Altitude bands overlap (inclusive); a missing band is unknown and overlaps everything. */
@@ -417,97 +363,4 @@ function altitudesOverlap(
 ): boolean {
   if (a === undefined || b === undefined) return true;
   return a.minM <= b.maxM && b.minM <= a.maxM;
-}
-
-// ---- conflicts and their sentences ----
-
-const NOUN: Record<NoticeKind, string> = { site: 'Site', movement: 'Route', flight: 'Flight route' };
-
-function utc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}`;
-}
-
-function between(w: { from: number; to: number }): string {
-  return `between ${utc(w.from)} and ${utc(w.to)} UTC`;
-}
-
-function metres(m: number): string {
-  return `${Math.round(m).toLocaleString('en-US')} m`;
-}
-
-function zoneConflict(
-  n: NoticeShape,
-  area: RestrictedArea,
-  hit: Approach,
-  window: { from: number; to: number },
-): Conflict {
-  const flight = n.kind === 'flight';
-  const restricts = area.restricts.map((r) => (r === 'movement' ? 'movements' : 'flights')).join(' and ');
-  const band =
-    flight && area.altitude !== undefined
-      ? `, ${metres(area.altitude.minM)} to ${Number.isFinite(area.altitude.maxM) ? metres(area.altitude.maxM) : 'unlimited'} AMSL`
-      : '';
-  const how =
-    hit.distanceM === 0
-      ? flight
-        ? 'enters'
-        : 'crosses'
-      : `passes ${metres(hit.distanceM)} from (its ${metres(n.widthM)} corridor reaches)`;
-  return {
-    kind: flight ? 'no_fly_zone' : 'restricted_zone',
-    noticeId: n.id,
-    zoneId: area.zoneId,
-    distanceM: hit.distanceM,
-    at: hit.at,
-    window,
-    reason: `${NOUN[n.kind]} ${how} ${area.name} (restricts ${restricts}${band}) ${between(window)}`,
-  };
-}
-
-function pairConflict(
-  n: NoticeShape,
-  other: NoticeShape,
-  gapM: number,
-  at: [number, number],
-  window: { from: number; to: number },
-  separationM: number,
-): Conflict {
-  const flight = n.kind === 'flight';
-  const alt =
-    flight && n.altitude !== undefined && other.altitude !== undefined
-      ? ` with overlapping altitude bands (${metres(Math.max(n.altitude.minM, other.altitude.minM))} to ${metres(Math.min(n.altitude.maxM, other.altitude.maxM))} AMSL)`
-      : flight
-        ? ' (an altitude band is not given, so the bands may overlap)'
-        : '';
-  const near = gapM === 0 ? 'overlaps the corridor of' : `comes within ${metres(gapM)} of`;
-  return {
-    kind: flight ? 'flight_altitude' : 'movement_proximity',
-    noticeId: n.id,
-    otherNoticeId: other.id,
-    distanceM: gapM,
-    at,
-    window,
-    reason: `${NOUN[n.kind]} ${near} ${flight ? 'flight' : 'movement'} ${other.id} of another notifier${alt}, closer than the ${metres(separationM)} separation, ${between(window)}`,
-  };
-}
-
-function incidentConflict(
-  n: NoticeShape,
-  i: IncidentPoint,
-  a: Approach,
-  settings: ConflictSettings,
-  window: { from: number; to: number },
-): Conflict {
-  const half = n.kind === 'site' ? n.widthM : n.widthM / 2;
-  const gap = edgeDistance(a.distanceM, half);
-  const where = gap === 0 ? 'covers the position of' : `is ${metres(gap)} from`;
-  return {
-    kind: 'near_incident',
-    noticeId: n.id,
-    incidentId: i.id,
-    distanceM: gap,
-    at: a.at,
-    window,
-    reason: `${NOUN[n.kind]} ${where} incident ${i.id} of ${utc(i.at)} UTC (within ${metres(settings.incidentRadiusM)}); relevant ${between(window)}`,
-  };
 }

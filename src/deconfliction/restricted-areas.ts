@@ -55,7 +55,9 @@ function excludes(r: Restriction): boolean {
  *   until the zone's end; a start at an anchor whose date is unknown (a draft's D) leaves the area
  *   out (not in force); weekly schedules are ignored, so a scheduled zone counts as active all day;
  * - the zone's altitude band is kept for flights (AMSL as is; AGL as 0 to ceiling + 8,849 m).
- * Geometry is the zone's display polygon (bands derived from lines on the ellipsoid).
+ * Geometry is the zone's display polygon (bands derived from lines on the ellipsoid). Pass a
+ * `derived` made with display polygons (the default of `deriveAgreement`); one made with
+ * `{ display: false }` is derived again here (about half a second for the illustrative framework).
  */
 export function restrictedAreas(agreement: Agreement, derived?: DerivedAgreement): RestrictedArea[] {
   const d =
