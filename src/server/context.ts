@@ -89,7 +89,6 @@ export function createServices(
     now,
     reports: monitoring.reports,
   });
-  const escalations = new EscalationService({ db, ledger: writer, audit, now });
   return {
     config,
     database,
