@@ -87,11 +87,35 @@ const resolvesEscalation = (w: Who): Expectation =>
         ? false
         : 'hidden';
 
+/** Who may submit notices (an obligation must still name their organisation as a notifier). */
+const submitsNotices = (w: Who) =>
+  w.role === 'analyst' || w.role === 'liaison' || w.role === 'guarantor' || w.role === 'humanitarian';
+/** Who may answer copies addressed to their organisation. */
+const answersNotices = submitsNotices;
+/**
+ * Submitting a notice of one's own: the commission (monitoring flights), the parties (holding areas)
+ * and the humanitarian organisation (sites) notify; no obligation names the guarantor (422).
+ */
+const notifies = (w: Who): Expectation =>
+  !submitsNotices(w) ? false : w.kind === 'guarantor' ? 'invalid' : true;
+/**
+ * The fixture notice: OCHA's hospital, addressed to UA, RU and the commission. Its notifier and its
+ * addressees read it; a guarantor and the public cannot learn it exists.
+ */
+const readsFixtureNotice = (w: Who): Expectation =>
+  w.role === null ? false : w.kind === 'guarantor' || w.kind === 'public' ? 'hidden' : true;
+/** Only the notifier changes a notice; anyone else who may submit cannot learn it exists. */
+const changesFixtureNotice = (w: Who): Expectation =>
+  !submitsNotices(w) ? false : w.kind === 'humanitarian' ? true : 'hidden';
+/** Only its addressees answer a copy; the notifier and others cannot find one addressed to them. */
+const answersFixtureNotice = (w: Who): Expectation =>
+  !answersNotices(w) ? false : w.kind === 'commission' || w.kind === 'party' ? true : 'hidden';
+
 /**
  * Allowed (true), refused by the policy (false: 401 or 403), allowed but hidden by a marking (404), or
  * allowed by the policy but refused by a rule of the workflow (409).
  */
-type Expectation = boolean | 'hidden' | 'rule';
+type Expectation = boolean | 'hidden' | 'rule' | 'invalid';
 
 interface Case {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -645,6 +669,108 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/notices',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/notices?format=geojson' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/notices',
+    allowed: notifies,
+    request: async ({ t, token }) => ({ url: '/api/v1/notices', payload: await noticeFor(t, token) }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/notices/import',
+    allowed: notifies,
+    request: async ({ t, token }) => {
+      const { site, ...rest } = (await noticeFor(t, token)) as { site?: { lon: number; lat: number } };
+      const feature =
+        site !== undefined
+          ? {
+              type: 'Feature',
+              geometry: { type: 'Point', coordinates: [site.lon, site.lat] },
+              properties: { ...rest, site },
+            }
+          : (() => {
+              const { route, ...props } = rest as { route: { coordinates: number[][]; corridorM: number } };
+              return {
+                type: 'Feature',
+                geometry: { type: 'LineString', coordinates: route.coordinates },
+                properties: { ...props, corridorM: route.corridorM },
+              };
+            })();
+      return { url: '/api/v1/notices/import', payload: { type: 'FeatureCollection', features: [feature] } };
+    },
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/notices/conflicts',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/notices/conflicts' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/notices/touched',
+    // A report's notified matches, for those who may read the report (others: as if it did not exist).
+    allowed: (w) => (w.role === null ? false : readsReports(w) ? true : 'hidden'),
+    request: () => Promise.resolve({ url: `/api/v1/notices/touched?report=${fx.reportId}` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/notices/{id}',
+    allowed: readsFixtureNotice,
+    request: () => Promise.resolve({ url: `/api/v1/notices/${fx.noticeId}` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/notices/{id}/proof',
+    allowed: readsFixtureNotice,
+    request: () => Promise.resolve({ url: `/api/v1/notices/${fx.noticeId}/proof` }),
+  },
+  ...(['replace', 'cancel', 'withdraw', 'reconfirm'] as const).map((action): Case => ({
+    method: 'POST',
+    route: `/api/v1/notices/{id}/${action}`,
+    allowed: changesFixtureNotice,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/notices/${succeeds ? await freshNotice(t) : fx.noticeId}/${action}`,
+      ...(action === 'replace'
+        ? { payload: hospitalNotice() }
+        : action === 'reconfirm'
+          ? {}
+          : { payload: { reason: 'no longer needed' } }),
+    }),
+  })),
+  {
+    method: 'POST',
+    route: '/api/v1/notices/{id}/respond',
+    allowed: answersFixtureNotice,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/notices/${succeeds ? await freshNotice(t) : fx.noticeId}/respond`,
+      payload: { response: 'acknowledge' },
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/notices/{id}/requests',
+    allowed: answersFixtureNotice,
+    request: () =>
+      Promise.resolve({
+        url: `/api/v1/notices/${fx.noticeId}/requests`,
+        payload: { fields: ['occupants'], reason: 'to plan around it' },
+      }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/notices/requests/{id}/answer',
+    allowed: changesFixtureNotice,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/notices/requests/${succeeds ? await freshRequest(t) : fx.requestId}/answer`,
+      payload: { disclose: false },
+    }),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/quiet-days',
     allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/quiet-days' }),
@@ -722,6 +848,65 @@ async function adoptedFinding(t: TestApp): Promise<string> {
   return id;
 }
 
+/** OCHA's hospital notice (the humanitarian site obligation). */
+function hospitalNotice(): Record<string, unknown> {
+  return {
+    obligation: 'n-humanitarian-site',
+    subject: 'static_site',
+    kind: 'site',
+    site: { lon: 37.6, lat: 47.95, precisionM: 30, function: 'hospital' },
+    details: { operator: 'MSF' },
+  };
+}
+
+/** A notice the caller's organisation may submit, or the hospital for an organisation that notifies nothing. */
+async function noticeFor(t: TestApp, token: string): Promise<Record<string, unknown>> {
+  const org = token === '' ? null : (await t.services.sessions.principalFromToken(token)).organisationId;
+  const now = t.clock.now().getTime();
+  const at = (hours: number) => new Date(now + hours * 3_600_000).toISOString();
+  if (org === 'UA')
+    return {
+      obligation: 'n-holding-areas',
+      subject: 'heavy_weapons_holding_area',
+      kind: 'site',
+      site: { lon: 37.4, lat: 47.9, precisionM: 20, function: 'holding_area' },
+      validFrom: at(25),
+      details: { equipment_category: 'artillery-100mm-plus', count: 4 },
+    };
+  if (org === 'JMVC')
+    return {
+      obligation: 'n-monitoring-flight',
+      subject: 'monitoring_flight',
+      kind: 'flight',
+      route: {
+        coordinates: [
+          [37.0, 47.5],
+          [37.5, 47.7],
+        ],
+        corridorM: 2000,
+      },
+      window: { from: at(3), to: at(5) },
+      altitude: { minM: 500, maxM: 1500 },
+    };
+  return hospitalNotice();
+}
+
+/** A new hospital notice by OCHA, for a caller expected to change or answer it. */
+async function freshNotice(t: TestApp): Promise<string> {
+  const made = await call(t, fx.ochaToken, 'POST', '/api/v1/notices', 201, hospitalNotice());
+  return (made.notice as { id: string }).id;
+}
+
+/** A new request by UA's liaison for fields of a fresh notice, for OCHA to answer. */
+async function freshRequest(t: TestApp): Promise<string> {
+  const id = await freshNotice(t);
+  const made = await call(t, fx.uaLiaisonToken, 'POST', `/api/v1/notices/${id}/requests`, 200, {
+    fields: ['occupants'],
+    reason: 'to plan around it',
+  });
+  return String(made.id);
+}
+
 /** A new UA–RU hotline channel, opened by the console (the commission). */
 async function freshChannel(t: TestApp): Promise<string> {
   fx.slot += 1;
@@ -791,6 +976,11 @@ const fx = {
   channelId: '',
   messageId: '',
   ruLiaisonToken: '',
+  /** OCHA's hospital notice (addressed to UA, RU and the commission), a request about it, and who made them. */
+  noticeId: '',
+  requestId: '',
+  ochaToken: '',
+  uaLiaisonToken: '',
   /** How many incidents the cases made: each gets its own observation time. */
   slot: 0,
 };
@@ -863,6 +1053,10 @@ describeEachDialect('access matrix', (dialect) => {
     fx.messageId = (
       await t.services.hotline.send(uaLiaison, fx.channelId, { body: 'the fixture message' })
     ).id;
+    fx.ochaToken = await t.tokenFor('OCHA', ['humanitarian']);
+    fx.uaLiaisonToken = await t.tokenFor('UA', ['liaison']);
+    fx.noticeId = await freshNotice(t);
+    fx.requestId = await freshRequest(t);
     await t.services.ledger.integrateOnce();
   });
   afterAll(() => t.close());
@@ -912,19 +1106,23 @@ describeEachDialect('access matrix', (dialect) => {
         const ok =
           expected === 'hidden'
             ? res.statusCode === 404
-            : expected === 'rule'
-              ? res.statusCode === 409
-              : expected
-                ? res.statusCode < 400
-                : res.statusCode === (who.role === null ? 401 : 403);
+            : expected === 'invalid'
+              ? res.statusCode === 422
+              : expected === 'rule'
+                ? res.statusCode === 409
+                : expected
+                  ? res.statusCode < 400
+                  : res.statusCode === (who.role === null ? 401 : 403);
         const said =
           expected === 'hidden'
             ? 'hidden (404)'
-            : expected === 'rule'
-              ? 'refused by a rule (409)'
-              : expected
-                ? 'allowed'
-                : 'denied';
+            : expected === 'invalid'
+              ? 'invalid for this caller (422)'
+              : expected === 'rule'
+                ? 'refused by a rule (409)'
+                : expected
+                  ? 'allowed'
+                  : 'denied';
         if (!ok)
           failures.push(
             `${c.method} ${url}: expected ${said}, got ${res.statusCode} ${res.body.slice(0, 200)}`,

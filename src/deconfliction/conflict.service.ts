@@ -181,8 +181,10 @@ export class ConflictService implements DeconflictionLookup {
       index.remove(id);
       this.#held.delete(id);
     }
+    const shapes = new Map(change.active.map((n) => [n.id, shapeOf(n)]));
     for (const n of change.active) {
-      index.upsert(shapeOf(n));
+      // The same object to upsert and check: the index keeps what check computes for it.
+      index.upsert(shapes.get(n.id) ?? shapeOf(n));
       const held = this.#held.get(n.id);
       this.#held.set(n.id, {
         notifier: n.notifier,
@@ -195,7 +197,7 @@ export class ConflictService implements DeconflictionLookup {
       const held = this.#held.get(id);
       if (held !== undefined) held.delivered = true;
     }
-    const found = change.active.flatMap((n) => index.check(shapeOf(n)));
+    const found = change.active.flatMap((n) => index.check(shapes.get(n.id) ?? shapeOf(n)));
     await this.#store(found, change.ended);
   }
 

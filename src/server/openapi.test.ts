@@ -22,6 +22,7 @@ const BODYLESS = new Set([
   'POST /api/v1/findings/{id}/close',
   'POST /api/v1/findings/{id}/publish',
   'POST /api/v1/hotline/messages/{id}/ack',
+  'POST /api/v1/notices/{id}/reconfirm',
 ]);
 
 describe('OpenAPI document', () => {
