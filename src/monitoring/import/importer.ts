@@ -29,9 +29,8 @@ import {
   CsvEncodingError,
   CsvReader,
   CsvSyntaxError,
-  csvLine,
-  neutraliseFormula,
   restoreFormula,
+  safeCsvLine,
   type CsvRecord,
 } from './csv-parse.js';
 import { featureToInput, reportFeature } from './geojson.js';
@@ -213,6 +212,18 @@ export async function importFile(
 }
 
 /**
+ * An import's problem report as CSV (`file,line,field,reason`, CRLF lines): the file name, columns and
+ * reasons come from the imported file, so every cell is neutralised against spreadsheet formulas.
+ */
+export function problemReportCsv(file: string, problems: readonly FieldProblem[]): string {
+  const lines = [
+    safeCsvLine(['file', 'line', 'field', 'reason']),
+    ...problems.map((p) => safeCsvLine([p.file ?? file, String(p.line ?? ''), p.path, p.reason])),
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
  * Every current report `viewer` may see, oldest observation first, in pages; without a viewer, every
  * report of every marking (the commission's full record: callers must mean it).
  */
@@ -250,13 +261,14 @@ export async function exportReports(
   let n = 0;
   if (format === 'geojson') await write('{"type":"FeatureCollection","features":[\n');
   else
-    await write(`${csvLine(format === 'acled' ? [...ACLED_COLUMNS] : [...CSV_FIELDS, ...CSV_DERIVED])}\r\n`);
+    await write(
+      `${safeCsvLine(format === 'acled' ? [...ACLED_COLUMNS] : [...CSV_FIELDS, ...CSV_DERIVED])}\r\n`,
+    );
   for await (const page of pages) {
     let text = '';
     for (const r of page) {
       if (format === 'geojson') text += `${n > 0 ? ',\n' : ''}${JSON.stringify(reportFeature(r))}`;
-      else
-        text += `${csvLine((format === 'acled' ? reportToAcledRow(r) : reportToCsvRow(r)).map(neutraliseFormula))}\r\n`;
+      else text += `${safeCsvLine(format === 'acled' ? reportToAcledRow(r) : reportToCsvRow(r))}\r\n`;
       n += 1;
     }
     await write(text);
