@@ -127,4 +127,90 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     for (const s of secrets.slice(1)) expect(bytes).not.toContain(JSON.stringify(s));
     expect(bytes).not.toContain(`"agreement":${JSON.stringify(draft.version.id)}`);
   });
+
+  it('answers a list filter naming an id of a version the caller may not read as it answers an unknown id (security B4: filter probes of a draft)', async () => {
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
+    const draft = await t.services.agreements.load(owner, {
+      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
+      fileName: 'draft.yaml',
+      marking: 'AMBER+STRICT',
+    });
+    const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
+    const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
+    const { classification: c, category } = mine.json<{ classification: Classification; category: string }>();
+    const zone = c.zones[0]?.band ?? c.zones[0]?.id ?? 'missing';
+    expect(c.possibleViolations.length).toBeGreaterThan(0);
+
+    /** Status and body of a list, with the probe's id put in place of an unknown one's. */
+    async function probe(token: string, url: string, value: string, unknown: string) {
+      const hit = await t.app.inject({
+        url: url.replace('ID', encodeURIComponent(value)),
+        headers: as(token),
+      });
+      const miss = await t.app.inject({
+        url: url.replace('ID', encodeURIComponent(unknown)),
+        headers: as(token),
+      });
+      return { hit, miss };
+    }
+    const reportProbes = [
+      ['/api/v1/reports?zone=ID', zone, 'no-such-zone'],
+      ['/api/v1/reports?category=ID', category, 'no-such-category'],
+      ['/api/v1/reports?zone=ID&format=geojson', zone, 'no-such-zone'],
+    ] as const;
+    let cells = 0;
+    for (const token of [ru, analyst])
+      for (const [url, value, unknown] of reportProbes) {
+        const { hit, miss } = await probe(token, url, value, unknown);
+        expect(miss.statusCode, url).toBe(200);
+        expect(hit.statusCode, url).toBe(miss.statusCode);
+        expect(hit.body, url).toBe(miss.body);
+        expect(hit.body, url).not.toContain(id);
+        cells += 1;
+      }
+    // Whether a classification found possible violations is what it says too.
+    for (const token of [ru, analyst]) {
+      const res = await t.app.inject({ url: '/api/v1/reports?flagged=false', headers: as(token) });
+      expect(res.body).toBe('{"reports":[]}');
+    }
+    // The draft's owner, who reads it, still finds the report by the draft's zone and category.
+    for (const [url, value] of [...reportProbes, ['/api/v1/reports?flagged=ID', 'false', '']] as const) {
+      const res = await t.app.inject({ url: url.replace('ID', encodeURIComponent(value)), headers: as(ua) });
+      expect(res.body, url).toContain(id);
+    }
+
+    // The commission's analyst sees the incident the report made; filtering its queue by the draft's ids
+    // answers as for ids that exist nowhere.
+    const queue = await t.app.inject({ url: '/api/v1/incidents', headers: as(analyst) });
+    const incident = queue
+      .json<{ incidents: { reportIds: string[]; sector?: string }[] }>()
+      .incidents.find((i) => i.reportIds.includes(id));
+    expect(incident).toBeDefined();
+    const incidentProbes: [string, string, string][] = [
+      ['/api/v1/incidents?zone=ID', zone, 'no-such-zone'],
+      ['/api/v1/incidents?category=ID', category, 'no-such-category'],
+      ['/api/v1/incidents?zone=ID&format=geojson', zone, 'no-such-zone'],
+      ...(incident?.sector !== undefined
+        ? [['/api/v1/incidents?sector=ID', incident.sector, 'no-such-sector'] as [string, string, string]]
+        : []),
+    ];
+    for (const [url, value, unknown] of incidentProbes) {
+      const { hit, miss } = await probe(analyst, url, value, unknown);
+      expect(miss.statusCode, url).toBe(200);
+      expect(hit.statusCode, url).toBe(miss.statusCode);
+      expect(hit.body, url).toBe(miss.body);
+      cells += 1;
+    }
+    // The quiet days of a version the caller may not read answer as those of a version that does not exist.
+    const quiet = await probe(analyst, '/api/v1/quiet-days?version=ID', draft.version.id, 'no-such@1');
+    expect(quiet.hit.statusCode).toBe(404);
+    expect(quiet.miss.statusCode).toBe(404);
+    expect(Object.keys(quiet.hit.json<object>()).sort()).toEqual(
+      Object.keys(quiet.miss.json<object>()).sort(),
+    );
+    process.stdout.write(`[${dialect}] filter probes of a draft: ${cells + 1} probes, 0 told apart\n`);
+  });
 });
