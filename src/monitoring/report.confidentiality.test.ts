@@ -128,6 +128,47 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     expect(bytes).not.toContain(`"agreement":${JSON.stringify(draft.version.id)}`);
   });
 
+  it('keeps a category the draft’s taxonomy mapped from other parties, the commission, the log and error messages (security B4: confidential taxonomy ids)', async () => {
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
+    await t.services.agreements.load(owner, {
+      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
+      fileName: 'draft.yaml',
+      marking: 'AMBER+STRICT',
+    });
+    // An SMM code: the draft's taxonomy maps it to one of its categories.
+    const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
+    const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
+    const category = mine.json<{ category?: string }>().category ?? 'missing';
+    expect(category).not.toBe('missing');
+    const secret = `"category":${JSON.stringify(category)}`;
+    for (const token of [ru, analyst])
+      for (const body of await readAll(token, id)) expect(body).not.toContain(secret);
+    expect(await mirror()).not.toContain(secret);
+
+    // A near miss of the draft's id: only a submitter who reads the draft is told which id was meant.
+    const typo = `${category}x`;
+    const hints: string[] = [];
+    for (const [token, n] of [
+      [ru, 1],
+      [ua, 2],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/reports',
+        headers: as(token),
+        payload: sampleInput({ smm: undefined, category: typo, externalId: `typo-${n}` }),
+      });
+      expect(res.statusCode, res.body).toBe(422);
+      hints.push(res.body);
+    }
+    expect(hints[0]).toContain(`unknown category \\"${typo}\\"`);
+    expect(hints[0]).not.toMatch(/did you mean/);
+    expect(hints[1]).toMatch(/did you mean/);
+  });
+
   it('answers a list filter naming an id of a version the caller may not read as it answers an unknown id (security B4: filter probes of a draft)', async () => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);

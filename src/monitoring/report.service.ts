@@ -236,6 +236,7 @@ export class ReportService {
       defaultMarking: options.marking ?? this.deps.settings.defaultMarking,
       externalSystem: options.externalSystem ?? principal.organisationId ?? owner,
       knownOrganisations: new Set(orgs.map((o) => o.id)),
+      readableVersions: (await this.readerOf(principal)).agreementVersions,
     };
   }
 
