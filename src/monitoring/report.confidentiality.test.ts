@@ -1,9 +1,15 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 import { consoleActor } from '../access/audit.service.js';
 import { decodeEntryBundle, entriesPath, TILE_WIDTH } from '../ledger/tiles.js';
+import { parseCsv } from './import/csv-parse.js';
+import { allReports, exportReports } from './import/importer.js';
 import type { Classification } from './report.model.js';
 
 describeEachDialect('what a report reveals to whom', (dialect) => {
@@ -167,6 +173,46 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     expect(hints[0]).toContain(`unknown category \\"${typo}\\"`);
     expect(hints[0]).not.toMatch(/did you mean/);
     expect(hints[1]).toMatch(/did you mean/);
+  });
+
+  it('exports an organisation’s view as the API shows it: no classification or mapped category of a version it may not read, no source it may not know (security B4: exports)', async () => {
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
+    await t.services.agreements.load(owner, {
+      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
+      fileName: 'draft.yaml',
+      marking: 'AMBER+STRICT',
+    });
+    const source = { name: 'Informant Zeta', reliability: 'B', independenceGroup: 'cell-zeta' };
+    const id = await file(analyst, sampleInput({ marking: 'CLEAR', source }));
+    const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
+    const category = mine.json<{ category?: string }>().category ?? 'missing';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-export-view-'));
+    try {
+      /** The report's row of a CSV export as `token`'s principal sees it, by column. */
+      async function exported(token: string): Promise<{ text: string; row: Record<string, string> }> {
+        const viewer = await t.services.sessions.principalFromToken(token);
+        const out = path.join(dir, `${crypto.randomUUID()}.csv`);
+        const db = t.services.database.db;
+        await exportReports(allReports(t.services.monitoring.reports, db, viewer), 'csv', out);
+        const text = fs.readFileSync(out, 'utf8');
+        const [header, ...rows] = parseCsv(text);
+        const fields = rows.find((r) => r.fields.includes(id))?.fields ?? [];
+        return { text, row: Object.fromEntries((header?.fields ?? []).map((h, i) => [h, fields[i] ?? ''])) };
+      }
+      const theirs = await exported(ru);
+      expect(theirs.row.id).toBe(id);
+      expect(theirs.row).toMatchObject({ agreement_version: '', zones: '', possible_violations: '' });
+      expect(Object.values(theirs.row)).not.toContain(category);
+      for (const s of [source.name, source.independenceGroup]) expect(theirs.text).not.toContain(s);
+      // The draft's owner, who reads it, gets the classification.
+      const ours = await exported(ua);
+      expect(ours.row.zones).not.toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers a list filter naming an id of a version the caller may not read as it answers an unknown id (security B4: filter probes of a draft)', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../../monitoring/import/importer.js';
 import type { MonitoringServices } from '../../monitoring/monitoring.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
-import type { Report } from '../../monitoring/report.model.js';
+import type { ReportView } from '../../monitoring/report.view.js';
 import type { IntakeResult } from '../../monitoring/report.service.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
@@ -205,7 +205,7 @@ export function registerMonitoringCommands(program: Command): void {
         const viewer =
           opts.as === undefined ? undefined : organisationView(await s.organisations.get(opts.as));
         const included = new Map<string, number>();
-        async function* counted(): AsyncGenerator<Report[]> {
+        async function* counted(): AsyncGenerator<ReportView[]> {
           for await (const page of allReports(m.reports, s.database.db, viewer)) {
             for (const r of page) included.set(r.marking, (included.get(r.marking) ?? 0) + 1);
             yield page;

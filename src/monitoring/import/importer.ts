@@ -4,7 +4,7 @@ import type { Marking } from '../../access/marking.js';
 import type { Principal } from '../../access/policy.js';
 import type { FieldProblem } from '../../core/errors.js';
 import type { IntakeItem } from '../report.intake.js';
-import type { Report } from '../report.model.js';
+import { reportFor, type ReportView } from '../report.view.js';
 import { listVisibleReports } from '../report.repository.js';
 import type { IntakeResult, ReportService } from '../report.service.js';
 import {
@@ -224,16 +224,18 @@ export function problemReportCsv(file: string, problems: readonly FieldProblem[]
 }
 
 /**
- * Every current report `viewer` may see, oldest observation first, in pages; without a viewer, every
- * report of every marking (the commission's full record: callers must mean it).
+ * Every current report `viewer` may see, oldest observation first, in pages, each shaped as the API
+ * shows it to the viewer (`reportFor`: no classification or mapped category of a version it may not
+ * read, no source it may not know); without a viewer, every report of every marking as stored (the
+ * commission's full record: callers must mean it).
  */
 export async function* allReports(
   reports: ReportService,
   db: Parameters<typeof listVisibleReports>[0],
   viewer?: Principal,
   pageSize = 5000,
-): AsyncGenerator<Report[]> {
-  void reports;
+): AsyncGenerator<ReportView[]> {
+  const reader = viewer === undefined ? undefined : await reports.readerOf(viewer);
   let after: { key: string | number; id: string } | undefined;
   for (;;) {
     const page = await listVisibleReports(db, viewer, {
@@ -241,7 +243,8 @@ export async function* allReports(
       limit: pageSize,
       ...(after ? { after } : {}),
     });
-    if (page.reports.length > 0) yield page.reports;
+    if (page.reports.length > 0)
+      yield reader === undefined ? page.reports : page.reports.map((r) => reportFor(r, reader));
     if (page.last === undefined) return;
     after = page.last;
   }
@@ -249,7 +252,7 @@ export async function* allReports(
 
 /** Writes reports to a file in a format; returns how many. */
 export async function exportReports(
-  pages: AsyncIterable<Report[]>,
+  pages: AsyncIterable<ReportView[]>,
   format: ImportFormat,
   out: string,
 ): Promise<number> {
