@@ -1074,12 +1074,22 @@ describeEachDialect('access matrix', (dialect) => {
   });
 
   let n = 0;
+  /** Route × principal cells the policy tests checked, and those refused by expiry or scope. */
+  const tally = { cells: 0, expired: 0, narrowed: 0 };
+  afterAll(() => {
+    process.stdout.write(
+      `access matrix [${dialect}]: ${CASES.length} routes × ${WHO.length} principals = ${tally.cells} cells ` +
+        `checked; ${tally.expired} refused to an expired session or token, ${tally.narrowed} to a token ` +
+        'narrowed by scope\n',
+    );
+  });
   for (const who of WHO) {
     const label = who.role === null ? 'anonymous' : `${who.role}@${who.kind ?? ''}`;
     it(`applies the policy for ${label}`, async () => {
       const failures: string[] = [];
       for (const c of CASES) {
         n += 1;
+        tally.cells += 1;
         let token = '';
         let userId = '';
         if (who.role !== null && who.kind !== null) {
@@ -1246,5 +1256,108 @@ describeEachDialect('access matrix', (dialect) => {
     }
     const content = await anonymous(`/api/v1/evidence/${filed.CLEAR?.evidenceId ?? ''}/content`);
     expect(content.body).toBe('photo of CLEAR');
+  });
+
+  /** Runs every case a caller the public could not act as must be refused, with the status it must get. */
+  async function refusedEverywhere(
+    who: Who,
+    headers: (c: Case) => Record<string, string>,
+    cookies: Record<string, string>,
+    status: number,
+  ): Promise<{ checked: number; failures: string[] }> {
+    const userId = '';
+    let checked = 0;
+    const failures: string[] = [];
+    for (const c of CASES) {
+      if (c.allowed({ role: null, kind: null }) !== false) continue;
+      n += 1;
+      const { url, payload, contentType } = await c.request({ t, userId, token: '', n, succeeds: false });
+      const res = await t.app.inject({
+        method: c.method,
+        url,
+        ...(payload ? { payload } : {}),
+        cookies,
+        headers: { ...headers(c), ...(contentType ? { 'content-type': contentType } : {}) },
+      });
+      checked += 1;
+      if (res.statusCode !== status)
+        failures.push(`${c.method} ${url} (${who.role ?? ''}): ${res.statusCode} ${res.body.slice(0, 160)}`);
+    }
+    return { checked, failures };
+  }
+
+  it('refuses an expired session and an expired token everywhere the public is refused (security B4: sessions expire)', async () => {
+    const admin = { role: 'admin', kind: 'commission' } as const;
+    const username = `expiring-admin-${dialect}`;
+    const user = await t.services.users.create(CONSOLE_ACTOR, {
+      organisationId: 'JMVC',
+      username,
+      roles: ['admin'],
+      password: TEST_PASSWORD,
+    });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username, password: TEST_PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    const cookie = login.cookies.find((c) => c.name === 'tl_session')?.value ?? '';
+    const csrf = login.json<{ csrfToken?: string }>().csrfToken ?? '';
+    const { secret } = await t.services.tokens.create(CONSOLE_ACTOR, {
+      userId: user.id,
+      name: 'short',
+      expiresInDays: 1,
+    });
+    // Both work while they are fresh.
+    for (const auth of [
+      { cookies: { tl_session: cookie } },
+      { headers: { authorization: `Bearer ${secret}` } },
+    ])
+      expect((await t.app.inject({ url: '/api/v1/users', ...auth })).statusCode).toBe(200);
+
+    const before = t.clock.current;
+    t.clock.advance(2 * 86_400_000);
+    try {
+      const session = await refusedEverywhere(
+        admin,
+        () => ({ 'x-csrf-token': csrf }),
+        { tl_session: cookie },
+        401,
+      );
+      const token = await refusedEverywhere(admin, () => ({ authorization: `Bearer ${secret}` }), {}, 401);
+      expect(session.failures).toEqual([]);
+      expect(token.failures).toEqual([]);
+      expect(session.checked).toBeGreaterThan(0);
+      tally.expired += session.checked + token.checked;
+    } finally {
+      t.clock.current = before;
+    }
+  });
+
+  it('refuses a token narrowed to the public’s scopes everywhere the public is refused (security B4: tokens never exceed their scope)', async () => {
+    const admin = { role: 'admin', kind: 'commission' } as const;
+    const user = await t.services.users.create(CONSOLE_ACTOR, {
+      organisationId: 'JMVC',
+      username: `narrowed-admin-${dialect}`,
+      roles: ['admin'],
+      password: TEST_PASSWORD,
+    });
+    const { secret } = await t.services.tokens.create(CONSOLE_ACTOR, {
+      userId: user.id,
+      name: 'read reports only',
+      scopes: ['reports:read', 'agreement:read'],
+    });
+    const auth = { authorization: `Bearer ${secret}` };
+    // In scope: the commission's GREEN fixture report, which the public may not read.
+    const inScope = await t.app.inject({ url: `/api/v1/reports/${fx.reportId}`, headers: auth });
+    expect(inScope.statusCode).toBe(200);
+    const { checked, failures } = await refusedEverywhere(admin, () => auth, {}, 403);
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(0);
+    tally.narrowed += checked;
+  });
+
+  it('checked every route for every principal', () => {
+    if (tally.cells > 0) expect(tally.cells).toBe(CASES.length * WHO.length);
   });
 });

@@ -34,6 +34,7 @@ describe('truceline backup / restore (command line, SQLite)', { timeout: 180_000
     expect(restore.code, restore.stderr).toBe(0);
     const size = /log \S+: (\d+) entries, root (\S+)/.exec(backup.stdout);
     expect(restore.stdout).toContain(`audit: OK, ${size?.[1]} entries, root ${size?.[2]} as in the manifest`);
+    expect(restore.stdout).toMatch(/database audit: OK, [1-9]\d* rows match their latest log entries/);
 
     const again = run('b', ['restore', target]);
     expect(again.code).toBe(1);

@@ -3,7 +3,9 @@
  * holds — the database (one snapshot, see `snapshot.ts`), the evidence files that snapshot references
  * (content-addressed, so copying them after the snapshot is safe) and the log signing keys — with a
  * manifest naming each part's SHA-256. A restore checks every hash before it writes anything, then
- * audits the restored log against the manifest's size and root.
+ * audits the restored log against the manifest's size and root, and every restored row against its
+ * log entry (`truceline audit --database`): a manifest is not signed, so a backup edited with its
+ * hashes recomputed passes the first checks and is caught by the last.
  *
  * Layout of a backup directory: `manifest.json` (written last), `database/<table>.jsonl`,
  * `evidence/sha256/ab/cd/<sha256>`, `keys/<file>`.
@@ -18,6 +20,7 @@ import type { Db } from '../db/connect.js';
 import { migrations as knownMigrations } from '../db/migrations/index.js';
 import { Migrator } from 'kysely';
 import { auditLog } from '../ledger/audit.js';
+import { auditDatabase } from '../ledger/database-audit.js';
 import { directorySource } from '../ledger/audit-io.js';
 import { writeFileAtomic } from '../ledger/atomic-file.js';
 import { readEntries } from '../ledger/ledger.repository.js';
@@ -25,6 +28,7 @@ import { exportLog } from '../ledger/log-export.js';
 import { keyHolders, readSigner } from '../ledger/log-keys.js';
 import { LogReader } from '../ledger/log-reader.service.js';
 import { LogTree } from '../ledger/log-tree.js';
+import type { RowBinding } from '../ledger/row-binding.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { LocalEvidenceStore } from '../monitoring/evidence.store.js';
 import { dumpDatabase, loadDatabase, rowCounts, type SnapshotInfo } from './snapshot.js';
@@ -214,12 +218,22 @@ export async function verifyBackup(source: string): Promise<BackupManifest> {
   return manifest;
 }
 
-/** What a restore did and what the audit of the restored log found. */
+/** What a restore did and what the audits of the restored log and rows found. */
 export interface RestoreSummary {
   manifest: BackupManifest;
   evidenceWritten: number;
   keysWritten: string[];
   audit: { size: number; rootHash: string; tiles: number; bundles: number; databaseRows: number };
+  /** The database audit (`truceline audit --database`): rows checked against their log entries. */
+  databaseAudit: { rows: number; checkpoints: number; warnings: string[] };
+}
+
+/** How to restore. */
+export interface RestoreOptions {
+  /** Replace the content of a non-empty database and a different signing key. */
+  force?: boolean;
+  /** Every domain's row bindings (the composition root's ROW_BINDINGS): what the database audit checks. */
+  bindings: ReadonlyMap<string, RowBinding>;
 }
 
 /**
@@ -248,13 +262,15 @@ async function appliedMigrations(database: Db): Promise<string[]> {
 /**
  * Restores a backup into `database` and the data directory (see the module comment). Refuses a
  * database that holds anything, and a different signing key already in place, unless `force`.
- * Verifies every hash first; audits the restored log afterwards (size and root must be the manifest's).
+ * Verifies every hash first; audits the restored log afterwards (size and root must be the manifest's),
+ * then every restored row against its log entry. A row that does not match throws, naming each row:
+ * the database then holds the backup as it was, which its own log contradicts.
  */
 export async function restoreBackup(
   database: Db,
   paths: DataPaths,
   source: string,
-  options: { force?: boolean } = {},
+  options: RestoreOptions,
 ): Promise<RestoreSummary> {
   const manifest = await verifyBackup(source);
   const holders = fs.existsSync(paths.keyFile) ? keyHolders(paths.keyFile) : [];
@@ -328,7 +344,41 @@ export async function restoreBackup(
     keysWritten.push(to);
   }
 
-  return { manifest, evidenceWritten, keysWritten, audit: await auditRestored(database, manifest) };
+  const audit = await auditRestored(database, manifest);
+  return {
+    manifest,
+    evidenceWritten,
+    keysWritten,
+    audit,
+    databaseAudit: await auditRestoredRows(database, manifest, options.bindings),
+  };
+}
+
+/**
+ * Audits the restored rows with the machinery of `truceline audit --database`, trusting the manifest's
+ * key (and the keys its logged rotations link to it); throws naming every problem.
+ */
+async function auditRestoredRows(
+  database: Db,
+  manifest: BackupManifest,
+  bindings: ReadonlyMap<string, RowBinding>,
+): Promise<RestoreSummary['databaseAudit']> {
+  const report = await auditDatabase(database.db, { bindings, logKeys: [manifest.log.verifierKey] });
+  const problems = [
+    ...report.logProblems.map((reason) => ({ path: 'log', reason })),
+    ...report.findings.map((f) => ({
+      path: `${f.table}/${f.id}`,
+      reason: `${f.recordKind}: ${f.check}: ${f.detail}`,
+    })),
+  ];
+  if (problems.length > 0)
+    throw invalid(
+      `restored into ${database.description}, but the database audit failed: ` +
+        `${report.logProblems.length} log problem(s), ${report.findings.length} row(s) that do not match ` +
+        'the log; the backup was altered after it was made, or made from a tampered database',
+      problems,
+    );
+  return { rows: report.rows, checkpoints: report.checkpoints, warnings: [...report.warnings] };
 }
 
 /** Audits the restored log with the machinery of `truceline audit`, trusting the manifest's key. */

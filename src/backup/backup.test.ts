@@ -14,11 +14,11 @@ import type { Dialect } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createSignerFile, readSigner } from '../ledger/log-keys.js';
 import { createMonitoringService } from '../monitoring/monitoring.js';
-import { createServices, type AppServices } from '../../test/support/composition.js';
+import { createServices, ROW_BINDINGS, type AppServices } from '../../test/support/composition.js';
 import { describeEachDialect, PG_URL } from '../../test/support/databases.js';
 import { sampleInput, TEST_PASSWORD, TEST_SETTINGS } from '../../test/support/app.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
-import { createBackup, restoreBackup, type DataPaths } from './backup.service.js';
+import { createBackup, restoreBackup, type BackupManifest, type DataPaths } from './backup.service.js';
 
 /**
  * A Truceline on a database of its own that a second connection can open (a SQLite file, or a
@@ -220,7 +220,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
 
       const copy = await site();
       const restoreDb = await connection(copy);
-      const restored = await restoreBackup(restoreDb, copy.paths, target);
+      const restored = await restoreBackup(restoreDb, copy.paths, target, { bindings: ROW_BINDINGS });
       expect(restored.audit.size).toBe(manifest.log.size);
       expect(restored.audit.rootHash).toBe(manifest.log.rootHash);
       expect(await count(restoreDb, 'reports')).toBe(inBackup);
@@ -269,7 +269,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
 
       const copy = await site();
       const restoreDb = await connection(copy);
-      const restored = await restoreBackup(restoreDb, copy.paths, target);
+      const restored = await restoreBackup(restoreDb, copy.paths, target, { bindings: ROW_BINDINGS });
       for (const table of [
         'reports',
         'users',
@@ -328,7 +328,9 @@ describeEachDialect('truceline backup / restore', (dialect) => {
     const copy = await site();
     const restoreDb = await connection(copy);
     await migrateToLatest(restoreDb.db, copy.schema === undefined ? {} : { schema: copy.schema });
-    const err: unknown = await restoreBackup(restoreDb, copy.paths, target).catch((e: unknown) => e);
+    const err: unknown = await restoreBackup(restoreDb, copy.paths, target, { bindings: ROW_BINDINGS }).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toMatch(/damaged; nothing was restored/);
     expect(JSON.stringify((err as { errors?: unknown }).errors)).toContain('database/reports.jsonl');
     expect(await count(restoreDb, 'reports')).toBe(0);
@@ -336,6 +338,62 @@ describeEachDialect('truceline backup / restore', (dialect) => {
     expect(fs.existsSync(copy.paths.keyFile)).toBe(false);
     expect(filesUnder(copy.paths.evidenceDir)).toEqual([]);
   });
+
+  it(
+    'fails a restore whose rows do not match their log, naming the row (a backup edited with its hashes recomputed)',
+    { timeout: 120_000 },
+    async () => {
+      const source = await site();
+      const { services } = await running(source);
+      const id = await submitReport(services, 1);
+      await submitReport(services, 2);
+      while ((await services.ledger.integrateOnce()) > 0);
+      const target = path.join(source.dir, 'backup');
+      await createBackup(services.database, source.paths, target);
+      // Edit one report's text and make the manifest agree: every hash checks, the log is untouched.
+      const part = 'database/reports.jsonl';
+      const file = path.join(target, part);
+      fs.chmodSync(file, 0o600);
+      const edited = fs.readFileSync(file, 'utf8').replace('Impact number 1 ', 'Impact number 7 ');
+      expect(edited).not.toBe(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, edited);
+      const manifestFile = path.join(target, 'manifest.json');
+      fs.chmodSync(manifestFile, 0o600);
+      const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as BackupManifest;
+      for (const p of manifest.parts.filter((p) => p.path === part)) {
+        p.sha256 = crypto.createHash('sha256').update(edited).digest('hex');
+        p.bytes = Buffer.byteLength(edited);
+      }
+      fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+
+      const copy = await site();
+      const restoreDb = await connection(copy);
+      const err: unknown = await restoreBackup(restoreDb, copy.paths, target, {
+        bindings: ROW_BINDINGS,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(/database audit failed: 0 log problem\(s\), 1 row\(s\)/);
+      const problems = (err as { errors?: { path: string; reason: string }[] }).errors ?? [];
+      expect(problems).toEqual([
+        { path: `reports/${id}`, reason: expect.stringMatching(/^report: /) as string },
+      ]);
+
+      // The untouched backup restores, and says how many rows its audit checked.
+      const clean = await site();
+      await createBackup(services.database, source.paths, path.join(source.dir, 'clean'));
+      const restored = await restoreBackup(
+        await connection(clean),
+        clean.paths,
+        path.join(source.dir, 'clean'),
+        { bindings: ROW_BINDINGS },
+      );
+      expect(restored.databaseAudit.rows).toBeGreaterThanOrEqual(2);
+      process.stdout.write(
+        `[${dialect}] restore of an edited backup: refused by the database audit (${problems.length} row named); ` +
+          `clean restore: ${restored.databaseAudit.rows} rows match\n`,
+      );
+    },
+  );
 
   it(
     'refuses to restore into a database that holds anything unless forced',
@@ -352,14 +410,17 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       const busy = await running(other);
       await submitReport(busy.services, 2);
       await submitReport(busy.services, 3);
-      const err: unknown = await restoreBackup(busy.services.database, other.paths, target).catch(
-        (e: unknown) => e,
-      );
+      const err: unknown = await restoreBackup(busy.services.database, other.paths, target, {
+        bindings: ROW_BINDINGS,
+      }).catch((e: unknown) => e);
       expect((err as Error).message).toMatch(/is not empty \(.*reports 2.*\); .*--force/);
       expect(await count(busy.services.database, 'reports')).toBe(2);
 
       await busy.services.ledger.stop();
-      const forced = await restoreBackup(busy.services.database, other.paths, target, { force: true });
+      const forced = await restoreBackup(busy.services.database, other.paths, target, {
+        force: true,
+        bindings: ROW_BINDINGS,
+      });
       expect(forced.audit.rootHash).toBe(manifest.log.rootHash);
       expect(await count(busy.services.database, 'reports')).toBe(1);
       // Its own key was replaced by the backup's and kept beside it.
@@ -390,7 +451,7 @@ describe.skipIf(PG_URL === undefined)('truceline backup / restore across engines
         sites.push(pgSite);
         const pgDb = await pgSite.connect();
         opened.push(pgDb);
-        const onPg = await restoreBackup(pgDb, pgSite.paths, first);
+        const onPg = await restoreBackup(pgDb, pgSite.paths, first, { bindings: ROW_BINDINGS });
         expect(onPg.audit.rootHash).toBe(manifest.log.rootHash);
         const second = path.join(source.dir, 'backup-postgres');
         const fromPg = await createBackup(pgDb, pgSite.paths, second);
@@ -400,7 +461,7 @@ describe.skipIf(PG_URL === undefined)('truceline backup / restore across engines
         sites.push(back);
         const backDb = await back.connect();
         opened.push(backDb);
-        const onSqlite = await restoreBackup(backDb, back.paths, second);
+        const onSqlite = await restoreBackup(backDb, back.paths, second, { bindings: ROW_BINDINGS });
         expect(onSqlite.audit.rootHash).toBe(manifest.log.rootHash);
         expect(await count(backDb, 'reports')).toBe(3);
         process.stdout.write(

@@ -267,16 +267,22 @@ export class VersionContext {
     return out;
   }
 
-  /** The agreement's category for a report: given, or mapped from ACLED or SMM codes. */
-  resolveCategory(input: {
-    category?: string;
-    acled?: { eventType: string; subEventType?: string };
-    smm?: string;
-  }): ReportCategory | string {
+  /**
+   * The agreement's category for a report: given, or mapped from ACLED or SMM codes. With `hints`
+   * (only for a submitter who may read this version), an unknown id suggests a near one.
+   */
+  resolveCategory(
+    input: {
+      category?: string;
+      acled?: { eventType: string; subEventType?: string };
+      smm?: string;
+    },
+    { hints }: { hints: boolean } = { hints: true },
+  ): ReportCategory | string {
     if (input.category !== undefined) {
       const c = this.categories.get(input.category);
       if (c !== undefined) return c;
-      const hint = suggestion(input.category, this.categories.keys());
+      const hint = hints ? suggestion(input.category, this.categories.keys()) : '';
       return `unknown category "${input.category}" in ${this.versionId}${hint}`;
     }
     if (input.acled !== undefined) {
@@ -301,15 +307,23 @@ export class VersionContext {
     return 'is required: give category, acled or smm';
   }
 
-  /** The agreement's equipment category: given, or matched from the system name or calibre. */
-  resolveEquipment(input: Equipment): { equipment: Equipment; problem?: string; warning?: string } {
+  /**
+   * The agreement's equipment category: given, or matched from the system name or calibre. With
+   * `hints` (only for a submitter who may read this version), an unknown id suggests a near one.
+   */
+  resolveEquipment(
+    input: Equipment,
+    { hints }: { hints: boolean } = { hints: true },
+  ): { equipment: Equipment; problem?: string; warning?: string } {
     const cats = this.agreement.equipment_categories ?? [];
     if (input.category !== undefined) {
       if (cats.some((c) => c.id === input.category)) return { equipment: input };
-      const hint = suggestion(
-        input.category,
-        cats.map((c) => c.id),
-      );
+      const hint = hints
+        ? suggestion(
+            input.category,
+            cats.map((c) => c.id),
+          )
+        : '';
       return { equipment: input, problem: `unknown equipment category "${input.category}"${hint}` };
     }
     const bySystem =

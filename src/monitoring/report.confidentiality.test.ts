@@ -1,9 +1,15 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 import { consoleActor } from '../access/audit.service.js';
 import { decodeEntryBundle, entriesPath, TILE_WIDTH } from '../ledger/tiles.js';
+import { parseCsv } from './import/csv-parse.js';
+import { allReports, exportReports } from './import/importer.js';
 import type { Classification } from './report.model.js';
 
 describeEachDialect('what a report reveals to whom', (dialect) => {
@@ -126,5 +132,172 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     expect(bytes).toContain(id);
     for (const s of secrets.slice(1)) expect(bytes).not.toContain(JSON.stringify(s));
     expect(bytes).not.toContain(`"agreement":${JSON.stringify(draft.version.id)}`);
+  });
+
+  it('keeps a category the draft’s taxonomy mapped from other parties, the commission, the log and error messages (security B4: confidential taxonomy ids)', async () => {
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
+    await t.services.agreements.load(owner, {
+      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
+      fileName: 'draft.yaml',
+      marking: 'AMBER+STRICT',
+    });
+    // An SMM code: the draft's taxonomy maps it to one of its categories.
+    const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
+    const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
+    const category = mine.json<{ category?: string }>().category ?? 'missing';
+    expect(category).not.toBe('missing');
+    const secret = `"category":${JSON.stringify(category)}`;
+    for (const token of [ru, analyst])
+      for (const body of await readAll(token, id)) expect(body).not.toContain(secret);
+    expect(await mirror()).not.toContain(secret);
+
+    // A near miss of the draft's id: only a submitter who reads the draft is told which id was meant.
+    const typo = `${category}x`;
+    const hints: string[] = [];
+    for (const [token, n] of [
+      [ru, 1],
+      [ua, 2],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/reports',
+        headers: as(token),
+        payload: sampleInput({ smm: undefined, category: typo, externalId: `typo-${n}` }),
+      });
+      expect(res.statusCode, res.body).toBe(422);
+      hints.push(res.body);
+    }
+    expect(hints[0]).toContain(`unknown category \\"${typo}\\"`);
+    expect(hints[0]).not.toMatch(/did you mean/);
+    expect(hints[1]).toMatch(/did you mean/);
+  });
+
+  it('exports an organisation’s view as the API shows it: no classification or mapped category of a version it may not read, no source it may not know (security B4: exports)', async () => {
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
+    await t.services.agreements.load(owner, {
+      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
+      fileName: 'draft.yaml',
+      marking: 'AMBER+STRICT',
+    });
+    const source = { name: 'Informant Zeta', reliability: 'B', independenceGroup: 'cell-zeta' };
+    const id = await file(analyst, sampleInput({ marking: 'CLEAR', source }));
+    const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
+    const category = mine.json<{ category?: string }>().category ?? 'missing';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-export-view-'));
+    try {
+      /** The report's row of a CSV export as `token`'s principal sees it, by column. */
+      async function exported(token: string): Promise<{ text: string; row: Record<string, string> }> {
+        const viewer = await t.services.sessions.principalFromToken(token);
+        const out = path.join(dir, `${crypto.randomUUID()}.csv`);
+        const db = t.services.database.db;
+        await exportReports(allReports(t.services.monitoring.reports, db, viewer), 'csv', out);
+        const text = fs.readFileSync(out, 'utf8');
+        const [header, ...rows] = parseCsv(text);
+        const fields = rows.find((r) => r.fields.includes(id))?.fields ?? [];
+        return { text, row: Object.fromEntries((header?.fields ?? []).map((h, i) => [h, fields[i] ?? ''])) };
+      }
+      const theirs = await exported(ru);
+      expect(theirs.row.id).toBe(id);
+      expect(theirs.row).toMatchObject({ agreement_version: '', zones: '', possible_violations: '' });
+      expect(Object.values(theirs.row)).not.toContain(category);
+      for (const s of [source.name, source.independenceGroup]) expect(theirs.text).not.toContain(s);
+      // The draft's owner, who reads it, gets the classification.
+      const ours = await exported(ua);
+      expect(ours.row.zones).not.toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a list filter naming an id of a version the caller may not read as it answers an unknown id (security B4: filter probes of a draft)', async () => {
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
+    const draft = await t.services.agreements.load(owner, {
+      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
+      fileName: 'draft.yaml',
+      marking: 'AMBER+STRICT',
+    });
+    const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
+    const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
+    const { classification: c, category } = mine.json<{ classification: Classification; category: string }>();
+    const zone = c.zones[0]?.band ?? c.zones[0]?.id ?? 'missing';
+    expect(c.possibleViolations.length).toBeGreaterThan(0);
+
+    /** Status and body of a list, with the probe's id put in place of an unknown one's. */
+    async function probe(token: string, url: string, value: string, unknown: string) {
+      const hit = await t.app.inject({
+        url: url.replace('ID', encodeURIComponent(value)),
+        headers: as(token),
+      });
+      const miss = await t.app.inject({
+        url: url.replace('ID', encodeURIComponent(unknown)),
+        headers: as(token),
+      });
+      return { hit, miss };
+    }
+    const reportProbes = [
+      ['/api/v1/reports?zone=ID', zone, 'no-such-zone'],
+      ['/api/v1/reports?category=ID', category, 'no-such-category'],
+      ['/api/v1/reports?zone=ID&format=geojson', zone, 'no-such-zone'],
+    ] as const;
+    let cells = 0;
+    for (const token of [ru, analyst])
+      for (const [url, value, unknown] of reportProbes) {
+        const { hit, miss } = await probe(token, url, value, unknown);
+        expect(miss.statusCode, url).toBe(200);
+        expect(hit.statusCode, url).toBe(miss.statusCode);
+        expect(hit.body, url).toBe(miss.body);
+        expect(hit.body, url).not.toContain(id);
+        cells += 1;
+      }
+    // Whether a classification found possible violations is what it says too.
+    for (const token of [ru, analyst]) {
+      const res = await t.app.inject({ url: '/api/v1/reports?flagged=false', headers: as(token) });
+      expect(res.body).toBe('{"reports":[]}');
+    }
+    // The draft's owner, who reads it, still finds the report by the draft's zone and category.
+    for (const [url, value] of [...reportProbes, ['/api/v1/reports?flagged=ID', 'false', '']] as const) {
+      const res = await t.app.inject({ url: url.replace('ID', encodeURIComponent(value)), headers: as(ua) });
+      expect(res.body, url).toContain(id);
+    }
+
+    // The commission's analyst sees the incident the report made; filtering its queue by the draft's ids
+    // answers as for ids that exist nowhere.
+    const queue = await t.app.inject({ url: '/api/v1/incidents', headers: as(analyst) });
+    const incident = queue
+      .json<{ incidents: { reportIds: string[]; sector?: string }[] }>()
+      .incidents.find((i) => i.reportIds.includes(id));
+    expect(incident).toBeDefined();
+    const incidentProbes: [string, string, string][] = [
+      ['/api/v1/incidents?zone=ID', zone, 'no-such-zone'],
+      ['/api/v1/incidents?category=ID', category, 'no-such-category'],
+      ['/api/v1/incidents?zone=ID&format=geojson', zone, 'no-such-zone'],
+      ...(incident?.sector !== undefined
+        ? [['/api/v1/incidents?sector=ID', incident.sector, 'no-such-sector'] as [string, string, string]]
+        : []),
+    ];
+    for (const [url, value, unknown] of incidentProbes) {
+      const { hit, miss } = await probe(analyst, url, value, unknown);
+      expect(miss.statusCode, url).toBe(200);
+      expect(hit.statusCode, url).toBe(miss.statusCode);
+      expect(hit.body, url).toBe(miss.body);
+      cells += 1;
+    }
+    // The quiet days of a version the caller may not read answer as those of a version that does not exist.
+    const quiet = await probe(analyst, '/api/v1/quiet-days?version=ID', draft.version.id, 'no-such@1');
+    expect(quiet.hit.statusCode).toBe(404);
+    expect(quiet.miss.statusCode).toBe(404);
+    expect(Object.keys(quiet.hit.json<object>()).sort()).toEqual(
+      Object.keys(quiet.miss.json<object>()).sort(),
+    );
+    process.stdout.write(`[${dialect}] filter probes of a draft: ${cells + 1} probes, 0 told apart\n`);
   });
 });

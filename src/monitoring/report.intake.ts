@@ -40,6 +40,11 @@ export interface Submitter {
   /** Namespace for external ids that come without a system (the organisation, or the import format). */
   externalSystem: string;
   knownOrganisations: ReadonlySet<string>;
+  /**
+   * The agreement versions the submitter may read: a problem with a report judged by any other
+   * never suggests one of its ids (its taxonomy may be confidential).
+   */
+  readableVersions: ReadonlySet<string>;
 }
 
 /** A validated and classified report, before sources are resolved and grades capped in the write step. */
@@ -349,8 +354,9 @@ function classifyOne(
     ? [`classified against ${ctx.versionId}, which is not in force yet (provisional)`]
     : [];
   const location = normaliseLocation(input.location, `${item.path}/location`, policy, problems, warnings);
-  const category = resolveCategory(s, ctx, problems);
-  const equipment = resolveEquipment(s, ctx, problems, warnings);
+  const hints = submitter.readableVersions.has(ctx.versionId);
+  const category = resolveCategory(s, ctx, problems, hints);
+  const equipment = resolveEquipment(s, ctx, problems, warnings, hints);
   if (problems.length > 0 || category === undefined || location === undefined)
     return rejected(problems, item.line);
   const contentSha256 = hashContent(s, problems);
@@ -371,9 +377,14 @@ function classifyOne(
 }
 
 /** The agreement's category id: given, or mapped from ACLED or SMM codes; a problem on the field used otherwise. */
-function resolveCategory(s: Staged, ctx: VersionContext, problems: FieldProblem[]): string | undefined {
+function resolveCategory(
+  s: Staged,
+  ctx: VersionContext,
+  problems: FieldProblem[],
+  hints: boolean,
+): string | undefined {
   const { input } = s;
-  const category = ctx.resolveCategory(input);
+  const category = ctx.resolveCategory(input, { hints });
   if (typeof category !== 'string') return category.id;
   const field =
     input.category !== undefined
@@ -393,9 +404,10 @@ function resolveEquipment(
   ctx: VersionContext,
   problems: FieldProblem[],
   warnings: string[],
+  hints: boolean,
 ): Equipment | undefined {
   if (s.input.equipment === undefined) return undefined;
-  const resolved = ctx.resolveEquipment(s.input.equipment);
+  const resolved = ctx.resolveEquipment(s.input.equipment, { hints });
   if (resolved.problem !== undefined)
     problems.push({ path: `${s.item.path}/equipment/category`, reason: resolved.problem });
   if (resolved.warning !== undefined) warnings.push(resolved.warning);

@@ -177,6 +177,11 @@ export interface ReportFilter {
   flagged?: boolean;
   externalId?: string;
   externalSystem?: string;
+  /**
+   * Only reports judged by one of these agreement versions (none: no report). A filter on what a
+   * classification says (zone, category, flagged) matches only where the reader may read it.
+   */
+  judgedBy?: readonly string[];
   includeSuperseded?: boolean;
   sort?: 'observed' | '-observed' | 'grade';
   limit: number;
@@ -212,6 +217,11 @@ export async function listVisibleReports(
   if (filter.flagged !== undefined) q = q.where('flagged', '=', filter.flagged ? 1 : 0);
   if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId);
   if (filter.externalSystem !== undefined) q = q.where('external_system', '=', filter.externalSystem);
+  if (filter.judgedBy !== undefined)
+    q =
+      filter.judgedBy.length > 0
+        ? q.where('agreement_version_id', 'in', [...filter.judgedBy])
+        : q.where(sql<boolean>`1 = 0`);
   const sort = filter.sort ?? '-observed';
   const after = filter.after;
   if (sort === 'grade') {

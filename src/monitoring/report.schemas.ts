@@ -252,7 +252,12 @@ export const ReportViewSchema = Type.Object(
   {
     id: Type.String(),
     revision: Type.Integer(),
-    category: Type.String(),
+    category: Type.Optional(
+      Type.String({
+        description:
+          'The agreement category; absent when it was mapped by a version you may not read (classification redacted)',
+      }),
+    ),
     observed: Type.Object({}, { additionalProperties: true }),
     location: Type.Object({}, { additionalProperties: true }),
     grade: Type.Object({}, { additionalProperties: true }),

@@ -236,6 +236,7 @@ export class ReportService {
       defaultMarking: options.marking ?? this.deps.settings.defaultMarking,
       externalSystem: options.externalSystem ?? principal.organisationId ?? owner,
       knownOrganisations: new Set(orgs.map((o) => o.id)),
+      readableVersions: (await this.readerOf(principal)).agreementVersions,
     };
   }
 
@@ -441,10 +442,14 @@ export class ReportService {
   /**
    * Reports the principal may see. Filtering by source is filtering by the source's identity, so
    * only the commission's source managers filter every report by it; others only their own.
+   * Filtering by what a classification says (zone, category, flagged) matches only reports judged
+   * by a version the principal may read: an id from any other version answers as an unknown one.
    */
-  list(principal: Principal, filter: ReportFilter) {
+  async list(principal: Principal, filter: ReportFilter) {
     if (filter.sourceId !== undefined && !managesSources(principal))
       filter = { ...filter, ownerOrganisationId: principal.organisationId ?? '' };
+    if (filter.zone !== undefined || filter.category !== undefined || filter.flagged !== undefined)
+      filter = { ...filter, judgedBy: [...(await this.readerOf(principal)).agreementVersions] };
     return listVisibleReports(this.deps.db, principal, filter);
   }
 

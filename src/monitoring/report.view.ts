@@ -8,8 +8,14 @@ import type { ReportInput } from './report.schemas.js';
  * source's identity only for the report's owner (as it submitted it) and the commission's source
  * managers.
  */
-export interface ReportView extends Omit<Report, 'classification' | 'source'> {
+export interface ReportView extends Omit<Report, 'classification' | 'source' | 'category'> {
   classification: ClassificationView;
+  /**
+   * The agreement's category id. A category mapped from ACLED or SMM codes is the taxonomy of the
+   * version the report was judged by speaking: absent where the classification is redacted (a
+   * category the submitter gave itself is part of what it filed, and stays).
+   */
+  category?: string;
   /** The source: in full for the commission's source managers; the owner's own fields for the owner. */
   source?: Partial<ReportSourceRef>;
 }
@@ -46,15 +52,18 @@ export function reportFor(report: Report & { logSeq?: number | null }, reader: R
   const { principal } = reader;
   const full = managesSources(principal);
   const owner = principal.organisationId !== null && principal.organisationId === report.ownerOrganisationId;
+  const { category, ...unclassified } = rest;
+  const readable = reader.agreementVersions.has(report.classification.agreementVersionId);
   const view: ReportView = {
-    ...rest,
+    ...unclassified,
+    ...(readable || submitted.category === category ? { category } : {}),
     submitted: full || owner ? submitted : withoutSource(submitted),
     grade: full ? report.grade : gradeFor(report, owner),
-    classification: reader.agreementVersions.has(report.classification.agreementVersionId)
+    classification: readable
       ? withNotifiedFor(report.classification, principal)
       : redacted(withNotifiedFor(report.classification, principal)),
   };
-  if (view.classification !== report.classification) view.warnings = [];
+  if (!readable) view.warnings = [];
   if (full && source !== undefined) view.source = source;
   else if (owner && submitted.source !== undefined) {
     // As the owner submitted it: never the registered name behind an id, nor the commission's group.

@@ -54,7 +54,9 @@ export function sourceIdFor(name: string): string {
  * reports log only a salted commitment to this record. The classification's outcome (the agreement
  * version, zones, side, possible violations) names parts of the agreement version the report was
  * judged by, so it is in the record only when that version is CLEAR: a CLEAR report judged by a
- * GREEN text or a party's AMBER+STRICT draft is logged in full without it.
+ * GREEN text or a party's AMBER+STRICT draft is logged in full without it, and without a category
+ * that version's taxonomy mapped from ACLED or SMM codes (a category the submitter gave is its own
+ * text; a report logged as a commitment keeps its category, which the commitment binds).
  */
 export function logRecordOf(report: Report, agreementMarking: Marking | undefined): Record<string, unknown> {
   const c = report.classification;
@@ -72,7 +74,11 @@ export function logRecordOf(report: Report, agreementMarking: Marking | undefine
       report.location.uncertaintyM,
       report.location.precision,
     ],
-    category: report.category,
+    ...(agreementMarking === 'CLEAR' ||
+    report.marking !== 'CLEAR' ||
+    report.submitted.category === report.category
+      ? { category: report.category }
+      : {}),
     grade: `${report.grade.reliability}${report.grade.credibility}`,
     ...(agreementMarking === 'CLEAR'
       ? {

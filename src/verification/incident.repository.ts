@@ -224,6 +224,8 @@ export interface IncidentFilter {
   from?: string;
   to?: string;
   bbox?: [number, number, number, number];
+  /** Only incidents under one of these agreement versions (none: no incident). */
+  judgedBy?: readonly string[];
   sort?: 'due' | '-observed';
   limit: number;
   offset?: number;
@@ -251,6 +253,11 @@ export async function listVisibleIncidents(
     const [w, s, e, n] = filter.bbox;
     q = q.where('lon', '>=', w).where('lon', '<=', e).where('lat', '>=', s).where('lat', '<=', n);
   }
+  if (filter.judgedBy !== undefined)
+    q =
+      filter.judgedBy.length > 0
+        ? q.where('agreement_version_id', 'in', [...filter.judgedBy])
+        : q.where(sql<boolean>`1 = 0`);
   const total = await q.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
   let rows = q.selectAll('incidents');
   rows =

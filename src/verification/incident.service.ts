@@ -70,9 +70,19 @@ function requireReason(reason: string): string {
 export class IncidentService {
   constructor(private readonly ctx: VerificationContext) {}
 
-  /** The queue: incidents the principal may see, filtered, by deadline. */
-  list(principal: Principal, filter: IncidentFilter): Promise<{ incidents: Incident[]; total: number }> {
+  /**
+   * The queue: incidents the principal may see, filtered, by deadline. A filter on an agreement id (category, sector, zone) matches only
+   * incidents under a version the principal may read: an id from any other answers as an unknown one.
+   */
+  async list(
+    principal: Principal,
+    filter: IncidentFilter,
+  ): Promise<{ incidents: Incident[]; total: number }> {
     requirePermission(principal, 'incidents:read');
+    if (filter.category !== undefined || filter.sector !== undefined || filter.zone !== undefined) {
+      const readable = await this.ctx.deps.agreements.listVersions(principal);
+      filter = { ...filter, judgedBy: readable.map((v) => v.id) };
+    }
     return listVisibleIncidents(this.ctx.db, principal, filter);
   }
 

@@ -19,6 +19,8 @@ export interface VerificationDeps {
   audit: AuditTrail;
   agreements: {
     versionIds(): Promise<string[]>;
+    /** The versions a principal may read (list filters on agreement ids match only under these). */
+    listVersions(principal: Principal): Promise<{ id: string }[]>;
     versionById(
       id: string,
     ): Promise<{ info: { id: string; marking: Marking }; agreement: Agreement } | undefined>;

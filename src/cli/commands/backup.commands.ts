@@ -9,6 +9,7 @@ import {
 } from '../../backup/backup.service.js';
 import { loadConfig } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
+import { ROW_BINDINGS } from '../../server/row-bindings.js';
 import { CliError } from '../runtime.js';
 
 function dataPaths(): { databaseUrl: string; paths: DataPaths } {
@@ -70,7 +71,7 @@ export function registerBackupCommands(program: Command): void {
     .command('restore <dir>')
     .description(
       'restore a backup into the configured (empty) database and data directory: checks every hash ' +
-        'first, then audits the restored log against the manifest',
+        'first, then audits the restored log against the manifest and every restored row against the log',
     )
     .option('--force', 'replace the content of a non-empty database and a different signing key')
     .action(async (dir: string, opts: { force?: boolean }) => {
@@ -79,15 +80,20 @@ export function registerBackupCommands(program: Command): void {
       try {
         const result = await restoreBackup(database, paths, path.resolve(dir), {
           force: opts.force === true,
+          bindings: ROW_BINDINGS,
         });
-        const { manifest, audit } = result;
+        const { manifest, audit, databaseAudit } = result;
+        for (const warning of databaseAudit.warnings)
+          process.stderr.write(`truceline: warning: ${warning}\n`);
         process.stdout.write(
           `Restored the backup of ${manifest.createdAt} (${manifest.engine}) into ${database.description}.\n` +
             `  rows: ${counts(manifest)}\n` +
             `  evidence: ${manifest.evidence.files} files (${result.evidenceWritten} written); ` +
             `keys: ${result.keysWritten.join(', ')}\n` +
             `  audit: OK, ${audit.size} entries, root ${audit.rootHash} as in the manifest; ` +
-            `${audit.tiles} tiles, ${audit.bundles} entry bundles and ${audit.databaseRows} log_entries rows match\n`,
+            `${audit.tiles} tiles, ${audit.bundles} entry bundles and ${audit.databaseRows} log_entries rows match\n` +
+            `  database audit: OK, ${databaseAudit.rows} rows match their latest log entries; ` +
+            `${databaseAudit.checkpoints} stored checkpoint(s) verified\n`,
         );
       } finally {
         await database.close();

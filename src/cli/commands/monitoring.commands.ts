@@ -4,18 +4,18 @@ import { CommanderError, type Command } from 'commander';
 import { isMarking, MARKINGS } from '../../access/marking.js';
 import type { Organisation } from '../../access/organisation.repository.js';
 import type { Principal } from '../../access/policy.js';
-import { csvLine } from '../../monitoring/import/csv-parse.js';
 import { parseMapping, type ColumnMapping } from '../../monitoring/import/csv.js';
 import {
   allReports,
   exportReports,
   FORMATS,
   importFile,
+  problemReportCsv,
   type ImportFormat,
 } from '../../monitoring/import/importer.js';
 import type { MonitoringServices } from '../../monitoring/monitoring.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
-import type { Report } from '../../monitoring/report.model.js';
+import type { ReportView } from '../../monitoring/report.view.js';
 import type { IntakeResult } from '../../monitoring/report.service.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
@@ -174,15 +174,8 @@ export function registerMonitoringCommands(program: Command): void {
             bar?.stop();
           }
           const seconds = (performance.now() - started) / 1000;
-          if (opts.errors !== undefined) {
-            const lines = [
-              csvLine(['file', 'line', 'field', 'reason']),
-              ...result.problems.map((p) =>
-                csvLine([p.file ?? file, String(p.line ?? ''), p.path, p.reason]),
-              ),
-            ];
-            fs.writeFileSync(opts.errors, `${lines.join('\r\n')}\r\n`);
-          }
+          if (opts.errors !== undefined)
+            fs.writeFileSync(opts.errors, problemReportCsv(file, result.problems));
           for (const p of result.problems.slice(0, 50))
             process.stderr.write(`${p.file ?? file}:${p.line ?? 0}: ${p.path}: ${p.reason}\n`);
           if (result.problems.length > 50)
@@ -212,7 +205,7 @@ export function registerMonitoringCommands(program: Command): void {
         const viewer =
           opts.as === undefined ? undefined : organisationView(await s.organisations.get(opts.as));
         const included = new Map<string, number>();
-        async function* counted(): AsyncGenerator<Report[]> {
+        async function* counted(): AsyncGenerator<ReportView[]> {
           for await (const page of allReports(m.reports, s.database.db, viewer)) {
             for (const r of page) included.set(r.marking, (included.get(r.marking) ?? 0) + 1);
             yield page;

@@ -1,6 +1,6 @@
 import { ACLED_EVENT_TYPES, type AcledEventType } from '../../agreement/taxonomy.js';
 import type { FieldProblem } from '../../core/errors.js';
-import type { Report } from '../report.model.js';
+import type { ReportView } from '../report.view.js';
 import type { ReportInput } from '../report.schemas.js';
 
 /** ACLED's export columns since March 2023, in export order (31). */
@@ -190,7 +190,7 @@ const DISORDER_BY_TYPE: Record<string, string> = {
 };
 
 /** A report as an ACLED row: imported ACLED events come back exactly; others are mapped. */
-export function reportToAcledRow(report: Report): string[] {
+export function reportToAcledRow(report: ReportView): string[] {
   const input = report.submitted;
   const attr = input.attributes ?? {};
   const a = (c: AcledColumn) => attr[`acled.${c}`];

@@ -235,6 +235,20 @@ export function neutraliseFormula(value: string): string {
   return isFormula(value) ? `'${value}` : value;
 }
 
+/**
+ * A cell as every CSV Truceline writes for people (exports, import problem reports) holds it: a
+ * formula cell neutralised by `neutraliseFormula` and always quoted (OWASP: prefix and quote), any
+ * other cell quoted where RFC 4180 needs it. Parsed back, the cell is the neutralised text.
+ */
+export function safeCsvField(value: string): string {
+  return isFormula(value) ? `"'${value.replace(/"/g, '""')}"` : csvField(value);
+}
+
+/** One CSV line of `safeCsvField` cells, without its line break. */
+export function safeCsvLine(values: readonly string[]): string {
+  return values.map(safeCsvField).join(',');
+}
+
 /** The inverse of `neutraliseFormula`, for imports: an exported file reads back as the text that was filed. */
 export function restoreFormula(value: string): string {
   return value.startsWith("'") && isFormula(value.slice(1)) ? value.slice(1) : value;

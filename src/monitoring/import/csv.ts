@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../../core/errors.js';
-import type { Report } from '../report.model.js';
+import type { ReportView } from '../report.view.js';
 import type { ReportInput } from '../report.schemas.js';
 
 /**
@@ -193,8 +193,11 @@ export function csvColumnOf(pointer: string, mapping: ColumnMapping): string | u
   return hit && (mapping[hit[0]] ?? hit[0]);
 }
 
-/** A report as a row of Truceline's CSV (the submitted fields, then the derived ones). */
-export function reportToCsvRow(report: Report): string[] {
+/**
+ * A report as a row of Truceline's CSV (the submitted fields, then the derived ones): a stored report,
+ * or one as a reader may see it (`reportFor`: a redacted classification leaves its columns empty).
+ */
+export function reportToCsvRow(report: ReportView): string[] {
   const input = report.submitted;
   const fields = FIELDS.map(([, , kind], i) => {
     const v = getPath(input, FIELD_KEYS[i] ?? []);
@@ -204,14 +207,15 @@ export function reportToCsvRow(report: Report): string[] {
     return typeof v === 'number' ? String(v) : (v as string);
   });
   const c = report.classification;
+  const judged = 'redacted' in c ? undefined : c;
   const derived = [
     report.id,
     String(report.revision),
-    c.agreementVersionId,
+    c.agreementVersionId ?? '',
     c.nearestPlace?.text ?? '',
     c.zones.map((z) => z.band ?? z.id).join(' '),
-    c.side ?? '',
-    c.lineDistanceKm === undefined ? '' : String(c.lineDistanceKm),
+    judged?.side ?? '',
+    judged?.lineDistanceKm === undefined ? '' : String(judged.lineDistanceKm),
     c.possibleViolations.map((v) => v.restriction ?? v.provision ?? '').join(' '),
     `${report.grade.reliability}${report.grade.credibility}`,
   ];

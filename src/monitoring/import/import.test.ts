@@ -9,7 +9,17 @@ import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { ACLED_COLUMNS } from './acled.js';
 import { csvLine, parseCsv } from './csv-parse.js';
 import { CSV_FIELDS } from './csv.js';
-import { allReports, exportReports, ImportFileError, importFile, type ImportFormat } from './importer.js';
+import {
+  allReports,
+  exportReports,
+  ImportFileError,
+  importFile,
+  problemReportCsv,
+  type ImportFormat,
+} from './importer.js';
+
+/** A cell a spreadsheet would run as a formula (a plain number such as -12.5 is not one). */
+const isFormula = (v: string) => /^[=+\-@\t\r]/.test(v) && !/^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v);
 
 const NOW = Date.parse('2026-11-26T08:00:00Z');
 
@@ -219,6 +229,32 @@ describeEachDialect('report import and export', (dialect) => {
       applyGood: true,
     });
     expect(partial).toMatchObject({ accepted: 1, rejected: 4 });
+  });
+
+  it('writes the problem report with formula cells neutralised and quoted (security B3: CSV injection in the import problem report)', async () => {
+    // The file's own column names and cells reach the report through the mapping and the reasons.
+    const file = write('hostile.csv', `When,@SUM(A1),Lon\r\n2026-11-24T22:10:00Z,=1+2,38\r\n`);
+    const result = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
+      format: 'csv',
+      mapping: { observed_from: 'When', lat: '@SUM(A1)', lon: 'Lon' },
+    });
+    expect(result.problems.map((p) => p.path)).toContain('@SUM(A1)');
+    const starts = ['=', '+', '-', '@', '\t', '\r'];
+    const text = problemReportCsv(file, [
+      ...result.problems,
+      ...starts.map((s, i) => ({ file: `${s}cmd|' /C calc'!A0`, line: i, path: `${s}x`, reason: `${s}1+1` })),
+      { file, line: 9, path: 'lat', reason: '-12.5' },
+    ]);
+    const [header, ...rows] = parseCsv(text);
+    expect(header?.fields).toEqual(['file', 'line', 'field', 'reason']);
+    expect(rows).toHaveLength(result.problems.length + starts.length + 1);
+    const cells = rows.flatMap((r) => r.fields);
+    expect(cells.filter(isFormula)).toEqual([]);
+    // Each neutralised cell is prefixed with an apostrophe and quoted; a plain number is left alone.
+    expect(text).toContain(`"'@SUM(A1)"`);
+    for (const s of starts) expect(text).toContain(`"'${s}1+1"`);
+    expect(rows.at(-1)?.fields).toEqual([file, '9', 'lat', '-12.5']);
+    expect(await reportCount()).toBe(0);
   });
 
   it('dry run validates and classifies everything and writes nothing', async () => {

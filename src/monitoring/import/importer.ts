@@ -4,7 +4,7 @@ import type { Marking } from '../../access/marking.js';
 import type { Principal } from '../../access/policy.js';
 import type { FieldProblem } from '../../core/errors.js';
 import type { IntakeItem } from '../report.intake.js';
-import type { Report } from '../report.model.js';
+import { reportFor, type ReportView } from '../report.view.js';
 import { listVisibleReports } from '../report.repository.js';
 import type { IntakeResult, ReportService } from '../report.service.js';
 import {
@@ -29,9 +29,8 @@ import {
   CsvEncodingError,
   CsvReader,
   CsvSyntaxError,
-  csvLine,
-  neutraliseFormula,
   restoreFormula,
+  safeCsvLine,
   type CsvRecord,
 } from './csv-parse.js';
 import { featureToInput, reportFeature } from './geojson.js';
@@ -213,16 +212,30 @@ export async function importFile(
 }
 
 /**
- * Every current report `viewer` may see, oldest observation first, in pages; without a viewer, every
- * report of every marking (the commission's full record: callers must mean it).
+ * An import's problem report as CSV (`file,line,field,reason`, CRLF lines): the file name, columns and
+ * reasons come from the imported file, so every cell is neutralised against spreadsheet formulas.
+ */
+export function problemReportCsv(file: string, problems: readonly FieldProblem[]): string {
+  const lines = [
+    safeCsvLine(['file', 'line', 'field', 'reason']),
+    ...problems.map((p) => safeCsvLine([p.file ?? file, String(p.line ?? ''), p.path, p.reason])),
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * Every current report `viewer` may see, oldest observation first, in pages, each shaped as the API
+ * shows it to the viewer (`reportFor`: no classification or mapped category of a version it may not
+ * read, no source it may not know); without a viewer, every report of every marking as stored (the
+ * commission's full record: callers must mean it).
  */
 export async function* allReports(
   reports: ReportService,
   db: Parameters<typeof listVisibleReports>[0],
   viewer?: Principal,
   pageSize = 5000,
-): AsyncGenerator<Report[]> {
-  void reports;
+): AsyncGenerator<ReportView[]> {
+  const reader = viewer === undefined ? undefined : await reports.readerOf(viewer);
   let after: { key: string | number; id: string } | undefined;
   for (;;) {
     const page = await listVisibleReports(db, viewer, {
@@ -230,7 +243,8 @@ export async function* allReports(
       limit: pageSize,
       ...(after ? { after } : {}),
     });
-    if (page.reports.length > 0) yield page.reports;
+    if (page.reports.length > 0)
+      yield reader === undefined ? page.reports : page.reports.map((r) => reportFor(r, reader));
     if (page.last === undefined) return;
     after = page.last;
   }
@@ -238,7 +252,7 @@ export async function* allReports(
 
 /** Writes reports to a file in a format; returns how many. */
 export async function exportReports(
-  pages: AsyncIterable<Report[]>,
+  pages: AsyncIterable<ReportView[]>,
   format: ImportFormat,
   out: string,
 ): Promise<number> {
@@ -250,15 +264,16 @@ export async function exportReports(
   let n = 0;
   if (format === 'geojson') await write('{"type":"FeatureCollection","features":[\n');
   else
-    await write(`${csvLine(format === 'acled' ? [...ACLED_COLUMNS] : [...CSV_FIELDS, ...CSV_DERIVED])}\r\n`);
+    await write(
+      `${safeCsvLine(format === 'acled' ? [...ACLED_COLUMNS] : [...CSV_FIELDS, ...CSV_DERIVED])}\r\n`,
+    );
   for await (const page of pages) {
     let text = '';
     for (const r of page) {
       // A file leaves the system: it never names the notified sites or movements a report touches.
       const out = { ...r, classification: { ...r.classification, notified: [] } };
       if (format === 'geojson') text += `${n > 0 ? ',\n' : ''}${JSON.stringify(reportFeature(out))}`;
-      else
-        text += `${csvLine((format === 'acled' ? reportToAcledRow(out) : reportToCsvRow(out)).map(neutraliseFormula))}\r\n`;
+      else text += `${safeCsvLine(format === 'acled' ? reportToAcledRow(out) : reportToCsvRow(out))}\r\n`;
       n += 1;
     }
     await write(text);

@@ -94,7 +94,7 @@ export function reportPoints(
   return {
     type: 'FeatureCollection',
     features: reports.map((r) => {
-      const category = byId.get(r.category);
+      const category = byId.get(r.category ?? '');
       const { lon, lat, uncertaintyM } = r.location;
       const radiusZ0 = uncertaintyM / (METRES_PER_PIXEL_Z0 * Math.cos((lat * Math.PI) / 180));
       return {
@@ -102,8 +102,8 @@ export function reportPoints(
         geometry: { type: 'Point', coordinates: [lon, lat] },
         properties: {
           id: r.id,
-          category: r.category,
-          categoryName: category?.name ?? r.category,
+          category: r.category ?? '',
+          categoryName: category?.name ?? r.category ?? '',
           group: category?.group ?? 'other',
           color: groupColor(category?.group),
           radiusZ0,

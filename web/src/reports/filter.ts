@@ -35,7 +35,7 @@ export function filterReports(reports: readonly Report[], f: ReportFilters): Rep
   const from = f.from ? Date.parse(`${f.from}T00:00:00Z`) : -Infinity;
   const to = f.to ? Date.parse(`${f.to}T00:00:00Z`) + DAY : Infinity;
   return reports.filter((r) => {
-    if (f.categories.size > 0 && !f.categories.has(r.category)) return false;
+    if (f.categories.size > 0 && !f.categories.has(r.category ?? '')) return false;
     if (f.zone && !r.classification.zones.some((z) => z.id === f.zone)) return false;
     if (f.reliability.size > 0 && !f.reliability.has(r.grade.reliability)) return false;
     if (f.credibility.size > 0 && !f.credibility.has(r.grade.credibility)) return false;

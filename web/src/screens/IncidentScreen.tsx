@@ -169,7 +169,7 @@ function IncidentPage({
               {detail.reports.map((r) => (
                 <li key={r.id}>
                   <Link to={`/reports/${encodeURIComponent(r.id)}`}>{formatDateTime(r.observed.from)}</Link> ·{' '}
-                  {names.category(r.category)} · {r.source?.name ?? '—'}{' '}
+                  {names.category(r.category ?? '')} · {r.source?.name ?? '—'}{' '}
                   <span className="muted">
                     {r.grade.reliability}
                     {r.grade.credibility} · {formatLonLat(r.location)} ±

@@ -65,7 +65,7 @@ export default function ReportsScreen() {
                   <td className="nowrap">
                     <Link to={`/reports/${encodeURIComponent(r.id)}`}>{formatDateTime(r.observed.from)}</Link>
                   </td>
-                  <td>{names.get(r.category) ?? r.category}</td>
+                  <td>{names.get(r.category ?? '') ?? r.category}</td>
                   <td>
                     {r.classification.nearestPlace?.text ?? r.location.placeName ?? formatLonLat(r.location)}
                   </td>
