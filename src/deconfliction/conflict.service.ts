@@ -278,7 +278,7 @@ export class ConflictService implements DeconflictionLookup {
         kind,
         recordKind: NOTICE_CONFLICT_RECORD_KIND,
         recordId: c.id,
-        marking: 'AMBER+STRICT' as const,
+        marking: 'AMBER' as const,
         record: conflictRecord(c),
       })),
     );

@@ -237,7 +237,7 @@ export const noticeRowBindings: readonly RowBinding[] = [
           expectations: [
             {
               kinds: CONFLICT_KINDS,
-              expected: { marking: 'AMBER+STRICT' as const, record: conflictRecord(rowToConflict(r)) },
+              expected: { marking: 'AMBER' as const, record: conflictRecord(rowToConflict(r)) },
             },
           ],
         }));
@@ -262,7 +262,7 @@ export const noticeRowBindings: readonly RowBinding[] = [
             expectations: [
               {
                 kinds: CONFLICT_KINDS,
-                expected: { marking: 'AMBER+STRICT' as const, record: conflictRecord(rowToConflict(r)) },
+                expected: { marking: 'AMBER' as const, record: conflictRecord(rowToConflict(r)) },
               },
             ],
           };

@@ -136,10 +136,11 @@ function checkRoute(route: NonNullable<NoticeInput['route']>, problems: FieldPro
 /** Whether a required field of the obligation is present in the input. */
 function hasField(input: NoticeInput, field: string): boolean {
   switch (field) {
+    // A route locates a movement; its corridor is its precision.
     case 'location':
-      return input.site !== undefined;
+      return input.site !== undefined || input.route !== undefined;
     case 'precision_m':
-      return input.site?.precisionM !== undefined;
+      return input.site?.precisionM !== undefined || input.route?.corridorM !== undefined;
     case 'route':
       return input.route !== undefined;
     case 'window':

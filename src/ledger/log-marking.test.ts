@@ -248,6 +248,94 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
     });
     secrets.push(`line ${CANARY}`, `hold fire ${CANARY}`, `cut ${CANARY}`);
 
+    // Notices (the notice's marking: AMBER+STRICT under every obligation of the agreement): each
+    // step of a notice and of each addressee's copy, a disclosure request, conflicts.
+    const notices = s.deconfliction.notices;
+    const ocha = await staff('OCHA', ['humanitarian']);
+    const uaLiaison = await staff('UA', ['liaison']);
+    const ruLiaison = await staff('RU', ['liaison']);
+    const commission = await staff('JMVC', ['analyst']);
+    const hours = (h: number) => new Date(t.clock.now().getTime() + h * 3_600_000).toISOString();
+    const site = (name: string) => ({
+      obligation: 'n-humanitarian-site',
+      subject: 'static_site',
+      kind: 'site' as const,
+      site: { lon: 37.61, lat: 47.95, precisionM: 30, function: 'hospital' as const, name },
+      details: { operator: 'MSF', occupants: `patients ${CANARY}` },
+    });
+    const hospital = await notices.submit(ocha, site(`hospital ${CANARY}`));
+    await notices.read(uaLiaison, hospital.notice.id);
+    await notices.respond(uaLiaison, hospital.notice.id, 'acknowledge');
+    await notices.respond(ruLiaison, hospital.notice.id, 'object', `objection ${CANARY}`);
+    const asked = await notices.request(uaLiaison, hospital.notice.id, ['occupants'], `why ${CANARY}`);
+    await notices.answerRequest(ocha, asked.id, true);
+    await notices.reconfirm(ocha, hospital.notice.id);
+    const replaced = await notices.replace(ocha, hospital.notice.id, site(`hospital v2 ${CANARY}`));
+    await notices.withdraw(ocha, replaced.notice.id, `withdrawn ${CANARY}`);
+    const flight = (from: number, to: number, x: number) => ({
+      obligation: 'n-monitoring-flight',
+      subject: 'monitoring_flight',
+      kind: 'flight' as const,
+      route: {
+        coordinates: [[37.0 + x, 47.5] as [number, number], [37.5 + x, 47.7] as [number, number]],
+        corridorM: 2000,
+      },
+      window: { from: hours(from), to: hours(to) },
+      altitude: { minM: 500, maxM: 1500 },
+    });
+    // A convoy and a party's withdrawal along the same road at the same time: a conflict for each
+    // notifier, cleared when the convoy is cancelled.
+    const road: [number, number][] = [
+      [37.8, 48.0],
+      [37.9, 48.1],
+    ];
+    const convoy = await notices.submit(ocha, {
+      obligation: 'n-humanitarian-movement',
+      subject: 'convoy',
+      kind: 'movement',
+      route: { coordinates: road, corridorM: 200 },
+      departure: { from: hours(50), to: hours(51) },
+      arrival: { from: hours(55), to: hours(56) },
+      details: { vehicles: `6 trucks ${CANARY}`, markings: 'UN' },
+    });
+    await notices.submit(uaLiaison, {
+      obligation: 'n-holding-areas',
+      subject: 'withdrawal_route',
+      kind: 'movement',
+      route: { coordinates: road, corridorM: 300 },
+      departure: { from: hours(50), to: hours(52) },
+      arrival: { from: hours(54), to: hours(56) },
+      details: { equipment_category: 'artillery-100mm-plus', count: 6 },
+    });
+    await notices.cancel(ocha, convoy.notice.id, `cancelled ${CANARY}`);
+    const permission = (from: number) => ({
+      obligation: 'n-flight-permission',
+      subject: 'military_flight_in_restricted_airspace',
+      kind: 'flight' as const,
+      route: {
+        coordinates: [[36.0, 47.0] as [number, number], [36.2, 47.1] as [number, number]],
+        corridorM: 1000,
+      },
+      window: { from: hours(from), to: hours(from + 1) },
+      altitude: { minM: 3000, maxM: 4000 },
+    });
+    const granted = await notices.submit(uaLiaison, permission(30));
+    await notices.respond(commission, granted.notice.id, 'approve');
+    const denied = await notices.submit(uaLiaison, permission(40));
+    await notices.respond(commission, denied.notice.id, 'refuse', `refused ${CANARY}`);
+    // Unanswered copies fall overdue; the notices expire after their window.
+    await notices.submit(commission, flight(3, 4, 1));
+    t.clock.advance(60 * 24 * 3_600_000);
+    await notices.sweep();
+    secrets.push(
+      `hospital ${CANARY}`,
+      `patients ${CANARY}`,
+      `objection ${CANARY}`,
+      `why ${CANARY}`,
+      `withdrawn ${CANARY}`,
+      `refused ${CANARY}`,
+    );
+
     // A key rotation (CLEAR: auditors must read it to follow the new key).
     const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);
     await s.ledger.sequencer.integrateKeyRotation(next, keyRotationRecord(s.ledger.sequencer.signer, next));
