@@ -11,6 +11,7 @@ import { registerAgreementCommands } from './commands/agreement.commands.js';
 import { registerMonitoringCommands } from './commands/monitoring.commands.js';
 import { registerVerificationCommands } from './commands/verification.commands.js';
 import { registerHotlineCommands } from './commands/hotline.commands.js';
+import { registerNoticeCommands } from './commands/notice.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerMonitoringCommands(program);
   registerVerificationCommands(program);
   registerHotlineCommands(program);
+  registerNoticeCommands(program);
   registerBackupCommands(program);
   return program;
 }

@@ -1,4 +1,5 @@
 // Tests read untyped JSON bodies (see the test override in eslint.config.js).
+/* eslint-disable @typescript-eslint/no-unsafe-call */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { consoleActor, type Actor } from '../../access/audit.service.js';
 import {
   CHANNEL_STATUSES,
   URGENCIES,
@@ -8,24 +7,8 @@ import {
   type Urgency,
 } from '../../deconfliction/hotline.model.js';
 import type { ChannelView } from '../../deconfliction/hotline.service.js';
-import type { AppServices } from '../../server/context.js';
 import { CliError, openRuntime } from '../runtime.js';
-
-/** Opens the runtime and acts as the named user (every hotline step is by a named person). */
-async function asUser<T>(username: string, work: (s: AppServices, actor: Actor) => Promise<T>): Promise<T> {
-  const services = await openRuntime();
-  try {
-    const principal = await services.sessions.principalForConsole(username);
-    if (principal === undefined) throw new CliError(`--as ${username}: no such enabled user`);
-    return await work(services, consoleActor(principal));
-  } finally {
-    await services.close();
-  }
-}
-
-function print(json: boolean, value: unknown, text: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
-}
+import { asUser, print } from '../acting.js';
 
 function positive(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

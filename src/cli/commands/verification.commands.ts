@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { consoleActor, type Actor } from '../../access/audit.service.js';
-import { ANONYMOUS } from '../../access/policy.js';
-import type { AppServices } from '../../server/context.js';
 import {
   ATTRIBUTION_CONFIDENCES,
   INCIDENT_STATUSES,
@@ -18,26 +15,7 @@ import type { IncidentDetail } from '../../verification/incident.service.js';
 import { SEVERITY_ORDER } from '../../verification/verification.settings.js';
 import type { Severity } from '../../agreement/agreement.schema.rules.js';
 import { CliError, openRuntime } from '../runtime.js';
-
-/** Opens the runtime and acts as the named user (every verification step is by a named person). */
-async function asUser<T>(
-  username: string | undefined,
-  work: (s: AppServices, actor: Actor) => Promise<T>,
-): Promise<T> {
-  const services = await openRuntime();
-  try {
-    let actor: Actor;
-    if (username === undefined) actor = consoleActor(ANONYMOUS);
-    else {
-      const principal = await services.sessions.principalForConsole(username);
-      if (principal === undefined) throw new CliError(`--as ${username}: no such enabled user`);
-      actor = { ...consoleActor(principal) };
-    }
-    return await work(services, actor);
-  } finally {
-    await services.close();
-  }
-}
+import { asUser, print } from '../acting.js';
 
 const list = (value: string): string[] =>
   value
@@ -49,10 +27,6 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   if (!(allowed as readonly string[]).includes(value))
     throw new CliError(`${flag} ${value}: must be one of ${allowed.join(', ')}`);
   return value as T;
-}
-
-function print(json: boolean, value: unknown, text: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 }
 
 function incidentLine(i: Incident, now: Date): string {
