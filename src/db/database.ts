@@ -3,10 +3,16 @@ import type { AccessTables } from '../access/access.tables.js';
 import type { LedgerTables } from '../ledger/ledger.tables.js';
 import type { AgreementTables } from '../agreement/agreement.tables.js';
 import type { MonitoringTables } from '../monitoring/report.tables.js';
+import type { ResponseTables } from '../response/response.tables.js';
 import type { VerificationTables } from '../verification/verification.tables.js';
 
 /** The whole schema, composed from each domain's tables. */
-export type Database = AccessTables & LedgerTables & AgreementTables & MonitoringTables & VerificationTables;
+export type Database = AccessTables &
+  LedgerTables &
+  AgreementTables &
+  MonitoringTables &
+  VerificationTables &
+  ResponseTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;

@@ -25,6 +25,7 @@ import { registerWebRoutes } from './web.routes.js';
 import { registerReportRoutes } from '../monitoring/report.routes.js';
 import { registerEvidenceRoutes } from '../monitoring/evidence.routes.js';
 import { registerVerificationRoutes } from '../verification/verification.routes.js';
+import { registerResponseRoutes } from '../response/response.routes.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -151,6 +152,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       registerReportRoutes(api, services.monitoring);
       registerEvidenceRoutes(api, services.monitoring);
       registerVerificationRoutes(api, services.verification, services.monitoring, services.now);
+      registerResponseRoutes(api, services.response);
       registerPlaceRoutes(api, services);
       done();
     },

@@ -12,6 +12,7 @@ import { AgreementService } from '../agreement/agreement.service.js';
 import type { Ed25519NoteSigner } from '../ledger/note.js';
 import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
 import { createVerificationServices, type VerificationServices } from '../verification/verification.js';
+import { createResponseServices, type ResponseServices } from '../response/response.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -32,6 +33,8 @@ export interface AppServices {
   monitoring: MonitoringServices;
   /** Incidents, findings and quiet days. */
   verification: VerificationServices;
+  /** The escalation ladder's cases, the guarantees' status, the replay. */
+  response: ResponseServices;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -66,6 +69,8 @@ export function createServices(
     now,
     reports: monitoring.reports,
   });
+  const response = createResponseServices({ db, ledger: writer, audit, agreements, organisations, now });
+  wireResponse(verification, response);
   return {
     config,
     database,
@@ -80,5 +85,16 @@ export function createServices(
     agreements,
     monitoring,
     verification,
+    response,
   };
+}
+
+/**
+ * The ladder re-evaluates after every finding the body decides. (The server also calls
+ * `response.cases.sweep(now)` periodically, and feeds `response.cases.onCaseEvent` to notifications.)
+ */
+export function wireResponse(verification: VerificationServices, response: ResponseServices): void {
+  verification.findings.onDecided(async () => {
+    await response.cases.evaluate();
+  });
 }
