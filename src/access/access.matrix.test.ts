@@ -5,6 +5,7 @@ import { CONSOLE_ACTOR } from '../cli/runtime.js';
 import { sampleInput } from '../../test/support/app.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
+import { insertCase } from '../response/case.repository.js';
 import { ROLES_BY_KIND, type OrganisationKind, type Role } from './policy.js';
 
 /**
@@ -58,6 +59,21 @@ const readsUnpublishedFinding = (w: Who): Expectation =>
  */
 const votes = (w: Who): Expectation =>
   w.role !== 'commissioner' ? false : w.kind === 'guarantor' ? true : w.kind === 'party' ? 'hidden' : 'rule';
+
+/**
+ * The fixture case is at rung 2 (actor MVC): the commission and the beneficiary (UA) read it; any
+ * other organisation and the public cannot learn it exists (404).
+ */
+const readsCase = (w: Who): Expectation =>
+  w.role !== null && (w.kind === 'commission' || w.kind === 'party') ? true : 'hidden';
+/**
+ * Deciding on it: the commission's analysts and commissioners act for the MVC; a party's
+ * commissioner reads it but is no actor on the rung (not-an-actor); a guarantor's cannot see it.
+ */
+const decidesCase = (w: Who): Expectation => {
+  if (!['analyst', 'commissioner', 'guarantor'].includes(w.role ?? '')) return false;
+  return w.kind === 'commission' ? true : w.kind === 'party' ? 'rule' : 'hidden';
+};
 
 /**
  * Allowed (true), refused by the policy (false: 401 or 403), allowed but hidden by a marking (404), or
@@ -535,6 +551,41 @@ const CASES: Case[] = [
     allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/quiet-days' }),
   },
+  {
+    method: 'GET',
+    route: '/api/v1/cases',
+    // Every caller may list cases; the markings decide which.
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/cases' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/cases/{id}',
+    allowed: readsCase,
+    request: () => Promise.resolve({ url: `/api/v1/cases/${fx.caseId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/cases/{id}/decisions',
+    allowed: decidesCase,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/cases/${succeeds ? await fabricatedCase(t) : fx.caseId}/decisions`,
+      payload: { option: 'hold', reason: 'waiting for the investigation' },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/guarantees/status',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/guarantees/status' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/ladder/replay',
+    allowed: () => true,
+    request: () =>
+      Promise.resolve({ url: '/api/v1/ladder/replay?from=2026-11-01T00:00:00Z&to=2026-11-30T00:00:00Z' }),
+  },
 ];
 
 /** A JSON request as the holder of `token`; throws unless it answers `status`. */
@@ -608,6 +659,35 @@ async function adoptedFinding(t: TestApp): Promise<string> {
   return id;
 }
 
+/** A new case at rung 2 (the MVC decides by majority), addressed as the service would address it. */
+async function fabricatedCase(t: TestApp): Promise<string> {
+  const id = crypto.randomUUID();
+  const at = t.clock.now().toISOString();
+  await insertCase(t.services.database.db, {
+    id,
+    ladderId: 'breach-ladder',
+    agreementVersionId: DEMO_VERSION,
+    party: null,
+    rungId: 'rung-2',
+    rungIndex: 1,
+    status: 'open',
+    outcome: null,
+    deadline: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString(),
+    actors: ['MVC'],
+    decisionRule: 'majority',
+    findingIds: [],
+    openedAt: at,
+    rungSince: at,
+    updatedAt: at,
+    steps: [{ at, kind: 'case.opened', rungId: 'rung-2', reason: 'access matrix fixture' }],
+    evidence: { findings: [], incidents: [], reports: [], evidence: [] },
+    marking: 'AMBER',
+    ownerOrganisationId: 'JMVC',
+    addressees: ['JMVC', 'JMVC-EU', 'UA'],
+  });
+  return id;
+}
+
 function sha256(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
@@ -646,6 +726,8 @@ const fx = {
   openIncidentId: '',
   /** How many incidents the cases made: each gets its own observation time. */
   slot: 0,
+  /** A case at rung 2 the read and decision checks aim at. */
+  caseId: '',
 };
 
 /** Routes open to anyone that the matrix does not run (sign-in needs credentials of its own). */
@@ -707,6 +789,7 @@ describeEachDialect('access matrix', (dialect) => {
     });
     fx.findingId = (put.finding as { id: string }).id;
     fx.openIncidentId = (await freshIncident(t)).id;
+    fx.caseId = await fabricatedCase(t);
     await t.services.ledger.integrateOnce();
   });
   afterAll(() => t.close());

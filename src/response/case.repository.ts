@@ -8,6 +8,7 @@ import { insertAddressees, replaceAddressees } from '../verification/incident.re
 import type { CaseDecision, CaseInaction, LadderCase } from './ladder.cases.js';
 import type { LadderFinding } from './ladder.triggers.js';
 import type { CaseDecisionTable, CaseInactionTable, CaseTable } from './response.tables.js';
+import { processed, type Watermark } from './watermark.js';
 
 /** The record kind cases are marked, addressed and logged under. */
 export const CASE_RECORD_KIND = 'case';
@@ -238,17 +239,18 @@ export async function listInactions(db: Executor, caseIds?: readonly string[]): 
   return (await q.orderBy('at').orderBy('id').execute()).map(inactionFromRow);
 }
 
-/** The last finding the ladder acted on, as `decidedAt|id` ('' before the first). */
-export async function readWatermark(db: Executor): Promise<string> {
+/** How far the ladder has acted on the findings. */
+export async function readWatermark(db: Executor): Promise<Watermark> {
   const row = await db
     .selectFrom('response_state')
     .select('value')
     .where('key', '=', 'findings')
     .executeTakeFirst();
-  return row?.value ?? '';
+  return row === undefined ? { at: '', ids: [] } : (JSON.parse(row.value) as Watermark);
 }
 
-export async function writeWatermark(db: Executor, value: string): Promise<void> {
+export async function writeWatermark(db: Executor, mark: Watermark): Promise<void> {
+  const value = JSON.stringify(mark);
   const updated = await db
     .updateTable('response_state')
     .set({ value })
@@ -272,10 +274,10 @@ interface FindingBody {
 
 /**
  * Decided findings in the order the body decided them (the documented shape, read for the ladder),
- * from `after` (a `decidedAt|id` watermark, exclusive) when given.
+ * with a watermark, only those the ladder has not acted on yet.
  */
-export async function listDecidedFindings(db: Executor, after = ''): Promise<LadderFinding[]> {
-  const since = after.split('|')[0] ?? '';
+export async function listDecidedFindings(db: Executor, after?: Watermark): Promise<LadderFinding[]> {
+  const since = after?.at ?? '';
   let q = db
     .selectFrom('findings')
     .select(['id', 'agreement_version_id', 'state', 'outcome', 'category', 'body', 'decided_at'])
@@ -283,7 +285,7 @@ export async function listDecidedFindings(db: Executor, after = ''): Promise<Lad
   if (since !== '') q = q.where('decided_at', '>=', since);
   const rows = await q.orderBy('decided_at').orderBy('id').execute();
   return rows
-    .filter((r) => after === '' || `${r.decided_at ?? ''}|${r.id}` > after)
+    .filter((r) => after === undefined || !processed(after, { id: r.id, decidedAt: r.decided_at ?? '' }))
     .map((r) => {
       const b = JSON.parse(r.body) as FindingBody;
       const party = b.attribution?.party;

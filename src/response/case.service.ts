@@ -35,6 +35,7 @@ import {
 } from './ladder.cases.js';
 import { LadderEngine } from './ladder.engine.js';
 import type { LadderFinding } from './ladder.triggers.js';
+import { advance, processed } from './watermark.js';
 
 /** What the response services need, injected. */
 export interface ResponseDeps {
@@ -131,9 +132,9 @@ export class CaseService {
   async #engineReady(): Promise<LadderEngine> {
     if (this.#engine !== undefined) return this.#engine;
     const engine = new LadderEngine((id) => this.#agreements.get(id));
-    const watermark = await readWatermark(this.deps.db);
+    const mark = await readWatermark(this.deps.db);
     for (const f of await listDecidedFindings(this.deps.db)) {
-      if (`${f.decidedAt}|${f.id}` > watermark) break;
+      if (!processed(mark, f)) continue;
       this.#findings.set(f.id, f);
       engine.remember(f);
     }
@@ -152,7 +153,8 @@ export class CaseService {
   async #evaluate(): Promise<number> {
     await this.prepare();
     const engine = await this.#engineReady();
-    const pending = await listDecidedFindings(this.deps.db, await readWatermark(this.deps.db));
+    let mark = await readWatermark(this.deps.db);
+    const pending = await listDecidedFindings(this.deps.db, mark);
     let changed = 0;
     for (const f of pending) {
       this.#findings.set(f.id, f);
@@ -173,7 +175,8 @@ export class CaseService {
           ),
         );
         for (const ch of changes) events.push(...(await this.#persist(tx, ch)));
-        await writeWatermark(tx, `${f.decidedAt}|${f.id}`);
+        mark = advance(mark, f);
+        await writeWatermark(tx, mark);
         changed += changes.length;
       });
       await this.#emit(events);

@@ -22,7 +22,7 @@ export interface CaseStep {
 }
 
 export type CaseEventKind =
-  'case.opened' | 'case.escalated' | 'case.evidence-added' | 'case.held' | 'case.closed' | 'case.responded';
+  'case.opened' | 'case.escalated' | 'case.evidence-added' | 'case.held' | 'case.closed';
 
 /** A case on a ladder: the breaches by one party (or unattributed ones) and where the ladder stands. */
 export interface LadderCase {
@@ -123,7 +123,9 @@ export function applyFinding(
   const why = `finding ${f.id} (${f.severity} ${f.category}${f.party !== undefined ? `, ${f.party}` : ''}) fires ${top.rung.id}`;
   if (live === undefined) {
     const opened: LadderCase = {
-      id: stableId('case', ladder.id, f.party ?? '', f.id),
+      // From the ladder, the party and the time, not the finding: findings the body decided in the
+      // same instant open the same case whichever the ladder reads first.
+      id: stableId('case', ladder.id, f.party ?? '', at),
       ladderId: ladder.id,
       agreementVersionId: f.agreementVersionId,
       party: f.party ?? null,
@@ -249,8 +251,7 @@ export function applyOutcome(
       inactions: [],
     };
   if (outcome === 'escalate') outcome = 'hold'; // the top rung: nowhere to go, the case stays there
-  const kind: CaseEventKind =
-    outcome === 'hold' ? 'case.held' : outcome === 'close' ? 'case.closed' : 'case.responded';
+  const kind: CaseEventKind = outcome === 'hold' ? 'case.held' : 'case.closed';
   return {
     kind,
     case: {

@@ -61,7 +61,7 @@ export function compareReplay(
       ['status', s.status, r.status],
       ['outcome', s.outcome ?? '', r.outcome ?? ''],
       ['deadline', s.deadline ?? '', r.deadline ?? ''],
-      ['findings', s.findingIds.join(', '), r.findingIds.join(', ')],
+      ['findings', [...s.findingIds].sort().join(', '), [...r.findingIds].sort().join(', ')],
       ['steps', stepsOf(s), stepsOf(r)],
       ['inaction', inactionsOf(storedInactions, s.id), inactionsOf(replay.inactions, s.id)],
     ];

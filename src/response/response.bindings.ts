@@ -18,7 +18,6 @@ export const CASE_KINDS = [
   'case.evidence-added',
   'case.held',
   'case.closed',
-  'case.responded',
 ];
 
 async function boundCases(db: Kysely<Database>, ids: readonly string[]): Promise<BoundRow[]> {

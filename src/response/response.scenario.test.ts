@@ -224,7 +224,7 @@ describeEachDialect('response: from a first verified violation to the top rung',
         'case.evidence-added',
         'case.inaction',
         'case.decision',
-        'case.responded',
+        'case.closed',
       ]),
     );
     expect(entries.every((e) => e.record === undefined && e.confidential?.marking === 'AMBER')).toBe(true);
