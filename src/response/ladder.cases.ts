@@ -144,7 +144,10 @@ export function applyFinding(
     };
     return { kind: 'case.opened', case: enterRung(opened, top, at, 'case.opened', why), inactions: [] };
   }
-  const withFinding = { ...live, findingIds: [...live.findingIds, f.id] };
+  // The live case is handed over (callers load it afresh or replace it with the result): its lists
+  // grow in place, so a case that gathers thousands of findings costs no copies.
+  live.findingIds.push(f.id);
+  const withFinding = { ...live };
   if (top.index > live.rungIndex)
     return {
       kind: 'case.escalated',
@@ -156,13 +159,20 @@ export function applyFinding(
     case: {
       ...withFinding,
       updatedAt: at,
-      steps: [
-        ...live.steps,
-        { at, kind: 'case.evidence-added', rungId: live.rungId, reason: `finding ${f.id} added` },
-      ],
+      steps: pushed(live.steps, {
+        at,
+        kind: 'case.evidence-added',
+        rungId: live.rungId,
+        reason: `finding ${f.id} added`,
+      }),
     },
     inactions: [],
   };
+}
+
+function pushed<T>(list: T[], item: T): T[] {
+  list.push(item);
+  return list;
 }
 
 /** The responses of the agreement's guarantees offered at a rung. */
