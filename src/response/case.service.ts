@@ -35,7 +35,7 @@ import {
 } from './ladder.cases.js';
 import { LadderEngine } from './ladder.engine.js';
 import type { LadderFinding } from './ladder.triggers.js';
-import { advance, processed } from './watermark.js';
+import { advance, processed, type Watermark } from './watermark.js';
 
 /** What the response services need, injected. */
 export interface ResponseDeps {
@@ -95,6 +95,8 @@ export class CaseService {
   readonly #listeners: ((event: CaseEvent) => void | Promise<void>)[] = [];
   #organisations: { id: string; kind: OrganisationKind }[] = [];
   #engine: LadderEngine | undefined;
+  /** The findings this process's engine has counted (another process may have acted on more). */
+  #seen: Watermark = { at: '', ids: [] };
   #running: Promise<unknown> = Promise.resolve();
 
   constructor(readonly deps: ResponseDeps) {}
@@ -137,6 +139,7 @@ export class CaseService {
       if (!processed(mark, f)) continue;
       this.#findings.set(f.id, f);
       engine.remember(f);
+      this.#seen = advance(this.#seen, f);
     }
     this.#engine = engine;
     return engine;
@@ -153,13 +156,18 @@ export class CaseService {
   async #evaluate(): Promise<number> {
     await this.prepare();
     const engine = await this.#engineReady();
-    let mark = await readWatermark(this.deps.db);
-    const pending = await listDecidedFindings(this.deps.db, mark);
+    const fresh = await listDecidedFindings(this.deps.db, this.#seen);
     let changed = 0;
-    for (const f of pending) {
+    for (const f of fresh) {
       this.#findings.set(f.id, f);
       const events: CaseEvent[] = [];
       await this.deps.db.transaction().execute(async (tx) => {
+        // Another process (the CLI, a second server) may have acted on it: then only count it.
+        let mark = await readWatermark(tx);
+        if (processed(mark, f)) {
+          engine.remember(f);
+          return;
+        }
         const live = await listLiveCases(tx);
         const decisions = await listDecisions(
           tx,
@@ -179,6 +187,7 @@ export class CaseService {
         await writeWatermark(tx, mark);
         changed += changes.length;
       });
+      this.#seen = advance(this.#seen, f);
       await this.#emit(events);
     }
     return changed;

@@ -91,6 +91,12 @@ describeEachDialect('response: from a first verified violation to the top rung',
     expect(c.case.rungId).toBe('rung-2');
     expect(c.inactions).toMatchObject([{ actor: 'JC', rungId: 'rung-1', at: c.case.rungSince }]);
     expect(events.map((e) => e.kind)).toEqual(['case.opened', 'case.escalated', 'case.inaction']);
+    // The guarantors are no actors yet (rungs 1 and 2): they cannot read it, decide on it, or list it.
+    expect((await staff.us('GET', `/api/v1/cases/${id}`)).status).toBe(404);
+    expect((await staff.us('GET', '/api/v1/cases')).json.total).toBe(0);
+    const early = await staff.us('POST', `/api/v1/cases/${id}/decisions`, { option: 'close', reason: 'x' });
+    expect(early.status).toBe(404);
+    expect(JSON.stringify(early.json)).not.toContain('rung-');
 
     // 3. Two more violations in the same sector within 7 days: the third fires rung 3 (count 3, window 7d).
     await recordBreach(t, { party: 'RU', severity: 'serious', category: 'cfv-explosion' });
