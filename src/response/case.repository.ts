@@ -46,6 +46,8 @@ function rowToCase(row: Row, addressees: string[]): Case {
   const body = JSON.parse(row.body) as StoredBody;
   return {
     ...body,
+    // The row's own id: a copy of a row under a new id is its own case (and has no log entry).
+    id: row.id,
     rungId: row.rung_id,
     status: row.status as Case['status'],
     deadline: row.deadline,

@@ -22,10 +22,44 @@ export const CASE_KINDS = [
 
 async function boundCases(db: Kysely<Database>, ids: readonly string[]): Promise<BoundRow[]> {
   const cases = await findCases(db, ids);
-  return cases.map((c) => ({
-    id: c.id,
-    expectations: [{ kinds: CASE_KINDS, expected: { marking: c.marking, record: caseRecord(c) } }],
-  }));
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('cases')
+          .select([
+            'id',
+            'ladder_id',
+            'agreement_version_id',
+            'party',
+            'opened_at',
+            'updated_at',
+            'owner_organisation_id',
+            'author_user_id',
+          ])
+          .where('id', 'in', ids)
+          .execute();
+  const columns = new Map(rows.map((r) => [r.id, r]));
+  return cases.map((c) => {
+    const r = columns.get(c.id);
+    // The columns that repeat the body for queries (and, the owner, for who reads it) must agree with it.
+    const agrees =
+      r !== undefined &&
+      r.ladder_id === c.ladderId &&
+      r.agreement_version_id === c.agreementVersionId &&
+      r.party === c.party &&
+      r.opened_at === c.openedAt &&
+      r.updated_at === c.updatedAt &&
+      r.owner_organisation_id === c.ownerOrganisationId &&
+      r.author_user_id === null;
+    return {
+      id: c.id,
+      expectations: [{ kinds: CASE_KINDS, expected: { marking: c.marking, record: caseRecord(c) } }],
+      ...(agrees
+        ? {}
+        : { problems: ['ladder, version, party, times or owner columns differ from its body'] }),
+    };
+  });
 }
 
 async function caseVisible(db: Kysely<Database>, principal: Principal, id: string): Promise<boolean> {
