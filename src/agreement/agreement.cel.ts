@@ -73,7 +73,7 @@ export function compileCel(expression: string): CelCompiled {
 }
 
 const isNode = (v: unknown): v is CelNode =>
-  typeof v === 'object' && v !== null && 'op' in v && typeof (v).op === 'string';
+  typeof v === 'object' && v !== null && 'op' in v && typeof v.op === 'string';
 
 function children(node: CelNode): CelNode[] {
   const args = node.args;

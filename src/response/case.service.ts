@@ -80,7 +80,7 @@ export function caseRecord(c: Case): unknown {
   return { ...c };
 }
 
-function require(principal: Principal, permission: Permission): void {
+function requirePermission(principal: Principal, permission: Permission): void {
   if (!principal.permissions.has(permission)) throw forbidden(`needs the permission ${permission}`);
 }
 
@@ -317,13 +317,13 @@ export class CaseService {
 
   /** Cases the principal may see. */
   list(principal: Principal, filter: CaseFilter): Promise<{ cases: Case[]; total: number }> {
-    require(principal, 'cases:read');
+    requirePermission(principal, 'cases:read');
     return listVisibleCases(this.deps.db, principal, filter);
   }
 
   /** One case with its decisions, inactions and open options; 404 for those who may not see it. */
   async get(principal: Principal, id: string): Promise<CaseDetail> {
-    require(principal, 'cases:read');
+    requirePermission(principal, 'cases:read');
     await this.prepare();
     const c = await findCase(this.deps.db, principal, id);
     if (c === undefined) throw notFound(`case ${id}`);
@@ -356,7 +356,7 @@ export class CaseService {
     id: string,
     request: { option: string; reason: string; rung?: string; actor?: string },
   ): Promise<CaseDetail> {
-    require(actor.principal, 'cases:decide');
+    requirePermission(actor.principal, 'cases:decide');
     const reason = request.reason.trim();
     const problems = [
       ...(request.option.trim() === '' ? [{ path: '/body/option', reason: 'must not be empty' }] : []),

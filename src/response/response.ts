@@ -1,6 +1,6 @@
 import type { Principal } from '../access/policy.js';
 import type { Agreement } from '../agreement/agreement.schema.js';
-import { invalid } from '../core/errors.js';
+import { forbidden, invalid } from '../core/errors.js';
 import { findFinding } from '../verification/finding.repository.js';
 import { listAllCases, listDecisions, listInactions } from './case.repository.js';
 import { CaseService, type ResponseDeps } from './case.service.js';
@@ -39,7 +39,7 @@ export function createResponseServices(deps: ResponseWiring): ResponseServices {
   return {
     cases,
     async guarantees(principal, versionId) {
-      if (!principal.permissions.has('cases:read')) throw invalid('needs the permission cases:read');
+      if (!principal.permissions.has('cases:read')) throw forbidden('needs the permission cases:read');
       const { info, agreement } = await deps.agreements.get(principal, versionId);
       const findings = (await cases.findings()).filter(
         (f) => f.agreementVersionId === info.id && isBreach(f),
