@@ -6,6 +6,7 @@ import { consoleActor } from './audit.service.js';
 import { sampleInput } from '../../test/support/app.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
+import { insertCase } from '../response/case.repository.js';
 import { ROLES_BY_KIND, type OrganisationKind, type Role } from './policy.js';
 
 /**
@@ -33,6 +34,21 @@ const managesSources = (w: Who) => w.kind === 'commission' && (w.role === 'analy
 const filesReports = (w: Who) => w.role === 'monitor' || w.role === 'liaison';
 /** Evidence of the commission's report: only the commission's own monitors may add to it or move it. */
 const handlesCommissionEvidence = (w: Who) => w.role === 'monitor' && w.kind === 'commission';
+
+/**
+ * The fixture case is at rung 2 (actor MVC): the commission and the beneficiary (UA) read it; any
+ * other organisation and the public cannot learn it exists (404).
+ */
+const readsCase = (w: Who): Expectation =>
+  w.role !== null && (w.kind === 'commission' || w.kind === 'party') ? true : 'hidden';
+/**
+ * Deciding on it: the commission's analysts and commissioners act for the MVC; a party's
+ * commissioner reads it but is no actor on the rung (not-an-actor); a guarantor's cannot see it.
+ */
+const decidesCase = (w: Who): Expectation => {
+  if (!['analyst', 'commissioner', 'guarantor'].includes(w.role ?? '')) return false;
+  return w.kind === 'commission' ? true : w.kind === 'party' ? 'rule' : 'hidden';
+};
 
 /**
  * Who reads incidents at all (which ones, the markings then decide): the commission's administrators
@@ -775,6 +791,41 @@ const CASES: Case[] = [
     allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/quiet-days' }),
   },
+  {
+    method: 'GET',
+    route: '/api/v1/cases',
+    // Every caller may list cases; the markings decide which.
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/cases' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/cases/{id}',
+    allowed: readsCase,
+    request: () => Promise.resolve({ url: `/api/v1/cases/${fx.caseId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/cases/{id}/decisions',
+    allowed: decidesCase,
+    request: async ({ t, succeeds }) => ({
+      url: `/api/v1/cases/${succeeds ? await fabricatedCase(t) : fx.caseId}/decisions`,
+      payload: { option: 'hold', reason: 'waiting for the investigation' },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/guarantees/status',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/guarantees/status' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/ladder/replay',
+    allowed: () => true,
+    request: () =>
+      Promise.resolve({ url: '/api/v1/ladder/replay?from=2026-11-01T00:00:00Z&to=2026-11-30T00:00:00Z' }),
+  },
 ];
 
 /** A JSON request as the holder of `token`; throws unless it answers `status`. */
@@ -934,6 +985,35 @@ async function freshEscalation(t: TestApp): Promise<string> {
   return escalation.id;
 }
 
+/** A new case at rung 2 (the MVC decides by majority), addressed as the service would address it. */
+async function fabricatedCase(t: TestApp): Promise<string> {
+  const id = crypto.randomUUID();
+  const at = t.clock.now().toISOString();
+  await insertCase(t.services.database.db, {
+    id,
+    ladderId: 'breach-ladder',
+    agreementVersionId: DEMO_VERSION,
+    party: null,
+    rungId: 'rung-2',
+    rungIndex: 1,
+    status: 'open',
+    outcome: null,
+    deadline: new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString(),
+    actors: ['MVC'],
+    decisionRule: 'majority',
+    findingIds: [],
+    openedAt: at,
+    rungSince: at,
+    updatedAt: at,
+    steps: [{ at, kind: 'case.opened', rungId: 'rung-2', reason: 'access matrix fixture' }],
+    evidence: { findings: [], incidents: [], reports: [], evidence: [] },
+    marking: 'AMBER',
+    ownerOrganisationId: 'JMVC',
+    addressees: ['JMVC', 'JMVC-EU', 'UA'],
+  });
+  return id;
+}
+
 function sha256(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
@@ -983,6 +1063,8 @@ const fx = {
   uaLiaisonToken: '',
   /** How many incidents the cases made: each gets its own observation time. */
   slot: 0,
+  /** A case at rung 2 the read and decision checks aim at. */
+  caseId: '',
 };
 
 /** Routes open to anyone that the matrix does not run (sign-in needs credentials of its own). */
@@ -1044,6 +1126,7 @@ describeEachDialect('access matrix', (dialect) => {
     });
     fx.findingId = (put.finding as { id: string }).id;
     fx.openIncidentId = (await freshIncident(t)).id;
+    fx.caseId = await fabricatedCase(t);
     fx.escalationId = await freshEscalation(t);
     fx.channelId = await freshChannel(t);
     fx.ruLiaisonToken = await t.tokenFor('RU', ['liaison']);

@@ -1,3 +1,5 @@
+import { compileCel, conjunctComparison, conjuncts, comparisons, isConstant } from './agreement.cel.js';
+import { ACTOR_KINDS } from './agreement.ids.js';
 import type { PathSegment } from './agreement.problems.js';
 import type { ReferenceGeometry } from './agreement.schema.js';
 import { parseDuration } from './agreement.time.js';
@@ -258,6 +260,7 @@ function checkLadders(ctx: CheckContext): void {
   const { view, sink } = ctx;
   for (const { item, path } of view.list('escalation_ladders')) {
     const order = new Map(item.rungs.map((r, i) => [r.id, i]));
+    item.rungs.forEach((rung, i) => checkTrigger(ctx, [...path, 'rungs', i, 'trigger'], rung.trigger));
     item.rungs.forEach((rung, i) => {
       const at = [...path, 'rungs', i, 'on_timeout'];
       const t = rung.on_timeout;
@@ -282,6 +285,61 @@ function checkLadders(ctx: CheckContext): void {
         );
       }
     });
+  }
+}
+
+/**
+ * A rung's CEL expression: it must parse, read only fields of the finding, be a bool, and be able to
+ * fire (not a constant false; categories and actors it compares with exist; its categories meet the
+ * trigger's `categories`).
+ */
+function checkTrigger(
+  ctx: CheckContext,
+  at: PathSegment[],
+  trigger: { categories?: string[] | undefined; expression?: string | undefined },
+): void {
+  const { view, sink } = ctx;
+  if (trigger.expression === undefined) return;
+  const path = [...at, 'expression'];
+  const compiled = compileCel(trigger.expression);
+  if (!compiled.ok) {
+    sink.add(path, compiled.code, compiled.reason);
+    return;
+  }
+  if (isConstant(compiled.ast)) {
+    let value: boolean;
+    try {
+      value = compiled.predicate({} as Parameters<typeof compiled.predicate>[0]);
+    } catch {
+      value = false;
+    }
+    if (!value) sink.add(path, 'inconsistent', 'can never fire: the expression is always false');
+    return;
+  }
+  const taxonomy = new Set(view.list('report_taxonomy').map(({ item }) => item.id));
+  const isActor = (id: string) => {
+    const kind = ctx.ids.get(id)?.kind;
+    return kind !== undefined && ACTOR_KINDS.includes(kind);
+  };
+  for (const c of comparisons(compiled.ast)) {
+    if (c.field === 'category')
+      for (const v of c.values.filter((v) => !taxonomy.has(v)))
+        sink.add(path, 'dangling_reference', `can never fire: '${v}' is not a category of report_taxonomy`);
+    if (c.field === 'attributed_to' || c.field === 'party')
+      for (const v of c.values.filter((v) => v !== '' && !isActor(v)))
+        sink.add(path, 'dangling_reference', `can never fire: '${v}' is not an actor of the agreement`);
+  }
+  if (trigger.categories === undefined) return;
+  const listed = new Set(trigger.categories);
+  for (const conjunct of conjuncts(compiled.ast)) {
+    const c = conjunctComparison(conjunct);
+    if (c === undefined || c.field !== 'category' || !c.positive) continue;
+    if (!c.values.some((v) => listed.has(v)))
+      sink.add(
+        path,
+        'inconsistent',
+        `can never fire: the expression's categories (${c.values.join(', ')}) are not among the trigger's categories`,
+      );
   }
 }
 

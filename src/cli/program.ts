@@ -12,6 +12,7 @@ import { registerMonitoringCommands } from './commands/monitoring.commands.js';
 import { registerVerificationCommands } from './commands/verification.commands.js';
 import { registerHotlineCommands } from './commands/hotline.commands.js';
 import { registerNoticeCommands } from './commands/notice.commands.js';
+import { registerResponseCommands } from './commands/response.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerVerificationCommands(program);
   registerHotlineCommands(program);
   registerNoticeCommands(program);
+  registerResponseCommands(program);
   registerBackupCommands(program);
   return program;
 }

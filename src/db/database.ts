@@ -3,6 +3,7 @@ import type { AccessTables } from '../access/access.tables.js';
 import type { LedgerTables } from '../ledger/ledger.tables.js';
 import type { AgreementTables } from '../agreement/agreement.tables.js';
 import type { MonitoringTables } from '../monitoring/report.tables.js';
+import type { ResponseTables } from '../response/response.tables.js';
 import type { VerificationTables } from '../verification/verification.tables.js';
 import type { DeconflictionTables } from '../deconfliction/deconfliction.tables.js';
 import type { EscalationTables } from '../deconfliction/escalation.tables.js';
@@ -16,7 +17,8 @@ export type Database = AccessTables &
   VerificationTables &
   DeconflictionTables &
   EscalationTables &
-  HotlineTables;
+  HotlineTables &
+  ResponseTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;

@@ -335,6 +335,24 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
       `withdrawn ${CANARY}`,
       `refused ${CANARY}`,
     );
+    // Response: the ladder opened a case on the first adopted finding (RU) and added the second. The
+    // JC escalates; nobody acts on the next rungs (inaction) up to the top rung, which holds on
+    // timeout; the guarantors close it.
+    const [breach] = (await s.response.cases.list(reviewer.principal, { limit: 10 })).cases;
+    expect(breach?.findingIds).toHaveLength(2);
+    await s.response.cases.decide(reviewer, breach?.id ?? '', {
+      option: 'escalate',
+      reason: `reason ${CANARY}`,
+    });
+    t.clock.advance(30 * 86_400_000);
+    await s.response.cases.sweep(t.clock.now());
+    for (const org of ['US', 'EUC'])
+      await s.response.cases.decide(await staff(org, ['guarantor']), breach?.id ?? '', {
+        option: 'close',
+        reason: `closing ${CANARY}`,
+      });
+    expect((await s.response.cases.get(reviewer.principal, breach?.id ?? '')).case.status).toBe('closed');
+    secrets.push(`reason ${CANARY}`, `closing ${CANARY}`);
 
     // A key rotation (CLEAR: auditors must read it to follow the new key).
     const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);

@@ -29,6 +29,7 @@ import { registerEscalationRoutes } from '../deconfliction/escalation.routes.js'
 import { registerNoticeRoutes } from '../deconfliction/notice.routes.js';
 import { notifiedTouched } from './touched.js';
 import { registerHotlineRoutes } from '../deconfliction/hotline.routes.js';
+import { registerResponseRoutes } from '../response/response.routes.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -163,6 +164,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         notifiedTouched(services),
       );
       registerHotlineRoutes(api, services.hotline);
+      registerResponseRoutes(api, services.response);
       registerPlaceRoutes(api, services);
       done();
     },

@@ -15,6 +15,7 @@ import { createVerificationServices, type VerificationServices } from '../verifi
 import { EscalationService } from '../deconfliction/escalation.service.js';
 import { createDeconflictionServices, type DeconflictionServices } from '../deconfliction/deconfliction.js';
 import { HotlineService } from '../deconfliction/hotline.service.js';
+import { createResponseServices, type ResponseServices } from '../response/response.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -43,6 +44,8 @@ export interface AppServices {
   sweeps: { name: string; run(now: Date): Promise<unknown> }[];
   /** The parties' hotline; the server calls `hotline.sweep(now)` periodically. */
   hotline: HotlineService;
+  /** The escalation ladder's cases, the guarantees' status, the replay. */
+  response: ResponseServices;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -89,6 +92,8 @@ export function createServices(
     now,
     reports: monitoring.reports,
   });
+  const response = createResponseServices({ db, ledger: writer, audit, agreements, organisations, now });
+  wireResponse(verification, response);
   return {
     config,
     database,
@@ -108,7 +113,19 @@ export function createServices(
     sweeps: [
       { name: 'deconfliction', run: (at) => deconfliction.sweep(at) },
       { name: 'hotline', run: (at) => hotline.sweep(at) },
+      { name: 'response', run: (at) => response.cases.sweep(at) },
     ],
     hotline,
+    response,
   };
+}
+
+/**
+ * The ladder re-evaluates after every finding the body decides. (The server also calls
+ * `response.cases.sweep(now)` periodically, and feeds `response.cases.onCaseEvent` to notifications.)
+ */
+export function wireResponse(verification: VerificationServices, response: ResponseServices): void {
+  verification.findings.onDecided(async () => {
+    await response.cases.evaluate();
+  });
 }

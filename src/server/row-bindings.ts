@@ -6,6 +6,7 @@ import { verificationRowBindings } from '../verification/verification.bindings.j
 import { escalationRowBindings } from '../deconfliction/escalation.bindings.js';
 import { noticeRowBindings } from '../deconfliction/deconfliction.bindings.js';
 import { hotlineRowBindings } from '../deconfliction/hotline.bindings.js';
+import { responseRowBindings } from '../response/response.bindings.js';
 
 /**
  * Every domain's row bindings: what `truceline audit --database` checks and what the salts API
@@ -19,4 +20,5 @@ export const ROW_BINDINGS: ReadonlyMap<string, RowBinding> = rowBindings([
   ...escalationRowBindings,
   ...noticeRowBindings,
   ...hotlineRowBindings,
+  ...responseRowBindings,
 ]);

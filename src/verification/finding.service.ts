@@ -69,7 +69,31 @@ function specOf(rules: VerificationRules): DecisionRuleSpec {
  * finding is published to the parties (the body's reports_to) and, when marked for it, to the public.
  */
 export class FindingService {
+  readonly #decided: ((event: { findingId: string }) => Promise<void>)[] = [];
+
   constructor(private readonly ctx: VerificationContext) {}
+
+  /**
+   * Calls `listener` after a vote, a close or a publication that left the finding decided has
+   * committed (the response ladder re-evaluates). A listener's failure is reported, not raised.
+   */
+  onDecided(listener: (event: { findingId: string }) => Promise<void>): void {
+    this.#decided.push(listener);
+  }
+
+  async #notifyDecided(detail: FindingDetail): Promise<FindingDetail> {
+    if (detail.finding.state === 'voting') return detail;
+    for (const listener of this.#decided) {
+      try {
+        await listener({ findingId: detail.finding.id });
+      } catch (err) {
+        process.stderr.write(
+          `after finding ${detail.finding.id}: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
+      }
+    }
+    return detail;
+  }
 
   /** Findings the principal may see. */
   list(principal: Principal, filter: FindingFilter): Promise<{ findings: Finding[]; total: number }> {
@@ -259,7 +283,7 @@ export class FindingService {
       await this.#settle(tx, finding, spec, [...votes, vote], false);
       await this.ctx.deps.audit.record(tx, actor, 'finding.vote', `finding:${id}`, 'allowed');
     });
-    return this.get(actor.principal, id);
+    return this.#notifyDecided(await this.get(actor.principal, id));
   }
 
   /** Closes the vote: decided with the votes cast (no quorum is an outcome too). */
@@ -277,7 +301,7 @@ export class FindingService {
       await this.#settle(tx, finding, spec, await listVotes(tx, id), true);
       await this.ctx.deps.audit.record(tx, actor, 'finding.close', `finding:${id}`, 'allowed');
     });
-    return this.get(actor.principal, id);
+    return this.#notifyDecided(await this.get(actor.principal, id));
   }
 
   async #settle(
@@ -332,6 +356,6 @@ export class FindingService {
       await this.ctx.logFinding(tx, 'finding.published', next);
       await this.ctx.deps.audit.record(tx, actor, 'finding.publish', `finding:${id}`, 'allowed');
     });
-    return this.get(actor.principal, id);
+    return this.#notifyDecided(await this.get(actor.principal, id));
   }
 }

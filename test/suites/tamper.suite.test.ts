@@ -70,6 +70,9 @@ const TABLES: Readonly<Record<string, string>> = {
   hotline_channels: 'id',
   hotline_status_changes: 'id',
   hotline_messages: 'id',
+  cases: 'id',
+  case_decisions: 'id',
+  case_inactions: 'id',
   log_entries: 'idx',
   log_checkpoints: 'size',
 };
@@ -870,4 +873,18 @@ async function seed(t: TestApp): Promise<void> {
       derived = true;
     }
   }
+
+  // The breach response: the ladder opened a case on the adopted (serious) finding at rung 2; the MVC
+  // does not act within its 7 days (inaction, escalation to rung 3), and one guarantor decides there.
+  t.clock.advance(8 * 86_400_000);
+  await s.response.cases.sweep(t.clock.now());
+  const cases = await staff.analyst('GET', '/api/v1/cases');
+  const caseId = cases.json.cases[0]?.id as string;
+  const held = await staff.guarantorUS('POST', `/api/v1/cases/${caseId}/decisions`, {
+    option: 'hold',
+    reason: 'awaiting the investigation',
+  });
+  if (held.status !== 201)
+    throw new Error(`seed: case decision: ${held.status} ${JSON.stringify(held.json)}`);
+  await integrate();
 }

@@ -12,7 +12,7 @@ import { createVerificationServices } from '../../src/verification/verification.
 import { createMonitoringService } from '../../src/monitoring/monitoring.js';
 import type { MonitoringSettings } from '../../src/monitoring/report.service.js';
 import { buildApp } from '../../src/server/app.js';
-import { createServices, type AppServices } from '../../src/server/context.js';
+import { createServices, wireResponse, type AppServices } from '../../src/server/context.js';
 import { freshDatabase } from './databases.js';
 import { illustrativeAgreementText } from './fixtures.js';
 
@@ -117,6 +117,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
       now: clock.now,
       reports: services.monitoring.reports,
     });
+    wireResponse(services.verification, services.response);
   }
   const app = await buildApp(services);
   await app.ready();
