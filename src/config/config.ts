@@ -19,6 +19,8 @@ export interface Config {
   logKeyFile: string;
   /** The log's origin line (also its key name) when a key is created, e.g. "jmvc.example.org/log". */
   logOrigin: string;
+  /** Let webhooks target private and loopback addresses (closed networks, tests); off by default. */
+  webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -51,5 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intFrom(env, 'TRUCELINE_BODY_LIMIT', 1024 * 1024, 1024, 512 * 1024 * 1024),
     logKeyFile: path.resolve(env.TRUCELINE_LOG_KEY_FILE ?? path.join(dataDir, 'log-signer.key')),
     logOrigin: env.TRUCELINE_LOG_ORIGIN ?? 'truceline.invalid/log',
+    webhookAllowPrivate: env.TRUCELINE_WEBHOOK_ALLOW_PRIVATE === '1',
   };
 }

@@ -4,9 +4,17 @@ import type { LedgerTables } from '../ledger/ledger.tables.js';
 import type { AgreementTables } from '../agreement/agreement.tables.js';
 import type { MonitoringTables } from '../monitoring/report.tables.js';
 import type { VerificationTables } from '../verification/verification.tables.js';
+import type { CommitmentTables } from '../commitments/commitments.tables.js';
+import type { NotificationTables } from '../notifications/notifications.tables.js';
 
 /** The whole schema, composed from each domain's tables. */
-export type Database = AccessTables & LedgerTables & AgreementTables & MonitoringTables & VerificationTables;
+export type Database = AccessTables &
+  LedgerTables &
+  AgreementTables &
+  MonitoringTables &
+  VerificationTables &
+  CommitmentTables &
+  NotificationTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;

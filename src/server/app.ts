@@ -25,6 +25,8 @@ import { registerWebRoutes } from './web.routes.js';
 import { registerReportRoutes } from '../monitoring/report.routes.js';
 import { registerEvidenceRoutes } from '../monitoring/evidence.routes.js';
 import { registerVerificationRoutes } from '../verification/verification.routes.js';
+import { registerCommitmentRoutes } from '../commitments/commitments.routes.js';
+import { registerNotificationRoutes } from '../notifications/notifications.routes.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -151,6 +153,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       registerReportRoutes(api, services.monitoring);
       registerEvidenceRoutes(api, services.monitoring);
       registerVerificationRoutes(api, services.verification, services.monitoring, services.now);
+      registerCommitmentRoutes(api, services.commitments);
+      registerNotificationRoutes(api, { bus: services.events, webhooks: services.webhooks });
       registerPlaceRoutes(api, services);
       done();
     },

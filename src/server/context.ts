@@ -12,6 +12,9 @@ import { AgreementService } from '../agreement/agreement.service.js';
 import type { Ed25519NoteSigner } from '../ledger/note.js';
 import { createMonitoringService, type MonitoringServices } from '../monitoring/monitoring.js';
 import { createVerificationServices, type VerificationServices } from '../verification/verification.js';
+import { createCommitmentServices, type CommitmentServices } from '../commitments/commitments.js';
+import { EventBus } from '../notifications/event-bus.js';
+import { WebhookService } from '../notifications/webhook.service.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -32,6 +35,12 @@ export interface AppServices {
   monitoring: MonitoringServices;
   /** Incidents, findings and quiet days. */
   verification: VerificationServices;
+  /** Where domains announce committed changes (SSE stream, webhooks). */
+  events: EventBus;
+  /** Webhook subscriptions and their deliveries; the server calls `sweep` on a timer. */
+  webhooks: WebhookService;
+  /** Guarantors' pledges, deliveries and amendments; the guarantee's ratification. */
+  commitments: CommitmentServices;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -66,6 +75,23 @@ export function createServices(
     now,
     reports: monitoring.reports,
   });
+  const events = new EventBus();
+  const webhooks = new WebhookService({
+    db,
+    audit,
+    now,
+    settings: { allowPrivate: config.webhookAllowPrivate },
+  });
+  webhooks.attach(events);
+  const commitments = createCommitmentServices({
+    db,
+    ledger: writer,
+    audit,
+    agreements,
+    organisations,
+    now,
+    publish: (event) => events.publish(event),
+  });
   return {
     config,
     database,
@@ -80,5 +106,8 @@ export function createServices(
     agreements,
     monitoring,
     verification,
+    events,
+    webhooks,
+    commitments,
   };
 }

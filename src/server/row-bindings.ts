@@ -3,6 +3,7 @@ import { agreementRowBindings } from '../agreement/agreement.bindings.js';
 import { rowBindings, type RowBinding } from '../ledger/row-binding.js';
 import { monitoringRowBindings } from '../monitoring/monitoring.bindings.js';
 import { verificationRowBindings } from '../verification/verification.bindings.js';
+import { commitmentRowBindings } from '../commitments/commitments.bindings.js';
 
 /**
  * Every domain's row bindings: what `truceline audit --database` checks and what the salts API
@@ -13,4 +14,5 @@ export const ROW_BINDINGS: ReadonlyMap<string, RowBinding> = rowBindings([
   ...agreementRowBindings,
   ...monitoringRowBindings,
   ...verificationRowBindings,
+  ...commitmentRowBindings,
 ]);

@@ -4,6 +4,7 @@ import * as ledger from './20261126T0600_ledger.js';
 import * as agreement from './20261126T0700_agreement.js';
 import * as monitoring from './20261126T0800_monitoring.js';
 import * as verification from './20261204T0900_verification.js';
+import * as commitments from './20261204T1200_commitments.js';
 
 /** Every migration, by its timestamp name. Add new ones at the end; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261126T0700_agreement': agreement,
   '20261126T0800_monitoring': monitoring,
   '20261204T0900_verification': verification,
+  '20261204T1200_commitments': commitments,
 };
