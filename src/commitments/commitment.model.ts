@@ -91,6 +91,8 @@ export interface RatificationRecord {
   guaranteeId: string;
   agreementVersionId: string;
   stepId: string;
+  /** 1, 2, 3… per step: the order of its records. */
+  seq: number;
   status: RatificationRecordStatus;
   on: string;
   votesFor?: number;
@@ -164,6 +166,7 @@ export function ratificationRecord(r: RatificationRecord): unknown {
     guaranteeId: r.guaranteeId,
     agreementVersionId: r.agreementVersionId,
     stepId: r.stepId,
+    seq: r.seq,
     status: r.status,
     on: r.on,
     votesFor: r.votesFor ?? null,

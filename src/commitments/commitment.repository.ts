@@ -1,4 +1,5 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import { dialectOf } from '../db/dialect.js';
 import type { Marking } from '../access/marking.js';
 import type { Principal } from '../access/policy.js';
 import { visibleTo } from '../access/visibility.sql.js';
@@ -296,6 +297,7 @@ function toRatification(r: Selectable<RatificationRecordTable>): RatificationRec
     guaranteeId: r.guarantee_id,
     agreementVersionId: r.agreement_version_id,
     stepId: r.step_id,
+    seq: r.seq,
     status: r.status as RatificationRecordStatus,
     on: r.on_date,
     ...(r.votes_for !== null ? { votesFor: r.votes_for } : {}),
@@ -316,6 +318,7 @@ export async function insertRatification(db: Executor, r: RatificationRecord): P
       guarantee_id: r.guaranteeId,
       agreement_version_id: r.agreementVersionId,
       step_id: r.stepId,
+      seq: r.seq,
       status: r.status,
       on_date: r.on,
       votes_for: r.votesFor ?? null,
@@ -339,7 +342,7 @@ export async function listRatifications(
   let q = db.selectFrom('ratification_records').selectAll().where('guarantee_id', '=', guaranteeId);
   if (principal !== undefined)
     q = q.where(visibleTo(principal, 'ratification_records', RATIFICATION_RECORD_KIND));
-  const rows = await q.orderBy('recorded_at').orderBy('id').execute();
+  const rows = await q.orderBy('step_id').orderBy('seq').execute();
   return rows.map(toRatification);
 }
 
@@ -349,4 +352,23 @@ export async function findRatifications(db: Executor, ids: readonly string[]): P
   return (await db.selectFrom('ratification_records').selectAll().where('id', 'in', ids).execute()).map(
     toRatification,
   );
+}
+
+/**
+ * Serialises records of one step: on PostgreSQL a transaction-scoped advisory lock on the step, on
+ * SQLite the write lock (taken by a no-op write), so two records never take the same `seq`.
+ */
+export async function lockGuaranteeRatification(
+  db: Executor,
+  guaranteeId: string,
+  stepId: string,
+): Promise<void> {
+  if (dialectOf(db) === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtext(${`ratification:${guaranteeId}:${stepId}`}))`.execute(db);
+  else
+    await db
+      .updateTable('ratification_records')
+      .set({ seq: sql`seq` })
+      .where('id', '=', '')
+      .execute();
 }

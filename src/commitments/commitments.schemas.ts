@@ -153,6 +153,7 @@ export const RatificationBody = Type.Object(
 const RatificationRecordSchema = Type.Object({
   id: Type.String(),
   stepId: Type.String(),
+  seq: Type.Integer(),
   status: Type.String(),
   on: Type.String(),
   votesFor: Type.Optional(Type.Integer()),

@@ -59,6 +59,8 @@ export interface RatificationRecordTable {
   guarantee_id: string;
   agreement_version_id: string;
   step_id: string;
+  /** 1, 2, 3… per step: the order of its records (several may share a date). */
+  seq: number;
   status: string;
   on_date: string;
   votes_for: number | null;

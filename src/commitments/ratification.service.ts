@@ -14,7 +14,7 @@ import {
   type RatificationRecord,
   type RatificationRecordStatus,
 } from './commitment.model.js';
-import { insertRatification, listRatifications } from './commitment.repository.js';
+import { insertRatification, listRatifications, lockGuaranteeRatification } from './commitment.repository.js';
 import { announce, guaranteeInForce, requirePermission, type CommitmentDeps } from './commitments.context.js';
 
 type AgreementStep = NonNullable<Guarantee['ratification']['steps']>[number];
@@ -137,7 +137,7 @@ export class RatificationService {
     )
       throw forbidden(`step ${stepId} is recorded by ${step.actor} or the commission`);
     const note = request.note?.trim();
-    const record: RatificationRecord = {
+    const fields = {
       id: crypto.randomUUID(),
       guaranteeId,
       agreementVersionId: versionId,
@@ -152,16 +152,20 @@ export class RatificationService {
       marking,
       ownerOrganisationId: org,
     };
+    let record: RatificationRecord | undefined;
     await this.deps.db.transaction().execute(async (tx) => {
-      const last = (await listRatifications(tx, undefined, guaranteeId))
-        .filter((r) => r.stepId === stepId)
-        .pop();
+      await lockGuaranteeRatification(tx, guaranteeId, stepId);
+      const previous = (await listRatifications(tx, undefined, guaranteeId)).filter(
+        (r) => r.stepId === stepId,
+      );
+      const last = previous[previous.length - 1];
       if (last?.status === 'passed' || (last === undefined && step.status === 'done'))
         throw ruleViolated(
           'step-concluded',
           `step ${stepId} has passed${last !== undefined ? ` (recorded ${last.on})` : ''}; nothing further is recorded`,
           '/body/status',
         );
+      record = { ...fields, seq: (last?.seq ?? 0) + 1 };
       await insertRatification(tx, record);
       await this.deps.ledger.record(tx, {
         kind: 'ratification.recorded',
@@ -178,6 +182,7 @@ export class RatificationService {
         'allowed',
       );
     });
+    if (record === undefined) return this.show(principal, guaranteeId);
     announce(this.deps, {
       kind: 'ratification.recorded',
       recordId: record.id,

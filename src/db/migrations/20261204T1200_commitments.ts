@@ -68,6 +68,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('guarantee_id', 'text', (c) => c.notNull())
     .addColumn('agreement_version_id', 'text', (c) => c.notNull())
     .addColumn('step_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('on_date', 'text', (c) => c.notNull())
     .addColumn('votes_for', 'integer')
@@ -82,7 +83,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('ratification_records_step')
     .on('ratification_records')
-    .columns(['guarantee_id', 'step_id', 'recorded_at'])
+    .columns(['guarantee_id', 'step_id', 'seq'])
     .execute();
   await db.schema
     .createTable('webhook_subscriptions')
