@@ -96,7 +96,7 @@ describeEachDialect('commitments API', (dialect) => {
       const one = await outsider('GET', `/api/v1/commitments/${id}`);
       expect(one.status).toBe(404);
       const list = await outsider('GET', '/api/v1/commitments');
-      expect(list.json.pledges.map((p: { marking: string }) => p.marking)).toEqual(['CLEAR']);
+      expect((list.json.pledges as { marking: string }[]).map((p) => p.marking)).toEqual(['CLEAR']);
       const summary = await outsider('GET', '/api/v1/commitments/summary');
       expect(summary.json.byCategory).toEqual([
         expect.objectContaining({ category: 'financing', unit: 'EUR', pledged: 2e9, delivered: 0 }),
@@ -132,7 +132,7 @@ describeEachDialect('commitments API', (dialect) => {
     // The event stream's JSON form filters the same way.
     const stream = await ru('GET', '/api/v1/events');
     expect(stream.status).toBe(200);
-    expect(stream.json.events.map((e: { marking: string }) => e.marking)).toEqual(['CLEAR']);
+    expect((stream.json.events as { marking: string }[]).map((e) => e.marking)).toEqual(['CLEAR']);
   });
 
   it('refuses a delivery beyond the pledge until it is amended, keeping the history', async () => {
@@ -224,7 +224,7 @@ describeEachDialect('commitments API', (dialect) => {
       expect(res.status, JSON.stringify(body)).toBe(status);
       if (path !== '')
         expect(
-          res.json.errors.map((e: { path: string }) => e.path),
+          (res.json.errors as { path: string }[]).map((e) => e.path),
           JSON.stringify(res.json),
         ).toContain(path);
     }
@@ -316,7 +316,7 @@ describeEachDialect('commitments API', (dialect) => {
       legalForm: 'pending',
       ratificationStatus: 'pending_legislative_vote',
     });
-    expect(before.json.steps.map((s: { id: string; current: string }) => [s.id, s.current])).toEqual([
+    expect((before.json.steps as { id: string; current: string }[]).map((s) => [s.id, s.current])).toEqual([
       ['rs-us-congress', 'pending'],
       ['rs-coalition', 'pending'],
     ]);
@@ -362,9 +362,13 @@ describeEachDialect('commitments API', (dialect) => {
     expect(again.json.errors[0].rule).toBe('step-concluded');
 
     const after = await ru('GET', '/api/v1/guarantees/g-security/ratification');
-    const step = after.json.steps.find((s: { id: string }) => s.id === 'rs-us-congress');
+    const step = (after.json.steps as { id: string }[]).find((s) => s.id === 'rs-us-congress');
     expect(step.current).toBe('passed');
-    expect(step.history.map((h: { status: string }) => h.status)).toEqual(['scheduled', 'held', 'passed']);
+    expect((step.history as { status: string }[]).map((h) => h.status)).toEqual([
+      'scheduled',
+      'held',
+      'passed',
+    ]);
     expect(step.history[1]).toMatchObject({ votesFor: 68, votesAgainst: 31, ownerOrganisationId: 'JMVC' });
     expect(JSON.stringify(after.json)).not.toContain('recordedBy');
   });
