@@ -362,14 +362,11 @@ describeEachDialect('commitments API', (dialect) => {
     expect(again.json.errors[0].rule).toBe('step-concluded');
 
     const after = await ru('GET', '/api/v1/guarantees/g-security/ratification');
-    const step = (after.json.steps as { id: string }[]).find((s) => s.id === 'rs-us-congress');
-    expect(step.current).toBe('passed');
-    expect((step.history as { status: string }[]).map((h) => h.status)).toEqual([
-      'scheduled',
-      'held',
-      'passed',
-    ]);
-    expect(step.history[1]).toMatchObject({ votesFor: 68, votesAgainst: 31, ownerOrganisationId: 'JMVC' });
+    type Step = { id: string; current: string; history: { status: string }[] };
+    const step = (after.json.steps as Step[]).find((s) => s.id === 'rs-us-congress');
+    expect(step?.current).toBe('passed');
+    expect(step?.history.map((h) => h.status)).toEqual(['scheduled', 'held', 'passed']);
+    expect(step?.history[1]).toMatchObject({ votesFor: 68, votesAgainst: 31, ownerOrganisationId: 'JMVC' });
     expect(JSON.stringify(after.json)).not.toContain('recordedBy');
   });
 });
