@@ -180,7 +180,7 @@ export class CommitmentService {
       await this.#logPledge(tx, 'commitment.pledged', pledge);
       await this.deps.audit.record(tx, actor, 'commitment.pledge', `pledge:${pledge.id}`, 'allowed');
     });
-    this.#announce('commitment.pledged', pledge, {
+    await this.#announce('commitment.pledged', pledge, {
       guaranteeId: pledge.guaranteeId,
       guarantor,
       category: pledge.category,
@@ -249,7 +249,7 @@ export class CommitmentService {
       await this.deps.audit.record(tx, actor, 'commitment.deliver', `pledge:${pledgeId}`, 'allowed');
     });
     if (pledge !== undefined && delivery !== undefined)
-      this.#announce('commitment.delivered', pledge, {
+      await this.#announce('commitment.delivered', pledge, {
         guaranteeId: pledge.guaranteeId,
         guarantor: pledge.guarantor,
         pledgeId,
@@ -318,7 +318,7 @@ export class CommitmentService {
       await this.deps.audit.record(tx, actor, 'commitment.amend', `pledge:${pledgeId}`, 'allowed');
     });
     if (next !== undefined)
-      this.#announce('commitment.amended', next, {
+      await this.#announce('commitment.amended', next, {
         guaranteeId: next.guaranteeId,
         guarantor: next.guarantor,
         pledgeId,
@@ -376,8 +376,8 @@ export class CommitmentService {
     });
   }
 
-  #announce(kind: string, pledge: Pledge, summary: Record<string, unknown>): void {
-    announce(this.deps, {
+  #announce(kind: string, pledge: Pledge, summary: Record<string, unknown>): Promise<void> {
+    return announce(this.deps, {
       kind,
       recordId: pledge.id,
       at: this.deps.now().toISOString(),

@@ -26,8 +26,11 @@ export interface CommitmentDeps {
   };
   organisations: { list(): Promise<{ id: string }[]> };
   now: () => Date;
-  /** Where committed changes are announced (the event bus); absent, nothing is announced. */
-  publish?: (event: BusEvent) => void;
+  /**
+   * Where committed changes are announced (the event bus); absent, nothing is announced. Awaited, so
+   * that what the announcement queues (webhook deliveries) exists when the request is answered.
+   */
+  publish?: (event: BusEvent) => void | Promise<void>;
 }
 
 /** Throws 403 unless the principal holds the permission. */
@@ -64,9 +67,9 @@ export function guarantorsActedFor(
 }
 
 /** Announces a committed change; a failing bus never fails the change (it is committed). */
-export function announce(deps: CommitmentDeps, event: BusEvent): void {
+export async function announce(deps: CommitmentDeps, event: BusEvent): Promise<void> {
   try {
-    deps.publish?.(event);
+    await deps.publish?.(event);
   } catch {
     // The change is committed and logged; the bus is best effort.
   }

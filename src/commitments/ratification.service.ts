@@ -183,7 +183,7 @@ export class RatificationService {
       );
     });
     if (record === undefined) return this.show(principal, guaranteeId);
-    announce(this.deps, {
+    await announce(this.deps, {
       kind: 'ratification.recorded',
       recordId: record.id,
       at: record.recordedAt,

@@ -21,6 +21,8 @@ export interface Config {
   logOrigin: string;
   /** Let webhooks target private and loopback addresses (closed networks, tests); off by default. */
   webhookAllowPrivate: boolean;
+  /** Milliseconds between heartbeat comments on an open event stream. */
+  eventHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -54,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logKeyFile: path.resolve(env.TRUCELINE_LOG_KEY_FILE ?? path.join(dataDir, 'log-signer.key')),
     logOrigin: env.TRUCELINE_LOG_ORIGIN ?? 'truceline.invalid/log',
     webhookAllowPrivate: env.TRUCELINE_WEBHOOK_ALLOW_PRIVATE === '1',
+    eventHeartbeatMs: intFrom(env, 'TRUCELINE_EVENT_HEARTBEAT_MS', 15_000, 100, 3_600_000),
   };
 }

@@ -39,6 +39,12 @@ function lastEventIdOf(request: FastifyRequest, after: string | undefined): stri
 export function registerNotificationRoutes(app: App, deps: NotificationRouteDeps): void {
   const { bus, webhooks } = deps;
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  // Open streams end when the server closes: it would otherwise wait for every dashboard to leave.
+  const open = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of open) end();
+    done();
+  });
   const view = (e: PublishedEvent) => ({
     id: bus.idOf(e),
     kind: e.kind,
@@ -147,9 +153,17 @@ export function registerNotificationRoutes(app: App, deps: NotificationRouteDeps
       const stop = () => {
         clearInterval(heartbeat);
         unsubscribe();
+        open.delete(end);
       };
-      request.raw.on('close', stop);
-      raw.on('close', stop);
+      const socket = request.raw.socket;
+      const end = () => {
+        stop();
+        raw.end();
+        socket.destroy();
+      };
+      open.add(end);
+      // The socket's close, not the request's: a GET's request stream closes as soon as it is read.
+      socket.on('close', stop);
       raw.on('error', stop);
     },
   );

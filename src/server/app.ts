@@ -154,7 +154,11 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       registerEvidenceRoutes(api, services.monitoring);
       registerVerificationRoutes(api, services.verification, services.monitoring, services.now);
       registerCommitmentRoutes(api, services.commitments);
-      registerNotificationRoutes(api, { bus: services.events, webhooks: services.webhooks });
+      registerNotificationRoutes(api, {
+        bus: services.events,
+        webhooks: services.webhooks,
+        heartbeatMs: services.config.eventHeartbeatMs,
+      });
       registerPlaceRoutes(api, services);
       done();
     },

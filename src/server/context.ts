@@ -90,7 +90,10 @@ export function createServices(
     agreements,
     organisations,
     now,
-    publish: (event) => events.publish(event),
+    publish: async (event) => {
+      events.publish(event);
+      await webhooks.drain();
+    },
   });
   return {
     config,
