@@ -10,6 +10,7 @@ import { registerWitnessCommands } from './commands/witness.commands.js';
 import { registerAgreementCommands } from './commands/agreement.commands.js';
 import { registerMonitoringCommands } from './commands/monitoring.commands.js';
 import { registerVerificationCommands } from './commands/verification.commands.js';
+import { registerCommitmentCommands } from './commands/commitments.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerAgreementCommands(program);
   registerMonitoringCommands(program);
   registerVerificationCommands(program);
+  registerCommitmentCommands(program);
   registerBackupCommands(program);
   return program;
 }
