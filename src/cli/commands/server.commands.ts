@@ -38,10 +38,16 @@ async function serve(
   );
   await services.ledger.refresh();
   services.ledger.start();
+  // Webhook deliveries that are due (first attempts and retries) go out every 5 s.
+  const sweeper = setInterval(() => {
+    services.webhooks.sweep().catch((err: unknown) => app.log.error({ err }, 'webhook sweep failed'));
+  }, 5_000);
+  sweeper.unref();
   // `keys rotate` refuses while the key is held: this process would go on signing with the old one.
   const releaseKey = holdKey(services.config.logKeyFile);
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    clearInterval(sweeper);
     await app.close();
     await services.close();
     releaseKey();
