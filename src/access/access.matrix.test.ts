@@ -51,6 +51,16 @@ const decidesCase = (w: Who): Expectation => {
 };
 
 /**
+ * The fixture pledge is the US's, AMBER, addressed to the other guarantor (EUC): the US's own users and
+ * the commission read it; parties, humanitarian organisations and the public cannot learn it exists.
+ */
+const readsAmberPledge = (w: Who): Expectation =>
+  w.kind === 'guarantor' || w.kind === 'commission' ? true : 'hidden';
+/** Each organisation subscribes its own webhooks: its administrator, liaison, guarantor or humanitarian officer. */
+const managesWebhooks = (w: Who) =>
+  w.role === 'admin' || w.role === 'liaison' || w.role === 'guarantor' || w.role === 'humanitarian';
+
+/**
  * Who reads incidents at all (which ones, the markings then decide): the commission's administrators
  * and analysts, and commissioners (the verification body's members).
  */
@@ -826,7 +836,131 @@ const CASES: Case[] = [
     request: () =>
       Promise.resolve({ url: '/api/v1/ladder/replay?from=2026-11-01T00:00:00Z&to=2026-11-30T00:00:00Z' }),
   },
+  {
+    method: 'POST',
+    route: '/api/v1/commitments',
+    // Guarantors pledge; the commission's analysts may record (ratification) but act for no guarantor.
+    allowed: (w) => (w.role === 'guarantor' ? true : w.role === 'analyst' ? 'rule' : false),
+    request: ({ n }) => Promise.resolve({ url: '/api/v1/commitments', payload: pledgeInput(`matrix ${n}`) }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/commitments',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/commitments' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/commitments/summary',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/commitments/summary' }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/commitments/{id}',
+    allowed: readsAmberPledge,
+    request: () => Promise.resolve({ url: `/api/v1/commitments/${fx.pledgeId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/commitments/{id}/deliveries',
+    // Only the pledging guarantor; the commission's analysts see the pledge but may not write to it.
+    allowed: (w) => w.role === 'guarantor',
+    request: () =>
+      Promise.resolve({
+        url: `/api/v1/commitments/${fx.pledgeId}/deliveries`,
+        payload: { quantity: 1, deliveredOn: '2026-11-25' },
+      }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/commitments/{id}/amendments',
+    allowed: (w) => w.role === 'guarantor',
+    request: ({ n }) =>
+      Promise.resolve({
+        url: `/api/v1/commitments/${fx.pledgeId}/amendments`,
+        payload: { quantity: 1_000_000 + n, reason: 'matrix' },
+      }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/guarantees/{id}/ratification',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/guarantees/g-security/ratification' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/guarantees/{id}/ratification/steps/{stepId}',
+    // The step's actor (US) or the commission's analysts.
+    allowed: (w) => w.role === 'guarantor' || w.role === 'analyst',
+    request: () =>
+      Promise.resolve({
+        url: '/api/v1/guarantees/g-security/ratification/steps/rs-us-congress',
+        payload: { status: 'scheduled', on: '2026-12-10' },
+      }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/webhooks',
+    allowed: managesWebhooks,
+    request: () =>
+      Promise.resolve({
+        url: '/api/v1/webhooks',
+        payload: { url: 'https://example.org/hook', kinds: ['*'] },
+      }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/webhooks',
+    allowed: managesWebhooks,
+    request: () => Promise.resolve({ url: '/api/v1/webhooks' }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/webhooks/{id}',
+    allowed: managesWebhooks,
+    request: async ({ t, token, succeeds }) => ({
+      url: `/api/v1/webhooks/${succeeds ? await ownWebhook(t, token) : crypto.randomUUID()}`,
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/webhooks/{id}/deliveries',
+    allowed: managesWebhooks,
+    request: async ({ t, token, succeeds }) => ({
+      url: `/api/v1/webhooks/${succeeds ? await ownWebhook(t, token) : crypto.randomUUID()}/deliveries`,
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/events',
+    allowed: signedIn,
+    request: () => Promise.resolve({ url: '/api/v1/events' }),
+  },
 ];
+
+/** A pledge of the US under the guarantee's weapons response, AMBER (kept among the guarantors). */
+function pledgeInput(item: string): Record<string, unknown> {
+  return {
+    guaranteeId: 'g-security',
+    category: 'air_defence',
+    item,
+    quantity: 1_000_000,
+    unit: 'pieces',
+    responseId: 'resp-weapons',
+    pledgedOn: '2026-11-20',
+    marking: 'AMBER',
+  };
+}
+
+/** A webhook subscription of the caller's own organisation. */
+async function ownWebhook(t: TestApp, token: string): Promise<string> {
+  const made = await call(t, token, 'POST', '/api/v1/webhooks', 201, {
+    url: 'https://example.org/hook',
+    kinds: ['*'],
+  });
+  return (made.subscription as { id: string }).id;
+}
 
 /** A JSON request as the holder of `token`; throws unless it answers `status`. */
 async function call(
@@ -1065,6 +1199,8 @@ const fx = {
   slot: 0,
   /** A case at rung 2 the read and decision checks aim at. */
   caseId: '',
+  /** An AMBER pledge of the US. */
+  pledgeId: '',
 };
 
 /** Routes open to anyone that the matrix does not run (sign-in needs credentials of its own). */
@@ -1126,6 +1262,11 @@ describeEachDialect('access matrix', (dialect) => {
     });
     fx.findingId = (put.finding as { id: string }).id;
     fx.openIncidentId = (await freshIncident(t)).id;
+    const pledged = await call(t, await t.tokenFor('US', ['guarantor']), 'POST', '/api/v1/commitments', 201, {
+      ...pledgeInput('the fixture pledge'),
+      quantity: 1e12,
+    });
+    fx.pledgeId = (pledged.pledge as { id: string }).id;
     fx.caseId = await fabricatedCase(t);
     fx.escalationId = await freshEscalation(t);
     fx.channelId = await freshChannel(t);

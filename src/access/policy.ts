@@ -105,6 +105,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'hotline:read',
     'hotline:operate',
     'cases:decide',
+    // The commission records ratification steps (a vote held, its result); pledges stay the guarantors'.
+    'commitments:record',
   ],
   // Commissioners sit on the verification body: they read the incidents addressed to it and vote.
   commissioner: [...EVERY_SIGNED_IN, 'reports:read', 'incidents:read', 'findings:vote', 'cases:decide'],
@@ -116,6 +118,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'notices:respond',
     'hotline:read',
     'hotline:operate',
+    'webhooks:manage',
   ],
   // Guarantors notify (their own flights, bases), acknowledge what is addressed to them, decide on
   // their rungs and record their pledges and deliveries.
@@ -129,8 +132,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'hotline:operate',
     'cases:decide',
     'commitments:record',
+    // Each organisation subscribes its own webhooks (events it may see, nothing more).
+    'webhooks:manage',
   ],
-  humanitarian: [...EVERY_SIGNED_IN, 'notices:submit', 'notices:respond'],
+  humanitarian: [...EVERY_SIGNED_IN, 'notices:submit', 'notices:respond', 'webhooks:manage'],
   observer: [...EVERY_SIGNED_IN],
 };
 

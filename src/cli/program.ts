@@ -13,6 +13,7 @@ import { registerVerificationCommands } from './commands/verification.commands.j
 import { registerHotlineCommands } from './commands/hotline.commands.js';
 import { registerNoticeCommands } from './commands/notice.commands.js';
 import { registerResponseCommands } from './commands/response.commands.js';
+import { registerCommitmentCommands } from './commands/commitments.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerHotlineCommands(program);
   registerNoticeCommands(program);
   registerResponseCommands(program);
+  registerCommitmentCommands(program);
   registerBackupCommands(program);
   return program;
 }

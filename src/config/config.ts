@@ -19,6 +19,10 @@ export interface Config {
   logKeyFile: string;
   /** The log's origin line (also its key name) when a key is created, e.g. "jmvc.example.org/log". */
   logOrigin: string;
+  /** Let webhooks target private and loopback addresses (closed networks, tests); off by default. */
+  webhookAllowPrivate: boolean;
+  /** Milliseconds between heartbeat comments on an open event stream. */
+  eventHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -51,5 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intFrom(env, 'TRUCELINE_BODY_LIMIT', 1024 * 1024, 1024, 512 * 1024 * 1024),
     logKeyFile: path.resolve(env.TRUCELINE_LOG_KEY_FILE ?? path.join(dataDir, 'log-signer.key')),
     logOrigin: env.TRUCELINE_LOG_ORIGIN ?? 'truceline.invalid/log',
+    webhookAllowPrivate: env.TRUCELINE_WEBHOOK_ALLOW_PRIVATE === '1',
+    eventHeartbeatMs: intFrom(env, 'TRUCELINE_EVENT_HEARTBEAT_MS', 15_000, 100, 3_600_000),
   };
 }

@@ -8,6 +8,8 @@ import type { VerificationTables } from '../verification/verification.tables.js'
 import type { DeconflictionTables } from '../deconfliction/deconfliction.tables.js';
 import type { EscalationTables } from '../deconfliction/escalation.tables.js';
 import type { HotlineTables } from '../deconfliction/hotline.tables.js';
+import type { CommitmentTables } from '../commitments/commitments.tables.js';
+import type { NotificationTables } from '../notifications/notifications.tables.js';
 
 /** The whole schema, composed from each domain's tables. */
 export type Database = AccessTables &
@@ -18,7 +20,9 @@ export type Database = AccessTables &
   DeconflictionTables &
   EscalationTables &
   HotlineTables &
-  ResponseTables;
+  ResponseTables &
+  CommitmentTables &
+  NotificationTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;

@@ -353,6 +353,42 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
       });
     expect((await s.response.cases.get(reviewer.principal, breach?.id ?? '')).case.status).toBe('closed');
     secrets.push(`reason ${CANARY}`, `closing ${CANARY}`);
+    // Commitments: a CLEAR pledge (in full) and an AMBER one (a commitment), each delivered and
+    // amended; ratification records, CLEAR and AMBER.
+    const guarantorUS = await staff('US', ['guarantor']);
+    for (const marking of ['CLEAR', 'AMBER'] as const) {
+      const item = marking === 'CLEAR' ? 'Budget support' : `System ${CANARY}`;
+      const { pledge } = await s.commitments.commitments.pledge(guarantorUS, {
+        guaranteeId: 'g-security',
+        category: 'financing',
+        item,
+        quantity: 100,
+        unit: 'EUR',
+        responseId: 'resp-logistics',
+        pledgedOn: '2026-11-20',
+        marking,
+      });
+      const delivered = await s.commitments.commitments.deliver(guarantorUS, pledge.id, {
+        quantity: 10,
+        deliveredOn: '2026-11-25',
+        note: marking === 'CLEAR' ? 'first tranche' : `tranche ${CANARY}`,
+      });
+      const amended = await s.commitments.commitments.amend(guarantorUS, pledge.id, {
+        quantity: 150,
+        reason: marking === 'CLEAR' ? 'second tranche' : `reason ${CANARY}`,
+      });
+      if (marking === 'CLEAR')
+        for (const id of [pledge.id, delivered.deliveries[0]?.id, amended.amendments[0]?.id])
+          clearIds.add(id ?? '');
+      const view = await s.commitments.ratification.record(guarantorUS, 'g-security', 'rs-us-congress', {
+        status: 'scheduled',
+        on: '2026-12-10',
+        marking,
+        ...(marking === 'AMBER' ? { note: `whip count ${CANARY}` } : {}),
+      });
+      if (marking === 'CLEAR') clearIds.add(view.steps[0]?.history[0]?.id ?? '');
+    }
+    secrets.push(`System ${CANARY}`, `tranche ${CANARY}`, `reason ${CANARY}`, `whip count ${CANARY}`);
 
     // A key rotation (CLEAR: auditors must read it to follow the new key).
     const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);

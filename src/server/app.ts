@@ -30,6 +30,8 @@ import { registerNoticeRoutes } from '../deconfliction/notice.routes.js';
 import { notifiedTouched } from './touched.js';
 import { registerHotlineRoutes } from '../deconfliction/hotline.routes.js';
 import { registerResponseRoutes } from '../response/response.routes.js';
+import { registerCommitmentRoutes } from '../commitments/commitments.routes.js';
+import { registerNotificationRoutes } from '../notifications/notifications.routes.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -165,6 +167,12 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       );
       registerHotlineRoutes(api, services.hotline);
       registerResponseRoutes(api, services.response);
+      registerCommitmentRoutes(api, services.commitments);
+      registerNotificationRoutes(api, {
+        bus: services.events,
+        webhooks: services.webhooks,
+        heartbeatMs: services.config.eventHeartbeatMs,
+      });
       registerPlaceRoutes(api, services);
       done();
     },

@@ -16,6 +16,9 @@ import { EscalationService } from '../deconfliction/escalation.service.js';
 import { createDeconflictionServices, type DeconflictionServices } from '../deconfliction/deconfliction.js';
 import { HotlineService } from '../deconfliction/hotline.service.js';
 import { createResponseServices, type ResponseServices } from '../response/response.js';
+import { createCommitmentServices, type CommitmentServices } from '../commitments/commitments.js';
+import { EventBus } from '../notifications/event-bus.js';
+import { WebhookService } from '../notifications/webhook.service.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -46,6 +49,12 @@ export interface AppServices {
   hotline: HotlineService;
   /** The escalation ladder's cases, the guarantees' status, the replay. */
   response: ResponseServices;
+  /** Where domains announce committed changes (SSE stream, webhooks). */
+  events: EventBus;
+  /** Webhook subscriptions and their deliveries; the server calls `sweep` on a timer. */
+  webhooks: WebhookService;
+  /** Guarantors' pledges, deliveries and amendments; the guarantee's ratification. */
+  commitments: CommitmentServices;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -94,6 +103,26 @@ export function createServices(
   });
   const response = createResponseServices({ db, ledger: writer, audit, agreements, organisations, now });
   wireResponse(verification, response);
+  const events = new EventBus();
+  const webhooks = new WebhookService({
+    db,
+    audit,
+    now,
+    settings: { allowPrivate: config.webhookAllowPrivate },
+  });
+  webhooks.attach(events);
+  const commitments = createCommitmentServices({
+    db,
+    ledger: writer,
+    audit,
+    agreements,
+    organisations,
+    now,
+    publish: async (event) => {
+      events.publish(event);
+      await webhooks.drain();
+    },
+  });
   return {
     config,
     database,
@@ -117,6 +146,9 @@ export function createServices(
     ],
     hotline,
     response,
+    events,
+    webhooks,
+    commitments,
   };
 }
 

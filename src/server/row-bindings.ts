@@ -7,6 +7,7 @@ import { escalationRowBindings } from '../deconfliction/escalation.bindings.js';
 import { noticeRowBindings } from '../deconfliction/deconfliction.bindings.js';
 import { hotlineRowBindings } from '../deconfliction/hotline.bindings.js';
 import { responseRowBindings } from '../response/response.bindings.js';
+import { commitmentRowBindings } from '../commitments/commitments.bindings.js';
 
 /**
  * Every domain's row bindings: what `truceline audit --database` checks and what the salts API
@@ -21,4 +22,5 @@ export const ROW_BINDINGS: ReadonlyMap<string, RowBinding> = rowBindings([
   ...noticeRowBindings,
   ...hotlineRowBindings,
   ...responseRowBindings,
+  ...commitmentRowBindings,
 ]);

@@ -126,6 +126,10 @@ const KNOWN_GAPS: Readonly<Record<string, string>> = {
   'incident_transitions.seq': 'the order of transitions is not logged (their times are)',
   'log_entries.queue_seq': "links an entry to its salt only: a CLEAR entry's queue_seq is not checked",
   'log_checkpoints:delete': 'a deleted stored checkpoint: the remaining ones still verify',
+  'commitment_pledges.recorded_by': 'who recorded it is in the audit trail, never in the log (no user ids)',
+  'commitment_amendments.recorded_by': 'as commitment_pledges.recorded_by',
+  'commitment_deliveries.recorded_by': 'as commitment_pledges.recorded_by',
+  'ratification_records.recorded_by': 'as commitment_pledges.recorded_by',
 };
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
@@ -768,6 +772,35 @@ async function seed(t: TestApp): Promise<void> {
     ),
   );
   if (other.status !== 201) throw new Error('seed: report refused');
+
+  // Commitments: a CLEAR and an AMBER pledge, each delivered and amended; a ratification step recorded.
+  const guarantorUS = consoleActor(
+    await s.sessions.principalFromToken(await t.tokenFor('US', ['guarantor'])),
+  );
+  for (const marking of ['CLEAR', 'AMBER'] as const) {
+    const { pledge } = await s.commitments.commitments.pledge(guarantorUS, {
+      guaranteeId: 'g-security',
+      category: 'air_defence',
+      item: `Interceptors (${marking})`,
+      quantity: 40,
+      unit: 'pieces',
+      responseId: 'resp-weapons',
+      pledgedOn: '2026-11-20',
+      marking,
+    });
+    await s.commitments.commitments.deliver(guarantorUS, pledge.id, {
+      quantity: 10,
+      deliveredOn: '2026-11-25',
+      note: 'first batch',
+    });
+    await s.commitments.commitments.amend(guarantorUS, pledge.id, { quantity: 60, reason: 'second tranche' });
+  }
+  await s.commitments.ratification.record(guarantorUS, 'g-security', 'rs-us-congress', {
+    status: 'held',
+    on: '2026-12-12',
+    votesFor: 68,
+    votesAgainst: 31,
+  });
 
   await integrate();
 

@@ -44,11 +44,19 @@ async function serve(
   const stopSweeps = startSweeps(services.sweeps, (name, err) =>
     app.log.error({ err, sweep: name }, 'periodic sweep failed; trying again next round'),
   );
+  // Webhook deliveries that are due (first attempts and retries) go out every 5 s.
+  const stopWebhooks = startSweeps(
+    [{ name: 'webhooks', run: () => services.webhooks.sweep() }],
+    (name, err) => app.log.error({ err, sweep: name }, 'webhook sweep failed'),
+    undefined,
+    5_000,
+  );
   // `keys rotate` refuses while the key is held: this process would go on signing with the old one.
   const releaseKey = holdKey(services.config.logKeyFile);
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await stopSweeps();
+    await stopWebhooks();
     await app.close();
     await services.close();
     releaseKey();

@@ -7,6 +7,7 @@ import * as verification from './20261204T0900_verification.js';
 import * as deconfliction from './20261204T1000_deconfliction.js';
 import * as hotline from './20261204T1050_hotline.js';
 import * as response from './20261204T1100_response.js';
+import * as commitments from './20261204T1200_commitments.js';
 
 /** Every migration, by its timestamp name. Add new ones at the end; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T1000_deconfliction': deconfliction,
   '20261204T1050_hotline': hotline,
   '20261204T1100_response': response,
+  '20261204T1200_commitments': commitments,
 };

@@ -1,0 +1,143 @@
+import crypto from 'node:crypto';
+import { canSee, type Marking, type Visibility } from '../access/marking.js';
+import type { OrganisationKind, Principal } from '../access/policy.js';
+
+/**
+ * What a domain publishes after its transaction commits. `summary` must hold nothing the record's
+ * marking does not cover: it reaches exactly those who may see the record.
+ */
+export interface BusEvent {
+  /** `<domain>.<event>`, as in the log (`commitment.pledged`, `case.opened`). */
+  kind: string;
+  recordId: string;
+  /** When it happened (RFC 3339 UTC). */
+  at: string;
+  marking: Marking;
+  /** The owning organisation (AMBER, AMBER+STRICT). */
+  owner?: string;
+  /** Organisations the record is addressed to. */
+  addressees: string[];
+  summary: Record<string, unknown>;
+}
+
+/** An event as the bus keeps and sends it: numbered in publication order (the SSE event id). */
+export interface PublishedEvent extends BusEvent {
+  seq: number;
+}
+
+/** An organisation as far as receiving events is concerned (webhooks are per organisation). */
+export interface ReceivingOrganisation {
+  id: string;
+  kind: OrganisationKind;
+}
+
+function visibilityOf(event: BusEvent): Visibility {
+  return {
+    marking: event.marking,
+    ownerOrganisationId: event.owner ?? '',
+    // Events name organisations, never users: a RED event reaches nobody through the bus.
+    authorUserId: null,
+    addresseeOrganisationIds: event.addressees,
+    addresseeUserIds: [],
+  };
+}
+
+/** Whether a principal may receive an event: the record rules of `canSee`. */
+export function principalMaySee(principal: Principal, event: BusEvent): boolean {
+  if (event.marking === 'RED') return false;
+  return canSee(principal, visibilityOf(event));
+}
+
+/**
+ * Whether an organisation may receive an event, as one of its signed-in members would: CLEAR and
+ * GREEN (not the public organisation), AMBER to its owner, addressees and the commission,
+ * AMBER+STRICT to its owner and addressees, RED never.
+ */
+export function organisationMaySee(org: ReceivingOrganisation, event: BusEvent): boolean {
+  const member: Principal = {
+    userId: `organisation:${org.id}`,
+    username: null,
+    organisationId: org.id,
+    organisationKind: org.kind,
+    roles: [],
+    permissions: new Set(),
+    via: 'token',
+  };
+  return principalMaySee(member, event);
+}
+
+type Listener = (event: PublishedEvent) => void;
+
+/**
+ * The in-process event bus. Domains publish after their transaction commits; each subscriber filters
+ * by who it serves (`principalMaySee`, `organisationMaySee`). The last `bufferSize` events are kept
+ * so a reconnecting stream resumes from its `Last-Event-ID`.
+ */
+export class EventBus {
+  readonly #buffer: PublishedEvent[] = [];
+  readonly #listeners = new Set<Listener>();
+  #seq = 0;
+  /** Names this bus's numbering: a stream id from before a restart is recognised as stale. */
+  readonly epoch = crypto.randomBytes(4).toString('hex');
+
+  constructor(readonly bufferSize = 1000) {}
+
+  /** The stream id of an event: `<epoch>.<seq>`. */
+  idOf(event: PublishedEvent): string {
+    return `${this.epoch}.${event.seq}`;
+  }
+
+  /**
+   * The sequence number a client's `Last-Event-ID` names; 0 (replay the buffer) when it is from
+   * another epoch (the server restarted) or not an id of ours.
+   */
+  seqOf(lastEventId: string | undefined): number {
+    const m = /^([0-9a-f]{8})\.(\d{1,15})$/.exec(lastEventId ?? '');
+    if (m === null || m[1] !== this.epoch) return 0;
+    return Math.min(Number(m[2]), this.#seq);
+  }
+
+  /** Numbers, buffers and hands the event to every listener; a failing listener does not stop others. */
+  publish(event: BusEvent): PublishedEvent {
+    this.#seq += 1;
+    const published: PublishedEvent = { ...event, addressees: [...event.addressees], seq: this.#seq };
+    this.#buffer.push(published);
+    if (this.#buffer.length > this.bufferSize) this.#buffer.shift();
+    for (const listener of this.#listeners) {
+      try {
+        listener(published);
+      } catch {
+        // A listener's failure is its own (it logs); the publisher's transaction has committed.
+      }
+    }
+    return published;
+  }
+
+  /** Every event from now on, unfiltered: for subscribers that filter themselves. Returns the unsubscribe. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Events from now on that the principal may see. */
+  subscribeFor(principal: Principal, listener: Listener): () => void {
+    return this.subscribe((event) => {
+      if (principalMaySee(principal, event)) listener(event);
+    });
+  }
+
+  /** The newest event's number (0 before any). */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * The buffered events after `seq` that the principal may see, oldest first; `complete` is false
+   * when events after `seq` have already left the buffer (the client missed some).
+   */
+  since(principal: Principal, seq: number): { events: PublishedEvent[]; complete: boolean } {
+    const oldest = this.#buffer[0]?.seq ?? this.#seq + 1;
+    const events = this.#buffer.filter((e) => e.seq > seq && principalMaySee(principal, e));
+    return { events, complete: seq >= oldest - 1 || seq >= this.#seq };
+  }
+}

@@ -1,0 +1,113 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../test/support/app.js';
+import type { BusEvent } from './event-bus.js';
+
+const event = (n: number, marking: BusEvent['marking'], extra: Partial<BusEvent> = {}): BusEvent => ({
+  kind: 'commitment.pledged',
+  recordId: `r-${n}`,
+  at: '2026-11-26T08:00:00.000Z',
+  marking,
+  owner: 'US',
+  addressees: ['EUC'],
+  summary: { n },
+  ...extra,
+});
+
+/** Reads a text/event-stream until `done` says so (or a timeout), then aborts it. */
+async function readStream(
+  url: string,
+  headers: Record<string, string>,
+  done: (text: string) => boolean,
+  whileOpen: () => void = () => undefined,
+): Promise<string> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 5000);
+  const res = await fetch(url, {
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: abort.signal,
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let first = true;
+  try {
+    while (!done(text)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += decoder.decode(value);
+      if (first) {
+        first = false;
+        whileOpen();
+      }
+    }
+  } catch {
+    // aborted by the timeout: return what came
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+  return text;
+}
+
+const ids = (text: string) =>
+  [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1] ?? '{}').recordId as string);
+
+describe('the event stream', () => {
+  let t: TestApp;
+  let base: string;
+  beforeEach(async () => {
+    t = await startTestApp('sqlite', { config: { eventHeartbeatMs: 100 } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api/v1/events`;
+  });
+  afterEach(async () => {
+    // fetch's pool may hold sockets the server still counts; the streams themselves ended on preClose.
+    t.app.server.closeAllConnections();
+    await t.close();
+  });
+
+  it("streams the principal's visible events live, with heartbeats", async () => {
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const text = await readStream(
+      base,
+      { authorization: `Bearer ${ru}` },
+      (s) => s.includes('r-3') && s.includes(': heartbeat'),
+      () => {
+        t.services.events.publish(event(1, 'AMBER'));
+        t.services.events.publish(event(2, 'AMBER+STRICT', { owner: 'RU', addressees: [] }));
+        t.services.events.publish(event(3, 'CLEAR'));
+      },
+    );
+    expect(ids(text)).toEqual(['r-2', 'r-3']);
+    expect(text).toMatch(/^event: commitment\.pledged$/m);
+    expect(text).toContain(': heartbeat');
+  });
+
+  it('resumes after Last-Event-ID from the buffer, and refuses the anonymous public', async () => {
+    const euc = await t.tokenFor('EUC', ['guarantor']);
+    const first = t.services.events.publish(event(1, 'AMBER'));
+    t.services.events.publish(event(2, 'AMBER'));
+    t.services.events.publish(event(3, 'RED'));
+    t.services.events.publish(event(4, 'GREEN'));
+    const lastEventId = t.services.events.idOf(first);
+    const text = await readStream(
+      base,
+      { authorization: `Bearer ${euc}`, 'last-event-id': lastEventId },
+      (s) => s.includes('r-4'),
+    );
+    expect(ids(text)).toEqual(['r-2', 'r-4']);
+    // An id from before a restart (another epoch) replays the buffer.
+    const all = await readStream(
+      base,
+      { authorization: `Bearer ${euc}`, 'last-event-id': 'deadbeef.2' },
+      (s) => s.includes('r-4'),
+    );
+    expect(ids(all)).toEqual(['r-1', 'r-2', 'r-4']);
+    const anonymous = await fetch(base, { headers: { accept: 'text/event-stream' } });
+    expect(anonymous.status).toBe(401);
+    await anonymous.body?.cancel();
+  });
+});
