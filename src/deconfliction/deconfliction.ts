@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/log-appender.service.js';
 import { ConflictService } from './conflict.service.js';
 import type { EscalationService } from './escalation.service.js';
-import { NoticeService } from './notice.service.js';
+import { NoticeService, type NoticeDeps } from './notice.service.js';
 
 /** The deconfliction domain's services, as the server and the CLI hold them. */
 export interface DeconflictionServices {
@@ -27,6 +27,7 @@ export interface DeconflictionWiring {
   organisations: { list(): Promise<{ id: string; kind: OrganisationKind }[]> };
   escalations: EscalationService;
   now: () => Date;
+  publish?: NoticeDeps['publish'];
 }
 
 /**

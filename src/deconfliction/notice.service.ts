@@ -73,6 +73,19 @@ export interface NoticeDeps {
   organisations: { list(): Promise<{ id: string; kind: OrganisationKind }[]> };
   now: () => Date;
   escalations?: EscalationSink;
+  /**
+   * Announces a committed step to the event stream and webhooks (never coordinates or content: ids,
+   * kinds and states), to the organisations that may read it.
+   */
+  publish?: (event: {
+    kind: string;
+    recordId: string;
+    at: string;
+    marking: Marking;
+    owner: string;
+    addressees: string[];
+    summary: Record<string, unknown>;
+  }) => Promise<void>;
 }
 
 /** A change to notices that other parts (the conflict checks, the strike index) follow. */
@@ -156,6 +169,31 @@ export class NoticeService {
 
   #now(): string {
     return this.deps.now().toISOString();
+  }
+
+  /** Tells the organisations concerned that a notice moved (after the commit). */
+  async #announce(
+    kind: string,
+    notice: Notice,
+    addressees: readonly string[],
+    extra: Record<string, unknown> = {},
+  ) {
+    await this.deps.publish?.({
+      kind: `notice.${kind}`,
+      recordId: notice.id,
+      at: this.#now(),
+      marking: notice.marking,
+      owner: notice.notifier,
+      addressees: [...addressees],
+      summary: {
+        noticeId: notice.id,
+        kind: notice.kind,
+        obligation: notice.obligationId,
+        notifier: notice.notifier,
+        state: notice.state,
+        ...extra,
+      },
+    });
   }
 
   async #orgs(): Promise<ActingOrganisation[]> {
@@ -371,6 +409,8 @@ export class NoticeService {
       }
     });
     await this.#emit({ active: notices, ended: [] });
+    for (const n of notices)
+      await this.#announce('submitted', n, n.addressees, { late: n.late, emergency: n.emergency });
     const out: NoticeDetail[] = [];
     for (const n of notices) out.push(await this.#detailOf(n, actor.principal));
     return out;
@@ -504,7 +544,9 @@ export class NoticeService {
       ]);
     });
     await this.#emit({ active: [], ended: [id] });
-    return this.#detailOf(ended as unknown as Notice, actor.principal);
+    const done = ended as unknown as Notice;
+    await this.#announce(state, done, done.addressees);
+    return this.#detailOf(done, actor.principal);
   }
 
   /**
@@ -655,7 +697,12 @@ export class NoticeService {
       answered = d;
     });
     await this.#emit({ active: [], ended: [], delivered: [id] });
-    return this.#addresseeDetail(notice, answered as unknown as StoredDelivery, p);
+    const done = answered as unknown as StoredDelivery;
+    await this.#announce('answered', notice, [notice.notifier], {
+      addressee: done.addressee,
+      answer: done.state,
+    });
+    return this.#addresseeDetail(notice, done, p);
   }
 
   /**

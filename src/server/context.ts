@@ -71,6 +71,19 @@ export function createServices(
   const witnesses = new WitnessRegistry(db);
   const organisations = new OrganisationService(db, audit, writer, now);
   const agreements = new AgreementService(db, audit, writer, witnesses, new CommitmentSalts(db), now);
+  const events = new EventBus();
+  const webhooks = new WebhookService({
+    db,
+    audit,
+    now,
+    settings: { allowPrivate: config.webhookAllowPrivate },
+  });
+  webhooks.attach(events);
+  /** Domains announce committed changes here: the event stream and the webhooks deliver them. */
+  const announce = async (event: Parameters<EventBus['publish']>[0]) => {
+    events.publish(event);
+    await webhooks.drain();
+  };
   const escalations = new EscalationService({ db, ledger: writer, audit, now });
   const deconfliction = createDeconflictionServices({
     db,
@@ -79,6 +92,7 @@ export function createServices(
     organisations,
     escalations,
     now,
+    publish: announce,
   });
   const hotline = new HotlineService({ db, ledger: writer, audit, escalations, organisations, now });
   const monitoring = createMonitoringService({
@@ -103,14 +117,16 @@ export function createServices(
   });
   const response = createResponseServices({ db, ledger: writer, audit, agreements, organisations, now });
   wireResponse(verification, response);
-  const events = new EventBus();
-  const webhooks = new WebhookService({
-    db,
-    audit,
-    now,
-    settings: { allowPrivate: config.webhookAllowPrivate },
-  });
-  webhooks.attach(events);
+  response.cases.onCaseEvent((e) =>
+    announce({
+      kind: e.kind,
+      recordId: e.caseId,
+      at: e.at,
+      marking: e.marking,
+      addressees: e.addressees,
+      summary: { caseId: e.caseId, summary: e.summary },
+    }),
+  );
   const commitments = createCommitmentServices({
     db,
     ledger: writer,
@@ -118,10 +134,7 @@ export function createServices(
     agreements,
     organisations,
     now,
-    publish: async (event) => {
-      events.publish(event);
-      await webhooks.drain();
-    },
+    publish: announce,
   });
   return {
     config,
