@@ -53,6 +53,9 @@ export function settingsOf(agreement: Agreement): ConflictSettings & { strikeRad
   };
 }
 
+/** How often the periodic re-check rebuilds the index from the database (other servers' notices). */
+const RELOAD_EVERY_MS = 10 * 60_000;
+
 /** A notice as the engine sees it. */
 export function shapeOf(n: Notice): NoticeShape {
   const g = n.geometry;
@@ -146,7 +149,10 @@ export class ConflictService implements DeconflictionLookup {
     this.#versionId = version.info.id;
     this.#settings = settings;
     this.#agreement = version.agreement;
+    this.#loadedAt = now.getTime();
   }
+
+  #loadedAt: number | undefined;
 
   #agreement: Agreement | undefined;
 
@@ -206,10 +212,14 @@ export class ConflictService implements DeconflictionLookup {
    * window (after new incidents, and periodically); stores new conflicts, clears those gone.
    */
   async recheck(): Promise<{ open: number; added: number; cleared: number }> {
-    await this.load();
-    const index = this.#index;
+    // Rebuilt from the database now and then (other servers' notices); otherwise kept and fed the new incidents.
+    if (this.#loadedAt === undefined || this.deps.now().getTime() - this.#loadedAt > RELOAD_EVERY_MS)
+      await this.load();
+    const index = await this.#ready();
     if (index === undefined) return { open: 0, added: 0, cleared: 0 };
     const now = this.deps.now().getTime();
+    for (const i of await this.#recentIncidents(this.deps.now(), this.#settings.incidentWindowMs))
+      index.addIncident(i);
     index.pruneIncidents(now - this.#settings.incidentWindowMs - 7 * 24 * 3_600_000);
     const found = index.recheckAll(now);
     return this.#store(found, [], true);

@@ -56,8 +56,11 @@ export interface ResponseDeps {
 export const CASE_MARKING: Marking = 'AMBER';
 
 /** What a listener hears after a case event commits (webhooks and the event stream are built on it). */
+/** How long before a deadline the actors are warned (`case.deadline-approaching`). */
+export const DEADLINE_WARNING_MS = 12 * 3_600_000;
+
 export interface CaseEvent {
-  kind: CaseChange['kind'] | 'case.decision' | 'case.inaction';
+  kind: CaseChange['kind'] | 'case.decision' | 'case.inaction' | 'case.deadline-approaching';
   caseId: string;
   marking: Marking;
   /** Organisations that may read the case (besides the commission). */
@@ -93,6 +96,8 @@ export class CaseService {
   readonly #agreements = new Map<string, Agreement>();
   readonly #findings = new Map<string, LadderFinding>();
   readonly #listeners: ((event: CaseEvent) => void | Promise<void>)[] = [];
+  /** Deadlines already warned of (case id | deadline), in this process. */
+  readonly #warned = new Set<string>();
   #organisations: { id: string; kind: OrganisationKind }[] = [];
   #engine: LadderEngine | undefined;
   /** The findings this process's engine has counted (another process may have acted on more). */
@@ -217,6 +222,24 @@ export class CaseService {
       const changes = engine.timeouts(live, decisions, now);
       for (const ch of changes) events.push(...(await this.#persist(tx, ch)));
       changed = changes.length;
+      // A warning before a deadline falls due, once per case and deadline: a notification for the
+      // actors (webhooks, the event stream), not a change of the record.
+      const moved = new Set(changes.map((ch) => ch.case.id));
+      for (const c of live) {
+        if (c.deadline === null) continue;
+        const left = Date.parse(c.deadline) - now.getTime();
+        const key = `${c.id}|${c.deadline}`;
+        if (moved.has(c.id) || left <= 0 || left > DEADLINE_WARNING_MS || this.#warned.has(key)) continue;
+        this.#warned.add(key);
+        events.push({
+          kind: 'case.deadline-approaching',
+          caseId: c.id,
+          marking: c.marking,
+          addressees: c.addressees,
+          summary: `the deadline at ${c.rungId} falls due at ${c.deadline}: ${c.actors.join(', ')} to decide`,
+          at: now.toISOString(),
+        });
+      }
     });
     await this.#emit(events);
     return changed;

@@ -84,8 +84,15 @@ describeEachDialect('response: from a first verified violation to the top rung',
     expect(c.options).toEqual(['escalate', 'hold', 'close']);
     expect(events.map((e) => e.kind)).toEqual(['case.opened']);
 
+    // 12 h before the deadline the actors are warned once (webhooks and the event stream).
+    t.clock.advance(61 * HOUR);
+    expect(await sweep()).toBe(0);
+    expect(await sweep()).toBe(0);
+    expect(events.map((e) => e.kind)).toEqual(['case.opened', 'case.deadline-approaching']);
+    events.pop();
+
     // 2. Nobody acts within 72 h: on the sweep the case escalates to rung 2 and the JC's inaction is recorded.
-    t.clock.advance(73 * HOUR);
+    t.clock.advance(12 * HOUR);
     expect(await sweep()).toBe(1);
     c = (await staff.commission('GET', `/api/v1/cases/${id}`)).json as Detail;
     expect(c.case.rungId).toBe('rung-2');
