@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { invalid } from '../../core/errors.js';
+import { AppError, invalid } from '../../core/errors.js';
 import type { NoticeInput } from '../../deconfliction/notice.input.js';
 import { noticesFromGeoJson, noticesToGeoJson } from '../../deconfliction/notice.geojson.js';
 import {
@@ -87,6 +87,17 @@ function detailText(d: NoticeDetail | AddresseeDetail): string {
   ].join('\n');
 }
 
+/** Names the file in a refusal of what it holds. */
+async function fromFile<T>(file: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AppError)
+      throw new AppError(err.code, `${file}: ${err.message}`, err.errors, err.headers);
+    throw err;
+  }
+}
+
 /** `notice …`: notices from the console, acting as a named user. */
 export function registerNoticeCommands(program: Command): void {
   const notice = program
@@ -101,11 +112,13 @@ export function registerNoticeCommands(program: Command): void {
     .requiredOption('--as <username>', 'the notifying user')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { as: string; json?: boolean }) => {
-      const { inputs, collection } = noticesIn(file);
+      const { inputs, collection } = await fromFile(file, () => Promise.resolve(noticesIn(file)));
       await asUser(opts.as, async (s, actor) => {
-        const done = collection
-          ? await s.deconfliction.notices.submitMany(actor, inputs)
-          : [await s.deconfliction.notices.submit(actor, inputs[0] as NoticeInput)];
+        const done = await fromFile(file, async () =>
+          collection
+            ? await s.deconfliction.notices.submitMany(actor, inputs)
+            : [await s.deconfliction.notices.submit(actor, inputs[0] as NoticeInput)],
+        );
         const conflicts = await s.deconfliction.conflicts.list(actor.principal, {
           state: 'open',
           limit: 1000,
@@ -217,7 +230,9 @@ export function registerNoticeCommands(program: Command): void {
       if (collection || inputs.length !== 1)
         throw new CliError(`${file}: a replacement is one notice, not a collection`);
       await asUser(opts.as, async (s, actor) => {
-        const d = await s.deconfliction.notices.replace(actor, id, inputs[0] as NoticeInput);
+        const d = await fromFile(file, () =>
+          s.deconfliction.notices.replace(actor, id, inputs[0] as NoticeInput),
+        );
         print(opts.json === true, d, () => detailText(d));
       });
     });
@@ -263,6 +278,8 @@ export function registerNoticeCommands(program: Command): void {
     .action(async (id: string, opts: { as: string; out: string }) =>
       asUser(opts.as, async (s, actor) => {
         const { events } = await s.deconfliction.notices.history(actor.principal, id);
+        // Integrate what is queued (when no server runs, nothing else will) so every step has its receipt.
+        while ((await s.ledger.integrateOnce()) > 0);
         await s.ledger.refresh();
         const bundle = await buildProof(s.database.db, s.ledger.reader, id, events);
         fs.writeFileSync(opts.out, `${JSON.stringify(bundle, null, 2)}\n`);
