@@ -7,7 +7,16 @@ import { t } from '../i18n/index.js';
  * An addressee's answer to its copy: acknowledge (received — never approval), object with a reason,
  * and approve or refuse only when the obligation is a permission request.
  */
-export function AnswerForm({ delivery, onAnswered }: { delivery: Delivery; onAnswered: () => void }) {
+export function AnswerForm({
+  delivery,
+  onAnswered,
+  explained = false,
+}: {
+  delivery: Delivery;
+  onAnswered: () => void;
+  /** The screen already says what acknowledging means (the board's section label). */
+  explained?: boolean;
+}) {
   const [reasonFor, setReasonFor] = useState<'object' | 'refuse' | null>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -30,9 +39,11 @@ export function AnswerForm({ delivery, onAnswered }: { delivery: Delivery; onAns
 
   return (
     <div className="answer-form" data-testid="answer-form">
-      <p className="hint" data-testid="ack-meaning">
-        {permission ? t('notices.approvalMeaning') : t('notices.ackMeaning')}
-      </p>
+      {(permission || !explained) && (
+        <p className="hint" data-testid="ack-meaning">
+          {permission ? t('notices.approvalMeaning') : t('notices.ackMeaning')}
+        </p>
+      )}
       <div className="button-row">
         <button
           type="button"

@@ -152,7 +152,7 @@ function AddressedCard({ copy, onAnswered }: { copy: AddressedCopy; onAnswered: 
         {copy.noticeState !== 'active' && <NoticeStateBadge state={copy.noticeState} />}
       </p>
       {copy.reason && <p className="muted">{copy.reason}</p>}
-      {awaiting && <AnswerForm delivery={copy} onAnswered={onAnswered} />}
+      {awaiting && <AnswerForm delivery={copy} onAnswered={onAnswered} explained />}
     </li>
   );
 }

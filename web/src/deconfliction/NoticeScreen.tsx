@@ -7,12 +7,13 @@ import {
   type NoticePage,
   type NoticeView,
 } from '../api/notices.js';
+import { useZones } from '../agreement/useAgreement.js';
 import { Link } from '../app/router.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, formatNumber, humanise, t } from '../i18n/index.js';
 import { useAsync } from '../lib/useAsync.js';
 import { MapView } from '../map/MapView.js';
-import { boundsOf } from '../map/overlays.js';
+import { boundsOf, styleZones } from '../map/overlays.js';
 import { NOTICE_COLORS, styleNotices } from '../map/noticeLayers.js';
 import { AnswerForm } from './AnswerForm.js';
 import {
@@ -182,7 +183,17 @@ function NoticeMap({
     return styleNotices({ type: 'FeatureCollection', features: [f] }, () => NOTICE_COLORS.notifier);
   }, [geometry, corridorM, precisionM]);
   const fitTo = useMemo(() => boundsOf(data), [data]);
-  return <MapView label={t('notices.mapLabel')} className="map-small" notices={data} fitTo={fitTo} />;
+  const zones = useZones();
+  const styledZones = useMemo(() => styleZones(zones.data ?? null), [zones.data]);
+  return (
+    <MapView
+      label={t('notices.mapLabel')}
+      className="map-small"
+      zones={styledZones.collection}
+      notices={data}
+      fitTo={fitTo}
+    />
+  );
 }
 
 /** Every step in order; the notifier's grouped by addressee (each copy's own timeline). */

@@ -615,7 +615,7 @@ export const messages = {
   'deconfliction.newNotice': 'New notice',
   'deconfliction.mapLabel': 'Map of the notified sites and corridors you may see',
   'deconfliction.mapHint':
-    'Blue: your notices; purple: copies addressed to you (an area where the agreement releases only an area). A corridor is drawn as wide as it is on the ground.',
+    'Blue: your notices; purple: copies addressed to you (an area where the agreement releases only an area). A corridor is drawn as wide as it is on the ground, and never thinner than a few pixels.',
   'deconfliction.addressed': 'Addressed to me',
   'deconfliction.noneAddressed': 'No notice is addressed to your organisation.',
   'deconfliction.mine': 'My notices',

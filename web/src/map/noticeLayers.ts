@@ -1,7 +1,8 @@
 /**
  * Notified sites, routes and corridors on the map: notices I may see (`GET /notices?format=geojson`)
  * and the route or site being drawn in the notice form. A corridor is drawn as a line as wide on the
- * ground as its width in metres, so it grows with the zoom like the area it stands for.
+ * ground as its width in metres (and at least a few pixels), so it grows with the zoom like the area
+ * it stands for.
  */
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type {
@@ -61,6 +62,7 @@ export function styleNotices(
   };
 }
 
+/** Grows a zoom-0 pixel size with the zoom (2^z), so it stays the same distance on the ground. */
 const ground = (property: string): DataDrivenPropertyValueSpecification<number> => [
   'interpolate',
   ['exponential', 2],
@@ -70,6 +72,21 @@ const ground = (property: string): DataDrivenPropertyValueSpecification<number> 
   22,
   ['*', ['get', property], 2 ** 22],
 ];
+
+/**
+ * A corridor to scale, but never thinner than `minPx`, so a 300 m corridor still shows as a band
+ * on a country-wide view. Stops every two zoom levels: exact wherever the corridor is wider than that.
+ */
+const corridorWidth = (property: string, minPx: number): DataDrivenPropertyValueSpecification<number> =>
+  [
+    'interpolate',
+    ['exponential', 2],
+    ['zoom'],
+    ...Array.from({ length: 12 }, (_, i) => [
+      i * 2,
+      ['max', minPx, ['*', ['get', property], 2 ** (i * 2)]],
+    ]).flat(),
+  ] as unknown as DataDrivenPropertyValueSpecification<number>;
 
 const isLine: ExpressionSpecification = ['==', ['geometry-type'], 'LineString'];
 const isPoint: ExpressionSpecification = ['==', ['geometry-type'], 'Point'];
@@ -99,7 +116,7 @@ function layersOf(source: 'notices' | 'notice-draft'): LayerSpecification[] {
       source,
       filter: isLine,
       layout: { 'line-cap': 'round', 'line-join': 'round' },
-      paint: { 'line-color': color, 'line-opacity': 0.25, 'line-width': ground('_widthZ0') },
+      paint: { 'line-color': color, 'line-opacity': 0.3, 'line-width': corridorWidth('_widthZ0', 7) },
     },
     {
       id: `${prefix}-line`,
