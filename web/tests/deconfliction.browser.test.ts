@@ -82,6 +82,19 @@ describeInBrowser('deconfliction: a convoy notified on the map, acknowledged by 
       await expect.poll(() => copy.getAttribute('data-state')).toBe('acknowledged');
       expect(await copy.getByRole('button', { name: 'Acknowledge receipt' }).count()).toBe(0);
 
+      // The copy's own page: what the agreement says UA receives (route, windows, vehicles, markings).
+      await copy.getByRole('link', { name: 'Convoy · movement' }).click();
+      await ua.page.getByTestId('notice-facts').waitFor();
+      const facts = await ua.page.getByTestId('notice-facts').innerText();
+      expect(facts).toContain('4 trucks, 1 ambulance');
+      expect(facts).toContain('UN emblem on roof and doors');
+      expect(await ua.page.getByTestId('answer-form').count()).toBe(0);
+      expect((await ua.page.getByTestId('timeline').innerText()).split('\n').join(' ')).toMatch(
+        /Forwarded.*Delivered.*Acknowledged/,
+      );
+      await ua.waitForMap();
+      await ua.shot('deconfliction-notice-addressee-laptop');
+
       // Back at OCHA: the board shows UA's acknowledgement, the other copies as they stand.
       await session.reopen(LAPTOP);
       await session.signIn('OCHA', ['humanitarian']);

@@ -16,6 +16,7 @@ import { MapView } from '../map/MapView.js';
 import { boundsOf, styleZones } from '../map/overlays.js';
 import { NOTICE_COLORS, styleNotices } from '../map/noticeLayers.js';
 import { AnswerForm } from './AnswerForm.js';
+import { NotifierActions } from './NotifierActions.js';
 import {
   DeliveryChip,
   DeliveryStateBadge,
@@ -55,12 +56,14 @@ function NoticeBody({ page, reload }: { page: NoticePage; reload: () => void }) 
           <NoticeFlags late={n.late} emergency={n.emergency} stale={n.stale} />
         </div>
         <p className="lede">{t('notices.notifierLede')}</p>
+        <NotifierActions notice={n} onDone={reload} />
         <NoticeMap geometry={n.geometry} corridorM={n.corridorM} precisionM={n.precisionM} />
         <NoticeFacts
           facts={[
             [t('notices.obligation'), n.obligationId],
             [t('notices.notifier'), n.notifier + (n.via ? ` (${t('notices.via', { org: n.via })})` : '')],
             [t('notices.when'), periodOf(n)],
+            ...windowFacts(n.windows),
             [t('notices.submitted'), formatDateTime(n.submittedAt)],
             ...(n.corridorM !== undefined
               ? ([[t('notices.corridor'), t('conflicts.metres', { m: formatNumber(n.corridorM) })]] as const)
@@ -108,7 +111,7 @@ function NoticeBody({ page, reload }: { page: NoticePage; reload: () => void }) 
           <NoticeStateBadge state={page.notice.state} /> {page.notice.endReason}
         </p>
       )}
-      {v && <NoticeMap geometry={v.geometry} corridorM={v.corridorM} precisionM={v.precisionM} />}
+      {v && <NoticeMap geometry={v.geometry} corridorM={v.corridorM} precisionM={v.precisionM} addressee />}
       {v && <CopyFacts view={v} />}
       {isAwaitingResponse(d.state) && page.notice.state === 'active' && (
         <AnswerForm delivery={d} onAnswered={reload} />
@@ -126,6 +129,7 @@ function CopyFacts({ view: v }: { view: NoticeView }) {
         [t('notices.obligation'), v.obligationId],
         [t('notices.notifier'), v.notifier],
         [t('notices.when'), periodOf(v)],
+        ...windowFacts(v.windows),
         [t('notices.submitted'), formatDateTime(v.submittedAt)],
         [
           t('notices.location'),
@@ -165,14 +169,28 @@ function NoticeFacts({
   );
 }
 
+/** A movement's departure and arrival windows, a flight's window, as facts. */
+function windowFacts(w: NoticeView['windows']): (readonly [string, string])[] {
+  const out: (readonly [string, string])[] = [];
+  const line = (x: { from: string; to: string }) =>
+    t('notices.period', { from: formatDateTime(x.from), to: formatDateTime(x.to) });
+  if (w.departure) out.push([t('noticeForm.departure'), line(w.departure)]);
+  if (w.arrival) out.push([t('noticeForm.arrival'), line(w.arrival)]);
+  if (w.window) out.push([t('noticeForm.window'), line(w.window)]);
+  return out;
+}
+
 function NoticeMap({
   geometry,
   corridorM,
   precisionM,
+  addressee = false,
 }: {
   geometry: NoticeView['geometry'];
   corridorM: number | undefined;
   precisionM: number | undefined;
+  /** An addressee's copy is drawn in the addressee colour, as on the board's map. */
+  addressee?: boolean;
 }) {
   const data = useMemo<FeatureCollection>(() => {
     const f: Feature = {
@@ -180,8 +198,9 @@ function NoticeMap({
       geometry,
       properties: { corridorM, precisionM },
     };
-    return styleNotices({ type: 'FeatureCollection', features: [f] }, () => NOTICE_COLORS.notifier);
-  }, [geometry, corridorM, precisionM]);
+    const color = addressee ? NOTICE_COLORS.addressee : NOTICE_COLORS.notifier;
+    return styleNotices({ type: 'FeatureCollection', features: [f] }, () => color);
+  }, [geometry, corridorM, precisionM, addressee]);
   const fitTo = useMemo(() => boundsOf(data), [data]);
   const zones = useZones();
   const styledZones = useMemo(() => styleZones(zones.data ?? null), [zones.data]);

@@ -661,6 +661,15 @@ export const messages = {
   'notices.locationExact': 'exact',
   'notices.locationArea': 'an area that contains it (the agreement releases no more to you)',
   'notices.mapLabel': 'Map of this notice',
+  'notices.reconfirm': 'Re-confirm',
+  'notices.cancel': 'Cancel the notice…',
+  'notices.withdraw': 'Withdraw the notice…',
+  'notices.cancelHint': 'Cancelling ends the notice; the addressees keep what they received.',
+  'notices.withdrawHint':
+    'Withdrawing ends the notice and takes its content back from every addressee; the log keeps the commitments.',
+  'notices.endReasonLabel': 'Reason (sent to the addressees and logged)',
+  'notices.confirmCancel': 'Cancel the notice',
+  'notices.confirmWithdraw': 'Withdraw the notice',
   'notices.notifierLede':
     'Your notice in full, each addressee’s copy and every step, each a log entry you can prove with receipts.',
   'notices.addresseeLede':
