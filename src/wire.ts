@@ -97,3 +97,35 @@ export type AttributionInput = Static<typeof AttributionBody>;
 export type AssessmentInput = Static<typeof AssessmentBody>;
 export type ProposeInput = Static<typeof ProposeBody>;
 export type VoteInput = Static<typeof VoteBody>;
+
+// Deconfliction: notices, each addressee's copy, its history and the conflicts. The lists come from
+// notice.model (a pure module whose own imports are type-only); the shapes are type-only.
+export {
+  NOTICE_KINDS,
+  SITE_FUNCTIONS,
+  NOTICE_STATES,
+  DELIVERY_STATES,
+  RESPONSES,
+  STRUCTURAL_FIELDS,
+  isAwaitingResponse,
+} from './deconfliction/notice.model.js';
+export type {
+  NoticeKind,
+  SiteFunction,
+  NoticeState,
+  DeliveryState,
+  Response as NoticeResponse,
+  TimeWindow,
+  NoticeGeometry,
+  NoticeDetails,
+  Notice,
+  NoticeView,
+  Delivery,
+  NoticeEvent,
+} from './deconfliction/notice.model.js';
+export type { NoticeInput } from './deconfliction/notice.input.js';
+export type {
+  StoredRequest as NoticeRequest,
+  StoredConflict as NoticeConflict,
+} from './deconfliction/notice.repository.js';
+export type { NotificationObligation } from './agreement/agreement.schema.js';

@@ -7,7 +7,14 @@ import type { Agreement, NotificationObligation } from '../agreement/agreement.s
 import { parseDuration } from '../agreement/agreement.time.js';
 import { actsFor, type ActingOrganisation } from '../agreement/acting.js';
 import { invalid, type FieldProblem } from '../core/errors.js';
-import type { NoticeDetails, NoticeGeometry, NoticeKind, SiteFunction, TimeWindow } from './notice.model.js';
+import {
+  STRUCTURAL_FIELDS,
+  type NoticeDetails,
+  type NoticeGeometry,
+  type NoticeKind,
+  type SiteFunction,
+  type TimeWindow,
+} from './notice.model.js';
 
 /** A notice as submitted (API body, CLI file, one GeoJSON feature). */
 export interface NoticeInput {
@@ -156,15 +163,9 @@ function hasField(input: NoticeInput, field: string): boolean {
   }
 }
 
-/** The fields every addressee receives whatever the obligation lists. */
-export const STRUCTURAL_FIELDS = [
-  'location',
-  'precision_m',
-  'route',
-  'window',
-  'altitude_band',
-  'facility_type',
-];
+// The fields every addressee receives whatever the obligation lists (declared in the pure model,
+// where the dashboard's form reads them too).
+export { STRUCTURAL_FIELDS } from './notice.model.js';
 
 export interface PrepareContext {
   agreement: Agreement;

@@ -53,6 +53,20 @@ export const DELIVERY_STATES = [
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
+/**
+ * The fields every addressee receives whatever the obligation lists: they are the notice's own
+ * structure (position, route, windows), not free details. An obligation's other `required_fields`
+ * are details the notifier must give.
+ */
+export const STRUCTURAL_FIELDS: readonly string[] = [
+  'location',
+  'precision_m',
+  'route',
+  'window',
+  'altitude_band',
+  'facility_type',
+];
+
 /** What an addressee may answer. `approve` and `refuse` only under a permission request. */
 export const RESPONSES = ['acknowledge', 'approve', 'refuse', 'object'] as const;
 export type Response = (typeof RESPONSES)[number];

@@ -8,15 +8,17 @@ import { TEST_PASSWORD } from './support/server.js';
 
 /**
  * What each role sees in the navigation, written out here rather than derived from policy.ts, so a
- * change of access shows up as a failing test until someone decides it on purpose.
+ * change of access shows up as a failing test until someone decides it on purpose. Every signed-in
+ * user has the deconfliction board (notices:read: their organisation's notices and the copies
+ * addressed to it); the anonymous public does not.
  */
-const EVERYONE = ['map', 'findings', 'agreement', 'log'];
+const EVERYONE = ['map', 'findings', 'deconfliction', 'agreement', 'log'];
 /** The anonymous public also reads the CLEAR reports and public findings (markings hide the rest). */
 const PUBLIC = ['map', 'reports', 'findings', 'agreement', 'log'];
-const READERS = ['map', 'reports', 'findings', 'agreement', 'log'];
+const READERS = ['map', 'reports', 'findings', 'deconfliction', 'agreement', 'log'];
 /** Analysts, commissioners and the commission's administrators also see the verification queue. */
-const VERIFIERS = ['map', 'reports', 'incidents', 'findings', 'agreement', 'log'];
-const FILERS = ['map', 'reports', 'new-report', 'findings', 'agreement', 'log'];
+const VERIFIERS = ['map', 'reports', 'incidents', 'findings', 'deconfliction', 'agreement', 'log'];
+const FILERS = ['map', 'reports', 'new-report', 'findings', 'deconfliction', 'agreement', 'log'];
 
 const CASES: { role: Role; organisation: string; kind: string; name: string; nav: string[] }[] = [
   {
@@ -40,7 +42,7 @@ const CASES: { role: Role; organisation: string; kind: string; name: string; nav
     role: 'humanitarian',
     organisation: 'OCHA',
     kind: 'humanitarian',
-    name: 'Humanitarian Coordination Office',
+    name: 'UN OCHA Humanitarian Notification Team',
     nav: EVERYONE,
   },
   { role: 'observer', organisation: 'PUBLIC', kind: 'public', name: 'Public and press', nav: EVERYONE },

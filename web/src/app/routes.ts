@@ -98,6 +98,30 @@ export const SCREENS: Screen[] = [
     component: lazy(() => import('../screens/FindingScreen.js')),
   },
   {
+    id: 'deconfliction',
+    path: '/deconfliction',
+    permission: 'notices:read',
+    nav: 'nav.deconfliction',
+    title: 'deconfliction.title',
+    component: lazy(() => import('../deconfliction/DeconflictionScreen.js')),
+  },
+  {
+    id: 'new-notice',
+    path: '/deconfliction/new',
+    section: 'deconfliction',
+    permission: 'notices:submit',
+    title: 'noticeForm.title',
+    component: lazy(() => import('../deconfliction/NoticeFormScreen.js')),
+  },
+  {
+    id: 'notice',
+    path: '/deconfliction/notices/:id',
+    section: 'deconfliction',
+    permission: 'notices:read',
+    title: 'notice.title',
+    component: lazy(() => import('../deconfliction/NoticeScreen.js')),
+  },
+  {
     id: 'account',
     path: '/account',
     permission: 'me:read',
@@ -113,4 +137,13 @@ export const SCREENS: Screen[] = [
 ];
 
 /** The order of the main navigation (differs from matching order). */
-export const NAV_ORDER = ['map', 'reports', 'new-report', 'incidents', 'findings', 'agreement', 'log'];
+export const NAV_ORDER = [
+  'map',
+  'reports',
+  'new-report',
+  'incidents',
+  'findings',
+  'deconfliction',
+  'agreement',
+  'log',
+];

@@ -21,6 +21,7 @@ import { t } from '../i18n/index.js';
 import type { LonLat } from '../lib/position.js';
 import { loadBasemap } from './basemap.js';
 import type { ReportPointProperties } from './overlays.js';
+import { NOTICE_CLICKABLE } from './noticeLayers.js';
 import { CLICKABLE, initialStyle } from './style.js';
 
 // The worker is bundled beside the app (same origin), which the CSP's worker-src 'self' allows.
@@ -29,6 +30,7 @@ setWorkerUrl(workerUrl);
 export type MapSelection =
   | { type: 'report'; id: string }
   | { type: 'incident'; id: string }
+  | { type: 'notice'; id: string }
   | { type: 'zone'; id: string; name: string; kind: string; derived: boolean };
 
 export interface MapViewProps {
@@ -40,6 +42,10 @@ export interface MapViewProps {
   reports?: FeatureCollection<Point, ReportPointProperties> | null;
   /** Incidents (`GET /incidents?format=geojson`): each feature's `status` and `severity` style it. */
   incidents?: FeatureCollection<Point> | null;
+  /** Notified sites and routes (`styleNotices` of `GET /notices?format=geojson`): clicking one selects it. */
+  notices?: FeatureCollection | null;
+  /** The site or route being drawn in the notice form (`styleNotices` of it). */
+  draft?: FeatureCollection | null;
   showPlaces?: boolean;
   /** Where to look first: [west, south, east, north]. */
   fitTo?: [number, number, number, number] | null;
@@ -148,7 +154,7 @@ export function MapView(props: MapViewProps) {
       if (e.error) console.warn('map:', e.error.message);
     });
 
-    const clickable = Object.values(CLICKABLE) as string[];
+    const clickable = [...(Object.values(CLICKABLE) as string[]), ...NOTICE_CLICKABLE];
     map.on('click', (e) => {
       const p = callbacks.current;
       const hits = map.queryRenderedFeatures(e.point, {
@@ -172,6 +178,10 @@ export function MapView(props: MapViewProps) {
       }
       if (hit.layer.id === CLICKABLE.incident) {
         p.onSelect?.({ type: 'incident', id: String(hit.properties.id) });
+        return;
+      }
+      if ((NOTICE_CLICKABLE as readonly string[]).includes(hit.layer.id)) {
+        p.onSelect?.({ type: 'notice', id: String(hit.properties.noticeId ?? hit.properties.id) });
         return;
       }
       if (hit.layer.id === CLICKABLE.report) {
@@ -252,6 +262,18 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     const map = mapRef.current;
+    if (!map || !loaded) return;
+    void map.getSource<GeoJSONSource>('notices')?.setData(props.notices ?? EMPTY);
+  }, [loaded, props.notices]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    void map.getSource<GeoJSONSource>('notice-draft')?.setData(props.draft ?? EMPTY);
+  }, [loaded, props.draft]);
+
+  useEffect(() => {
+    const map = mapRef.current;
     if (!map || !loaded || !props.fitTo) return;
     const [w, s, e, n] = props.fitTo;
     map.fitBounds(
@@ -309,10 +331,13 @@ export function MapView(props: MapViewProps) {
   );
 }
 
-/** The most specific thing under the pointer: an incident, a cluster, a report, a line, a zone. */
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/** The most specific thing under the pointer: an incident, a cluster, a report, a notice, a line, a zone. */
 function pickHit(hits: MapGeoJSONFeature[]): MapGeoJSONFeature | undefined {
   const order: string[] = [
     CLICKABLE.incident,
+    ...NOTICE_CLICKABLE,
     CLICKABLE.cluster,
     CLICKABLE.report,
     CLICKABLE.reference,

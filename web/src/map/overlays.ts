@@ -70,7 +70,7 @@ function typeOf(f: ZoneFeature): string | undefined {
 }
 
 /** Metres per pixel at zoom 0 on the equator (Web Mercator, 512 px tiles as MapLibre uses). */
-const METRES_PER_PIXEL_Z0 = 78271.51696;
+export const METRES_PER_PIXEL_Z0 = 78271.51696;
 
 export interface ReportPointProperties {
   id: string;

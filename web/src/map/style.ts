@@ -11,6 +11,7 @@ import type {
   StyleSpecification,
 } from 'maplibre-gl';
 import { BASEMAP, INCIDENT_SEVERITY_RADIUS, INCIDENT_STATUS_COLORS } from './colors.js';
+import { noticeLayers } from './noticeLayers.js';
 
 export const FONT = ['sans-serif'];
 
@@ -296,7 +297,9 @@ export function initialStyle(): StyleSpecification {
       places: empty(),
       reports: { ...empty(), cluster: true, clusterRadius: 40, clusterMaxZoom: 11 },
       incidents: empty(),
+      notices: empty(),
+      'notice-draft': empty(),
     },
-    layers: [...layers(), ...incidentLayers()],
+    layers: [...layers(), ...noticeLayers(), ...incidentLayers()],
   };
 }
