@@ -82,6 +82,30 @@ export const SCREENS: Screen[] = [
     component: lazy(() => import('../screens/IncidentScreen.js')),
   },
   {
+    id: 'cases',
+    path: '/cases',
+    permission: 'cases:read',
+    nav: 'nav.cases',
+    title: 'cases.title',
+    component: lazy(() => import('../response/CasesScreen.js')),
+  },
+  {
+    id: 'case',
+    path: '/cases/:id',
+    section: 'cases',
+    permission: 'cases:read',
+    title: 'case.title',
+    component: lazy(() => import('../response/CaseScreen.js')),
+  },
+  {
+    id: 'commitments',
+    path: '/commitments',
+    permission: 'commitments:read',
+    nav: 'nav.commitments',
+    title: 'commitments.title',
+    component: lazy(() => import('../commitments/CommitmentsScreen.js')),
+  },
+  {
     id: 'findings',
     path: '/findings',
     permission: 'findings:read',
@@ -113,4 +137,14 @@ export const SCREENS: Screen[] = [
 ];
 
 /** The order of the main navigation (differs from matching order). */
-export const NAV_ORDER = ['map', 'reports', 'new-report', 'incidents', 'findings', 'agreement', 'log'];
+export const NAV_ORDER = [
+  'map',
+  'reports',
+  'new-report',
+  'incidents',
+  'findings',
+  'cases',
+  'agreement',
+  'commitments',
+  'log',
+];
