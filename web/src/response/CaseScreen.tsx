@@ -156,7 +156,7 @@ export default function CaseScreen({ params }: { params: Record<string, string> 
           <h2 id="steps-heading">{t('case.steps')}</h2>
           <ol className="timeline" data-testid="case-steps">
             {c.steps.map((s, n) => (
-              <li key={n} data-kind={s.kind}>
+              <li key={n} data-kind={s.kind} data-rung={s.rungId}>
                 <span className="nowrap muted">{formatDateTime(s.at)}</span>{' '}
                 <strong>{t(`caseStep.${stepKey(s.kind)}`)}</strong> {s.rungId}
                 {s.reason && <div className="muted">{s.reason}</div>}
