@@ -8,15 +8,17 @@ import { TEST_PASSWORD } from './support/server.js';
 
 /**
  * What each role sees in the navigation, written out here rather than derived from policy.ts, so a
- * change of access shows up as a failing test until someone decides it on purpose.
+ * change of access shows up as a failing test until someone decides it on purpose. Everyone, the
+ * public too, has the breach-response and commitments screens (cases:read, commitments:read): the
+ * markings decide what they show (the public sees no case, and only CLEAR pledges).
  */
-const EVERYONE = ['map', 'findings', 'agreement', 'log'];
+const EVERYONE = ['map', 'findings', 'cases', 'agreement', 'commitments', 'log'];
 /** The anonymous public also reads the CLEAR reports and public findings (markings hide the rest). */
-const PUBLIC = ['map', 'reports', 'findings', 'agreement', 'log'];
-const READERS = ['map', 'reports', 'findings', 'agreement', 'log'];
+const PUBLIC = ['map', 'reports', 'findings', 'cases', 'agreement', 'commitments', 'log'];
+const READERS = ['map', 'reports', 'findings', 'cases', 'agreement', 'commitments', 'log'];
 /** Analysts, commissioners and the commission's administrators also see the verification queue. */
-const VERIFIERS = ['map', 'reports', 'incidents', 'findings', 'agreement', 'log'];
-const FILERS = ['map', 'reports', 'new-report', 'findings', 'agreement', 'log'];
+const VERIFIERS = ['map', 'reports', 'incidents', 'findings', 'cases', 'agreement', 'commitments', 'log'];
+const FILERS = ['map', 'reports', 'new-report', 'findings', 'cases', 'agreement', 'commitments', 'log'];
 
 const CASES: { role: Role; organisation: string; kind: string; name: string; nav: string[] }[] = [
   {

@@ -158,12 +158,13 @@ describeInBrowser('breach response: a guarantor sees a case reach its rung and d
     await app.navigateTo('Commitments');
     const table = app.page.locator('[data-testid="pledge-table"]');
     await table.waitFor();
-    const cells = await table
-      .locator('tbody tr')
-      .first()
-      .locator('td')
-      .evaluateAll((tds) => tds.map((td) => (td.textContent ?? '').trim()));
-    expect(cells).toEqual(['United States', 'Air defence', '1', '40', '10', '30', '25%']);
+    const firstRow = () =>
+      table
+        .locator('tbody tr')
+        .first()
+        .locator('td')
+        .evaluateAll((tds) => tds.map((td) => (td.textContent ?? '').trim()));
+    await expect.poll(firstRow).toEqual(['United States', 'Air defence', '1', '40', '10', '30', '25%']);
     expect(await app.page.locator('[data-testid="pledge-chart"] .bar-text').innerText()).toBe(
       '10 of 40 delivered (25%)',
     );

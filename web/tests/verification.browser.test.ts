@@ -118,7 +118,16 @@ describeInBrowser('verification: the queue, an incident, the vote and the findin
       const { overdue, inVote, api } = data();
       await session.signIn('JMVC', ['analyst']);
       const v = new VerificationPage(session.page);
-      expect(await v.navItems()).toEqual(['map', 'reports', 'incidents', 'findings', 'agreement', 'log']);
+      expect(await v.navItems()).toEqual([
+        'map',
+        'reports',
+        'incidents',
+        'findings',
+        'cases',
+        'agreement',
+        'commitments',
+        'log',
+      ]);
 
       // The queue: open incidents, due first; the one past its deadline is flagged.
       await v.navigateTo('Verification queue');
@@ -200,7 +209,9 @@ describeInBrowser('verification: the queue, an incident, the vote and the findin
         'reports',
         'new-report',
         'findings',
+        'cases',
         'agreement',
+        'commitments',
         'log',
       ]);
       await party.navigateTo('Findings');

@@ -45,16 +45,19 @@ export function getGuaranteeStatus(): Promise<GuaranteeStatusView> {
 }
 
 /**
- * Calls `onEvent` for every event of the given kinds (prefix match: `case.` takes every case event) on
- * the server's event stream (`GET /api/v1/events`), which carries only what the principal may see.
- * Returns the function that closes the stream. Without EventSource (old browsers) nothing is called.
+ * Calls `onEvent` for every new event of the given kinds (prefix match: `case.` takes every case event)
+ * on the server's event stream (`GET /api/v1/events`), which carries only what the principal may see.
+ * The stream starts after the newest buffered event, so the backlog does not replay as news. Returns
+ * the function that closes it. Nothing is called without EventSource, or for the anonymous public
+ * (the stream needs an account).
  */
 export function subscribeToEvents(
   prefix: string,
   onEvent: (kind: string, recordId: string) => void,
 ): () => void {
   if (typeof EventSource === 'undefined') return () => undefined;
-  const source = new EventSource('/api/v1/events');
+  let source: EventSource | undefined;
+  let closed = false;
   const listener = (e: MessageEvent<string>) => {
     try {
       const data = JSON.parse(e.data) as { kind?: string; recordId?: string };
@@ -63,9 +66,19 @@ export function subscribeToEvents(
       // a malformed event is ignored; the next one refreshes anyway
     }
   };
-  // Events are named after their kind (`event: case.opened`), so `onmessage` alone would miss them.
-  for (const kind of EVENT_KINDS) if (kind.startsWith(prefix)) source.addEventListener(kind, listener);
-  return () => source.close();
+  getJson<{ lastEventId: string }>('/api/v1/events').then(
+    ({ lastEventId }) => {
+      if (closed) return;
+      source = new EventSource(`/api/v1/events?after=${encodeURIComponent(lastEventId)}`);
+      // Events are named after their kind (`event: case.opened`), so `onmessage` alone would miss them.
+      for (const kind of EVENT_KINDS) if (kind.startsWith(prefix)) source.addEventListener(kind, listener);
+    },
+    () => undefined, // no stream for this principal: the page still works, it just does not refresh
+  );
+  return () => {
+    closed = true;
+    source?.close();
+  };
 }
 
 /** The kinds the response and commitments domains announce (docs/notifications.md). */

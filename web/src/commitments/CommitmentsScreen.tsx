@@ -1,6 +1,11 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { getNegotiation } from '../api/agreement.js';
-import { getCommitmentSummary, type SummaryRow, type TimelinePoint } from '../api/commitments.js';
+import {
+  getCommitmentSummary,
+  type CommitmentSummary,
+  type SummaryRow,
+  type TimelinePoint,
+} from '../api/commitments.js';
 import { useAgreement } from '../agreement/useAgreement.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, t } from '../i18n/index.js';
@@ -22,11 +27,16 @@ function byUnit<T extends { unit: string }>(rows: readonly T[]): [string, T[]][]
 export default function CommitmentsScreen() {
   const names = useResponseNames();
   const agreement = useAgreement();
-  const summary = useAsync(() => getCommitmentSummary(), []);
-  useLiveEvents('commitment.', summary.reload);
+  const loaded = useAsync(() => getCommitmentSummary(), []);
+  useLiveEvents('commitment.', loaded.reload);
+  // A refresh keeps the charts on screen until the new figures arrive.
+  const [summary, setSummary] = useState<CommitmentSummary | undefined>(undefined);
+  useEffect(() => {
+    if (loaded.data) setSummary(loaded.data);
+  }, [loaded.data]);
   const negotiation = useAsync(() => getNegotiation().catch(() => null), []);
-  const bars = useMemo(() => byUnit<SummaryRow>(summary.data?.byGuarantorAndCategory ?? []), [summary.data]);
-  const timeline = useMemo(() => byUnit<TimelinePoint>(summary.data?.timeline ?? []), [summary.data]);
+  const bars = useMemo(() => byUnit<SummaryRow>(summary?.byGuarantorAndCategory ?? []), [summary]);
+  const timeline = useMemo(() => byUnit<TimelinePoint>(summary?.timeline ?? []), [summary]);
   const guarantees = agreement.data?.agreement.guarantees ?? [];
   return (
     <section className="page commitments">
@@ -34,11 +44,11 @@ export default function CommitmentsScreen() {
         <h1>{t('commitments.title')}</h1>
       </div>
       <p className="lede">{t('commitments.lede')}</p>
-      {summary.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {summary.status === 'failed' && <Problem error={summary.error} />}
-      {summary.status === 'done' && (
+      {summary === undefined && loaded.status === 'loading' && <p role="status">{t('common.loading')}</p>}
+      {loaded.status === 'failed' && <Problem error={loaded.error} />}
+      {summary !== undefined && (
         <>
-          <p className="muted">{t('commitments.asOf', { at: formatDateTime(summary.data.asOf) })}</p>
+          <p className="muted">{t('commitments.asOf', { at: formatDateTime(summary.asOf) })}</p>
           {bars.length === 0 ? (
             <div className="empty-state" data-testid="no-pledges">
               <p className="empty-title">{t('commitments.none')}</p>

@@ -81,7 +81,7 @@ export default function CaseScreen({ params }: { params: Record<string, string> 
         <dt>{t('cases.status')}</dt>
         <dd>
           <CaseStatusBadge status={c.status} />
-          {c.outcome && <span className="muted"> {c.outcome}</span>}
+          {c.status === 'closed' && c.outcome && <span className="muted"> {humanise(c.outcome)}</span>}
         </dd>
         <dt>{t('cases.deadline')}</dt>
         <dd>
@@ -126,9 +126,12 @@ export default function CaseScreen({ params }: { params: Record<string, string> 
             <ul className="plain-list decisions" data-testid="decisions">
               {detail.decisions.map((d) => (
                 <li key={d.id} data-actor={d.actor}>
-                  <strong>{names.actor(d.actor)}</strong> — {optionLabel(d.option)}{' '}
+                  <strong>{names.actor(d.actor)}</strong> — {optionLabel(d.option, names)}{' '}
                   <span className="muted">
-                    {t('case.decidedAt', { rung: d.rungId, at: formatDateTime(d.at) })}
+                    {t('case.decidedAt', {
+                      rung: names.rung(c.ladderId, d.rungId),
+                      at: formatDateTime(d.at),
+                    })}
                   </span>
                   <div className="reason">{d.reason}</div>
                 </li>
@@ -144,7 +147,7 @@ export default function CaseScreen({ params }: { params: Record<string, string> 
                 <li key={i.id} className="inaction">
                   {t('case.inactionText', {
                     actor: names.actor(i.actor),
-                    rung: i.rungId,
+                    rung: names.rung(c.ladderId, i.rungId),
                     deadline: formatDateTime(i.deadline),
                   })}
                 </li>
@@ -158,7 +161,7 @@ export default function CaseScreen({ params }: { params: Record<string, string> 
             {c.steps.map((s, n) => (
               <li key={n} data-kind={s.kind} data-rung={s.rungId}>
                 <span className="nowrap muted">{formatDateTime(s.at)}</span>{' '}
-                <strong>{t(`caseStep.${stepKey(s.kind)}`)}</strong> {s.rungId}
+                <strong>{t(`caseStep.${stepKey(s.kind)}`)}</strong> {names.rung(c.ladderId, s.rungId)}
                 {s.reason && <div className="muted">{s.reason}</div>}
               </li>
             ))}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { getCase, listCases, type CaseDetail } from '../api/response.js';
 import { Link } from '../app/router.js';
 import { Problem } from '../components/Problem.js';
-import { formatDateTime, t } from '../i18n/index.js';
+import { formatDateTime, humanise, t } from '../i18n/index.js';
 import { useAsync } from '../lib/useAsync.js';
 import { GuaranteeStatusPanel } from './GuaranteeStatusPanel.js';
 import {
@@ -89,7 +89,9 @@ export default function CasesScreen() {
                     </td>
                     <td data-label={t('cases.status')}>
                       <CaseStatusBadge status={c.status} />
-                      {c.outcome && <div className="muted">{c.outcome}</div>}
+                      {c.status === 'closed' && c.outcome && (
+                        <div className="muted">{humanise(c.outcome)}</div>
+                      )}
                     </td>
                     <td data-label={t('cases.deadline')}>
                       <Countdown deadline={c.deadline} status={c.status} now={now} />
@@ -102,7 +104,8 @@ export default function CasesScreen() {
                         ? '—'
                         : decisions.map((d) => (
                             <div key={d.id}>
-                              <strong>{names.actor(d.actor)}</strong>: {optionLabel(d.option)}
+                              <strong>{names.actor(d.actor)}</strong>: {optionLabel(d.option, names)}{' '}
+                              <span className="muted">({names.rung(c.ladderId, d.rungId)})</span>
                             </div>
                           ))}
                     </td>
@@ -111,7 +114,10 @@ export default function CasesScreen() {
                         ? '—'
                         : inactions.map((i) => (
                             <div key={i.id} className="inaction">
-                              {t('cases.inactionAt', { actor: names.actor(i.actor), rung: i.rungId })}
+                              {t('cases.inactionAt', {
+                                actor: names.actor(i.actor),
+                                rung: names.rung(c.ladderId, i.rungId),
+                              })}
                             </div>
                           ))}
                     </td>

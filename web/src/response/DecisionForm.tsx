@@ -60,7 +60,7 @@ export function DecisionForm({
       noValidate
       data-testid="decision-form"
     >
-      <h3>{t('decision.title', { rung: c.rungId })}</h3>
+      <h3>{t('decision.title', { rung: names.rung(c.ladderId, c.rungId) })}</h3>
       <p className="muted">
         {t('decision.rule', { rule: c.decisionRule, actors: c.actors.map(names.actor).join(', ') })}
       </p>
@@ -87,7 +87,7 @@ export function DecisionForm({
               checked={option === o}
               onChange={() => setOption(o)}
             />
-            {optionLabel(o)}
+            {optionLabel(o, names)}
           </label>
         ))}
         {missing === 'option' && (

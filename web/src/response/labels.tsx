@@ -6,11 +6,15 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Case, CaseStatus, Decision } from '../api/response.js';
 import type { EscalationLadder } from '../api/types.js';
 import { useAgreement } from '../agreement/useAgreement.js';
-import { t } from '../i18n/index.js';
+import { humanise, t } from '../i18n/index.js';
 
 export interface ResponseNames {
   actor: (id: string) => string;
   ladder: (id: string) => EscalationLadder | undefined;
+  /** "Rung 3: Guarantor consultations" for a rung of a ladder (the id when unknown). */
+  rung: (ladderId: string, rungId: string) => string;
+  /** A response of the guarantees' menus in words: "Diplomatic (European coalition)". */
+  response: (id: string) => string;
 }
 
 /** Actor names (parties, guarantors, bodies, organisations) and the ladders, from the agreement. */
@@ -28,7 +32,21 @@ export function useResponseNames(): ResponseNames {
       ].map((x) => [x.id, x.name]),
     );
     const ladders = new Map((a?.escalation_ladders ?? []).map((l) => [l.id, l]));
-    return { actor: (id) => actors.get(id) ?? id, ladder: (id) => ladders.get(id) };
+    const responses = new Map((a?.guarantees ?? []).flatMap((g) => g.responses.map((r) => [r.id, r])));
+    const actor = (id: string) => actors.get(id) ?? id;
+    return {
+      actor,
+      ladder: (id) => ladders.get(id),
+      rung: (ladderId, rungId) => {
+        const rungs = ladders.get(ladderId)?.rungs ?? [];
+        const i = rungs.findIndex((r) => r.id === rungId);
+        return i < 0 ? rungId : t('cases.rungName', { n: i + 1, name: rungs[i]!.name });
+      },
+      response: (id) => {
+        const r = responses.get(id);
+        return r ? t('decision.responseName', { category: humanise(r.category), owner: actor(r.owner) }) : id;
+      },
+    };
   }, [current.data]);
 }
 
@@ -111,9 +129,11 @@ export function awaiting(c: Case, decisions: readonly Decision[]): string[] {
 }
 
 /** A decision option in words: escalate, hold, close, or a response of the guarantee's menu. */
-export function optionLabel(option: string): string {
-  if (option.startsWith('respond:'))
-    return t('decision.respond', { response: option.slice('respond:'.length) });
+export function optionLabel(option: string, names?: ResponseNames): string {
+  if (option.startsWith('respond:')) {
+    const id = option.slice('respond:'.length);
+    return t('decision.respond', { response: names ? names.response(id) : id });
+  }
   if (option === 'escalate' || option === 'hold' || option === 'close') return t(`decision.${option}`);
   return option;
 }
