@@ -152,6 +152,42 @@ describeInBrowser('breach response: a guarantor sees a case reach its rung and d
     },
   );
 
+  it('a decision the server refuses is shown with its reason, and nothing changes', async () => {
+    const { commission, usGuarantor } = data();
+    await session.signIn('US', ['guarantor']);
+    // No event stream: the page cannot learn that a colleague has decided meanwhile.
+    await session.context.route('**/api/v1/events**', (route) => route.abort('blockedbyclient'));
+    // Three violations attributed to UA: its own case, at the guarantors' rung.
+    for (let n = 0; n < 3; n += 1) await recordBreach(session.dashboard.t, { party: 'UA' });
+    const list = await ok<{ cases: { id: string; party: string | null; rungId: string }[] }>(
+      commission('GET', '/api/v1/cases'),
+      'cases',
+    );
+    const c = list.cases.find((x) => x.party === 'UA');
+    expect(c?.rungId).toBe('rung-3');
+    const id = c!.id;
+    const r = new ResponsePage(session.page);
+    await r.goto(`/cases/${id}`);
+    await r.decisionForm().waitFor();
+
+    // A colleague of the same organisation decides for the US first, through the API.
+    await ok(
+      usGuarantor('POST', `/api/v1/cases/${id}/decisions`, { option: 'hold', reason: 'Ask UA first.' }),
+      'colleague',
+    );
+    await r.decide('Close the case', 'An isolated incident.');
+    const alert = r.decisionForm().getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('The decision was not recorded');
+    expect(await r.position()).toMatchObject({ rung: 'rung-3', status: 'open' });
+    const stored = await ok<{ decisions: { actor: string; option: string }[] }>(
+      commission('GET', `/api/v1/cases/${id}`),
+      'case',
+    );
+    expect(stored.decisions.map((d) => `${d.actor}:${d.option}`)).toEqual(['US:hold']);
+    await r.shot('response-decision-refused-laptop');
+  });
+
   it('the commitments screen charts pledged against delivered with the numbers in a table', async () => {
     await session.signIn('EUC', ['guarantor']);
     const app = new AppPage(session.page);

@@ -486,6 +486,7 @@ export const messages = {
   'decision.record': 'Record the decision',
   'decision.recording': 'Recording…',
   'decision.refused': 'The decision was not recorded',
+  'decision.recorded': 'Your decision was recorded; the case below is as it now stands.',
   'decision.escalate': 'Escalate to the next rung',
   'decision.hold': 'Hold the case',
   'decision.close': 'Close the case',

@@ -31,6 +31,7 @@ export default function CaseScreen({ params }: { params: Record<string, string> 
   const now = useNow();
   const loaded = useAsync(() => getCase(id), [id]);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [recorded, setRecorded] = useState(false);
   useEffect(() => setDetail(loaded.data ?? null), [loaded.data]);
   // Another actor's decision or a timeout moves the case: take the server's fresh copy.
   const refresh = useCallback(() => {
@@ -113,8 +114,22 @@ export default function CaseScreen({ params }: { params: Record<string, string> 
         </ol>
       )}
 
+      {recorded && (
+        <p className="notice notice-ok" role="status" data-testid="decision-recorded">
+          {t('decision.recorded')}
+        </p>
+      )}
       {mine.length > 0 && (
-        <DecisionForm key={c.rungId} detail={detail} actors={mine} names={names} onDecided={setDetail} />
+        <DecisionForm
+          key={c.rungId}
+          detail={detail}
+          actors={mine}
+          names={names}
+          onDecided={(d) => {
+            setDetail(d);
+            setRecorded(true);
+          }}
+        />
       )}
 
       <div className="detail-grid">

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { decideCase, type CaseDetail } from '../api/response.js';
 import { Problem } from '../components/Problem.js';
-import { t } from '../i18n/index.js';
+import { humanise, t } from '../i18n/index.js';
 import { optionLabel, type ResponseNames } from './labels.js';
 
 /**
@@ -62,7 +62,7 @@ export function DecisionForm({
     >
       <h3>{t('decision.title', { rung: names.rung(c.ladderId, c.rungId) })}</h3>
       <p className="muted">
-        {t('decision.rule', { rule: c.decisionRule, actors: c.actors.map(names.actor).join(', ') })}
+        {t('decision.rule', { rule: humanise(c.decisionRule), actors: c.actors.map(names.actor).join(', ') })}
       </p>
       {actors.length > 1 && (
         <div className="field">
