@@ -5,12 +5,20 @@
  * It must not pull server, repository or service code into the browser bundle. Types may come from
  * anywhere (`export type` is erased at compile time, so a type from a repository file brings none of
  * its code); runtime values only from pure modules with no Node-only imports reachable from them
- * (today `access/marking`, `monitoring/grading`, `monitoring/report.model` and
+ * (today `access/marking`, `agreement/acting`, `monitoring/grading`, `monitoring/report.model` and
  * `verification/incident.model`, whose own imports are type-only). A change to a shape here fails the web typecheck rather than the browser.
  */
 import type { Static } from '@sinclair/typebox';
 import type { MeSchema } from './access/access.schemas.js';
 import type { AgreementVersionSchema } from './agreement/agreement.schemas.js';
+import type { RatificationSchema, SummarySchema } from './commitments/commitments.schemas.js';
+import type {
+  CaseDetailSchema,
+  CaseListSchema,
+  CaseSchema,
+  DecisionBody,
+  GuaranteeStatusSchema,
+} from './response/response.schemas.js';
 import type {
   AssessmentBody,
   AttributionBody,
@@ -45,6 +53,23 @@ export type {
 /** One version of the agreement as `GET /api/v1/agreement` describes it. */
 export type AgreementVersion = Static<typeof AgreementVersionSchema>;
 export type { NegotiationStatus } from './agreement/negotiation.js';
+
+// Breach response and commitments: cases on the ladder, decisions, the guarantees' status, pledges and
+// ratification. Type-only: the route schemas' static types, no TypeBox code reaches the bundle.
+/** A case as `GET /api/v1/cases` lists it (rung, deadline, actors, steps and evidence package). */
+export type CaseView = Static<typeof CaseSchema>;
+/** `GET /api/v1/cases/{id}` and the answer of a decision: the case, its decisions, inaction and options. */
+export type CaseDetailView = Static<typeof CaseDetailSchema>;
+export type CaseListView = Static<typeof CaseListSchema>;
+export type DecisionInput = Static<typeof DecisionBody>;
+/** `GET /api/v1/guarantees/status`: each guarantee's activation and void conditions and their findings. */
+export type GuaranteeStatusView = Static<typeof GuaranteeStatusSchema>;
+/** `GET /api/v1/commitments/summary`: pledged vs delivered per guarantor and category, and by month. */
+export type CommitmentSummaryView = Static<typeof SummarySchema>;
+/** `GET /api/v1/guarantees/{id}/ratification`: legal form, steps with history, negotiation status. */
+export type RatificationView = Static<typeof RatificationSchema>;
+/** Whether an organisation acts for an agreement actor (the server's own rule; a pure module). */
+export { actsFor } from './agreement/acting.js';
 
 // Reports: the grading scales, precisions and reporter kinds the form offers, and the shapes.
 export { RELIABILITIES, CREDIBILITIES } from './monitoring/grading.js';

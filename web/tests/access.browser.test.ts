@@ -10,15 +10,36 @@ import { TEST_PASSWORD } from './support/server.js';
  * What each role sees in the navigation, written out here rather than derived from policy.ts, so a
  * change of access shows up as a failing test until someone decides it on purpose. Every signed-in
  * user has the deconfliction board (notices:read: their organisation's notices and the copies
- * addressed to it); the anonymous public does not.
+ * addressed to it); the anonymous public does not. Everyone, the public too, has the breach-response
+ * and commitments screens (cases:read, commitments:read): the markings decide what they show.
  */
-const EVERYONE = ['map', 'findings', 'deconfliction', 'agreement', 'log'];
+const EVERYONE = ['map', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
 /** The anonymous public also reads the CLEAR reports and public findings (markings hide the rest). */
-const PUBLIC = ['map', 'reports', 'findings', 'agreement', 'log'];
-const READERS = ['map', 'reports', 'findings', 'deconfliction', 'agreement', 'log'];
+const PUBLIC = ['map', 'reports', 'findings', 'cases', 'agreement', 'commitments', 'log'];
+const READERS = ['map', 'reports', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
 /** Analysts, commissioners and the commission's administrators also see the verification queue. */
-const VERIFIERS = ['map', 'reports', 'incidents', 'findings', 'deconfliction', 'agreement', 'log'];
-const FILERS = ['map', 'reports', 'new-report', 'findings', 'deconfliction', 'agreement', 'log'];
+const VERIFIERS = [
+  'map',
+  'reports',
+  'incidents',
+  'findings',
+  'deconfliction',
+  'cases',
+  'agreement',
+  'commitments',
+  'log',
+];
+const FILERS = [
+  'map',
+  'reports',
+  'new-report',
+  'findings',
+  'deconfliction',
+  'cases',
+  'agreement',
+  'commitments',
+  'log',
+];
 
 const CASES: { role: Role; organisation: string; kind: string; name: string; nav: string[] }[] = [
   {

@@ -124,7 +124,9 @@ describeInBrowser('verification: the queue, an incident, the vote and the findin
         'incidents',
         'findings',
         'deconfliction',
+        'cases',
         'agreement',
+        'commitments',
         'log',
       ]);
 
@@ -209,7 +211,9 @@ describeInBrowser('verification: the queue, an incident, the vote and the findin
         'new-report',
         'findings',
         'deconfliction',
+        'cases',
         'agreement',
+        'commitments',
         'log',
       ]);
       await party.navigateTo('Findings');
