@@ -5,7 +5,7 @@ import { describeEachDialect } from '../../test/support/databases.js';
 import { callerFor, type Caller } from '../../test/support/verification.js';
 import { auditDatabase } from '../ledger/database-audit.js';
 import type { PublishedEvent } from '../notifications/event-bus.js';
-import { ROW_BINDINGS } from '../server/row-bindings.js';
+import { ROW_BINDINGS } from '../../test/support/composition.js';
 
 // A value only the AMBER pledge carries: it must reach no reader who may not see the pledge.
 const CANARY = 'Zr7q-secret-system';

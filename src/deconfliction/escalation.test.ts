@@ -6,7 +6,7 @@ import { callerFor, type Caller } from '../../test/support/verification.js';
 import { consoleActor, type Actor } from '../access/audit.service.js';
 import { AppError } from '../core/errors.js';
 import { auditDatabase } from '../ledger/database-audit.js';
-import { ROW_BINDINGS } from '../server/row-bindings.js';
+import { ROW_BINDINGS } from '../../test/support/composition.js';
 import type { RaiseEscalation } from './escalation.service.js';
 
 /** Every log entry ever made, queued or integrated, in one statement (one snapshot while the sequencer runs). */

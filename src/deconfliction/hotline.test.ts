@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { callerFor, type Caller } from '../../test/support/verification.js';
 import { auditDatabase } from '../ledger/database-audit.js';
-import { ROW_BINDINGS } from '../server/row-bindings.js';
+import { ROW_BINDINGS } from '../../test/support/composition.js';
 
 const MINUTE = 60_000;
 
