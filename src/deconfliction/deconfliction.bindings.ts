@@ -156,6 +156,53 @@ function pages<T extends 'notices' | 'notice_deliveries'>(db: Kysely<Database>, 
   }, 500);
 }
 
+/** Every row of a table whose rows are bound one by one, page by page. */
+function rowPages<T extends 'notice_events' | 'notice_conflicts' | 'notice_requests'>(
+  db: Kysely<Database>,
+  table: T,
+) {
+  return pagesById(async (after, limit) => {
+    let q = db
+      .selectFrom(table as 'notice_events')
+      .selectAll()
+      .orderBy('id')
+      .limit(limit);
+    if (after !== undefined) q = q.where('id', '>', after);
+    return q.execute() as Promise<Database[T][]>;
+  }, 500);
+}
+
+/** A conflict bound to its latest entry (always AMBER). */
+function boundConflict(r: Database['notice_conflicts']): BoundRow {
+  return {
+    id: r.id,
+    expectations: [
+      { kinds: CONFLICT_KINDS, expected: { marking: 'AMBER', record: conflictRecord(rowToConflict(r)) } },
+    ],
+  };
+}
+
+/** Disclosure requests bound to their latest entry, under their notice's marking. */
+async function boundRequests(
+  db: Kysely<Database>,
+  rows: readonly Database['notice_requests'][],
+): Promise<BoundRow[]> {
+  const markings = await markingsOf(db, [...new Set(rows.map((r) => r.notice_id))]);
+  return rows.map((r) => {
+    const marking = markings.get(r.notice_id);
+    return {
+      id: r.id,
+      expectations: [
+        {
+          kinds: REQUEST_KINDS,
+          ...(marking !== undefined ? { expected: { marking, record: rowToRequest(r) } } : {}),
+        },
+      ],
+      ...(marking === undefined ? { problems: [`its notice ${r.notice_id} is gone`] } : {}),
+    };
+  });
+}
+
 /** The deconfliction domain's row bindings (escalations bind themselves: escalation.bindings.ts). */
 export const noticeRowBindings: readonly RowBinding[] = [
   {
@@ -163,12 +210,7 @@ export const noticeRowBindings: readonly RowBinding[] = [
     table: 'notice_events',
     idFields: idFields(NOTICE_EVENT_KINDS),
     async *rows(db) {
-      for await (const page of pagesById(async (after, limit) => {
-        let q = db.selectFrom('notice_events').selectAll().orderBy('id').limit(limit);
-        if (after !== undefined) q = q.where('id', '>', after);
-        return q.execute();
-      }, 500))
-        yield await boundEvents(db, page);
+      for await (const page of rowPages(db, 'notice_events')) yield await boundEvents(db, page);
     },
     async visible(db, principal, id) {
       const row = await db.selectFrom('notice_events').selectAll().where('id', '=', id).executeTakeFirst();
@@ -227,20 +269,7 @@ export const noticeRowBindings: readonly RowBinding[] = [
     table: 'notice_conflicts',
     idFields: idFields(CONFLICT_KINDS),
     async *rows(db) {
-      for await (const page of pagesById(async (after, limit) => {
-        let q = db.selectFrom('notice_conflicts').selectAll().orderBy('id').limit(limit);
-        if (after !== undefined) q = q.where('id', '>', after);
-        return q.execute();
-      }, 500))
-        yield page.map((r) => ({
-          id: r.id,
-          expectations: [
-            {
-              kinds: CONFLICT_KINDS,
-              expected: { marking: 'AMBER' as const, record: conflictRecord(rowToConflict(r)) },
-            },
-          ],
-        }));
+      for await (const page of rowPages(db, 'notice_conflicts')) yield page.map(boundConflict);
     },
     async visible(db, principal, id) {
       const row = await db
@@ -255,17 +284,7 @@ export const noticeRowBindings: readonly RowBinding[] = [
     },
     async current(db, id) {
       const r = await db.selectFrom('notice_conflicts').selectAll().where('id', '=', id).executeTakeFirst();
-      return r === undefined
-        ? undefined
-        : {
-            id: r.id,
-            expectations: [
-              {
-                kinds: CONFLICT_KINDS,
-                expected: { marking: 'AMBER' as const, record: conflictRecord(rowToConflict(r)) },
-              },
-            ],
-          };
+      return r === undefined ? undefined : boundConflict(r);
     },
   },
   {
@@ -273,26 +292,7 @@ export const noticeRowBindings: readonly RowBinding[] = [
     table: 'notice_requests',
     idFields: idFields(REQUEST_KINDS),
     async *rows(db) {
-      for await (const page of pagesById(async (after, limit) => {
-        let q = db.selectFrom('notice_requests').selectAll().orderBy('id').limit(limit);
-        if (after !== undefined) q = q.where('id', '>', after);
-        return q.execute();
-      }, 500)) {
-        const markings = await markingsOf(db, [...new Set(page.map((r) => r.notice_id))]);
-        yield page.map((r) => {
-          const marking = markings.get(r.notice_id);
-          return {
-            id: r.id,
-            expectations: [
-              {
-                kinds: REQUEST_KINDS,
-                ...(marking !== undefined ? { expected: { marking, record: rowToRequest(r) } } : {}),
-              },
-            ],
-            ...(marking === undefined ? { problems: [`its notice ${r.notice_id} is gone`] } : {}),
-          };
-        });
-      }
+      for await (const page of rowPages(db, 'notice_requests')) yield await boundRequests(db, page);
     },
     async visible(db, principal, id) {
       const row = await db.selectFrom('notice_requests').selectAll().where('id', '=', id).executeTakeFirst();
@@ -304,17 +304,7 @@ export const noticeRowBindings: readonly RowBinding[] = [
     },
     async current(db, id) {
       const r = await db.selectFrom('notice_requests').selectAll().where('id', '=', id).executeTakeFirst();
-      if (r === undefined) return undefined;
-      const marking = (await markingsOf(db, [r.notice_id])).get(r.notice_id);
-      return {
-        id: r.id,
-        expectations: [
-          {
-            kinds: REQUEST_KINDS,
-            ...(marking !== undefined ? { expected: { marking, record: rowToRequest(r) } } : {}),
-          },
-        ],
-      };
+      return r === undefined ? undefined : (await boundRequests(db, [r]))[0];
     },
   },
 ];
