@@ -51,6 +51,26 @@ describeEachDialect('reports API', (dialect) => {
     sources: await countRows('report_sources'),
   });
 
+  it('files sixteen first reports of one new source at once without a 500 (crash suite finding, #14 B1)', async () => {
+    // On PostgreSQL each request registered the source in its own transaction, and all but the first
+    // failed with a unique-key error: a 500 for the monitors of a patrol filing together.
+    const source = {
+      name: 'Patrol 12 (first sighting)',
+      reliability: 'B',
+      independenceGroup: 'jmvc-team-12',
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => post(monitor, sampleInput({ source, narrative: `Report ${i}.` }))),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(Array.from({ length: 16 }, () => 201));
+    const sources = await db()
+      .selectFrom('report_sources')
+      .select('id')
+      .where('name', '=', source.name)
+      .execute();
+    expect(sources).toHaveLength(1);
+  });
+
   async function expectRejected(payload: unknown, path: string, reason: RegExp): Promise<void> {
     const before = await snapshot();
     const res = await post(monitor, payload);

@@ -56,6 +56,11 @@ export async function findSourcesByIdsOrNames(
   return out;
 }
 
+/**
+ * Registers sources seen for the first time. Two requests can see the same new source at once (eight
+ * monitors of one patrol filing together): the later insert finds the row already there and leaves it,
+ * instead of failing its report with a unique-key error.
+ */
 export async function insertSources(db: Executor, sources: ReportSource[]): Promise<void> {
   for (let i = 0; i < sources.length; i += 200) {
     await db
@@ -72,6 +77,7 @@ export async function insertSources(db: Executor, sources: ReportSource[]): Prom
           updated_at: s.updatedAt,
         })),
       )
+      .onConflict((oc) => oc.doNothing())
       .execute();
   }
 }
