@@ -263,8 +263,9 @@ async function appliedMigrations(database: Db): Promise<string[]> {
  * Restores a backup into `database` and the data directory (see the module comment). Refuses a
  * database that holds anything, and a different signing key already in place, unless `force`.
  * Verifies every hash first; audits the restored log afterwards (size and root must be the manifest's),
- * then every restored row against its log entry. A row that does not match throws, naming each row:
- * the database then holds the backup as it was, which its own log contradicts.
+ * then every restored row against its log entry. A row that does not match throws, naming each row;
+ * for a backup of this version's schema that happens before the load commits, so the database and the
+ * key file stay as they were.
  */
 export async function restoreBackup(
   database: Db,
@@ -326,7 +327,27 @@ export async function restoreBackup(
   const tables = manifest.parts
     .filter((p) => p.kind === 'table')
     .map((p) => ({ table: path.basename(p.path, '.jsonl'), file: path.basename(p.path) }));
-  await loadDatabase(database.db, database.dialect, path.join(source, 'database'), manifest, tables);
+  // A backup made by this schema is audited inside the loading transaction: one that fails its audit
+  // leaves the database as it was. An older one is audited once migrated to this version's schema,
+  // which the bindings read; if that audit fails, the restored rows stay and the error names them.
+  const upToDate = manifest.migrations.length === known.length;
+  let audited: Pick<RestoreSummary, 'audit' | 'databaseAudit'> | undefined;
+  await loadDatabase(
+    database.db,
+    database.dialect,
+    path.join(source, 'database'),
+    manifest,
+    tables,
+    upToDate
+      ? async (tx) => {
+          const inside = { ...database, db: tx };
+          audited = {
+            audit: await auditRestored(inside, manifest),
+            databaseAudit: await auditRestoredRows(inside, manifest, options.bindings),
+          };
+        }
+      : undefined,
+  );
   const { schema } = await migratorOf(database);
   await migrateToLatest(database.db, schema !== undefined ? { schema } : {});
 
@@ -344,14 +365,11 @@ export async function restoreBackup(
     keysWritten.push(to);
   }
 
-  const audit = await auditRestored(database, manifest);
-  return {
-    manifest,
-    evidenceWritten,
-    keysWritten,
-    audit,
+  audited ??= {
+    audit: await auditRestored(database, manifest),
     databaseAudit: await auditRestoredRows(database, manifest, options.bindings),
   };
+  return { manifest, evidenceWritten, keysWritten, ...audited };
 }
 
 /**

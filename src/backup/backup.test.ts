@@ -377,6 +377,10 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       expect(problems).toEqual([
         { path: `reports/${id}`, reason: expect.stringMatching(/^report: /) as string },
       ]);
+      // Refused before the load committed: nothing of the altered backup stays (#14: it used to).
+      expect(await count(restoreDb, 'reports')).toBe(0);
+      expect(await count(restoreDb, 'organisations')).toBe(0);
+      expect(fs.existsSync(copy.paths.keyFile)).toBe(false);
 
       // The untouched backup restores, and says how many rows its audit checked.
       const clean = await site();

@@ -317,6 +317,8 @@ export async function loadDatabase(
   dir: string,
   info: SnapshotInfo,
   parts: readonly { table: string; file: string }[],
+  /** Runs in the loading transaction once every row is in; if it throws, nothing was loaded. */
+  check?: (tx: Kysely<Database>) => Promise<void>,
 ): Promise<void> {
   const known = new Set(await listTables(db, dialect));
   const missing = parts.filter((p) => !known.has(p.table)).map((p) => p.table);
@@ -344,5 +346,6 @@ export async function loadDatabase(
       await flush();
     }
     await setSequences(tx, dialect, info.sequences);
+    if (check) await check(tx);
   });
 }
