@@ -80,6 +80,12 @@ function openSqlite(url: string): Db {
   };
 }
 
+/** What Kysely's driver runs for a ROLLBACK when SQLite already rolled the transaction back. */
+const NOTHING_TO_ROLL_BACK = {
+  reader: false,
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+} as unknown as SqliteDatabase.Statement;
+
 /**
  * Kysely's SQLite driver prepares every statement anew; preparing costs more than running a short
  * insert. The same SQL text always gets the same prepared statement here (most recently used kept).
@@ -90,6 +96,10 @@ function withStatementCache(handle: SqliteDatabase.Database, capacity = 512) {
   return {
     close: () => handle.close(),
     prepare(text: string): SqliteDatabase.Statement {
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, …); Kysely's
+      // ROLLBACK then fails with "no transaction is active" and hides the error that mattered (a full
+      // disk became a 500). With no transaction open, ROLLBACK has nothing to do.
+      if (text === 'rollback' && !handle.inTransaction) return NOTHING_TO_ROLL_BACK;
       let statement = cache.get(text);
       if (statement) {
         cache.delete(text); // re-inserted below: the Map's order is the recency order
@@ -110,8 +120,11 @@ async function openPostgres(url: string, poolSize: number, schema?: string): Pro
     connectionTimeoutMillis: 5000,
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   });
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server must not crash the process; the next query on it reports it (and
+  // the pool then drops it). The pool's own listener covers idle clients; this one covers clients that
+  // are checked out but between queries, like the sequencer's long-held connection.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const description = redact(url);
   try {
     const client = await pool.connect();

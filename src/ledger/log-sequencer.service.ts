@@ -165,13 +165,19 @@ export class LogSequencer {
     this.#events.on('error', listener);
   }
 
-  async #runLoop(db: Kysely<Database>): Promise<void> {
+  /**
+   * Integrates until stopped. With `leaveOnError` (the elected loop on its own connection) the first
+   * error ends it: the connection may be dead (PostgreSQL restarted, the network dropped it), and the
+   * caller then gives it back and is elected again on a fresh one.
+   */
+  async #runLoop(db: Kysely<Database>, leaveOnError = false): Promise<void> {
     while (this.#running) {
       let n = 0;
       try {
         n = await this.integrateOnce(db);
       } catch (err) {
         this.#events.emit('error', err);
+        if (leaveOnError) return;
       }
       this.cosigning.poke(n > 0);
       if (n < this.options.batchSize) await this.#sleep(this.options.intervalMs);
@@ -184,9 +190,10 @@ export class LogSequencer {
         await this.db.connection().execute(async (conn) => {
           if (!(await tryAcquireSequencerLock(conn))) return;
           try {
-            await this.#runLoop(conn);
+            await this.#runLoop(conn, true);
           } finally {
-            await releaseSequencerLock(conn);
+            // On a dead connection the lock went with its session; there is nothing to release.
+            await releaseSequencerLock(conn).catch(() => undefined);
           }
         });
       } catch (err) {
