@@ -1,6 +1,7 @@
 import type { Executor } from '../db/database.js';
 import type { ApiTokenRow } from './access.tables.js';
 import type { Permission } from './policy.js';
+import { storageFaultOf } from '../db/faults.js';
 
 /** An API token's metadata; the secret itself is never stored, only its hash. */
 export interface ApiToken {
@@ -85,6 +86,15 @@ export async function markTokensRevoked(
   await q.execute();
 }
 
+/**
+ * Records when a token was last used. Bookkeeping, not part of the answer: when the storage cannot take
+ * the write (a full disk, a read-only database), the request that uses the token still goes on, so that
+ * reads keep working through a write fault (issue 14, B5).
+ */
 export async function markTokenUsed(db: Executor, id: string, at: string): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+  try {
+    await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+  } catch (err) {
+    if (storageFaultOf(err) === undefined) throw err;
+  }
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { AppError } from '../core/errors.js';
+import { storageFaultOf } from '../db/faults.js';
 import { ImportFileError } from '../monitoring/import/importer.js';
 import { registerAccessCommands } from './commands/access.commands.js';
 import { registerBackupCommands } from './commands/backup.commands.js';
@@ -46,5 +47,7 @@ export function describeFailure(err: unknown): string {
       ...problems.map((e) => `  ${e.file ? `${e.file}:${e.line ?? 0}: ` : ''}${e.path}: ${e.reason}`),
     ].join('\n');
   }
+  const fault = storageFaultOf(err);
+  if (fault) return `${fault.message} (${err instanceof Error ? err.message : String(err)})`;
   return err instanceof Error ? err.message : String(err);
 }

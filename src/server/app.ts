@@ -187,6 +187,7 @@ function registerErrorHandling(app: App, services: AppServices): void {
   app.setErrorHandler(async (error: unknown, request, reply) => {
     const appError = toAppError(error);
     if (STATUS_OF[appError.code] === 500) request.log.error({ err: error }, 'unhandled error');
+    else if (STATUS_OF[appError.code] === 503) request.log.error({ err: error }, appError.message);
     if (
       (STATUS_OF[appError.code] === 401 || STATUS_OF[appError.code] === 403) &&
       !request.url.startsWith('/api/v1/auth/login')

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import { AppError, type ErrorCode, type FieldProblem } from '../core/errors.js';
+import { storageFaultOf } from '../db/faults.js';
 import { LedgerError } from '../ledger/errors.js';
 import { ImportFileError } from '../monitoring/import/importer.js';
 
@@ -109,7 +110,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 /**
  * Any error thrown while answering a request, as an AppError: our own as they are, the log core's and
- * the importers' by their meaning, Fastify's by its code; anything else becomes a plain `internal`.
+ * the importers' by their meaning, Fastify's by its code, a storage fault (disk full, read-only, the
+ * database gone) as 503 saying so; anything else becomes a plain `internal`.
  */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -124,6 +126,8 @@ export function toAppError(error: unknown): AppError {
   if (e instanceof SyntaxError || (e.statusCode === 400 && /JSON/.test(e.message))) {
     return new AppError('malformed_json', `the body is not valid JSON: ${e.message}`);
   }
+  const fault = storageFaultOf(error);
+  if (fault) return new AppError('unavailable', fault.message, [], { 'retry-after': '30' });
   if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
     // Fastify's other client errors keep their status where a code has it (404, 413, 415, 429…).
     const code = (Object.keys(STATUS_OF) as ErrorCode[]).find((c) => STATUS_OF[c] === e.statusCode);
