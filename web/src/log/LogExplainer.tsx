@@ -38,11 +38,9 @@ export function LogExplainer({ witnesses }: { witnesses: readonly Witness[] | un
   return (
     <section aria-labelledby="log-proves-heading" className="card" data-testid="log-explainer">
       <h2 id="log-proves-heading">{t('log.provesTitle')}</h2>
-      <ul className="plain-list">
-        <li>{t('log.provesCommitted')}</li>
-        <li>{t('log.provesNoRewrite')}</li>
-        <li>{t('log.provesWitnesses')}</li>
-      </ul>
+      <p>{t('log.provesCommitted')}</p>
+      <p>{t('log.provesNoRewrite')}</p>
+      <p>{t('log.provesWitnesses')}</p>
       <h3>{t('log.checkYourself')}</h3>
       {vkey.status === 'done' && (
         <dl className="facts">
