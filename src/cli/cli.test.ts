@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = path.resolve('src/cli/main.ts');
@@ -73,6 +74,21 @@ describe('truceline CLI', { timeout: 180_000 }, () => {
       expect(res.code, sub.join(' ')).toBe(0);
       expect(res.stdout).toMatch(/^Usage: truceline/);
     }
+  });
+
+  it('ships `truceline` as an executable bin: a shebang that survives compilation, chmod 755 on build', () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    expect(pkg.bin.truceline).toBe('dist/cli/main.js');
+    const compiled = ts.transpileModule(fs.readFileSync(MAIN, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    expect(compiled.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(pkg.scripts.build).toMatch(
+      /^tsc -p tsconfig\.build\.json && node -e .*chmodSync\('dist\/cli\/main\.js', 0o755\)/,
+    );
   });
 
   it('exits 2 on an unknown command', () => {
