@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = path.resolve('src/cli/main.ts');
@@ -13,6 +14,43 @@ function run(args: string[], env: Record<string, string> = {}) {
     timeout: 60_000,
   });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** Runs `serve` on a free port, asks /healthz once, stops it; returns the status and all it printed. */
+async function serveOnce(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', ...args], {
+    env: { ...process.env, TRUCELINE_SCRYPT_N: '1024', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const m = /open\s+(http:\/\/\S+?)\/\n/.exec(output);
+        if (m?.[1] !== undefined) {
+          clearInterval(timer);
+          resolve(m[1]);
+        }
+      }, 100);
+      void exited.then(() => {
+        clearInterval(timer);
+        reject(new Error(`serve exited: ${output}`));
+      });
+    });
+    const res = await fetch(`${url}/healthz`);
+    await res.text();
+    // Pino writes asynchronously: give the request's line a moment to arrive.
+    await new Promise((r) => setTimeout(r, 500));
+    return { status: res.status, output };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
 }
 
 function dataDir(): string {
@@ -38,10 +76,47 @@ describe('truceline CLI', { timeout: 180_000 }, () => {
     }
   });
 
+  it('ships `truceline` as an executable bin: a shebang that survives compilation, chmod 755 on build', () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    expect(pkg.bin.truceline).toBe('dist/cli/main.js');
+    const compiled = ts.transpileModule(fs.readFileSync(MAIN, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    expect(compiled.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(pkg.scripts.build).toMatch(
+      /^tsc -p tsconfig\.build\.json && node -e .*chmodSync\('dist\/cli\/main\.js', 0o755\)/,
+    );
+  });
+
   it('exits 2 on an unknown command', () => {
     const res = run(['frobnicate']);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(res.stderr).toMatch(/ — run `truceline --help`\n$/);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('answers a usage error of a subcommand with one line naming its help, and exits 2', () => {
+    const unknownOption = run(['import', 'reports.csv', '--frob']);
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toBe("error: unknown option '--frob' — run `truceline import --help`\n");
+    const missingArgument = run(['import']);
+    expect(missingArgument.code).toBe(2);
+    expect(missingArgument.stderr).toBe(
+      "error: missing required argument 'file' — run `truceline import --help`\n",
+    );
+    const nested = run(['log', 'witness', 'add', 'ua']);
+    expect(nested.code).toBe(2);
+    expect(nested.stderr).toBe(
+      "error: missing required argument 'vkey' — run `truceline log witness add --help`\n",
+    );
+    const badChoice = run(['serve', '--log-level', 'loud']);
+    expect(badChoice.code).toBe(2);
+    expect(badChoice.stderr.trim().split('\n')).toHaveLength(1);
+    expect(badChoice.stderr).toMatch(/'loud' is invalid.* — run `truceline serve --help`/);
   });
 
   it('initialises once, printing a one-time admin password, and refuses a second time', () => {
@@ -54,11 +129,35 @@ describe('truceline CLI', { timeout: 180_000 }, () => {
     expect(first.stdout).toMatch(/agreement illustrative-framework-\S+ ".+" and 25 generated reports\.\n/);
     expect(first.stdout).toMatch(/username: admin\n\s+password: \S{20}/);
     expect(fs.existsSync(path.join(dir, 'truceline.db'))).toBe(true);
+    // The demo's log is named after its agreement, not a placeholder: the origin is in every checkpoint.
+    expect(fs.readFileSync(path.join(dir, 'log-signer.key'), 'utf8')).toMatch(
+      /^PRIVATE\+KEY\+truceline\.local\/illustrative-framework-2025\+/,
+    );
     const second = run(['init', '--demo-reports', '0'], { TRUCELINE_DATA_DIR: dir });
     expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n')).toEqual([
       'truceline: already initialised: this database has organisations and users',
     ]);
+  });
+
+  it('keeps the origin of an existing log key: a new default never renames a log', () => {
+    const env = { TRUCELINE_DATA_DIR: dataDir() };
+    expect(run(['keys', 'generate', '--origin', 'truceline.invalid/log'], env).code).toBe(0);
+    const key = fs.readFileSync(path.join(env.TRUCELINE_DATA_DIR, 'log-signer.key'), 'utf8');
+    expect(run(['init', '--demo-reports', '0'], env).code).toBe(0);
+    expect(fs.readFileSync(path.join(env.TRUCELINE_DATA_DIR, 'log-signer.key'), 'utf8')).toBe(key);
+    expect(run(['keys', 'show'], env).stdout).toMatch(/^truceline\.invalid\/log\+/);
+  });
+
+  it('logs no request by default; --log-level info or TRUCELINE_LOG_LEVEL=info logs each one', async () => {
+    const env = { TRUCELINE_DATA_DIR: dataDir() };
+    const quiet = await serveOnce([], env);
+    expect(quiet.status).toBe(200);
+    expect(quiet.output).not.toMatch(/request completed/);
+    const byOption = await serveOnce(['--log-level', 'info'], env);
+    expect(byOption.output).toMatch(/"msg":"request completed"/);
+    const byEnv = await serveOnce([], { ...env, TRUCELINE_LOG_LEVEL: 'info' });
+    expect(byEnv.output).toMatch(/"msg":"request completed"/);
   });
 
   it('creates users and tokens, and explains a bad role in one line', () => {

@@ -156,11 +156,13 @@ describe('truceline log, keys, audit and witness commands', { timeout: 180_000 }
   it('exports the log and audits it, then names a changed database row (real binary)', async () => {
     expect((await cli(['init', '--demo-reports', '0'])).code).toBe(0);
     const exported = await cli(['log', 'export', 'mirror']);
-    expect(exported.stdout).toMatch(/^Exported truceline\.invalid\/log at size \d+ to /);
+    expect(exported.stdout).toMatch(
+      /^Exported truceline\.local\/illustrative-framework-2025 at size \d+ to /,
+    );
     expect(fs.existsSync(path.join(dir, 'mirror/checkpoint'))).toBe(true);
     const audit = await cli(['audit', 'mirror']);
     expect(audit.code).toBe(0);
-    expect(audit.stdout).toMatch(/^OK truceline\.invalid\/log: \d+ entries/);
+    expect(audit.stdout).toMatch(/^OK truceline\.local\/illustrative-framework-2025: \d+ entries/);
     expect(audit.stderr).toMatch(/^truceline: warning: no policy given/);
     expect(fs.existsSync(path.join(dir, '.truceline-audit-state.json'))).toBe(true);
     const dbFile = path.join(dir, 'data', 'truceline.db');

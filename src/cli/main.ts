@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { buildProgram, describeFailure } from './program.js';
 
 async function main(): Promise<void> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

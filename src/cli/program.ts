@@ -20,8 +20,7 @@ import { registerCommitmentCommands } from './commands/commitments.commands.js';
 export function buildProgram(): Command {
   const program = new Command('truceline')
     .description('Truceline: the security framework of a peace agreement, with a tamper-evident log')
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)');
+    .version('0.1.0');
   registerServerCommands(program);
   registerAccessCommands(program);
   registerLogCommands(program);
@@ -35,7 +34,39 @@ export function buildProgram(): Command {
   registerResponseCommands(program);
   registerCommitmentCommands(program);
   registerBackupCommands(program);
+  withUsageManners(program);
   return program;
+}
+
+/** `truceline import`, `truceline log witness add`: the command as a user types it. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Usage errors (unknown command or option, missing argument or value) as one line with a hint
+ * naming the help of the command that refused, e.g.
+ * "error: unknown option '--frob' — run `truceline import --help`"; they exit with 2 (see main.ts),
+ * domain errors with 1. Applied to every command: commander copies these settings only to commands
+ * created after they are set.
+ */
+function withUsageManners(command: Command): void {
+  const help = `run \`${commandPath(command)} --help\``;
+  command.exitOverride().configureOutput({
+    outputError: (text, write) => write(`${usageLine(text)} — ${help}\n`),
+  });
+  for (const sub of command.commands) withUsageManners(sub);
+}
+
+/** Commander's message on one line ("…\n(Did you mean x?)" becomes "… (Did you mean x?)"). */
+export function usageLine(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** One line on stderr, naming the cause; field problems (of an AppError or a file) follow, one per line. */

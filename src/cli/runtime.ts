@@ -11,9 +11,24 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** Opens the configured database, migrates it, and wires the services. Callers must `close()`. */
+/**
+ * The origin a new log key gets when TRUCELINE_LOG_ORIGIN is not set: `truceline.local/<agreement
+ * id>` for a data dir started with an agreement (the demo), else `truceline.local/log`. The origin
+ * is signed into every checkpoint, so it is chosen once, when the key is created, and never changes
+ * with the default afterwards (an existing key file keeps its own).
+ */
+export function defaultLogOrigin(agreementId?: string): string {
+  const name = agreementId?.replace(/[^A-Za-z0-9._-]/g, '-');
+  return `truceline.local/${name !== undefined && name !== '' ? name : 'log'}`;
+}
+
+/**
+ * Opens the configured database, migrates it, and wires the services. Callers must `close()`.
+ * `agreementId` names the agreement a new data dir starts with, for the default log origin.
+ */
 export async function openRuntime(
   overrides: Partial<Config> = {},
+  { agreementId }: { agreementId?: string } = {},
 ): Promise<AppServices & { close(): Promise<void> }> {
   const config = { ...loadConfig(), ...overrides };
   const database = await openDatabase(config.databaseUrl);
@@ -25,7 +40,7 @@ export async function openRuntime(
   }
   let signer;
   try {
-    signer = loadOrCreateSigner(config.logKeyFile, config.logOrigin);
+    signer = loadOrCreateSigner(config.logKeyFile, config.logOrigin ?? defaultLogOrigin(agreementId));
   } catch (err) {
     await database.close();
     throw err;

@@ -6,7 +6,8 @@ export interface Config {
   dataDir: string;
   port: number;
   host: string;
-  logLevel: string;
+  /** Request and server logging: warnings and errors only unless asked (`--log-level`, TRUCELINE_LOG_LEVEL). */
+  logLevel: LogLevel;
   /** Set `Secure` on session cookies. Off only for plain-HTTP deployments that are not localhost. */
   secureCookies: boolean;
   /** Requests per minute per client before 429. */
@@ -17,12 +18,33 @@ export interface Config {
   bodyLimitBytes: number;
   /** The commission's Ed25519 log signing key (signed-note PRIVATE+KEY text), created on first run. */
   logKeyFile: string;
-  /** The log's origin line (also its key name) when a key is created, e.g. "jmvc.example.org/log". */
-  logOrigin: string;
+  /**
+   * The log's origin line (also its key name) when a key is created, e.g. "jmvc.example.org/log";
+   * unset, the CLI derives one (`defaultLogOrigin`). An existing key keeps the origin it was made with.
+   */
+  logOrigin?: string;
   /** Let webhooks target private and loopback addresses (closed networks, tests); off by default. */
   webhookAllowPrivate: boolean;
   /** Milliseconds between heartbeat comments on an open event stream. */
   eventHeartbeatMs: number;
+}
+
+/** The server's log levels, quietest first. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+/** One log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Whether a string is one of the log levels. */
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
+  const name = env.TRUCELINE_LOG_LEVEL !== undefined ? 'TRUCELINE_LOG_LEVEL' : 'LOG_LEVEL';
+  const raw = env[name];
+  if (raw === undefined || raw === '') return 'warn';
+  if (!isLogLevel(raw)) throw new ConfigError(`${name}=${raw}: must be one of ${LOG_LEVELS.join(', ')}`);
+  return raw;
 }
 
 export class ConfigError extends Error {
@@ -47,14 +69,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     port: intFrom(env, 'PORT', 8080, 0, 65535),
     host: env.HOST ?? '127.0.0.1',
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: logLevelFrom(env),
     secureCookies: env.TRUCELINE_INSECURE_COOKIES !== '1',
     rateLimitPerMinute: intFrom(env, 'TRUCELINE_RATE_LIMIT', 6000, 1, 10_000_000),
     passwordCostN: intFrom(env, 'TRUCELINE_SCRYPT_N', 1 << 15, 1 << 10, 1 << 20),
     sessionTtlHours: intFrom(env, 'TRUCELINE_SESSION_HOURS', 12, 1, 24 * 30),
     bodyLimitBytes: intFrom(env, 'TRUCELINE_BODY_LIMIT', 1024 * 1024, 1024, 512 * 1024 * 1024),
     logKeyFile: path.resolve(env.TRUCELINE_LOG_KEY_FILE ?? path.join(dataDir, 'log-signer.key')),
-    logOrigin: env.TRUCELINE_LOG_ORIGIN ?? 'truceline.invalid/log',
+    ...(env.TRUCELINE_LOG_ORIGIN ? { logOrigin: env.TRUCELINE_LOG_ORIGIN } : {}),
     webhookAllowPrivate: env.TRUCELINE_WEBHOOK_ALLOW_PRIVATE === '1',
     eventHeartbeatMs: intFrom(env, 'TRUCELINE_EVENT_HEARTBEAT_MS', 15_000, 100, 3_600_000),
   };

@@ -59,6 +59,14 @@ describe('configuration', () => {
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT=eighty: must be a whole number/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT=70000: must be between 0 and 65535/);
+    expect(() => loadConfig({ TRUCELINE_LOG_LEVEL: 'loud' })).toThrow(
+      /^TRUCELINE_LOG_LEVEL=loud: must be one of fatal, error, warn, info, debug, trace$/,
+    );
+  });
+  it('logs warnings and errors only unless asked; TRUCELINE_LOG_LEVEL before LOG_LEVEL', () => {
+    expect(loadConfig({}).logLevel).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'debug', TRUCELINE_LOG_LEVEL: 'info' }).logLevel).toBe('info');
   });
   it('follows TRUCELINE_DATA_DIR', () => {
     expect(loadConfig({ TRUCELINE_DATA_DIR: '/srv/tl' }).databaseUrl).toBe('sqlite:/srv/tl/truceline.db');

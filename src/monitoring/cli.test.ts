@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
+import { parseCsv } from './import/csv-parse.js';
 
 const MAIN = path.resolve('src/cli/main.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-monitoring-cli-'));
@@ -68,9 +69,34 @@ describe('truceline import / export / demo', { timeout: 180_000 }, () => {
     expect(exported.stderr).toMatch(/^Included markings \(the full record\): /);
     const exportedCount = Number(/Exported (\d+) reports/.exec(exported.stdout)?.[1]);
     expect(exportedCount).toBeGreaterThan(0);
-    const importExport = ['import', out, '--format', 'acled', '--system', 'demo-acled'];
+    // What matters travels with each row: marking, the agreement's category (the demo files SMM
+    // codes: 1,735 of 2,000 rows had none), the external system and id, the grade.
+    const rows = parseCsv(fs.readFileSync(out, 'utf8'));
+    const header = rows[0]?.fields ?? [];
+    const col = (row: { fields: string[] }, name: string) => row.fields[header.indexOf(name)];
+    expect(header.slice(-6)).toEqual([
+      'tlp',
+      'tlp_strict',
+      'report_category',
+      'report_external_system',
+      'report_external_id',
+      'grade',
+    ]);
+    for (const row of rows.slice(1)) {
+      expect([col(row, 'tlp'), col(row, 'tlp_strict'), col(row, 'report_external_system')]).toEqual([
+        'GREEN',
+        'false',
+        'demo',
+      ]);
+      expect(col(row, 'report_category')).toMatch(/^[a-z][a-z0-9-]+$/);
+      expect(col(row, 'report_external_id')).toBe(col(row, 'event_id_cnty'));
+      expect(col(row, 'grade')).toMatch(/^[A-F][1-6]$/);
+    }
+    // No --format: the file's header says it is ACLED's.
+    const importExport = ['import', out, '--system', 'demo-acled'];
     const dryRun = run([...importExport, '--dry-run']);
     expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stderr).toContain(`Reading ${out} as acled (ACLED's header); --format overrides.`);
     expect(dryRun.stdout).toMatch(/dry run: nothing was written/);
     expect(stored()).toEqual(afterDemo);
     const first = run(importExport);
@@ -86,13 +112,22 @@ describe('truceline import / export / demo', { timeout: 180_000 }, () => {
     const bad = path.join(dir, 'bad.csv');
     fs.writeFileSync(bad, 'observed_from,lat,lon,category\r\n2026-11-20T10:00:00Z,95,38,cfv-small-arms\r\n');
     const errors = path.join(dir, 'errors.csv');
-    const rejected = run(['import', bad, '--format', 'csv', '--errors', errors]);
+    const rejected = run(['import', bad, '--errors', errors]);
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toContain(`${bad}:2: lat: latitude 95 is out of range`);
     expect(fs.readFileSync(errors, 'utf8')).toMatch(/^file,line,field,reason\r\n.*,2,lat,latitude 95/);
     const wrongFormat = run(['import', bad, '--format', 'acled']);
     expect(wrongFormat.code).toBe(1);
     expect(wrongFormat.stderr).toMatch(/missing ACLED columns/);
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, 'what the patrol saw\n');
+    const beforeUnknown = stored();
+    const unknown = run(['import', notes]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(
+      `truceline: ${notes}: cannot tell its format (neither JSON nor a CSV header row); accepted: acled (ACLED CSV export), csv (Truceline CSV, or any CSV with --map), geojson (GeoJSON FeatureCollection); or give --format\n`,
+    );
+    expect(stored()).toEqual(beforeUnknown);
     // Each step spawns the CLI (tsx compiles it afresh), so the whole story takes a while.
   }, 300_000);
   it('refuses to export without saying whose view, and exports an organisation only what it may see (security A9: truceline export writes RED and AMBER records without asking for whose view)', () => {

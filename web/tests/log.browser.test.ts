@@ -29,6 +29,26 @@ describeInBrowser('the transparency log page', () => {
     await log.shot('log');
   });
 
+  it('says in plain words what the log proves, names its origin and gives the audit commands', async () => {
+    const log = new LogPage(session.page);
+    await log.open();
+    const { text, origin, commands } = await log.explainer();
+    expect(text).toContain('Every record is committed here when it is made');
+    expect(text).toMatch(/Nobody — not a party, not the commission that runs this server — can rewrite/);
+    expect(text).toMatch(/Witnesses run by the parties and the guarantors cosign a checkpoint/);
+    expect(origin).toBe('truceline.test/log');
+    const vkey = (await session.dashboard.t.app.inject({ url: '/log/vkey' })).body.trim();
+    const lines = commands.split('\n');
+    expect(lines).toContain(`log ${vkey}`);
+    expect(lines).toContain(
+      `truceline audit ${new URL(session.page.url()).origin}/log/ --policy parties.policy`,
+    );
+    expect(lines).toContain('truceline log export ./mirror');
+    expect(lines).toContain('truceline audit ./mirror --policy parties.policy');
+    await session.page.locator('[data-testid="log-explainer"]').scrollIntoViewIfNeeded();
+    await log.shot('log-explainer');
+  });
+
   it('looks up an entry, fetches its receipt and checks the inclusion proof in the browser', async () => {
     const log = new LogPage(session.page);
     await log.open();

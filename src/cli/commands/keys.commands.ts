@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/config.js';
 import { keyRotationRecord } from '../../ledger/key-rotation.js';
 import { createSignerFile, keyHolders, readSigner } from '../../ledger/log-keys.js';
 import { generateSignerKey, parseSignerKey } from '../../ledger/note.js';
-import { CliError, openRuntime } from '../runtime.js';
+import { CliError, defaultLogOrigin, openRuntime } from '../runtime.js';
 
 /** `20261126T080000Z`: sortable and safe in file names. */
 function stamp(date: Date): string {
@@ -21,10 +21,16 @@ export function registerKeysCommands(program: Command): void {
   keys
     .command('generate')
     .description('create the log signing key (refuses if the key file exists) and print its verifier key')
-    .option('--origin <origin>', "the log's origin, also the key name (default: $TRUCELINE_LOG_ORIGIN)")
+    .option(
+      '--origin <origin>',
+      "the log's origin, also the key name (default: $TRUCELINE_LOG_ORIGIN or truceline.local/log)",
+    )
     .action((opts: { origin?: string }) => {
       const config = loadConfig();
-      const signer = createSignerFile(config.logKeyFile, opts.origin ?? config.logOrigin);
+      const signer = createSignerFile(
+        config.logKeyFile,
+        opts.origin ?? config.logOrigin ?? defaultLogOrigin(),
+      );
       process.stdout.write(`${signer.verifierKey}\nKey written to ${config.logKeyFile} (keep it secret).\n`);
     });
 

@@ -13,6 +13,7 @@ import {
   problemReportCsv,
   type ImportFormat,
 } from '../../monitoring/import/importer.js';
+import { inferFormat } from '../../monitoring/import/sniff.js';
 import type { MonitoringServices } from '../../monitoring/monitoring.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
 import type { ReportView } from '../../monitoring/report.view.js';
@@ -100,7 +101,7 @@ export function registerMonitoringCommands(program: Command): void {
     .description(
       'import reports from ACLED CSV, Truceline CSV (with a column mapping) or GeoJSON; all or nothing',
     )
-    .requiredOption('--format <format>', 'acled | csv | geojson')
+    .option('--format <format>', 'acled | csv | geojson (default: told from the file)')
     .option('--dry-run', 'validate and classify everything, write nothing')
     .option(
       '--apply-good',
@@ -121,7 +122,7 @@ export function registerMonitoringCommands(program: Command): void {
       async (
         file: string,
         opts: {
-          format: string;
+          format?: string;
           dryRun?: boolean;
           applyGood?: boolean;
           map?: string;
@@ -134,11 +135,18 @@ export function registerMonitoringCommands(program: Command): void {
           progress: boolean;
         },
       ) => {
-        const format = formatOf(opts.format);
+        const given = opts.format === undefined ? undefined : formatOf(opts.format);
         if (!isMarking(opts.marking))
           throw new CliError(`--marking ${opts.marking}: must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED`);
         const marking = opts.marking;
         const mapping = mappingOf(opts);
+        let format: ImportFormat;
+        if (given !== undefined) format = given;
+        else {
+          const inferred = await inferFormat(file, { mapped: Object.keys(mapping).length > 0 });
+          format = inferred.format;
+          process.stderr.write(`Reading ${file} as ${format} (${inferred.reason}); --format overrides.\n`);
+        }
         await withMonitoring(async (_s, m) => {
           const bar =
             opts.progress && process.stderr.isTTY

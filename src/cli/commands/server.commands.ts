@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AlreadyInitialisedError, initialise, isInitialised } from '../../access/bootstrap.js';
 import { buildApp } from '../../server/app.js';
 import { startSweeps } from '../../server/sweeper.js';
@@ -8,7 +8,7 @@ import type { AppServices } from '../../server/context.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { CosigningError } from '../../ledger/cosigning.service.js';
 import { holdKey } from '../../ledger/log-keys.js';
-import { loadConfig } from '../../config/config.js';
+import { loadConfig, LOG_LEVELS, type LogLevel } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
@@ -26,12 +26,21 @@ function printCredential(username: string, password: string): void {
   );
 }
 
+/** `--log-level`: quiet by default (warnings and errors), so a request is not a line on the terminal. */
+function logLevelOption(): Option {
+  return new Option(
+    '--log-level <level>',
+    'what the server logs (default: $TRUCELINE_LOG_LEVEL or warn; info logs every request)',
+  ).choices(LOG_LEVELS);
+}
+
 async function serve(
   services: AppServices & { close(): Promise<void> },
   port: number,
   host: string,
+  logLevel: LogLevel,
 ): Promise<void> {
-  const app = await buildApp(services, { logger: { level: services.config.logLevel } });
+  const app = await buildApp(services, { logger: { level: logLevel } });
   services.ledger.onError((err) =>
     err instanceof CosigningError
       ? app.log.warn({ err }, 'witness cosigning failed; the log goes on and asks again')
@@ -80,6 +89,11 @@ export const DEMO_AGREEMENT = fileURLToPath(
   new URL('../../../examples/illustrative-framework.yaml', import.meta.url),
 );
 
+/** The demo agreement's id (its `id:` line), for the log origin of a new demo data dir. */
+function demoAgreementId(): string | undefined {
+  return /^id:\s*(\S+)\s*$/m.exec(fs.readFileSync(DEMO_AGREEMENT, 'utf8'))?.[1];
+}
+
 /** Loads the demo agreement and fills `reports` generated reports; returns a line saying what. */
 async function seedDemo(services: AppServices, reports: number): Promise<string> {
   const text = fs.readFileSync(DEMO_AGREEMENT, 'utf8');
@@ -108,7 +122,7 @@ export function registerServerCommands(program: Command): void {
       const reports = Number(opts.demoReports);
       if (!Number.isSafeInteger(reports) || reports < 0)
         throw new CliError(`--demo-reports ${opts.demoReports}: must be a whole number, 0 or more`);
-      const services = await openRuntime();
+      const services = await openRuntime({}, opts.demo ? { agreementId: demoAgreementId() } : {});
       try {
         const result = await initialise(services, CONSOLE_ACTOR, {
           adminUsername: opts.admin,
@@ -129,12 +143,14 @@ export function registerServerCommands(program: Command): void {
     .description('run the HTTP server (API, docs, log)')
     .option('-p, --port <port>', 'port to listen on (default: $PORT or 8080)')
     .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
-    .action(async (opts: { port?: string; host?: string }) => {
+    .addOption(logLevelOption())
+    .action(async (opts: { port?: string; host?: string; logLevel?: LogLevel }) => {
       const services = await openRuntime();
       await serve(
         services,
         opts.port !== undefined ? Number(opts.port) : services.config.port,
         opts.host ?? services.config.host,
+        opts.logLevel ?? services.config.logLevel,
       );
     });
 
@@ -143,8 +159,9 @@ export function registerServerCommands(program: Command): void {
     .description(
       'first run and every run after: initialise with the demo data if the database is empty, then serve',
     )
-    .action(async () => {
-      const services = await openRuntime();
+    .addOption(logLevelOption())
+    .action(async (opts: { logLevel?: LogLevel }) => {
+      const services = await openRuntime({}, { agreementId: demoAgreementId() });
       if (!(await isInitialised(services.organisations))) {
         try {
           const result = await initialise(services, CONSOLE_ACTOR, { adminUsername: 'admin', demo: true });
@@ -161,7 +178,12 @@ export function registerServerCommands(program: Command): void {
           `Using the existing data in ${services.database.description}; sign in with your admin account.\n`,
         );
       }
-      await serve(services, services.config.port, services.config.host);
+      await serve(
+        services,
+        services.config.port,
+        services.config.host,
+        opts.logLevel ?? services.config.logLevel,
+      );
     });
 
   const db = program.command('db').description('database maintenance');

@@ -2,6 +2,7 @@ import { ACLED_EVENT_TYPES, type AcledEventType } from '../../agreement/taxonomy
 import type { FieldProblem } from '../../core/errors.js';
 import type { ReportView } from '../report.view.js';
 import type { ReportInput } from '../report.schemas.js';
+import { FACT_COLUMNS, factCells } from './facts.js';
 
 /** ACLED's export columns since March 2023, in export order (31). */
 export const ACLED_COLUMNS = [
@@ -86,11 +87,17 @@ export function acledDate(text: string): string | undefined {
 
 const PRECISION_BY_CODE = { '1': 'day', '2': 'week', '3': 'month' } as const;
 
-/** Checks a header row: every ACLED column, nothing else. */
+/**
+ * Columns a Truceline ACLED export adds after ACLED's 31 (marking, category, external system and
+ * id, grade: see facts.ts); an import reads past them, so an export imports back.
+ */
+export const ACLED_EXPORT_COLUMNS = [...ACLED_COLUMNS, ...FACT_COLUMNS] as const;
+
+/** Checks a header row: every ACLED column, nothing else but the columns a Truceline export adds. */
 export function checkAcledHeader(header: readonly string[]): string[] {
   const problems: string[] = [];
   const missing = ACLED_COLUMNS.filter((c) => !header.includes(c));
-  const unknown = header.filter((c) => !(ACLED_COLUMNS as readonly string[]).includes(c));
+  const unknown = header.filter((c) => !(ACLED_EXPORT_COLUMNS as readonly string[]).includes(c));
   if (missing.length > 0)
     problems.push(`missing ACLED column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   if (unknown.length > 0)
@@ -189,7 +196,10 @@ const DISORDER_BY_TYPE: Record<string, string> = {
   'Strategic developments': 'Strategic developments',
 };
 
-/** A report as an ACLED row: imported ACLED events come back exactly; others are mapped. */
+/**
+ * A report as an ACLED export row (ACLED_EXPORT_COLUMNS): imported ACLED events come back exactly
+ * in ACLED's 31 columns, others are mapped; then the report's facts.
+ */
 export function reportToAcledRow(report: ReportView): string[] {
   const input = report.submitted;
   const attr = input.attributes ?? {};
@@ -234,5 +244,5 @@ export function reportToAcledRow(report: ReportView): string[] {
     tags: a('tags') ?? '',
     timestamp: a('timestamp') ?? String(Math.floor(Date.parse(report.createdAt) / 1000)),
   };
-  return ACLED_COLUMNS.map((col) => values[col]);
+  return [...ACLED_COLUMNS.map((col) => values[col]), ...factCells(report)];
 }

@@ -1,6 +1,7 @@
 import type { FieldProblem } from '../../core/errors.js';
 import type { ReportView } from '../report.view.js';
 import type { ReportInput } from '../report.schemas.js';
+import { FACT_COLUMNS, factCells } from './facts.js';
 
 /**
  * Truceline's flat CSV: one column per report field (the "field" names below). Imports of other
@@ -63,7 +64,11 @@ const FIELDS: readonly [field: string, pointer: string, kind: Kind][] = [
 
 /** Columns of Truceline's CSV, as exported. */
 export const CSV_FIELDS = FIELDS.map(([f]) => f);
-/** Derived columns of an export; an import ignores them. */
+/**
+ * Derived columns of an export; an import ignores them. The submitted columns above hold what was
+ * filed (so a re-import is unchanged); these hold what Truceline made of it, e.g. `report_category`
+ * is the agreement's category even when the filer gave only an SMM or ACLED code.
+ */
 export const CSV_DERIVED = [
   'id',
   'revision',
@@ -73,7 +78,7 @@ export const CSV_DERIVED = [
   'side',
   'line_distance_km',
   'possible_violations',
-  'grade',
+  ...FACT_COLUMNS,
 ];
 
 /** Column mapping: report field → the file's column name. Unmapped fields are read from the same-named column. */
@@ -217,7 +222,7 @@ export function reportToCsvRow(report: ReportView): string[] {
     judged?.side ?? '',
     judged?.lineDistanceKm === undefined ? '' : String(judged.lineDistanceKm),
     c.possibleViolations.map((v) => v.restriction ?? v.provision ?? '').join(' '),
-    `${report.grade.reliability}${report.grade.credibility}`,
+    ...factCells(report),
   ];
   return [...fields, ...derived];
 }

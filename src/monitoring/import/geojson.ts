@@ -1,11 +1,15 @@
 import type { FieldProblem } from '../../core/errors.js';
 import type { ReportView } from '../report.view.js';
 import type { ReportInput } from '../report.schemas.js';
+import { reportFacts } from './facts.js';
 
 /**
  * GeoJSON (RFC 7946): one Feature per report. The geometry is the report's point (or area); the
  * properties are the submitted report without its coordinates; `id` is the external id. Exports
- * add a read-only `derived` property (classification) that imports ignore.
+ * add a read-only `derived` property (classification, marking, category, grade…) that imports
+ * ignore. A report filed without coordinates (an observer's bearing and distance, or MGRS) gets the
+ * point Truceline estimated as its geometry, and `derived.geometryFrom` says so: an import reads the
+ * position from `properties.location` as filed and skips that geometry.
  */
 export interface ReportFeature {
   type: 'Feature';
@@ -18,7 +22,7 @@ export interface ReportFeature {
 export function reportFeature(report: ReportView, options: { derived?: boolean } = {}): ReportFeature {
   const { location, externalId, ...rest } = report.submitted;
   const { lon, lat, area, ...placeRest } = location;
-  const geometry: ReportFeature['geometry'] =
+  const filed: ReportFeature['geometry'] =
     area !== undefined
       ? area
       : lon !== undefined && lat !== undefined
@@ -26,18 +30,29 @@ export function reportFeature(report: ReportView, options: { derived?: boolean }
         : null;
   const properties: Record<string, unknown> = { ...rest };
   if (Object.keys(placeRest).length > 0) properties.location = placeRest;
-  if (geometry === null && area === undefined && (lon !== undefined || lat !== undefined))
+  if (filed === null && area === undefined && (lon !== undefined || lat !== undefined))
     properties.location = location;
+  const estimated = filed === null && lon === undefined && lat === undefined;
+  const geometry: ReportFeature['geometry'] = estimated
+    ? { type: 'Point', coordinates: [report.location.lon, report.location.lat] }
+    : filed;
   if (options.derived !== false) {
+    const facts = reportFacts(report);
     properties.derived = {
       id: report.id,
       revision: report.revision,
       point: [report.location.lon, report.location.lat],
       uncertaintyM: report.location.uncertaintyM,
+      ...(estimated ? { geometryFrom: report.location.input } : {}),
       observed: report.observed,
       grade: report.grade,
       classification: report.classification,
       marking: report.marking,
+      tlp: facts.tlp,
+      strict: facts.strict,
+      ...(facts.category !== undefined ? { category: facts.category } : {}),
+      ...(facts.externalSystem !== undefined ? { externalSystem: facts.externalSystem } : {}),
+      ...(facts.externalId !== undefined ? { externalId: facts.externalId } : {}),
     };
   }
   return { type: 'Feature', ...(externalId !== undefined ? { id: externalId } : {}), geometry, properties };
@@ -52,12 +67,16 @@ export function featureToInput(feature: unknown): { input?: ReportInput; problem
   const props = (f.properties ?? {}) as Record<string, unknown>;
   if (typeof props !== 'object' || Array.isArray(props))
     return { problems: [{ path: '/properties', reason: 'must be an object' }] };
-  const { derived: _derived, location: propLocation, ...rest } = props;
+  const { derived, location: propLocation, ...rest } = props;
   const location: Record<string, unknown> = {
     ...((propLocation as Record<string, unknown> | undefined) ?? {}),
   };
+  // An export's estimated point (the report was filed as a bearing or MGRS): the position is in
+  // properties.location as filed.
+  const estimated =
+    typeof derived === 'object' && derived !== null && 'geometryFrom' in derived && derived.geometryFrom;
   const g = f.geometry as { type?: unknown; coordinates?: unknown } | null | undefined;
-  if (g !== null && g !== undefined) {
+  if (g !== null && g !== undefined && !estimated) {
     if (g.type === 'Point' && Array.isArray(g.coordinates)) {
       const [lon, lat] = g.coordinates as unknown[];
       if (typeof lon !== 'number' || typeof lat !== 'number')

@@ -6,9 +6,9 @@ import { CONSOLE_ACTOR } from '../../cli/runtime.js';
 import { describeEachDialect } from '../../../test/support/databases.js';
 import { fillDemoReports } from '../demo.js';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
-import { ACLED_COLUMNS } from './acled.js';
+import { ACLED_COLUMNS, ACLED_EXPORT_COLUMNS } from './acled.js';
 import { csvLine, parseCsv } from './csv-parse.js';
-import { CSV_FIELDS } from './csv.js';
+import { CSV_DERIVED, CSV_FIELDS } from './csv.js';
 import {
   allReports,
   exportReports,
@@ -130,9 +130,18 @@ describeEachDialect('report import and export', (dialect) => {
     expect(result.accepted).toBe(3);
     const out = await exportTo('acled', 'acled-out.csv');
     const exported = parseCsv(fs.readFileSync(out, 'utf8'));
-    expect(exported[0]?.fields).toEqual([...ACLED_COLUMNS]);
+    // ACLED's 31 columns as they came in, then what Truceline adds (ignored when read back).
+    expect(exported[0]?.fields).toEqual([...ACLED_EXPORT_COLUMNS]);
     const byId = new Map(exported.slice(1).map((r) => [r.fields[0], r.fields]));
-    for (const row of rows) expect(byId.get(row[0])).toEqual(row);
+    for (const row of rows) expect(byId.get(row[0])?.slice(0, ACLED_COLUMNS.length)).toEqual(row);
+    expect(byId.get('UKR100002')?.slice(ACLED_COLUMNS.length)).toEqual([
+      'AMBER',
+      'false',
+      'armed-clash',
+      'acled',
+      'UKR100002',
+      'F6',
+    ]);
     const again = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, out, { format: 'acled' });
     expect(again).toMatchObject({ accepted: 0, unchanged: 3, rejected: 0 });
   });
@@ -191,6 +200,61 @@ describeEachDialect('report import and export', (dialect) => {
       }
     },
   );
+
+  it('exports carry each report’s marking, category, external system and id and grade, and a geometry for every report (observer bearings and MGRS included)', async () => {
+    const filled = await fillDemoReports(t.services.monitoring.reports, CONSOLE_ACTOR, 200, {
+      seed: 7,
+      end: NOW,
+    });
+    expect(filled.accepted).toBeGreaterThan(150);
+    const csv = parseCsv(fs.readFileSync(await exportTo('csv', 'facts.csv'), 'utf8'));
+    const header = csv[0]?.fields ?? [];
+    expect(header).toEqual([...CSV_FIELDS, ...CSV_DERIVED]);
+    const cell = (row: { fields: string[] }, name: string) => row.fields[header.indexOf(name)] ?? '';
+    const rows = csv.slice(1);
+    expect(rows).toHaveLength(filled.accepted);
+    // The demo files SMM codes, not categories: the filed column stays empty, the agreement's is filled.
+    expect(rows.filter((r) => cell(r, 'category') === '').length).toBeGreaterThan(100);
+    for (const r of rows) {
+      expect(cell(r, 'report_category'), cell(r, 'external_id')).toMatch(/^[a-z][a-z0-9-]+$/);
+      expect([cell(r, 'tlp'), cell(r, 'tlp_strict'), cell(r, 'report_external_system')]).toEqual([
+        'GREEN',
+        'false',
+        'demo',
+      ]);
+      expect(cell(r, 'report_external_id')).toBe(cell(r, 'external_id'));
+      expect(cell(r, 'grade')).toMatch(/^[A-F][1-6]$/);
+    }
+    const geo = JSON.parse(fs.readFileSync(await exportTo('geojson', 'facts.geojson'), 'utf8')) as {
+      features: {
+        geometry: { type: string; coordinates: number[] } | null;
+        properties: { location?: { observer?: unknown; mgrs?: string }; derived: Record<string, unknown> };
+      }[];
+    };
+    expect(geo.features).toHaveLength(filled.accepted);
+    const estimated = geo.features.filter((f) => f.properties.derived.geometryFrom !== undefined);
+    expect(estimated.some((f) => f.properties.derived.geometryFrom === 'bearing')).toBe(true);
+    expect(estimated.some((f) => f.properties.derived.geometryFrom === 'mgrs')).toBe(true);
+    for (const f of geo.features) {
+      expect(f.geometry).not.toBeNull();
+      expect(f.properties.derived).toMatchObject({ tlp: 'GREEN', strict: false, externalSystem: 'demo' });
+      expect(f.properties.derived.category).toEqual(expect.stringMatching(/^[a-z][a-z0-9-]+$/));
+    }
+    for (const f of estimated) {
+      // The estimated point is the stored one; the position as filed stays in properties.location.
+      expect(f.geometry?.coordinates).toEqual(f.properties.derived.point);
+      expect(f.properties.location?.observer ?? f.properties.location?.mgrs).toBeDefined();
+    }
+    const acled = parseCsv(fs.readFileSync(await exportTo('acled', 'facts-acled.csv'), 'utf8'));
+    const acledHeader = acled[0]?.fields ?? [];
+    for (const r of acled.slice(1)) {
+      const facts = r.fields.slice(ACLED_COLUMNS.length);
+      expect(facts[0]).toBe('GREEN');
+      expect(facts[2]).toMatch(/^[a-z][a-z0-9-]+$/);
+      expect(facts[3]).toBe('demo');
+      expect(facts[4]).toBe(r.fields[acledHeader.indexOf('event_id_cnty')]);
+    }
+  });
 
   it('imports a foreign CSV through a column mapping', async () => {
     const file = write(

@@ -8,7 +8,7 @@ import { reportFor, type ReportView } from '../report.view.js';
 import { listVisibleReports } from '../report.repository.js';
 import type { IntakeResult, ReportService } from '../report.service.js';
 import {
-  ACLED_COLUMNS,
+  ACLED_EXPORT_COLUMNS,
   ACLED_FIELD_COLUMNS,
   acledRowToInput,
   checkAcledHeader,
@@ -265,7 +265,7 @@ export async function exportReports(
   if (format === 'geojson') await write('{"type":"FeatureCollection","features":[\n');
   else
     await write(
-      `${safeCsvLine(format === 'acled' ? [...ACLED_COLUMNS] : [...CSV_FIELDS, ...CSV_DERIVED])}\r\n`,
+      `${safeCsvLine(format === 'acled' ? [...ACLED_EXPORT_COLUMNS] : [...CSV_FIELDS, ...CSV_DERIVED])}\r\n`,
     );
   for await (const page of pages) {
     let text = '';

@@ -373,6 +373,23 @@ export const messages = {
   'log.lede':
     'Every record Truceline keeps is appended to this log. The commission signs each checkpoint and the parties’ witnesses cosign it, so anyone holding a copy can check that nothing was changed or removed.',
   'log.checkpoint': 'Current checkpoint',
+  'log.provesTitle': 'What this log proves',
+  'log.provesCommitted':
+    'Every record is committed here when it is made: reports, findings, decisions, notices, users and keys. Public records are logged in full; marked ones as a sealed fingerprint that proves they existed, unchanged, without showing them.',
+  'log.provesNoRewrite':
+    'Nobody — not a party, not the commission that runs this server — can rewrite, reorder or drop an entry afterwards without it showing: each checkpoint signs a hash of every entry before it, and a history that does not extend the last one checked is caught as a fork or a rollback by anyone holding a copy.',
+  'log.provesWitnesses':
+    'Witnesses run by the parties and the guarantors cosign a checkpoint only after checking that it extends the one they cosigned before, so the log cannot show one history to one party and another to another.',
+  'log.checkYourself': 'Check it yourself',
+  'log.checkYourselfHint':
+    'This page cannot prove it to you by itself. On a computer you trust, with Truceline installed, save the policy below after confirming its keys with the commission and the witnesses’ operators, then run the audit. It rehashes every entry and checks every signature, and on each later run that the log only grew.',
+  'log.verifierKey': 'Verifier key',
+  'log.auditCommands': 'Trust policy and audit commands',
+  'log.policyComment': 'the keys you trust; confirm them out of band',
+  'log.auditRemoteComment':
+    'audit this server’s log over the network (run it again later: it also checks the log only grew)',
+  'log.auditMirrorComment':
+    'the operator: copy the log, audit the copy offline, and compare the database’s rows with it',
   'log.noCheckpoint': 'The log has no checkpoint yet.',
   'log.origin': 'Origin',
   'log.size': 'Entries',

@@ -8,6 +8,7 @@ import { Problem } from '../components/Problem.js';
 import { formatDateTime, formatNumber, t } from '../i18n/index.js';
 import { useAsync } from '../lib/useAsync.js';
 import { parseCheckpoint, parseReceipt, type ParsedReceipt } from '../log/formats.js';
+import { LogExplainer } from '../log/LogExplainer.js';
 import { SizeChart } from '../log/SizeChart.js';
 import { verifyReceipt } from '../log/verify.js';
 
@@ -84,6 +85,7 @@ export default function LogScreen() {
         {history.status === 'done' && <SizeChart checkpoints={history.data} />}
       </section>
 
+      <LogExplainer witnesses={witnesses.data} />
       <EntryLookup />
       <ReceiptCheck />
     </section>

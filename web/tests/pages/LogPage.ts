@@ -43,4 +43,15 @@ export class LogPage extends AppPage {
     await verdict.waitFor();
     return verdict.innerText();
   }
+
+  /** The plain-words section: what the log proves and how to audit it from the command line. */
+  async explainer(): Promise<{ text: string; origin: string; commands: string }> {
+    const section = this.page.locator('[data-testid="log-explainer"]');
+    await section.locator('[data-testid="audit-commands"]').waitFor();
+    return {
+      text: await section.innerText(),
+      origin: await section.locator('[data-testid="log-origin"]').innerText(),
+      commands: await section.locator('[data-testid="audit-commands"]').innerText(),
+    };
+  }
 }
