@@ -12,6 +12,7 @@ import { loadConfig } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
+import { demoWitnessRoot, runDemoWitnesses, withLocalWitnessKeys } from '../demo-witnesses.js';
 
 function printCredential(username: string, password: string): void {
   process.stdout.write(
@@ -30,6 +31,8 @@ async function serve(
   services: AppServices & { close(): Promise<void> },
   port: number,
   host: string,
+  /** Stopped after the server closes (the demo's witnesses). */
+  alongside?: () => Promise<void>,
 ): Promise<void> {
   const app = await buildApp(services, { logger: { level: services.config.logLevel } });
   services.ledger.onError((err) =>
@@ -59,6 +62,7 @@ async function serve(
     await stopWebhooks();
     await app.close();
     await services.close();
+    await alongside?.();
     releaseKey();
     process.exit(0);
   };
@@ -80,9 +84,15 @@ export const DEMO_AGREEMENT = fileURLToPath(
   new URL('../../../examples/illustrative-framework.yaml', import.meta.url),
 );
 
-/** Loads the demo agreement and fills `reports` generated reports; returns a line saying what. */
-async function seedDemo(services: AppServices, reports: number): Promise<string> {
-  const text = fs.readFileSync(DEMO_AGREEMENT, 'utf8');
+/**
+ * Loads the demo agreement, its witnesses with keys of their own under `<dataDir>/witnesses/` (which
+ * `start` runs), and fills `reports` generated reports; returns a line saying what.
+ */
+export async function seedDemo(services: AppServices, reports: number): Promise<string> {
+  const text = await withLocalWitnessKeys(
+    fs.readFileSync(DEMO_AGREEMENT, 'utf8'),
+    demoWitnessRoot(services.config.dataDir),
+  );
   const { version } = await services.agreements.load(CONSOLE_ACTOR, {
     text,
     fileName: 'examples/illustrative-framework.yaml',
@@ -143,7 +153,8 @@ export function registerServerCommands(program: Command): void {
     .description(
       'first run and every run after: initialise with the demo data if the database is empty, then serve',
     )
-    .action(async () => {
+    .option('--no-witnesses', "do not run the demo's witnesses (the log stops asking them to cosign)")
+    .action(async (opts: { witnesses: boolean }) => {
       const services = await openRuntime();
       if (!(await isInitialised(services.organisations))) {
         try {
@@ -161,7 +172,9 @@ export function registerServerCommands(program: Command): void {
           `Using the existing data in ${services.database.description}; sign in with your admin account.\n`,
         );
       }
-      await serve(services, services.config.port, services.config.host);
+      const witnesses = await runDemoWitnesses(services, opts.witnesses);
+      if (witnesses.message !== '') process.stdout.write(`${witnesses.message}\n`);
+      await serve(services, services.config.port, services.config.host, witnesses.close);
     });
 
   const db = program.command('db').description('database maintenance');
