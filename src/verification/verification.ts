@@ -40,9 +40,10 @@ export function createVerificationServices(deps: VerificationWiring): Verificati
   const correlator = new Correlator(ctx);
   deps.reports?.onStored(async (event) => {
     // The grouping is the system's follow-on work: its entries are not the submitter's to receipt.
-    await outsideRequestEntries(() =>
+    const result = await outsideRequestEntries(() =>
       event.bulk ? correlator.correlateAll() : correlator.correlate(event.reportIds),
     );
+    await ctx.announce(result.changed ?? []);
   });
   return {
     correlator,
