@@ -1,5 +1,3 @@
-import type { BusEvent } from '../notifications/event-bus.js';
-import { reportAnnouncement } from './report.events.js';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditTrail } from '../access/audit.service.js';
 import type { Marking } from '../access/marking.js';
@@ -30,6 +28,8 @@ import {
   upsertCeiling,
   type ReportSource,
 } from './source.repository.js';
+import type { BusEvent } from '../notifications/event-bus.js';
+import { reportAnnouncement } from './report.events.js';
 
 /** Deployment settings of the monitoring domain. */
 export interface MonitoringSettings {

@@ -71,6 +71,21 @@ describeEachDialect('report and incident events', (dialect) => {
     const id = await file(uaMonitor, sampleInput({ marking: 'GREEN' }));
     const opened = (await eventsOf(jmvc)).filter((e) => e.kind === 'incident.opened');
     expect(opened).toHaveLength(1);
+    // Two more reports of the same explosion in one batch: one announcement of the incident they join.
+    const batch = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: as(uaMonitor),
+      payload: {
+        reports: [
+          sampleInput({ marking: 'GREEN', counts: { events: 2 } }),
+          sampleInput({ marking: 'GREEN', counts: { events: 4 } }),
+        ],
+      },
+    });
+    expect(batch.statusCode, batch.body).toBe(201);
+    const regrouped = (await eventsOf(jmvc)).filter((e) => e.kind === 'incident.regrouped');
+    expect(regrouped.map((e) => e.recordId)).toEqual([opened[0]!.recordId]);
     const incident = await t.app.inject({
       url: `/api/v1/incidents/${opened[0]!.recordId}`,
       headers: as(jmvc),

@@ -43,7 +43,13 @@ export function createVerificationServices(deps: VerificationWiring): Verificati
     const result = await outsideRequestEntries(() =>
       event.bulk ? correlator.correlateAll() : correlator.correlate(event.reportIds),
     );
-    await ctx.announce(result.changed ?? []);
+    // One announcement per incident, in its final state (several reports may join one incident).
+    const latest = new Map<string, NonNullable<typeof result.changed>[number]>();
+    for (const change of result.changed ?? []) {
+      const opened = latest.get(change.incident.id)?.kind === 'incident.opened';
+      latest.set(change.incident.id, { ...change, kind: opened ? 'incident.opened' : change.kind });
+    }
+    await ctx.announce([...latest.values()]);
   });
   return {
     correlator,
