@@ -17,6 +17,7 @@ export function reportAnnouncement(kind: ReportEventKind, report: Report): BusEv
     marking: report.marking,
     owner: report.ownerOrganisationId,
     addressees: [...report.addressees.organisations],
+    permission: 'reports:read',
     summary: {
       reportId: report.id,
       revision: report.revision,

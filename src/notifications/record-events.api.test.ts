@@ -71,6 +71,13 @@ describeEachDialect('report and incident events', (dialect) => {
     const id = await file(uaMonitor, sampleInput({ marking: 'GREEN' }));
     const opened = (await eventsOf(jmvc)).filter((e) => e.kind === 'incident.opened');
     expect(opened).toHaveLength(1);
+    // The incident is addressed to the body's voting members (US, EUC): a US commissioner hears of it,
+    // a US guarantor officer (no incidents:read) does not, though the report itself is GREEN.
+    const usCommissioner = await t.tokenFor('US', ['commissioner']);
+    const usGuarantor = await t.tokenFor('US', ['guarantor']);
+    const kinds = async (token: string) => (await eventsOf(token)).map((e) => e.kind);
+    expect(await kinds(usCommissioner)).toEqual(['report.submitted', 'incident.opened']);
+    expect(await kinds(usGuarantor)).toEqual(['report.submitted']);
     // Two more reports of the same explosion in one batch: one announcement of the incident they join.
     const batch = await t.app.inject({
       method: 'POST',

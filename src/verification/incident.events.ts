@@ -17,6 +17,7 @@ export function incidentAnnouncement(kind: IncidentEventKind, incident: Incident
     marking: incident.marking,
     owner: incident.ownerOrganisationId,
     addressees: [...incident.addressees],
+    permission: 'incidents:read',
     summary: {
       incidentId: incident.id,
       status: incident.status,
