@@ -33,7 +33,7 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       // useAsync(load, deps) takes its dependencies as useEffect does: check them at every call.
-      'react-hooks/exhaustive-deps': ['error', { additionalHooks: '^useAsync$' }],
+      'react-hooks/exhaustive-deps': ['error', { additionalHooks: '^use(Live)?Async$' }],
     },
   },
   {

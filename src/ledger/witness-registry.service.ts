@@ -28,6 +28,16 @@ export class WitnessRegistry {
     await upsertWitness(tx, witness);
   }
 
+  /**
+   * Sets where a known witness listens (null: known, but not asked); false when none has that name.
+   */
+  async setUrl(name: string, url: string | null): Promise<boolean> {
+    const witness = (await this.list()).find((w) => w.name === name);
+    if (witness === undefined) return false;
+    await upsertWitness(this.db, { ...witness, url });
+    return true;
+  }
+
   /** Stops asking a witness (its past cosignatures stay); false when none has that name. */
   async remove(name: string): Promise<boolean> {
     return (await deleteWitness(this.db, name)) > 0;

@@ -7,7 +7,12 @@ import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
 import type { AgreementSource, DeconflictionLookup } from './classify.js';
 import { EvidenceService } from './evidence.service.js';
 import { LocalEvidenceStore, type EvidenceStore } from './evidence.store.js';
-import { ReportService, monitoringSettingsFromEnv, type MonitoringSettings } from './report.service.js';
+import {
+  ReportService,
+  monitoringSettingsFromEnv,
+  type MonitoringDeps,
+  type MonitoringSettings,
+} from './report.service.js';
 
 /** The monitoring domain's services, as the server and the CLI hold them. */
 export interface MonitoringServices {
@@ -31,6 +36,8 @@ export function createMonitoringService(deps: {
   settings?: MonitoringSettings;
   evidenceStore?: EvidenceStore;
   deconfliction?: DeconflictionLookup;
+  /** Announces stored reports to the event stream and webhooks. */
+  publish?: MonitoringDeps['publish'];
 }): MonitoringServices {
   const settings = deps.settings ?? monitoringSettingsFromEnv();
   const store =
@@ -46,6 +53,7 @@ export function createMonitoringService(deps: {
     settings,
     now: deps.now,
     ...(deps.deconfliction !== undefined ? { deconfliction: deps.deconfliction } : {}),
+    ...(deps.publish !== undefined ? { publish: deps.publish } : {}),
   });
   const evidence = new EvidenceService(
     deps.db,

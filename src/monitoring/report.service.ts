@@ -28,6 +28,8 @@ import {
   upsertCeiling,
   type ReportSource,
 } from './source.repository.js';
+import type { BusEvent } from '../notifications/event-bus.js';
+import { reportAnnouncement } from './report.events.js';
 
 /** Deployment settings of the monitoring domain. */
 export interface MonitoringSettings {
@@ -166,6 +168,8 @@ export interface MonitoringDeps {
   settings: MonitoringSettings;
   now: () => Date;
   deconfliction?: DeconflictionLookup;
+  /** Announces stored reports (small intakes: API submissions) to the event stream and webhooks. */
+  publish?: (event: BusEvent) => Promise<void>;
 }
 
 /**
@@ -199,11 +203,32 @@ export class ReportService {
       reportIds: result.reports.filter((r) => r.status !== 'unchanged').map((r) => r.id),
       bulk: options.bulk === true || options.listOutcomes === false,
     };
+    await this.#announce(result);
     for (const listener of this.#listeners) {
       try {
         await listener(event);
       } catch (err) {
         process.stderr.write(`after intake: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
+  }
+
+  /** Announces each report an intake stored (those it kept: see `keepReports`), after the commit. */
+  async #announce(result: IntakeResult): Promise<void> {
+    const publish = this.deps.publish;
+    if (publish === undefined || result.stored === undefined) return;
+    const statusOf = new Map(result.reports.map((r) => [r.id, r.status]));
+    for (const report of result.stored) {
+      const status = statusOf.get(report.id);
+      if (status !== 'accepted' && status !== 'revised') continue;
+      try {
+        await publish(
+          reportAnnouncement(status === 'accepted' ? 'report.submitted' : 'report.revised', report),
+        );
+      } catch (err) {
+        process.stderr.write(
+          `announcing report ${report.id}: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
       }
     }
   }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { canSee, type Marking, type Visibility } from '../access/marking.js';
-import type { OrganisationKind, Principal } from '../access/policy.js';
+import type { OrganisationKind, Permission, Principal } from '../access/policy.js';
 
 /**
  * What a domain publishes after its transaction commits. `summary` must hold nothing the record's
@@ -18,6 +18,12 @@ export interface BusEvent {
   /** Organisations the record is addressed to. */
   addressees: string[];
   summary: Record<string, unknown>;
+  /**
+   * The permission a signed-in principal needs, besides the marking, to receive the event (say
+   * `incidents:read`: a party's liaison officer may not read incidents addressed to its organisation).
+   * Webhooks serve an organisation, not a role: they apply the marking alone.
+   */
+  permission?: Permission;
 }
 
 /** An event as the bus keeps and sends it: numbered in publication order (the SSE event id). */
@@ -45,6 +51,7 @@ function visibilityOf(event: BusEvent): Visibility {
 /** Whether a principal may receive an event: the record rules of `canSee`. */
 export function principalMaySee(principal: Principal, event: BusEvent): boolean {
   if (event.marking === 'RED') return false;
+  if (event.permission !== undefined && !principal.permissions.has(event.permission)) return false;
   return canSee(principal, visibilityOf(event));
 }
 
@@ -54,6 +61,7 @@ export function principalMaySee(principal: Principal, event: BusEvent): boolean 
  * AMBER+STRICT to its owner and addressees, RED never.
  */
 export function organisationMaySee(org: ReceivingOrganisation, event: BusEvent): boolean {
+  const { permission: _roleOnly, ...byMarking } = event;
   const member: Principal = {
     userId: `organisation:${org.id}`,
     username: null,
@@ -63,7 +71,7 @@ export function organisationMaySee(org: ReceivingOrganisation, event: BusEvent):
     permissions: new Set(),
     via: 'token',
   };
-  return principalMaySee(member, event);
+  return principalMaySee(member, byMarking);
 }
 
 type Listener = (event: PublishedEvent) => void;

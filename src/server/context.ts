@@ -105,6 +105,7 @@ export function createServices(
     now,
     // Which notified sites and movements a report touches (the strike check).
     deconfliction: deconfliction.conflicts,
+    publish: announce,
   });
   const verification = createVerificationServices({
     db,
@@ -114,6 +115,7 @@ export function createServices(
     organisations,
     now,
     reports: monitoring.reports,
+    publish: announce,
   });
   const response = createResponseServices({ db, ledger: writer, audit, agreements, organisations, now });
   wireResponse(verification, response);

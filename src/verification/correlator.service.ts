@@ -38,6 +38,8 @@ export interface CorrelationResult {
   /** Revised reports that took their previous revision's place. */
   followed: number;
   ms: number;
+  /** Incremental runs: the incidents opened or regrouped, as committed (for announcements). */
+  changed?: { kind: 'incident.opened' | 'incident.regrouped'; incident: Incident }[];
 }
 
 /** Reports of one agreement version and category correlate; the key says which. */
@@ -116,7 +118,7 @@ export class Correlator {
   async correlate(reportIds?: readonly string[]): Promise<CorrelationResult> {
     if (reportIds === undefined) return this.correlateAll();
     const t0 = performance.now();
-    const result: CorrelationResult = { reports: 0, opened: 0, joined: 0, followed: 0, ms: 0 };
+    const result: CorrelationResult = { reports: 0, opened: 0, joined: 0, followed: 0, ms: 0, changed: [] };
     await this.ctx.prepare();
     try {
       await this.ctx.db.transaction().execute(async (tx) => {
@@ -183,6 +185,7 @@ export class Correlator {
         );
         await updateIncident(tx, derived);
         await this.ctx.logIncident(tx, 'incident.regrouped', derived);
+        result.changed?.push({ kind: 'incident.regrouped', incident: derived });
       }
       this.#invalidate();
     }
@@ -210,12 +213,14 @@ export class Correlator {
       incident = await this.ctx.derive({ ...target, updatedAt: now }, members);
       await updateIncident(tx, incident);
       await this.ctx.logIncident(tx, 'incident.regrouped', incident);
+      result.changed?.push({ kind: 'incident.regrouped', incident });
       result.joined += 1;
     } else {
       incident = await this.#newIncident(report, now);
       await insertIncidents(tx, [incident]);
       await addMembers(tx, incident.id, [report.id], 'correlated', null, now);
       await this.ctx.logIncident(tx, 'incident.opened', incident);
+      result.changed?.push({ kind: 'incident.opened', incident });
       result.opened += 1;
     }
     index.add(point);

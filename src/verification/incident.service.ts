@@ -285,6 +285,8 @@ export class IncidentService {
         t,
       );
     });
+    const [changed] = await findIncidents(this.ctx.db, [id]);
+    if (changed !== undefined) await this.ctx.announce([{ kind: 'incident.transition', incident: changed }]);
     return this.get(actor.principal, id);
   }
 

@@ -6,7 +6,9 @@ import type { Agreement } from '../agreement/agreement.schema.js';
 import { AppError, forbidden } from '../core/errors.js';
 import type { Database, Executor } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/log-appender.service.js';
+import type { BusEvent } from '../notifications/event-bus.js';
 import { corroborationOf, extentOf } from './corroboration.js';
+import { incidentAnnouncement, type IncidentEventKind } from './incident.events.js';
 import type { Finding, Incident, Transition, Vote } from './incident.model.js';
 import { INCIDENT_RECORD_KIND, bumpGeneration, type MemberReport } from './incident.repository.js';
 import { FINDING_RECORD_KIND } from './finding.repository.js';
@@ -27,6 +29,8 @@ export interface VerificationDeps {
   };
   organisations: { list(): Promise<{ id: string; kind: OrganisationKind }[]> };
   now: () => Date;
+  /** Announces committed incident changes to the event stream and webhooks. */
+  publish?: (event: BusEvent) => Promise<void>;
 }
 
 /** Incidents and findings are the commission's records: marked AMBER, addressed to the body's voters. */
@@ -120,6 +124,21 @@ export class VerificationContext {
   // an unchanged generation knows its index is current.
   logIncident(tx: Executor, kind: string, incident: Incident): Promise<void> {
     return this.logIncidents(tx, kind, [incident]);
+  }
+
+  /** Announces committed incident changes (after the transaction); a failure is reported, not raised. */
+  async announce(changes: readonly { kind: IncidentEventKind; incident: Incident }[]): Promise<void> {
+    const publish = this.deps.publish;
+    if (publish === undefined) return;
+    for (const { kind, incident } of changes) {
+      try {
+        await publish(incidentAnnouncement(kind, incident));
+      } catch (err) {
+        process.stderr.write(
+          `announcing incident ${incident.id}: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
+      }
+    }
   }
 
   /** Logs many incidents' states (bulk correlation). */

@@ -40,9 +40,16 @@ export function createVerificationServices(deps: VerificationWiring): Verificati
   const correlator = new Correlator(ctx);
   deps.reports?.onStored(async (event) => {
     // The grouping is the system's follow-on work: its entries are not the submitter's to receipt.
-    await outsideRequestEntries(() =>
+    const result = await outsideRequestEntries(() =>
       event.bulk ? correlator.correlateAll() : correlator.correlate(event.reportIds),
     );
+    // One announcement per incident, in its final state (several reports may join one incident).
+    const latest = new Map<string, NonNullable<typeof result.changed>[number]>();
+    for (const change of result.changed ?? []) {
+      const opened = latest.get(change.incident.id)?.kind === 'incident.opened';
+      latest.set(change.incident.id, { ...change, kind: opened ? 'incident.opened' : change.kind });
+    }
+    await ctx.announce([...latest.values()]);
   });
   return {
     correlator,

@@ -92,6 +92,11 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
     adminPassword: TEST_PASSWORD,
   });
   if (options.monitoring) {
+    // As the server's wiring does: committed reports and incidents reach the stream and webhooks.
+    const publish = async (event: Parameters<AppServices['events']['publish']>[0]) => {
+      services.events.publish(event);
+      await services.webhooks.drain();
+    };
     await services.agreements.load(CONSOLE_ACTOR, {
       text: illustrativeAgreementText(),
       fileName: 'illustrative-framework.yaml',
@@ -107,6 +112,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
       now: clock.now,
       settings: { ...TEST_SETTINGS, ...options.monitoring },
       deconfliction: services.deconfliction.conflicts,
+      publish,
     });
     services.verification = createVerificationServices({
       db: database.db,
@@ -116,6 +122,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
       organisations: services.organisations,
       now: clock.now,
       reports: services.monitoring.reports,
+      publish,
     });
     wireResponse(services.verification, services.response);
   }

@@ -12,6 +12,7 @@ import { loadConfig, LOG_LEVELS, type LogLevel } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
+import { demoWitnessRoot, runDemoWitnesses, withLocalWitnessKeys } from '../demo-witnesses.js';
 
 function printCredential(username: string, password: string): void {
   process.stdout.write(
@@ -39,6 +40,8 @@ async function serve(
   port: number,
   host: string,
   logLevel: LogLevel,
+  /** Stopped after the server closes (the demo's witnesses). */
+  alongside?: () => Promise<void>,
 ): Promise<void> {
   const app = await buildApp(services, { logger: { level: logLevel } });
   services.ledger.onError((err) =>
@@ -68,6 +71,7 @@ async function serve(
     await stopWebhooks();
     await app.close();
     await services.close();
+    await alongside?.();
     releaseKey();
     process.exit(0);
   };
@@ -94,9 +98,15 @@ function demoAgreementId(): string | undefined {
   return /^id:\s*(\S+)\s*$/m.exec(fs.readFileSync(DEMO_AGREEMENT, 'utf8'))?.[1];
 }
 
-/** Loads the demo agreement and fills `reports` generated reports; returns a line saying what. */
-async function seedDemo(services: AppServices, reports: number): Promise<string> {
-  const text = fs.readFileSync(DEMO_AGREEMENT, 'utf8');
+/**
+ * Loads the demo agreement, its witnesses with keys of their own under `<dataDir>/witnesses/` (which
+ * `start` runs), and fills `reports` generated reports; returns a line saying what.
+ */
+export async function seedDemo(services: AppServices, reports: number): Promise<string> {
+  const text = await withLocalWitnessKeys(
+    fs.readFileSync(DEMO_AGREEMENT, 'utf8'),
+    demoWitnessRoot(services.config.dataDir),
+  );
   const { version } = await services.agreements.load(CONSOLE_ACTOR, {
     text,
     fileName: 'examples/illustrative-framework.yaml',
@@ -160,7 +170,8 @@ export function registerServerCommands(program: Command): void {
       'first run and every run after: initialise with the demo data if the database is empty, then serve',
     )
     .addOption(logLevelOption())
-    .action(async (opts: { logLevel?: LogLevel }) => {
+    .option('--no-witnesses', "do not run the demo's witnesses (the log stops asking them to cosign)")
+    .action(async (opts: { logLevel?: LogLevel; witnesses: boolean }) => {
       const services = await openRuntime({}, { agreementId: demoAgreementId() });
       if (!(await isInitialised(services.organisations))) {
         try {
@@ -178,11 +189,14 @@ export function registerServerCommands(program: Command): void {
           `Using the existing data in ${services.database.description}; sign in with your admin account.\n`,
         );
       }
+      const witnesses = await runDemoWitnesses(services, opts.witnesses);
+      if (witnesses.message !== '') process.stdout.write(`${witnesses.message}\n`);
       await serve(
         services,
         services.config.port,
         services.config.host,
         opts.logLevel ?? services.config.logLevel,
+        witnesses.close,
       );
     });
 

@@ -81,7 +81,7 @@ export function subscribeToEvents(
   };
 }
 
-/** The kinds the response and commitments domains announce (docs/notifications.md). */
+/** The kinds the response, commitments, monitoring and verification domains announce (docs/notifications.md). */
 const EVENT_KINDS = [
   'case.opened',
   'case.escalated',
@@ -94,4 +94,9 @@ const EVENT_KINDS = [
   'commitment.delivered',
   'commitment.amended',
   'ratification.recorded',
+  'report.submitted',
+  'report.revised',
+  'incident.opened',
+  'incident.regrouped',
+  'incident.transition',
 ];

@@ -12,7 +12,7 @@ import { Link, useRouter } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, formatNumber, t } from '../i18n/index.js';
-import { useAsync } from '../lib/useAsync.js';
+import { useLiveAsync } from '../reports/useLiveAsync.js';
 import {
   OverdueFlag,
   placeOf,
@@ -32,7 +32,8 @@ export default function IncidentsScreen() {
   const names = useAgreementNames();
   const { navigate } = useRouter();
   const [query, setQuery] = useState<IncidentQuery>({ status: OPEN });
-  const incidents = useAsync(() => listIncidents({ ...query, limit: PAGE }), [query]);
+  // Incidents opened or changed meanwhile appear without a reload.
+  const incidents = useLiveAsync(() => listIncidents({ ...query, limit: PAGE }), [query], ['incident.']);
   const [next, setNext] = useState<{ busy: boolean; none: boolean; error: unknown }>({
     busy: false,
     none: false,

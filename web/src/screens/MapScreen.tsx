@@ -6,7 +6,7 @@ import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, t } from '../i18n/index.js';
 import type { LonLat } from '../lib/position.js';
-import { useAsync } from '../lib/useAsync.js';
+import { useLiveAsync } from '../reports/useLiveAsync.js';
 import { incidentFeatures } from '../api/verification.js';
 import { IncidentLegend } from '../map/IncidentLegend.js';
 import { Legend } from '../map/Legend.js';
@@ -23,15 +23,18 @@ export default function MapScreen() {
   const canReadReports = session.can('reports:read');
   const agreement = useAgreement();
   const zones = useZones();
-  const reports = useAsync(
+  // New reports and incidents the viewer may see appear without a reload (the event stream).
+  const reports = useLiveAsync(
     () => (canReadReports ? listReports() : Promise.resolve({ reports: [] as Report[], more: false })),
     [canReadReports],
+    ['report.'],
   );
 
   const canReadIncidents = session.can('incidents:read');
-  const incidents = useAsync(
+  const incidents = useLiveAsync(
     () => (canReadIncidents ? incidentFeatures({ limit: 1000 }) : Promise.resolve(null)),
     [canReadIncidents],
+    ['incident.'],
   );
   const [showIncidents, setShowIncidents] = useState(true);
 

@@ -6,13 +6,14 @@ import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, formatNumber, t } from '../i18n/index.js';
 import { formatLonLat } from '../lib/position.js';
-import { useAsync } from '../lib/useAsync.js';
+import { useLiveAsync } from '../reports/useLiveAsync.js';
 
 /** Reports the principal may see, newest observation first. */
 export default function ReportsScreen() {
   const session = useSession();
   const agreement = useAgreement();
-  const reports = useAsync(() => listReports(), []);
+  // New reports the viewer may see appear without a reload.
+  const reports = useLiveAsync(() => listReports(), [], ['report.']);
   const names = useMemo(
     () => new Map((agreement.data?.agreement.report_taxonomy ?? []).map((c) => [c.id, c.name])),
     [agreement.data],
