@@ -108,6 +108,12 @@ export const messages = {
   'overview.violationsToday': 'Verified violations today',
   'overview.openItemsCount': 'Open items',
   'overview.restrictedBand': '+ {band} restricted',
+  'overview.cell': '{visible} (+{band})',
+  'overview.cellHint': 'Each figure: reports you may see, and in brackets the restricted band.',
+  'overview.hiddenRows': {
+    one: '{count} more with nothing seen and fewer than {k} restricted.',
+    other: '{count} more with nothing seen and fewer than {k} restricted.',
+  },
   'overview.vsYesterday': '{delta} on yesterday',
   'overview.vsMean': '{delta} on the 7-day mean',
   'overview.byCategory': 'Today by category',

@@ -6,7 +6,7 @@ import { formatDate, formatDateTime, formatNumber, humanise, t } from '../i18n/i
 import { useAsync } from '../lib/useAsync.js';
 import { getOverview, type CountRow, type Overview } from './api.js';
 import { DailyChart } from './DailyChart.js';
-import { ageText, bandText, cellText, deltaText } from './format.js';
+import { ageText, bandText, cellText, deltaText, hasFigures } from './format.js';
 import './overview.css';
 
 /**
@@ -143,10 +143,16 @@ function CountTable({
   rows: CountRow[];
   k: number;
 }) {
+  // Rows with nothing to tell (none seen, fewer than k restricted, a zero mean) are summed up in a line.
+  const shown = rows.filter((r) => hasFigures([r.today, r.yesterday], r.mean7.visible + r.mean7.restricted));
+  const hidden = rows.length - shown.length;
   return (
     <div className="table-wrap">
       <table className="data-table overview-counts">
-        <caption>{caption}</caption>
+        <caption>
+          {caption}
+          <span className="muted overview-caption-hint">{t('overview.cellHint')}</span>
+        </caption>
         <thead>
           <tr>
             <th scope="col">{head}</th>
@@ -156,7 +162,7 @@ function CountTable({
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
+          {shown.map((r) => (
             <tr key={r.id}>
               <th scope="row">{r.name}</th>
               <td>{cellText(r.today, k)}</td>
@@ -166,6 +172,9 @@ function CountTable({
           ))}
         </tbody>
       </table>
+      {hidden > 0 && (
+        <p className="muted overview-hidden-rows">{t('overview.hiddenRows', { count: hidden, k })}</p>
+      )}
     </div>
   );
 }

@@ -6,9 +6,14 @@ export function bandText(lower: number, k: number): string {
   return lower < k ? `<${k}` : `${formatNumber(lower)}–${formatNumber(lower + k - 1)}`;
 }
 
-/** A published cell as text: the exact seen count, and the restricted band beside it. */
+/** A published cell as text: the exact seen count, and the restricted band beside it ("2 (+<5)"). */
 export function cellText(cell: OverviewCell, k: number): string {
-  return `${formatNumber(cell.visible)} ${t('overview.restrictedBand', { band: bandText(cell.restricted, k) })}`;
+  return t('overview.cell', { visible: formatNumber(cell.visible), band: bandText(cell.restricted, k) });
+}
+
+/** Whether a row has anything to show beyond "none seen, fewer than k restricted". */
+export function hasFigures(cells: readonly OverviewCell[], mean: number): boolean {
+  return mean > 0 || cells.some((c) => c.visible > 0 || c.restricted > 0);
 }
 
 /** A signed difference ("+3", "−1.5", "±0"). */
