@@ -122,7 +122,8 @@ describeInBrowser('sign-in and role-driven navigation', () => {
       const badge = await signIn.badge();
       expect(badge).toMatchObject({ kind: c.kind, organisation: c.organisation });
       expect(badge.text).toContain(c.name);
-      await session.page.locator('.map-main[data-state="ready"]').waitFor();
+      // The landing screen after sign-in is the overview.
+      await session.page.getByTestId('overview-tiles').waitFor();
       await signIn.shot(`shell-${c.role}`, false);
 
       await signIn.signOut();
