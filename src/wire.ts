@@ -154,3 +154,6 @@ export type {
   StoredConflict as NoticeConflict,
 } from './deconfliction/notice.repository.js';
 export type { NotificationObligation } from './agreement/agreement.schema.js';
+
+// The overview (landing screen): figures shaped by the caller, restricted counts in bands.
+export type { Overview } from './overview/overview.schemas.js';

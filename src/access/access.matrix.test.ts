@@ -372,6 +372,13 @@ const CASES: Case[] = [
     request: () => Promise.resolve({ url: '/api/v1/places?bbox=37,47,39,49' }),
   },
   {
+    method: 'GET',
+    route: '/api/v1/overview',
+    // Everyone, the public included: the markings shape each figure (restricted counts only in bands).
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/overview?days=30' }),
+  },
+  {
     method: 'POST',
     route: '/api/v1/reports',
     allowed: filesReports,

@@ -230,6 +230,10 @@ export function* generateReports(
       ...(r() < 0.01
         ? { casualties: { civilian: { killed: Math.floor(r() * 2), injured: 1 + Math.floor(r() * 3) } } }
         : {}),
+      // Open-source and media reports are public; so is a share of the monitors' own (as the OSCE
+      // mission's daily reports were): about 30 % CLEAR, so the public map is not empty. Decided
+      // without drawing from the generator's random sequence, which every other field follows.
+      ...(reporter?.kind === 'osint' || n % 8 === 0 ? { marking: 'CLEAR' as const } : {}),
       narrative: `${'smm' in kind ? kind.smm.replace(/_/g, ' ') : 'category' in kind ? kind.category.replace(/-/g, ' ') : 'air or drone strike'} observed by ${reporter?.name ?? 'a patrol'} ${team}.`,
       language: 'en',
     };

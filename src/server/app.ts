@@ -32,6 +32,8 @@ import { registerHotlineRoutes } from '../deconfliction/hotline.routes.js';
 import { registerResponseRoutes } from '../response/response.routes.js';
 import { registerCommitmentRoutes } from '../commitments/commitments.routes.js';
 import { registerNotificationRoutes } from '../notifications/notifications.routes.js';
+import { registerOverviewRoutes } from '../overview/overview.routes.js';
+import { OverviewService } from '../overview/overview.service.js';
 import type { App } from '../http/app.js';
 import { fieldProblems, validatorCompiler } from '../http/validation.js';
 
@@ -174,6 +176,18 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         heartbeatMs: services.config.eventHeartbeatMs,
       });
       registerPlaceRoutes(api, services);
+      registerOverviewRoutes(
+        api,
+        new OverviewService({
+          db: services.database.db,
+          agreements: services.agreements,
+          verification: services.verification,
+          cases: services.response.cases,
+          reader: services.ledger.reader,
+          witnesses: services.witnesses,
+          now: services.now,
+        }),
+      );
       done();
     },
     { prefix: '/api/v1' },

@@ -13,12 +13,23 @@ import { TEST_PASSWORD } from './support/server.js';
  * addressed to it); the anonymous public does not. Everyone, the public too, has the breach-response
  * and commitments screens (cases:read, commitments:read): the markings decide what they show.
  */
-const EVERYONE = ['map', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
+const EVERYONE = ['overview', 'map', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
 /** The anonymous public also reads the CLEAR reports and public findings (markings hide the rest). */
-const PUBLIC = ['map', 'reports', 'findings', 'cases', 'agreement', 'commitments', 'log'];
-const READERS = ['map', 'reports', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
+const PUBLIC = ['overview', 'map', 'reports', 'findings', 'cases', 'agreement', 'commitments', 'log'];
+const READERS = [
+  'overview',
+  'map',
+  'reports',
+  'findings',
+  'deconfliction',
+  'cases',
+  'agreement',
+  'commitments',
+  'log',
+];
 /** Analysts, commissioners and the commission's administrators also see the verification queue. */
 const VERIFIERS = [
+  'overview',
   'map',
   'reports',
   'incidents',
@@ -30,6 +41,7 @@ const VERIFIERS = [
   'log',
 ];
 const FILERS = [
+  'overview',
   'map',
   'reports',
   'new-report',
@@ -110,7 +122,8 @@ describeInBrowser('sign-in and role-driven navigation', () => {
       const badge = await signIn.badge();
       expect(badge).toMatchObject({ kind: c.kind, organisation: c.organisation });
       expect(badge.text).toContain(c.name);
-      await session.page.locator('.map-main[data-state="ready"]').waitFor();
+      // The landing screen after sign-in is the overview.
+      await session.page.getByTestId('overview-tiles').waitFor();
       await signIn.shot(`shell-${c.role}`, false);
 
       await signIn.signOut();

@@ -119,6 +119,7 @@ describeInBrowser('verification: the queue, an incident, the vote and the findin
       await session.signIn('JMVC', ['analyst']);
       const v = new VerificationPage(session.page);
       expect(await v.navItems()).toEqual([
+        'overview',
         'map',
         'reports',
         'incidents',
@@ -206,6 +207,7 @@ describeInBrowser('verification: the queue, an incident, the vote and the findin
       await session.signIn('UA', ['liaison']);
       const party = new VerificationPage(session.page);
       expect(await party.navItems()).toEqual([
+        'overview',
         'map',
         'reports',
         'new-report',

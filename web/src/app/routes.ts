@@ -18,8 +18,15 @@ export interface Screen {
 /** Every screen, most specific path first. Navigation and access both read `permission` from here. */
 export const SCREENS: Screen[] = [
   {
-    id: 'map',
+    id: 'overview',
     path: '/',
+    nav: 'nav.overview',
+    title: 'overview.title',
+    component: lazy(() => import('../overview/OverviewScreen.js')),
+  },
+  {
+    id: 'map',
+    path: '/map',
     permission: 'agreement:read',
     nav: 'nav.map',
     title: 'map.title',
@@ -162,6 +169,7 @@ export const SCREENS: Screen[] = [
 
 /** The order of the main navigation (differs from matching order). */
 export const NAV_ORDER = [
+  'overview',
   'map',
   'reports',
   'new-report',

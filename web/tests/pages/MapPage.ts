@@ -3,7 +3,7 @@ import { AppPage } from './AppPage.js';
 
 export class MapPage extends AppPage {
   async open(): Promise<void> {
-    await this.goto('/');
+    await this.goto('/map');
     await this.waitForMap();
   }
 
