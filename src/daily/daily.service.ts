@@ -76,7 +76,10 @@ const MAX_LISTED = 50;
 
 /** Checks a `YYYY-MM-DD` date: a real UTC day, not after today. */
 export function checkReportDate(date: string, now: Date): string {
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(date) && dayOf(`${date}T00:00:00Z`) === date;
+  const ok =
+    /^\d{4}-\d{2}-\d{2}$/.test(date) &&
+    !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) &&
+    dayOf(`${date}T00:00:00Z`) === date;
   if (!ok) throw invalid(`date ${date}: not a day`, [{ path: 'date', reason: 'must be a date YYYY-MM-DD' }]);
   if (date > now.toISOString().slice(0, 10))
     throw invalid(`date ${date}: in the future`, [{ path: 'date', reason: 'must not be after today (UTC)' }]);
