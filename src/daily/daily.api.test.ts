@@ -4,6 +4,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startTestApp, sampleInput, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { callerFor } from '../../test/support/verification.js';
+import { ROW_BINDINGS } from '../../test/support/composition.js';
+import { auditDatabase } from '../ledger/database-audit.js';
 import { formatFromAccept } from './daily.routes.js';
 
 const DAY = '2026-11-25';
@@ -92,6 +94,16 @@ describeEachDialect('daily report API', (dialect) => {
     });
     expect(JSON.stringify(ownEntry)).not.toContain('RU');
     expect(JSON.stringify(ownEntry)).not.toContain(DAY);
+
+    // Every stored edition matches its entry (truceline audit --database); an edited row is found.
+    while ((await t.services.ledger.integrateOnce()) > 0);
+    const logKeys = [t.services.ledger.sequencer.signer.verifierKey];
+    expect((await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings).toEqual([]);
+    const id = String(pub.headers['x-content-sha256']);
+    await t.services.database.db.updateTable('daily_report_editions').set({ report_date: '2026-11-24' }).where('id', '=', id).execute();
+    expect((await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings).toEqual([
+      expect.objectContaining({ table: 'daily_report_editions', id, check: 'edited' }),
+    ]);
   });
 });
 
