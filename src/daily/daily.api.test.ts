@@ -29,7 +29,8 @@ describeEachDialect('daily report API', (dialect) => {
   });
   afterEach(() => t.close());
 
-  const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'GET', url, headers });
   /** Every log entry's bytes, queued or integrated, oldest first. */
   const logEntries = async () => {
     const { rows } = await sql<{ data: Buffer | Uint8Array }>`
@@ -41,7 +42,12 @@ describeEachDialect('daily report API', (dialect) => {
     const json = await get(URL);
     expect(json.statusCode, json.body).toBe(200);
     expect(json.headers['content-type']).toMatch(/^application\/json/);
-    expect(json.json()).toMatchObject({ date: DAY, edition: 'public', omitted: { reports: 1 }, totals: { day: 1 } });
+    expect(json.json()).toMatchObject({
+      date: DAY,
+      edition: 'public',
+      omitted: { reports: 1 },
+      totals: { day: 1 },
+    });
     const html = await get(URL, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     expect(html.body).toMatch(/^<!doctype html>/);
@@ -50,14 +56,21 @@ describeEachDialect('daily report API', (dialect) => {
     const pdf = await get(URL, { accept: 'application/pdf' });
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect(pdf.headers['x-content-sha256']).toBe(crypto.createHash('sha256').update(pdf.rawPayload).digest('hex'));
+    expect(pdf.headers['x-content-sha256']).toBe(
+      crypto.createHash('sha256').update(pdf.rawPayload).digest('hex'),
+    );
     const forced = await get(`${URL}?format=html`, { accept: 'application/pdf' });
     expect(forced.headers['content-type']).toMatch(/^text\/html/);
   });
 
   it('gives a signed-in reader its own edition, and ?edition=public the public one', async () => {
     const own = await get(`${URL}?format=json`, { authorization: `Bearer ${ruToken}` });
-    expect(own.json()).toMatchObject({ edition: 'restricted', audience: 'RU', totals: { day: 1 }, omitted: { reports: 1 } });
+    expect(own.json()).toMatchObject({
+      edition: 'restricted',
+      audience: 'RU',
+      totals: { day: 1 },
+      omitted: { reports: 1 },
+    });
     const pub = await get(`${URL}?format=json&edition=public`, { authorization: `Bearer ${ruToken}` });
     expect(pub.json()).toMatchObject({ edition: 'public', audience: 'public' });
   });
@@ -73,7 +86,9 @@ describeEachDialect('daily report API', (dialect) => {
     const unknown = await get(`${URL}?format=docx`);
     expect(unknown.statusCode).toBe(422);
     expect((await logEntries()).length).toBe(before);
-    expect(await t.services.database.db.selectFrom('daily_report_editions').selectAll().execute()).toHaveLength(0);
+    expect(
+      await t.services.database.db.selectFrom('daily_report_editions').selectAll().execute(),
+    ).toHaveLength(0);
   });
 
   it('logs each distinct edition once: the public one in full (CLEAR), a reader’s as a commitment only', async () => {
@@ -90,7 +105,11 @@ describeEachDialect('daily report API', (dialect) => {
     });
     expect(ownEntry).toMatchObject({
       kind: 'daily-report.published',
-      confidential: { recordKind: 'daily-report-edition', recordId: own.headers['x-content-sha256'], marking: 'AMBER' },
+      confidential: {
+        recordKind: 'daily-report-edition',
+        recordId: own.headers['x-content-sha256'],
+        marking: 'AMBER',
+      },
     });
     expect(JSON.stringify(ownEntry)).not.toContain('RU');
     expect(JSON.stringify(ownEntry)).not.toContain(DAY);
@@ -98,12 +117,18 @@ describeEachDialect('daily report API', (dialect) => {
     // Every stored edition matches its entry (truceline audit --database); an edited row is found.
     while ((await t.services.ledger.integrateOnce()) > 0);
     const logKeys = [t.services.ledger.sequencer.signer.verifierKey];
-    expect((await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings).toEqual([]);
+    expect(
+      (await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings,
+    ).toEqual([]);
     const id = String(pub.headers['x-content-sha256']);
-    await t.services.database.db.updateTable('daily_report_editions').set({ report_date: '2026-11-24' }).where('id', '=', id).execute();
-    expect((await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings).toEqual([
-      expect.objectContaining({ table: 'daily_report_editions', id, check: 'edited' }),
-    ]);
+    await t.services.database.db
+      .updateTable('daily_report_editions')
+      .set({ report_date: '2026-11-24' })
+      .where('id', '=', id)
+      .execute();
+    expect(
+      (await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings,
+    ).toEqual([expect.objectContaining({ table: 'daily_report_editions', id, check: 'edited' })]);
   });
 });
 

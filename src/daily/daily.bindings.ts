@@ -15,7 +15,9 @@ async function bound(db: Kysely<Database>, ids: readonly string[]): Promise<Boun
     .sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1))
     .map((e) => ({
       id: e.sha256,
-      expectations: [{ kinds: [EDITION_PUBLISHED], expected: { marking: e.marking, record: editionRecord(e) } }],
+      expectations: [
+        { kinds: [EDITION_PUBLISHED], expected: { marking: e.marking, record: editionRecord(e) } },
+      ],
     }));
 }
 

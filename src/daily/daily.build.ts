@@ -39,7 +39,10 @@ export const NO_SECTOR = 'none';
 /** The taxonomy of a readable agreement; `sectorAt` is the verification rules' own lookup. */
 export function taxonomyOf(
   agreement: Agreement | undefined,
-  sectors: { sectorAt(lon: number, lat: number): string | undefined; sectors: { id: string; name: string }[] },
+  sectors: {
+    sectorAt(lon: number, lat: number): string | undefined;
+    sectors: { id: string; name: string }[];
+  },
 ): Taxonomy {
   const categories = new Map((agreement?.report_taxonomy ?? []).map((c) => [c.id, c]));
   const sectorNames = new Map(sectors.sectors.map((s) => [s.id, s.name]));
@@ -87,7 +90,10 @@ export function countRows(
 
 /** Where a report lies, as the reader may be told: the nearest settlement's phrase, else coordinates. */
 export function placeOf(view: ReportView): string {
-  return view.classification.nearestPlace?.text ?? `${view.location.lat.toFixed(3)}, ${view.location.lon.toFixed(3)}`;
+  return (
+    view.classification.nearestPlace?.text ??
+    `${view.location.lat.toFixed(3)}, ${view.location.lon.toFixed(3)}`
+  );
 }
 
 function listed(view: ReportView, tax: Taxonomy, what: string, why: string): ListedReport {
@@ -131,20 +137,28 @@ export function weaponsViolation(view: ReportView, tax: Taxonomy): ListedReport 
   const byZone = view.classification.possibleViolations.filter((v) => v.restriction !== undefined);
   if (byZone.length === 0) return undefined;
   const weapons =
-    view.equipment !== undefined || (view.category !== undefined && tax.groupOf(view.category) === 'weapons_in_zone');
+    view.equipment !== undefined ||
+    (view.category !== undefined && tax.groupOf(view.category) === 'weapons_in_zone');
   if (!weapons) return undefined;
   const e = view.equipment;
   const what =
     e === undefined
       ? firstWords(view.narrative)
-      : [view.counts?.items !== undefined ? `${view.counts.items} ×` : '', e.system ?? e.category ?? '', e.calibreMm !== undefined ? `(${e.calibreMm} mm)` : '']
+      : [
+          view.counts?.items !== undefined ? `${view.counts.items} ×` : '',
+          e.system ?? e.category ?? '',
+          e.calibreMm !== undefined ? `(${e.calibreMm} mm)` : '',
+        ]
           .filter((s) => s !== '')
           .join(' ');
   return listed(view, tax, what, byZone.map((v) => v.reason).join('; '));
 }
 
 /** The day's box around its points, with a margin; a default box when there are none. */
-export function mapBox(points: readonly { lon: number; lat: number }[], fallback: [number, number, number, number]): [number, number, number, number] {
+export function mapBox(
+  points: readonly { lon: number; lat: number }[],
+  fallback: [number, number, number, number],
+): [number, number, number, number] {
   if (points.length === 0) return fallback;
   let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const p of points) {
@@ -167,6 +181,8 @@ export function dayMap(
   maxPlaces = 8,
 ): DayMap {
   const bbox = mapBox(points, fallback);
-  const sorted = [...points].sort((a, b) => a.lon - b.lon || a.lat - b.lat || (a.category < b.category ? -1 : 1));
+  const sorted = [...points].sort(
+    (a, b) => a.lon - b.lon || a.lat - b.lat || (a.category < b.category ? -1 : 1),
+  );
   return { bbox, points: sorted, places: placesWithin(bbox).slice(0, maxPlaces) };
 }

@@ -8,7 +8,16 @@ import type { CountRow, DayMap } from './daily.model.js';
 export type Shape =
   | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; stroke?: string }
   | { kind: 'circle'; x: number; y: number; r: number; fill: string; stroke?: string }
-  | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; stroke: string; width: number; dash?: boolean }
+  | {
+      kind: 'line';
+      x1: number;
+      y1: number;
+      x2: number;
+      y2: number;
+      stroke: string;
+      width: number;
+      dash?: boolean;
+    }
   | {
       kind: 'text';
       x: number;
@@ -68,18 +77,65 @@ export function barChart(title: string, rows: readonly CountRow[], width = 500, 
   const legendY = 10;
   shapes.push(
     { kind: 'rect', x: label, y: legendY - 7, w: 10, h: 8, fill: COLOURS.day },
-    { kind: 'text', x: label + 14, y: legendY, text: 'this day', size: 8, anchor: 'start', fill: COLOURS.text },
+    {
+      kind: 'text',
+      x: label + 14,
+      y: legendY,
+      text: 'this day',
+      size: 8,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
     { kind: 'rect', x: label + 70, y: legendY - 7, w: 10, h: 8, fill: COLOURS.previousDay },
-    { kind: 'text', x: label + 84, y: legendY, text: 'previous day', size: 8, anchor: 'start', fill: COLOURS.text },
-    { kind: 'line', x1: label + 160, y1: legendY - 8, x2: label + 160, y2: legendY + 1, stroke: COLOURS.mean, width: 2 },
-    { kind: 'text', x: label + 166, y: legendY, text: 'mean of the 7 days before', size: 8, anchor: 'start', fill: COLOURS.text },
+    {
+      kind: 'text',
+      x: label + 84,
+      y: legendY,
+      text: 'previous day',
+      size: 8,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
+    {
+      kind: 'line',
+      x1: label + 160,
+      y1: legendY - 8,
+      x2: label + 160,
+      y2: legendY + 1,
+      stroke: COLOURS.mean,
+      width: 2,
+    },
+    {
+      kind: 'text',
+      x: label + 166,
+      y: legendY,
+      text: 'mean of the 7 days before',
+      size: 8,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
   );
   shown_.forEach((r, i) => {
     const y = top + i * rowH;
     shapes.push(
-      { kind: 'text', x: label - 6, y: y + 12, text: clip(r.name, 36), size: 8, anchor: 'end', fill: COLOURS.text },
+      {
+        kind: 'text',
+        x: label - 6,
+        y: y + 12,
+        text: clip(r.name, 36),
+        size: 8,
+        anchor: 'end',
+        fill: COLOURS.text,
+      },
       { kind: 'rect', x: label, y: y + 2, w: Math.max(r.day * scale, 0.5), h: 9, fill: COLOURS.day },
-      { kind: 'rect', x: label, y: y + 12, w: Math.max(r.previousDay * scale, 0.5), h: 6, fill: COLOURS.previousDay },
+      {
+        kind: 'rect',
+        x: label,
+        y: y + 12,
+        w: Math.max(r.previousDay * scale, 0.5),
+        h: 6,
+        fill: COLOURS.previousDay,
+      },
       {
         kind: 'line',
         x1: label + r.previousWeekMean * scale,
@@ -102,8 +158,24 @@ export function barChart(title: string, rows: readonly CountRow[], width = 500, 
     );
   });
   if (shown_.length === 0)
-    shapes.push({ kind: 'text', x: label, y: top + 12, text: 'No reports.', size: 9, anchor: 'start', fill: COLOURS.muted });
-  shapes.push({ kind: 'line', x1: label, y1: top - 2, x2: label, y2: top + Math.max(1, shown_.length) * rowH, stroke: COLOURS.frame, width: 0.5 });
+    shapes.push({
+      kind: 'text',
+      x: label,
+      y: top + 12,
+      text: 'No reports.',
+      size: 9,
+      anchor: 'start',
+      fill: COLOURS.muted,
+    });
+  shapes.push({
+    kind: 'line',
+    x1: label,
+    y1: top - 2,
+    x2: label,
+    y2: top + Math.max(1, shown_.length) * rowH,
+    stroke: COLOURS.frame,
+    width: 0.5,
+  });
   return { title, width, height: top + Math.max(1, shown_.length) * rowH + 4, shapes };
 }
 
@@ -124,37 +196,122 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
   const offY = (height - spanY * k) / 2;
   const x = (lon: number) => offX + (lon - w) * (Math.PI / 180) * k;
   const y = (lat: number) => offY + (mercator(n) - mercator(lat)) * k;
-  const shapes: Shape[] = [{ kind: 'rect', x: 0, y: 0, w: width, h: height, fill: COLOURS.land, stroke: COLOURS.frame }];
+  const shapes: Shape[] = [
+    { kind: 'rect', x: 0, y: 0, w: width, h: height, fill: COLOURS.land, stroke: COLOURS.frame },
+  ];
   const step = e - w > 6 ? 2 : e - w > 2 ? 1 : 0.5;
   for (let lon = Math.ceil(w / step) * step; lon <= e; lon += step) {
     shapes.push(
-      { kind: 'line', x1: x(lon), y1: 0, x2: x(lon), y2: height, stroke: COLOURS.grid, width: 0.5, dash: true },
-      { kind: 'text', x: x(lon) + 2, y: height - 3, text: `${shown(lon)}°E`, size: 6, anchor: 'start', fill: COLOURS.muted },
+      {
+        kind: 'line',
+        x1: x(lon),
+        y1: 0,
+        x2: x(lon),
+        y2: height,
+        stroke: COLOURS.grid,
+        width: 0.5,
+        dash: true,
+      },
+      {
+        kind: 'text',
+        x: x(lon) + 2,
+        y: height - 3,
+        text: `${shown(lon)}°E`,
+        size: 6,
+        anchor: 'start',
+        fill: COLOURS.muted,
+      },
     );
   }
   for (let lat = Math.ceil(s / step) * step; lat <= n; lat += step) {
     shapes.push(
-      { kind: 'line', x1: 0, y1: y(lat), x2: width, y2: y(lat), stroke: COLOURS.grid, width: 0.5, dash: true },
-      { kind: 'text', x: 2, y: y(lat) - 2, text: `${shown(lat)}°N`, size: 6, anchor: 'start', fill: COLOURS.muted },
+      {
+        kind: 'line',
+        x1: 0,
+        y1: y(lat),
+        x2: width,
+        y2: y(lat),
+        stroke: COLOURS.grid,
+        width: 0.5,
+        dash: true,
+      },
+      {
+        kind: 'text',
+        x: 2,
+        y: y(lat) - 2,
+        text: `${shown(lat)}°N`,
+        size: 6,
+        anchor: 'start',
+        fill: COLOURS.muted,
+      },
     );
   }
   for (const p of map.points.filter((p) => p.kind === 'report'))
-    shapes.push({ kind: 'circle', x: x(p.lon), y: y(p.lat), r: 2.5, fill: COLOURS.report, stroke: '#ffffff' });
+    shapes.push({
+      kind: 'circle',
+      x: x(p.lon),
+      y: y(p.lat),
+      r: 2.5,
+      fill: COLOURS.report,
+      stroke: '#ffffff',
+    });
   for (const p of map.points.filter((p) => p.kind === 'incident'))
-    shapes.push({ kind: 'circle', x: x(p.lon), y: y(p.lat), r: 4.5, fill: COLOURS.incident, stroke: '#ffffff' });
+    shapes.push({
+      kind: 'circle',
+      x: x(p.lon),
+      y: y(p.lat),
+      r: 4.5,
+      fill: COLOURS.incident,
+      stroke: '#ffffff',
+    });
+  // Names that would overlap a name already placed are left out (the largest places come first).
+  const taken: { x0: number; y0: number; x1: number; y1: number }[] = [];
   for (const p of map.places) {
+    const box = {
+      x0: x(p.lon) - 3,
+      y0: y(p.lat) - 8,
+      x1: x(p.lon) + 8 + p.name.length * 5,
+      y1: y(p.lat) + 5,
+    };
+    if (taken.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1)) continue;
+    taken.push(box);
     shapes.push(
       { kind: 'rect', x: x(p.lon) - 2, y: y(p.lat) - 2, w: 4, h: 4, fill: COLOURS.place },
-      { kind: 'text', x: x(p.lon) + 5, y: y(p.lat) + 3, text: p.name, size: 8, anchor: 'start', fill: COLOURS.place, bold: true },
+      {
+        kind: 'text',
+        x: x(p.lon) + 5,
+        y: y(p.lat) + 3,
+        text: p.name,
+        size: 8,
+        anchor: 'start',
+        fill: COLOURS.place,
+        bold: true,
+      },
     );
   }
   const legend = height - 14;
   shapes.push(
     { kind: 'rect', x: width - 150, y: legend - 10, w: 146, h: 20, fill: '#ffffff', stroke: COLOURS.frame },
     { kind: 'circle', x: width - 140, y: legend, r: 2.5, fill: COLOURS.report },
-    { kind: 'text', x: width - 134, y: legend + 3, text: 'report', size: 7, anchor: 'start', fill: COLOURS.text },
+    {
+      kind: 'text',
+      x: width - 134,
+      y: legend + 3,
+      text: 'report',
+      size: 7,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
     { kind: 'circle', x: width - 95, y: legend, r: 4, fill: COLOURS.incident },
-    { kind: 'text', x: width - 88, y: legend + 3, text: 'verified incident', size: 7, anchor: 'start', fill: COLOURS.text },
+    {
+      kind: 'text',
+      x: width - 88,
+      y: legend + 3,
+      text: 'verified incident',
+      size: 7,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
   );
   return { title, width, height, shapes };
 }

@@ -45,7 +45,12 @@ export function figureSvg(f: Figure): string {
 function countTable(caption: string, rows: readonly CountRow[]): string {
   if (rows.length === 0) return '<p class="muted">No reports.</p>';
   const body = rows
-    .map((r) => `<tr>${rowCells(r).map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${rowCells(r)
+          .map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`))
+          .join('')}</tr>`,
+    )
     .join('');
   return `<table><caption>${esc(caption)}</caption><thead><tr><th scope="col"></th><th scope="col">This day</th><th scope="col">Previous day</th><th scope="col">Mean of the 7 days before</th></tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -84,8 +89,14 @@ footer { margin-top: 2rem; font-size: .8rem; color: #555; border-top: 1px solid 
 export function renderHtml(r: DailyReport): string {
   const title = titleOf(r);
   const note = unclassifiedNote(r);
-  const categoriesChart = barChart('Reports by category: this day, the previous day and the mean of the 7 days before', r.byCategory);
-  const sectorsChart = barChart('Reports by sector: this day, the previous day and the mean of the 7 days before', r.bySector);
+  const categoriesChart = barChart(
+    'Reports by category: this day, the previous day and the mean of the 7 days before',
+    r.byCategory,
+  );
+  const sectorsChart = barChart(
+    'Reports by sector: this day, the previous day and the mean of the 7 days before',
+    r.bySector,
+  );
   const map = mapFigure(`Reports and verified incidents of ${r.date}`, r.map);
   const incidents =
     r.incidents.length === 0

@@ -33,7 +33,10 @@ interface Fonts {
 
 function fonts(): Fonts {
   try {
-    const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    const dir = path.join(
+      path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
+      'ttf',
+    );
     const regular = path.join(dir, 'DejaVuSans.ttf');
     const bold = path.join(dir, 'DejaVuSans-Bold.ttf');
     if (!fs.existsSync(regular) || !fs.existsSync(bold)) throw new Error('fonts missing');
@@ -47,7 +50,7 @@ function fonts(): Fonts {
 type PdfDocument = PDFKit.PDFDocument;
 async function pdfkit(): Promise<new (options?: PDFKit.PDFDocumentOptions) => PdfDocument> {
   try {
-    return (await import('pdfkit')).default as unknown as new (options?: PDFKit.PDFDocumentOptions) => PdfDocument;
+    return (await import('pdfkit')).default;
   } catch {
     throw unavailable(PDF_MISSING);
   }
@@ -66,13 +69,19 @@ class Writer {
     if (this.doc.y + height > this.doc.page.height - this.doc.page.margins.bottom) this.doc.addPage();
   }
 
-  heading(text: string): void {
-    this.room(60);
+  /** A section heading, kept on one page with the first `keep` points of what follows. */
+  heading(text: string, keep = 60): void {
+    this.room(keep + 30);
     const { doc } = this;
     doc.moveDown(0.8);
     doc.font(this.f.bold).fontSize(13).fillColor(COLOURS.text).text(text, MARGIN, doc.y, { width: WIDTH });
     const y = doc.y + 1;
-    doc.moveTo(MARGIN, y).lineTo(MARGIN + WIDTH, y).lineWidth(0.5).strokeColor(COLOURS.frame).stroke();
+    doc
+      .moveTo(MARGIN, y)
+      .lineTo(MARGIN + WIDTH, y)
+      .lineWidth(0.5)
+      .strokeColor(COLOURS.frame)
+      .stroke();
     doc.moveDown(0.4);
     doc.outline.addItem(text);
   }
@@ -114,7 +123,10 @@ class Writer {
           doc.undash();
           break;
         case 'text': {
-          doc.font(s.bold === true ? this.f.bold : this.f.regular).fontSize(s.size).fillColor(s.fill);
+          doc
+            .font(s.bold === true ? this.f.bold : this.f.regular)
+            .fontSize(s.size)
+            .fillColor(s.fill);
           const w = doc.widthOfString(s.text);
           const x = s.anchor === 'start' ? s.x : s.anchor === 'end' ? s.x - w : s.x - w / 2;
           // SVG places text by its baseline; PDFKit by the top of the line.
@@ -132,15 +144,23 @@ class Writer {
   table(rows: readonly CountRow[]): void {
     const { doc } = this;
     const cols = [WIDTH - 240, 70, 80, 90];
-    const heads = ['', 'This day', 'Previous day', 'Mean, 7 days before'];
+    const heads = ['', 'This day', 'Previous day', '7-day mean'];
     const line = (cells: readonly string[], bold: boolean) => {
       this.room(16);
       const y = doc.y;
       let x = MARGIN;
       cells.forEach((c, i) => {
         const w = cols[i] ?? 60;
-        doc.font(bold ? this.f.bold : this.f.regular).fontSize(9).fillColor(COLOURS.text);
-        doc.text(c, x, y, { width: w - 4, align: i === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true });
+        doc
+          .font(bold ? this.f.bold : this.f.regular)
+          .fontSize(9)
+          .fillColor(COLOURS.text);
+        doc.text(c, x, y, {
+          width: w - 4,
+          align: i === 0 ? 'left' : 'right',
+          lineBreak: false,
+          ellipsis: true,
+        });
         x += w;
       });
       doc.y = y + 13;
@@ -212,11 +232,18 @@ export async function renderPdf(r: DailyReport): Promise<Buffer> {
   w.heading(SECTIONS.categories);
   const note = unclassifiedNote(r);
   if (note !== undefined) w.para(note, { muted: true, size: 9 });
-  w.figure(barChart('Reports by category: this day, the previous day and the mean of the 7 days before', r.byCategory));
+  w.figure(
+    barChart(
+      'Reports by category: this day, the previous day and the mean of the 7 days before',
+      r.byCategory,
+    ),
+  );
   w.table(r.byCategory);
 
   w.heading(SECTIONS.sectors);
-  w.figure(barChart('Reports by sector: this day, the previous day and the mean of the 7 days before', r.bySector));
+  w.figure(
+    barChart('Reports by sector: this day, the previous day and the mean of the 7 days before', r.bySector),
+  );
   w.table(r.bySector);
 
   w.heading(SECTIONS.incidents);
@@ -238,15 +265,22 @@ export async function renderPdf(r: DailyReport): Promise<Buffer> {
   w.para(r.weaponsInZones.basis, { muted: true, size: 9 });
   w.list(r.weaponsInZones.reports, 'No weapons seen in violation of withdrawal lines on this day.');
 
-  w.heading(SECTIONS.map);
-  w.figure(mapFigure(`Reports and verified incidents of ${r.date} (web-mercator; settlements: GeoNames)`, r.map));
+  const map = mapFigure(
+    `Reports and verified incidents of ${r.date} (web-mercator; settlements: GeoNames)`,
+    r.map,
+  );
+  w.heading(SECTIONS.map, map.height * Math.min(1, WIDTH / map.width) + 24);
+  w.figure(map);
 
   w.heading(SECTIONS.omitted);
   w.para(omittedText(r));
-  w.para('Each edition is recorded in the transparency log by the SHA-256 of its bytes: check a copy with `truceline report verify FILE`.', {
-    muted: true,
-    size: 8,
-  });
+  w.para(
+    'Each edition is recorded in the transparency log by the SHA-256 of its bytes: check a copy with `truceline report verify FILE`.',
+    {
+      muted: true,
+      size: 8,
+    },
+  );
   doc.end();
   return done;
 }

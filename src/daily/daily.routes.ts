@@ -22,7 +22,12 @@ export function formatFromAccept(accept: string | undefined): DailyFormat {
   let best: { format: DailyFormat; q: number; at: number } | undefined;
   accept.split(',').forEach((part, at) => {
     const [type = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? '1');
+    const q = Number(
+      params
+        .map((p) => p.trim())
+        .find((p) => p.startsWith('q='))
+        ?.slice(2) ?? '1',
+    );
     const hit = ACCEPTED.find(([media]) => media === type.trim());
     if (hit === undefined || !(q > 0)) return;
     if (best === undefined || q > best.q || (q === best.q && at < best.at)) best = { format: hit[1], q, at };

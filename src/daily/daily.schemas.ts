@@ -9,7 +9,10 @@ export const DailyParams = Type.Object({
 export const DailyQuery = Type.Object(
   {
     format: Type.Optional(
-      StringEnum(DAILY_FORMATS, 'json, html or pdf; when given it wins over the Accept header (links cannot set one)'),
+      StringEnum(
+        DAILY_FORMATS,
+        'json, html or pdf; when given it wins over the Accept header (links cannot set one)',
+      ),
     ),
     edition: Type.Optional(
       StringEnum(['public'] as const, "public: the public edition, whoever asks (default: the caller's own)"),

@@ -22,7 +22,7 @@ describeEachDialect('daily report (service)', (dialect) => {
   let monitorUA: Caller;
   let amberId = '';
   const principal = async (org: string, role: 'monitor' | 'liaison' | 'analyst'): Promise<Principal> =>
-    (await t.services.sessions.principalFromToken(await t.tokenFor(org, [role]))) as Principal;
+    t.services.sessions.principalFromToken(await t.tokenFor(org, [role]));
 
   beforeEach(async () => {
     t = await startTestApp(dialect, { monitoring: {} });
@@ -41,7 +41,9 @@ describeEachDialect('daily report (service)', (dialect) => {
         narrative: 'Patrol stopped at a checkpoint and denied passage towards the village.',
       }),
     );
-    const amber = await post(reportAt(`${DAY}T17:00:00Z`, { marking: 'AMBER', narrative: `Impacts ${CANARY}` }));
+    const amber = await post(
+      reportAt(`${DAY}T17:00:00Z`, { marking: 'AMBER', narrative: `Impacts ${CANARY}` }),
+    );
     amberId = amber.report.id;
     // The day before: two; three days before: four; eight days before (outside the week): one.
     for (const h of ['10', '20']) await post(reportAt(`2026-11-24T${h}:00:00Z`));
@@ -57,11 +59,25 @@ describeEachDialect('daily report (service)', (dialect) => {
     const explosion = r.byCategory.find((c) => c.id === 'cfv-explosion');
     expect(explosion).toMatchObject({ day: 3, previousDay: 2, previousWeek: 6, previousWeekMean: 0.9 });
     expect(explosion?.name).toMatch(/Explosion/);
-    expect(r.byCategory.find((c) => c.id === 'monitor-obstruction')).toMatchObject({ day: 1, previousDay: 0 });
+    expect(r.byCategory.find((c) => c.id === 'monitor-obstruction')).toMatchObject({
+      day: 1,
+      previousDay: 0,
+    });
     expect(r.bySector).toEqual([
-      { id: 'sector-east', name: 'Donetsk and Luhansk sector', day: 4, previousDay: 2, previousWeek: 6, previousWeekMean: 0.9 },
+      {
+        id: 'sector-east',
+        name: 'Donetsk and Luhansk sector',
+        day: 4,
+        previousDay: 2,
+        previousWeek: 6,
+        previousWeekMean: 0.9,
+      },
     ]);
-    expect(r.freedomOfMovement).toMatchObject({ count: 1, previousDay: 0, categories: ['monitor-obstruction'] });
+    expect(r.freedomOfMovement).toMatchObject({
+      count: 1,
+      previousDay: 0,
+      categories: ['monitor-obstruction'],
+    });
     expect(r.freedomOfMovement.reports[0]?.place).toMatch(/km [NESW]+ of |^at /);
     expect(r.omitted.reports).toBe(1);
   });
@@ -103,10 +119,17 @@ describeEachDialect('daily report (service)', (dialect) => {
     expect([a.logged, b.logged]).toEqual([true, false]);
     const rows = await t.services.database.db.selectFrom('daily_report_editions').selectAll().execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: a.edition.sha256, marking: 'CLEAR', format: 'pdf', edition: 'public' });
+    expect(rows[0]).toMatchObject({
+      id: a.edition.sha256,
+      marking: 'CLEAR',
+      format: 'pdf',
+      edition: 'public',
+    });
     const check = await t.services.daily.verify(a.bytes);
     expect(check.edition?.date).toBe(DAY);
-    expect((await t.services.daily.verify(Buffer.concat([a.bytes, Buffer.from(' ')]))).edition).toBeUndefined();
+    expect(
+      (await t.services.daily.verify(Buffer.concat([a.bytes, Buffer.from(' ')]))).edition,
+    ).toBeUndefined();
   });
 
   it('refuses a day that is not one, or is in the future, and writes nothing', async () => {

@@ -50,8 +50,15 @@ export interface DailyDeps {
   };
   /** How a principal reads reports (`reportFor` shapes each one with it). */
   reports: { readerOf(principal: Principal): Promise<ReportReader> };
-  incidents: { list(principal: Principal, filter: { status: ['verified']; from: string; to: string; limit: number }): Promise<{ incidents: Incident[] }> };
-  findings: { list(principal: Principal, filter: { state: 'adopted'; limit: number }): Promise<{ findings: Finding[] }> };
+  incidents: {
+    list(
+      principal: Principal,
+      filter: { status: ['verified']; from: string; to: string; limit: number },
+    ): Promise<{ incidents: Incident[] }>;
+  };
+  findings: {
+    list(principal: Principal, filter: { state: 'adopted'; limit: number }): Promise<{ findings: Finding[] }>;
+  };
 }
 
 /** A rendered edition: its bytes, media type and the edition as recorded. */
@@ -134,7 +141,12 @@ export class DailyReportService {
       .filter((k): k is { day: string; listed: ListedReport } => k.listed !== undefined);
     const { basis, incidents } = await this.#incidents(principal, date, tax, gazetteer);
     const points: MapPoint[] = [
-      ...today.map((v) => ({ lon: v.location.lon, lat: v.location.lat, kind: 'report' as const, category: categoryOf(v) })),
+      ...today.map((v) => ({
+        lon: v.location.lon,
+        lat: v.location.lat,
+        kind: 'report' as const,
+        category: categoryOf(v),
+      })),
       ...incidents.map((i) => ({ lon: i.lon, lat: i.lat, kind: 'incident' as const, category: i.category })),
     ];
     const region = readable?.agreement.region?.bbox as [number, number, number, number] | undefined;
@@ -152,13 +164,13 @@ export class DailyReportService {
       byCategory: countRows(
         date,
         keyed.map((k) => ({ day: k.day, key: categoryOf(k.view) })),
-        tax.categoryName,
+        (id) => tax.categoryName(id),
         (readable?.agreement.report_taxonomy ?? []).map((c) => c.id),
       ),
       bySector: countRows(
         date,
         keyed.map((k) => ({ day: k.day, key: sectorOf(k.view) })),
-        tax.sectorName,
+        (id) => tax.sectorName(id),
         tax.sectors.map((s) => s.id),
       ),
       incidentBasis: basis,

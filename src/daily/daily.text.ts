@@ -16,7 +16,12 @@ export const SECTIONS = {
 /** "Daily report, 25 November 2026". */
 export function titleOf(r: DailyReport): string {
   const d = new Date(`${r.date}T00:00:00Z`);
-  const long = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const long = d.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
   return `Daily report, ${long}`;
 }
 
@@ -46,7 +51,8 @@ export function summaryText(r: DailyReport): string {
 /** What the edition leaves out. */
 export function omittedText(r: DailyReport): string {
   const n = r.omitted.reports;
-  const who = r.edition === 'public' ? 'marked for narrower audiences than the public' : 'this reader may not see';
+  const who =
+    r.edition === 'public' ? 'marked for narrower audiences than the public' : 'this reader may not see';
   return n === 0
     ? 'This edition leaves out no report of the day.'
     : `This edition leaves out ${n} report(s) of the day ${who}; they are counted nowhere else in it.`;

@@ -39,7 +39,9 @@ async function viewerOf(s: AppServices, opts: { as?: string; public?: boolean })
 
 /** `truceline report daily` and `truceline report verify`. */
 export function registerReportCommands(program: Command): void {
-  const report = program.command('report').description('the daily report, and checking a copy against the log');
+  const report = program
+    .command('report')
+    .description('the daily report, and checking a copy against the log');
 
   report
     .command('daily')
@@ -53,7 +55,9 @@ export function registerReportCommands(program: Command): void {
       if (opts.as !== undefined && opts.public === true)
         throw usageError('truceline report daily: say --as <name> or --public, not both');
       if (!(DAILY_FORMATS as readonly string[]).includes(opts.format))
-        throw usageError(`truceline report daily: --format ${opts.format}: must be one of ${DAILY_FORMATS.join(', ')}`);
+        throw usageError(
+          `truceline report daily: --format ${opts.format}: must be one of ${DAILY_FORMATS.join(', ')}`,
+        );
       const services = await openRuntime();
       try {
         const viewer = await viewerOf(services, opts);
