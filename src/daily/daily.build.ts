@@ -111,7 +111,10 @@ function listed(view: ReportView, tax: Taxonomy, what: string, why: string): Lis
 
 function firstWords(text: string | undefined, n = 16): string {
   if (text === undefined) return '';
-  const words = text.trim().split(/\s+/);
+  const words = text
+    .trim()
+    .replace(/[.\s]+$/, '')
+    .split(/\s+/);
   return words.length > n ? `${words.slice(0, n).join(' ')} …` : words.join(' ');
 }
 
@@ -125,7 +128,7 @@ export function isObstruction(view: ReportView, tax: Taxonomy): boolean {
 
 /** The listing of an obstruction report. */
 export function obstructionListing(view: ReportView, tax: Taxonomy): ListedReport {
-  return listed(view, tax, firstWords(view.narrative), tax.categoryName(view.category ?? UNCATEGORISED));
+  return listed(view, tax, firstWords(view.narrative), '');
 }
 
 /**

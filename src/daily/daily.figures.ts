@@ -273,7 +273,10 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
       x1: x(p.lon) + 8 + p.name.length * 5,
       y1: y(p.lat) + 5,
     };
-    if (taken.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1)) continue;
+    // A name that would run off the frame, or under the legend, is left out too.
+    const inside = box.x0 >= 0 && box.y0 >= 0 && box.x1 <= width && box.y1 <= height - 26;
+    if (!inside || taken.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1))
+      continue;
     taken.push(box);
     shapes.push(
       { kind: 'rect', x: x(p.lon) - 2, y: y(p.lat) - 2, w: 4, h: 4, fill: COLOURS.place },

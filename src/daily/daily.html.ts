@@ -60,7 +60,7 @@ function listing(rows: readonly ListedReport[], empty: string): string {
   return `<ul>${rows
     .map(
       (r) =>
-        `<li><strong>${esc(r.place)}</strong>, ${esc(timeOf(r.observedFrom))}: ${esc(r.categoryName)}${r.what !== '' ? ` — ${esc(r.what)}` : ''}. <span class="muted">${esc(r.why)}</span> <span class="id">${esc(r.id)}</span></li>`,
+        `<li><strong>${esc(r.place)}</strong>, ${esc(timeOf(r.observedFrom))}: ${esc(r.categoryName)}${r.what !== '' ? ` — ${esc(r.what)}` : ''}. ${r.why !== '' ? `<span class="muted">${esc(r.why)}</span> ` : ''}<span class="id">${esc(r.id)}</span></li>`,
     )
     .join('')}</ul>`;
 }

@@ -56,7 +56,7 @@ export interface ListedReport {
   place: string;
   /** The equipment seen, or the narrative's first words. */
   what: string;
-  /** Why it is listed: the restricted zones it lies in, or the obstruction. */
+  /** Why it is listed: the restrictions it breaks (empty for an obstruction: its category says it). */
   why: string;
 }
 

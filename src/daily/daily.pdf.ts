@@ -182,7 +182,7 @@ class Writer {
     }
     for (const r of rows)
       this.para(
-        `• ${r.place}, ${timeOf(r.observedFrom)}: ${r.categoryName}${r.what !== '' ? ` — ${r.what}` : ''}. ${r.why} [${r.id}]`,
+        `• ${r.place}, ${timeOf(r.observedFrom)}: ${r.categoryName}${r.what !== '' ? ` — ${r.what}` : ''}.${r.why !== '' ? ` ${r.why}` : ''} [${r.id}]`,
         { size: 9 },
       );
   }

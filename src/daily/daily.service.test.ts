@@ -82,6 +82,28 @@ describeEachDialect('daily report (service)', (dialect) => {
     expect(r.omitted.reports).toBe(1);
   });
 
+  it('lists weapons seen inside a withdrawal band, with the restriction they break', async () => {
+    const howitzers = await monitorUA(
+      'POST',
+      '/api/v1/reports',
+      reportAt(`${DAY}T19:00:00Z`, {
+        smm: undefined,
+        category: 'heavy-weapons-in-zone',
+        equipment: { system: 'D-30 howitzer', calibreMm: 122 },
+        counts: { items: 2 },
+        location: { lon: 37.95, lat: 48.45, uncertaintyM: 100 },
+      }),
+    );
+    expect(howitzers.status, JSON.stringify(howitzers.json)).toBe(201);
+    const r = await t.services.daily.build(await principal('RU', 'liaison'), DAY);
+    expect(r.weaponsInZones.count).toBe(1);
+    expect(r.weaponsInZones.reports[0]).toMatchObject({
+      id: howitzers.json.report.id,
+      what: '2 × D-30 howitzer (122 mm)',
+      why: expect.stringMatching(/prohibited in .* on the RU side/),
+    });
+  });
+
   it('the public edition leaves out the AMBER report and says how many it left out', async () => {
     const r = await t.services.daily.build(ANONYMOUS, DAY);
     expect(r.edition).toBe('public');
