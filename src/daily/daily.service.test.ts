@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startTestApp, sampleInput, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
-import { callerFor, type Caller } from '../../test/support/verification.js';
+import {
+  callerFor,
+  fileThreeSightings,
+  verificationStaff,
+  type Caller,
+} from '../../test/support/verification.js';
 import { ANONYMOUS, type Principal } from '../access/policy.js';
 
 // A value only UA's AMBER report carries: no edition but UA's and the commission's may hold it.
@@ -102,6 +107,31 @@ describeEachDialect('daily report (service)', (dialect) => {
       what: '2 × D-30 howitzer (122 mm)',
       why: expect.stringMatching(/prohibited in .* on the RU side/),
     });
+  });
+
+  it("lists the day's verified incident with its nearest settlement for the commission, not for a party", async () => {
+    const staff = await verificationStaff(t);
+    const [sighting] = await fileThreeSightings(staff);
+    const queue = await staff.analyst('GET', '/api/v1/incidents?limit=100');
+    const id = (queue.json.incidents as { id: string; reportIds: string[] }[]).find((i) =>
+      i.reportIds.includes(sighting.json.report.id as string),
+    )?.id as string;
+    const move = (who: Caller, reason: string, to = 'verified') =>
+      who('POST', `/api/v1/incidents/${id}/transitions`, { to, reason });
+    expect((await move(staff.analyst, 'taking it', 'under_review')).status).toBe(200);
+    expect((await move(staff.analyst, 'two teams agree')).status).toBe(200);
+    expect((await move(staff.analystEU, 'confirmed')).json.incident.status).toBe('verified');
+
+    const commission = await t.services.daily.build(await principal('JMVC', 'analyst'), DAY);
+    expect(commission.incidentBasis).toBe('incidents');
+    expect(commission.incidents).toEqual([
+      expect.objectContaining({ id, kind: 'incident', category: 'cfv-explosion', severity: 'serious' }),
+    ]);
+    expect(commission.incidents[0]?.place).toMatch(/^\d+(\.\d)? km (N|NE|E|SE|S|SW|W|NW) of Horlivka$/);
+    expect(commission.map.points.filter((p) => p.kind === 'incident')).toHaveLength(1);
+    const party = await t.services.daily.build(await principal('RU', 'liaison'), DAY);
+    expect(party.incidentBasis).toBe('findings');
+    expect(party.incidents).toEqual([]);
   });
 
   it('the public edition leaves out the AMBER report and says how many it left out', async () => {
