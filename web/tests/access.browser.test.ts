@@ -14,15 +14,26 @@ import { TEST_PASSWORD } from './support/server.js';
  * and commitments screens (cases:read, commitments:read): the markings decide what they show.
  */
 const EVERYONE = ['map', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
-/** The anonymous public also reads the CLEAR reports and public findings (markings hide the rest). */
-const PUBLIC = ['map', 'reports', 'findings', 'cases', 'agreement', 'commitments', 'log'];
-const READERS = ['map', 'reports', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
+/** The anonymous public also reads the CLEAR reports, their daily report and public findings (markings hide the rest). */
+const PUBLIC = ['map', 'reports', 'findings', 'daily', 'cases', 'agreement', 'commitments', 'log'];
+const READERS = [
+  'map',
+  'reports',
+  'findings',
+  'daily',
+  'deconfliction',
+  'cases',
+  'agreement',
+  'commitments',
+  'log',
+];
 /** Analysts, commissioners and the commission's administrators also see the verification queue. */
 const VERIFIERS = [
   'map',
   'reports',
   'incidents',
   'findings',
+  'daily',
   'deconfliction',
   'cases',
   'agreement',
@@ -34,6 +45,7 @@ const FILERS = [
   'reports',
   'new-report',
   'findings',
+  'daily',
   'deconfliction',
   'cases',
   'agreement',
