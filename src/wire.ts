@@ -157,3 +157,9 @@ export type { NotificationObligation } from './agreement/agreement.schema.js';
 
 // The overview (landing screen): figures shaped by the caller, restricted counts in bands.
 export type { Overview } from './overview/overview.schemas.js';
+
+// The daily report: its data, and the charts and map laid out as shapes (a pure module: the
+// dashboard draws them as SVG, as the HTML edition does).
+export type { DailyReport, CountRow, NotableIncident, ListedReport } from './daily/daily.model.js';
+export { barChart, mapFigure } from './daily/daily.figures.js';
+export type { Figure, Shape } from './daily/daily.figures.js';

@@ -858,6 +858,13 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/daily-reports/{date}',
+    // Everyone who reads reports, the public included: each reader gets the edition of what it may see.
+    allowed: readsReports,
+    request: () => Promise.resolve({ url: '/api/v1/daily-reports/2026-11-25?format=json' }),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/commitments/summary',
     allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/commitments/summary' }),

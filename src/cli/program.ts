@@ -15,6 +15,7 @@ import { registerHotlineCommands } from './commands/hotline.commands.js';
 import { registerNoticeCommands } from './commands/notice.commands.js';
 import { registerResponseCommands } from './commands/response.commands.js';
 import { registerCommitmentCommands } from './commands/commitments.commands.js';
+import { registerReportCommands } from './commands/report.commands.js';
 
 /** Builds the `truceline` command; exported so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerNoticeCommands(program);
   registerResponseCommands(program);
   registerCommitmentCommands(program);
+  registerReportCommands(program);
   registerBackupCommands(program);
   withUsageManners(program);
   return program;

@@ -10,6 +10,7 @@ import type { EscalationTables } from '../deconfliction/escalation.tables.js';
 import type { HotlineTables } from '../deconfliction/hotline.tables.js';
 import type { CommitmentTables } from '../commitments/commitments.tables.js';
 import type { NotificationTables } from '../notifications/notifications.tables.js';
+import type { DailyTables } from '../daily/daily.tables.js';
 
 /** The whole schema, composed from each domain's tables. */
 export type Database = AccessTables &
@@ -22,7 +23,8 @@ export type Database = AccessTables &
   HotlineTables &
   ResponseTables &
   CommitmentTables &
-  NotificationTables;
+  NotificationTables &
+  DailyTables;
 
 /** A handle or a transaction: repositories accept either, services choose the boundary. */
 export type Executor = Kysely<Database> | Transaction<Database>;

@@ -7,6 +7,7 @@ import { describeEachDialect } from '../../test/support/databases.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 import { consoleActor } from '../access/audit.service.js';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
+import { ANONYMOUS } from '../access/policy.js';
 import { keyRotationRecord } from './key-rotation.js';
 import { generateSignerKey, parseSignerKey } from './note.js';
 import { decodeEntryBundle, entriesPath, TILE_WIDTH } from './tiles.js';
@@ -390,6 +391,11 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
     }
     secrets.push(`System ${CANARY}`, `tranche ${CANARY}`, `reason ${CANARY}`, `whip count ${CANARY}`);
 
+    // Daily report editions: the public one in full (CLEAR), a guarantor's as a commitment.
+    const publicEdition = await s.daily.render(ANONYMOUS, '2026-11-25', 'json');
+    clearIds.add(publicEdition.edition.sha256);
+    await s.daily.render(guarantorUS.principal, '2026-11-25', 'json');
+
     // A key rotation (CLEAR: auditors must read it to follow the new key).
     const next = parseSignerKey(generateSignerKey(s.ledger.reader.origin).signerKey);
     await s.ledger.sequencer.integrateKeyRotation(next, keyRotationRecord(s.ledger.sequencer.signer, next));
@@ -410,7 +416,7 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
         expect(marking, entry.kind).not.toBe('AMBER');
         if (marking !== 'CLEAR') {
           const r = (entry.record ?? {}) as Record<string, string | undefined>;
-          const ids = [r.id, r.reportId, r.evidenceId];
+          const ids = [r.id, r.reportId, r.evidenceId, r.sha256];
           expect(
             ids.some((id) => id !== undefined && clearIds.has(id)),
             `${entry.kind} ${ids.join(' ')}`,

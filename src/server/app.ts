@@ -1,3 +1,4 @@
+import { registerDailyRoutes } from '../daily/daily.routes.js';
 import crypto from 'node:crypto';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -170,6 +171,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       registerHotlineRoutes(api, services.hotline);
       registerResponseRoutes(api, services.response);
       registerCommitmentRoutes(api, services.commitments);
+      registerDailyRoutes(api, services.daily);
       registerNotificationRoutes(api, {
         bus: services.events,
         webhooks: services.webhooks,

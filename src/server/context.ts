@@ -19,6 +19,7 @@ import { createResponseServices, type ResponseServices } from '../response/respo
 import { createCommitmentServices, type CommitmentServices } from '../commitments/commitments.js';
 import { EventBus } from '../notifications/event-bus.js';
 import { WebhookService } from '../notifications/webhook.service.js';
+import { DailyReportService } from '../daily/daily.service.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -55,6 +56,8 @@ export interface AppServices {
   webhooks: WebhookService;
   /** Guarantors' pledges, deliveries and amendments; the guarantee's ratification. */
   commitments: CommitmentServices;
+  /** The daily report: built per reader, rendered as JSON, HTML or PDF, each edition logged. */
+  daily: DailyReportService;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -138,6 +141,15 @@ export function createServices(
     now,
     publish: announce,
   });
+  const daily = new DailyReportService({
+    db,
+    ledger,
+    now,
+    agreements,
+    reports: monitoring.reports,
+    incidents: verification.incidents,
+    findings: verification.findings,
+  });
   return {
     config,
     database,
@@ -164,6 +176,7 @@ export function createServices(
     events,
     webhooks,
     commitments,
+    daily,
   };
 }
 

@@ -8,6 +8,7 @@ import { noticeRowBindings } from '../deconfliction/deconfliction.bindings.js';
 import { hotlineRowBindings } from '../deconfliction/hotline.bindings.js';
 import { responseRowBindings } from '../response/response.bindings.js';
 import { commitmentRowBindings } from '../commitments/commitments.bindings.js';
+import { dailyRowBindings } from '../daily/daily.bindings.js';
 
 /**
  * Every domain's row bindings: what `truceline audit --database` checks and what the salts API
@@ -23,4 +24,5 @@ export const ROW_BINDINGS: ReadonlyMap<string, RowBinding> = rowBindings([
   ...hotlineRowBindings,
   ...responseRowBindings,
   ...commitmentRowBindings,
+  ...dailyRowBindings,
 ]);

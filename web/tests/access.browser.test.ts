@@ -14,13 +14,14 @@ import { TEST_PASSWORD } from './support/server.js';
  * and commitments screens (cases:read, commitments:read): the markings decide what they show.
  */
 const EVERYONE = ['overview', 'map', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
-/** The anonymous public also reads the CLEAR reports and public findings (markings hide the rest). */
-const PUBLIC = ['overview', 'map', 'reports', 'findings', 'cases', 'agreement', 'commitments', 'log'];
+/** The anonymous public also reads the CLEAR reports, their daily report and public findings (markings hide the rest). */
+const PUBLIC = ['overview', 'map', 'reports', 'findings', 'daily', 'cases', 'agreement', 'commitments', 'log'];
 const READERS = [
   'overview',
   'map',
   'reports',
   'findings',
+  'daily',
   'deconfliction',
   'cases',
   'agreement',
@@ -34,6 +35,7 @@ const VERIFIERS = [
   'reports',
   'incidents',
   'findings',
+  'daily',
   'deconfliction',
   'cases',
   'agreement',
@@ -46,6 +48,7 @@ const FILERS = [
   'reports',
   'new-report',
   'findings',
+  'daily',
   'deconfliction',
   'cases',
   'agreement',

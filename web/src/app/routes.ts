@@ -153,6 +153,14 @@ export const SCREENS: Screen[] = [
     component: lazy(() => import('../deconfliction/NoticeScreen.js')),
   },
   {
+    id: 'daily',
+    path: '/daily',
+    permission: 'reports:read',
+    nav: 'nav.daily',
+    title: 'daily.title',
+    component: lazy(() => import('../daily/DailyScreen.js')),
+  },
+  {
     id: 'account',
     path: '/account',
     permission: 'me:read',
@@ -175,6 +183,7 @@ export const NAV_ORDER = [
   'new-report',
   'incidents',
   'findings',
+  'daily',
   'deconfliction',
   'cases',
   'agreement',

@@ -963,6 +963,39 @@ export const messages = {
   'noticeForm.details': 'Details the agreement requires',
   'noticeForm.detailsHint': 'Each addressee receives these; nothing else you hold is sent.',
   'noticeForm.submit': 'Send the notice',
+
+  'nav.daily': 'Daily report',
+  'daily.title': 'Daily report',
+  'daily.lede':
+    'What was observed on one day (UTC), as you may see it: counts by category and sector against the day before and the week before, verified incidents, restrictions of the monitors\u2019 movement, weapons in violation of withdrawal lines, and the map of the day.',
+  'daily.date': 'Day (UTC)',
+  'daily.download': 'Download',
+  'daily.downloadHtml': 'Printable HTML',
+  'daily.downloadPdf': 'PDF',
+  'daily.edition.public': 'Public edition: only what is marked for the public (TLP:CLEAR).',
+  'daily.edition.restricted': 'Edition for {audience}: everything you may see.',
+  'daily.summary': 'Summary',
+  'daily.summaryText':
+    '{day} reports on this day; {previousDay} the day before; {mean} a day on average over the 7 days before.',
+  'daily.byCategory': 'Reports by category',
+  'daily.bySector': 'Reports by sector',
+  'daily.thisDay': 'This day',
+  'daily.previousDay': 'Previous day',
+  'daily.weekMean': 'Mean of the 7 days before',
+  'daily.incidents': 'Notable verified incidents',
+  'daily.noIncidents': 'No verified incident observed on this day.',
+  'daily.movement': 'Restrictions of the monitors\u2019 freedom of movement',
+  'daily.noMovement': 'No restriction reported on this day.',
+  'daily.weapons': 'Weapons in violation of withdrawal lines',
+  'daily.noWeapons': 'No weapons seen in violation of withdrawal lines on this day.',
+  'daily.countLine': '{count} on this day; {previousDay} the day before.',
+  'daily.map': 'Map of the day',
+  'daily.omitted': 'What this edition leaves out',
+  'daily.omittedText': {
+    one: 'This edition leaves out {count} report of the day that you may not see.',
+    other: 'This edition leaves out {count} reports of the day that you may not see.',
+  },
+  'daily.noReports': 'No reports.',
 } satisfies Record<string, string | Plural>;
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,320 @@
+import type { CountRow, DayMap } from './daily.model.js';
+
+/**
+ * The daily report's charts and map as drawing primitives, laid out once: the HTML edition draws them
+ * as SVG, the PDF edition with PDFKit's vector operations, so both show the same figure.
+ */
+
+export type Shape =
+  | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; stroke?: string }
+  | { kind: 'circle'; x: number; y: number; r: number; fill: string; stroke?: string }
+  | {
+      kind: 'line';
+      x1: number;
+      y1: number;
+      x2: number;
+      y2: number;
+      stroke: string;
+      width: number;
+      dash?: boolean;
+    }
+  | {
+      kind: 'text';
+      x: number;
+      y: number;
+      text: string;
+      size: number;
+      anchor: 'start' | 'middle' | 'end';
+      fill: string;
+      bold?: boolean;
+    };
+
+/** A figure: its size in points (1/72 in) and what to draw, in order. */
+export interface Figure {
+  title: string;
+  width: number;
+  height: number;
+  shapes: Shape[];
+}
+
+export const COLOURS = {
+  day: '#1f4e79',
+  previousDay: '#9dc3e6',
+  mean: '#c55a11',
+  text: '#1a1a1a',
+  muted: '#666666',
+  frame: '#999999',
+  land: '#f4f1ea',
+  grid: '#d9d4c7',
+  report: '#1f4e79',
+  incident: '#c00000',
+  place: '#333333',
+} as const;
+
+/** Rounds for display: whole numbers as they are, others to one decimal. */
+export function shown(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Horizontal bars per row: the day (dark), the previous day (light) and a tick at the mean of the
+ * seven days before. At most `maxRows` rows (the largest first, as the rows come).
+ */
+export function barChart(title: string, rows: readonly CountRow[], width = 500, maxRows = 12): Figure {
+  const shown_ = rows.slice(0, maxRows);
+  const label = 190;
+  const right = 40;
+  const rowH = 22;
+  const top = 22;
+  const plot = width - label - right;
+  const max = Math.max(1, ...shown_.map((r) => Math.max(r.day, r.previousDay, r.previousWeekMean)));
+  const scale = plot / max;
+  const shapes: Shape[] = [];
+  const legendY = 10;
+  shapes.push(
+    { kind: 'rect', x: label, y: legendY - 7, w: 10, h: 8, fill: COLOURS.day },
+    {
+      kind: 'text',
+      x: label + 14,
+      y: legendY,
+      text: 'this day',
+      size: 8,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
+    { kind: 'rect', x: label + 70, y: legendY - 7, w: 10, h: 8, fill: COLOURS.previousDay },
+    {
+      kind: 'text',
+      x: label + 84,
+      y: legendY,
+      text: 'previous day',
+      size: 8,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
+    {
+      kind: 'line',
+      x1: label + 160,
+      y1: legendY - 8,
+      x2: label + 160,
+      y2: legendY + 1,
+      stroke: COLOURS.mean,
+      width: 2,
+    },
+    {
+      kind: 'text',
+      x: label + 166,
+      y: legendY,
+      text: 'mean of the 7 days before',
+      size: 8,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
+  );
+  shown_.forEach((r, i) => {
+    const y = top + i * rowH;
+    shapes.push(
+      {
+        kind: 'text',
+        x: label - 6,
+        y: y + 12,
+        text: clip(r.name, 36),
+        size: 8,
+        anchor: 'end',
+        fill: COLOURS.text,
+      },
+      { kind: 'rect', x: label, y: y + 2, w: Math.max(r.day * scale, 0.5), h: 9, fill: COLOURS.day },
+      {
+        kind: 'rect',
+        x: label,
+        y: y + 12,
+        w: Math.max(r.previousDay * scale, 0.5),
+        h: 6,
+        fill: COLOURS.previousDay,
+      },
+      {
+        kind: 'line',
+        x1: label + r.previousWeekMean * scale,
+        y1: y,
+        x2: label + r.previousWeekMean * scale,
+        y2: y + 20,
+        stroke: COLOURS.mean,
+        width: 2,
+      },
+      {
+        kind: 'text',
+        x: label + Math.max(r.day, r.previousDay, r.previousWeekMean) * scale + 6,
+        y: y + 10,
+        text: shown(r.day),
+        size: 8,
+        anchor: 'start',
+        fill: COLOURS.text,
+        bold: true,
+      },
+    );
+  });
+  if (shown_.length === 0)
+    shapes.push({
+      kind: 'text',
+      x: label,
+      y: top + 12,
+      text: 'No reports.',
+      size: 9,
+      anchor: 'start',
+      fill: COLOURS.muted,
+    });
+  shapes.push({
+    kind: 'line',
+    x1: label,
+    y1: top - 2,
+    x2: label,
+    y2: top + Math.max(1, shown_.length) * rowH,
+    stroke: COLOURS.frame,
+    width: 0.5,
+  });
+  return { title, width, height: top + Math.max(1, shown_.length) * rowH + 4, shapes };
+}
+
+const mercator = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+
+/**
+ * The day's map on a web-mercator projection of its box: a graticule, the largest settlements with
+ * their names, the reports (blue) and verified incidents (red).
+ */
+export function mapFigure(title: string, map: DayMap, width = 500): Figure {
+  const [w, s, e, n] = map.bbox;
+  const spanX = (e - w) * (Math.PI / 180);
+  const spanY = mercator(n) - mercator(s);
+  const height = Math.round(Math.min(Math.max((width * spanY) / spanX, 180), 520));
+  // Fit the box into width × height keeping the projection's aspect: centre the shorter side.
+  const k = Math.min(width / spanX, height / spanY);
+  const offX = (width - spanX * k) / 2;
+  const offY = (height - spanY * k) / 2;
+  const x = (lon: number) => offX + (lon - w) * (Math.PI / 180) * k;
+  const y = (lat: number) => offY + (mercator(n) - mercator(lat)) * k;
+  const shapes: Shape[] = [
+    { kind: 'rect', x: 0, y: 0, w: width, h: height, fill: COLOURS.land, stroke: COLOURS.frame },
+  ];
+  const step = e - w > 6 ? 2 : e - w > 2 ? 1 : 0.5;
+  for (let lon = Math.ceil(w / step) * step; lon <= e; lon += step) {
+    shapes.push(
+      {
+        kind: 'line',
+        x1: x(lon),
+        y1: 0,
+        x2: x(lon),
+        y2: height,
+        stroke: COLOURS.grid,
+        width: 0.5,
+        dash: true,
+      },
+      {
+        kind: 'text',
+        x: x(lon) + 2,
+        y: height - 3,
+        text: `${shown(lon)}°E`,
+        size: 6,
+        anchor: 'start',
+        fill: COLOURS.muted,
+      },
+    );
+  }
+  for (let lat = Math.ceil(s / step) * step; lat <= n; lat += step) {
+    shapes.push(
+      {
+        kind: 'line',
+        x1: 0,
+        y1: y(lat),
+        x2: width,
+        y2: y(lat),
+        stroke: COLOURS.grid,
+        width: 0.5,
+        dash: true,
+      },
+      {
+        kind: 'text',
+        x: 2,
+        y: y(lat) - 2,
+        text: `${shown(lat)}°N`,
+        size: 6,
+        anchor: 'start',
+        fill: COLOURS.muted,
+      },
+    );
+  }
+  for (const p of map.points.filter((p) => p.kind === 'report'))
+    shapes.push({
+      kind: 'circle',
+      x: x(p.lon),
+      y: y(p.lat),
+      r: 2.5,
+      fill: COLOURS.report,
+      stroke: '#ffffff',
+    });
+  for (const p of map.points.filter((p) => p.kind === 'incident'))
+    shapes.push({
+      kind: 'circle',
+      x: x(p.lon),
+      y: y(p.lat),
+      r: 4.5,
+      fill: COLOURS.incident,
+      stroke: '#ffffff',
+    });
+  // Names that would overlap a name already placed are left out (the largest places come first).
+  const taken: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  for (const p of map.places) {
+    const box = {
+      x0: x(p.lon) - 3,
+      y0: y(p.lat) - 8,
+      x1: x(p.lon) + 8 + p.name.length * 5,
+      y1: y(p.lat) + 5,
+    };
+    // A name that would run off the frame, or under the legend, is left out too.
+    const inside = box.x0 >= 0 && box.y0 >= 0 && box.x1 <= width && box.y1 <= height - 26;
+    if (!inside || taken.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1))
+      continue;
+    taken.push(box);
+    shapes.push(
+      { kind: 'rect', x: x(p.lon) - 2, y: y(p.lat) - 2, w: 4, h: 4, fill: COLOURS.place },
+      {
+        kind: 'text',
+        x: x(p.lon) + 5,
+        y: y(p.lat) + 3,
+        text: p.name,
+        size: 8,
+        anchor: 'start',
+        fill: COLOURS.place,
+        bold: true,
+      },
+    );
+  }
+  const legend = height - 14;
+  shapes.push(
+    { kind: 'rect', x: width - 150, y: legend - 10, w: 146, h: 20, fill: '#ffffff', stroke: COLOURS.frame },
+    { kind: 'circle', x: width - 140, y: legend, r: 2.5, fill: COLOURS.report },
+    {
+      kind: 'text',
+      x: width - 134,
+      y: legend + 3,
+      text: 'report',
+      size: 7,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
+    { kind: 'circle', x: width - 95, y: legend, r: 4, fill: COLOURS.incident },
+    {
+      kind: 'text',
+      x: width - 88,
+      y: legend + 3,
+      text: 'verified incident',
+      size: 7,
+      anchor: 'start',
+      fill: COLOURS.text,
+    },
+  );
+  return { title, width, height, shapes };
+}

@@ -1,0 +1,144 @@
+import type { CountRow, DailyReport, ListedReport } from './daily.model.js';
+import { barChart, mapFigure, type Figure, type Shape } from './daily.figures.js';
+import {
+  SECTIONS,
+  editionLine,
+  incidentBasisText,
+  omittedText,
+  rowCells,
+  summaryText,
+  timeOf,
+  titleOf,
+  unclassifiedNote,
+} from './daily.text.js';
+
+/**
+ * The printable HTML edition: one self-contained page (inline CSS and SVG, no script, nothing
+ * fetched), which the server's Content-Security-Policy allows as it is.
+ */
+
+/** Escapes text for HTML and SVG. */
+export function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const n = (v: number) => (Math.round(v * 100) / 100).toString();
+
+function shapeSvg(s: Shape): string {
+  switch (s.kind) {
+    case 'rect':
+      return `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"${s.stroke !== undefined ? ` stroke="${s.stroke}"` : ''}/>`;
+    case 'circle':
+      return `<circle cx="${n(s.x)}" cy="${n(s.y)}" r="${n(s.r)}" fill="${s.fill}"${s.stroke !== undefined ? ` stroke="${s.stroke}" stroke-width="0.8"` : ''}/>`;
+    case 'line':
+      return `<line x1="${n(s.x1)}" y1="${n(s.y1)}" x2="${n(s.x2)}" y2="${n(s.y2)}" stroke="${s.stroke}" stroke-width="${n(s.width)}"${s.dash === true ? ' stroke-dasharray="3 3"' : ''}/>`;
+    case 'text':
+      return `<text x="${n(s.x)}" y="${n(s.y)}" font-size="${s.size}" text-anchor="${s.anchor}" fill="${s.fill}"${s.bold === true ? ' font-weight="bold"' : ''}>${esc(s.text)}</text>`;
+  }
+}
+
+/** A figure as an inline SVG element, scaled to its container. */
+export function figureSvg(f: Figure): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="${esc(f.title)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">${f.shapes.map(shapeSvg).join('')}</svg>`;
+}
+
+function countTable(caption: string, rows: readonly CountRow[]): string {
+  if (rows.length === 0) return '<p class="muted">No reports.</p>';
+  const body = rows
+    .map(
+      (r) =>
+        `<tr>${rowCells(r)
+          .map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`))
+          .join('')}</tr>`,
+    )
+    .join('');
+  return `<table><caption>${esc(caption)}</caption><thead><tr><th scope="col"></th><th scope="col">This day</th><th scope="col">Previous day</th><th scope="col">Mean of the 7 days before</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function listing(rows: readonly ListedReport[], empty: string): string {
+  if (rows.length === 0) return `<p class="muted">${esc(empty)}</p>`;
+  return `<ul>${rows
+    .map(
+      (r) =>
+        `<li><strong>${esc(r.place)}</strong>, ${esc(timeOf(r.observedFrom))}: ${esc(r.categoryName)}${r.what !== '' ? ` — ${esc(r.what)}` : ''}. ${r.why !== '' ? `<span class="muted">${esc(r.why)}</span> ` : ''}<span class="id">${esc(r.id)}</span></li>`,
+    )
+    .join('')}</ul>`;
+}
+
+const CSS = `
+@page { size: A4; margin: 16mm 14mm; }
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #1a1a1a; max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; font-size: 11pt; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.1rem; border-bottom: 1px solid #bbb; padding-bottom: .15rem; margin-top: 1.6rem; break-after: avoid; }
+.edition { font-weight: bold; color: #1f4e79; }
+.muted { color: #555; }
+.id { color: #777; font-size: .8em; font-family: "DejaVu Sans Mono", monospace; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .9rem; }
+caption { text-align: left; font-weight: bold; padding-bottom: .25rem; }
+th, td { border-bottom: 1px solid #ddd; padding: .2rem .4rem; text-align: right; }
+th[scope="row"], thead th:first-child { text-align: left; font-weight: normal; }
+figure { margin: .75rem 0; break-inside: avoid; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { font-size: .85rem; color: #555; }
+li { margin-bottom: .3rem; }
+footer { margin-top: 2rem; font-size: .8rem; color: #555; border-top: 1px solid #bbb; padding-top: .4rem; }
+@media print { body { margin: 0; max-width: none; } }
+`;
+
+/** The HTML edition of a report (same report, same bytes). */
+export function renderHtml(r: DailyReport): string {
+  const title = titleOf(r);
+  const note = unclassifiedNote(r);
+  const categoriesChart = barChart(
+    'Reports by category: this day, the previous day and the mean of the 7 days before',
+    r.byCategory,
+  );
+  const sectorsChart = barChart(
+    'Reports by sector: this day, the previous day and the mean of the 7 days before',
+    r.bySector,
+  );
+  const map = mapFigure(`Reports and verified incidents of ${r.date}`, r.map);
+  const incidents =
+    r.incidents.length === 0
+      ? '<p class="muted">No verified incident observed on this day.</p>'
+      : `<ul>${r.incidents
+          .map(
+            (i) =>
+              `<li><strong>${esc(i.place)}</strong>, ${esc(timeOf(i.observedFrom))}: ${esc(i.categoryName)} (${esc(i.severity)})${i.attributedTo !== undefined ? `, attributed to ${esc(i.attributedTo)}` : ''}. <span class="muted">${esc(i.note)}</span> <span class="id">${esc(i.id)}</span></li>`,
+          )
+          .join('')}</ul>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)} — Truceline</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${esc(title)}</h1>
+<p class="edition">${esc(editionLine(r))}</p>
+<p class="muted">Observed ${esc(r.date)} 00:00–24:00 UTC. Compiled by Truceline from the reports, incidents and findings of the record${r.agreementVersionId !== null ? `, under agreement version ${esc(r.agreementVersionId)}` : ''}.</p>
+</header>
+<main>
+<section><h2>${SECTIONS.summary}</h2><p>${esc(summaryText(r))}</p></section>
+<section><h2>${SECTIONS.categories}</h2>${note !== undefined ? `<p class="muted">${esc(note)}</p>` : ''}
+<figure>${figureSvg(categoriesChart)}<figcaption>${esc(categoriesChart.title)}</figcaption></figure>
+${countTable('Reports by category', r.byCategory)}</section>
+<section><h2>${SECTIONS.sectors}</h2>
+<figure>${figureSvg(sectorsChart)}<figcaption>${esc(sectorsChart.title)}</figcaption></figure>
+${countTable('Reports by sector', r.bySector)}</section>
+<section><h2>${SECTIONS.incidents}</h2><p class="muted">${esc(incidentBasisText(r))}</p>${incidents}</section>
+<section><h2>${esc(SECTIONS.movement)}</h2><p>${r.freedomOfMovement.count} on this day; ${r.freedomOfMovement.previousDay} the day before.</p><p class="muted">${esc(r.freedomOfMovement.basis)}</p>
+${listing(r.freedomOfMovement.reports, 'No restriction reported on this day.')}</section>
+<section><h2>${SECTIONS.weapons}</h2><p>${r.weaponsInZones.count} on this day; ${r.weaponsInZones.previousDay} the day before.</p><p class="muted">${esc(r.weaponsInZones.basis)}</p>
+${listing(r.weaponsInZones.reports, 'No weapons seen in violation of withdrawal lines on this day.')}</section>
+<section><h2>${SECTIONS.map}</h2><figure>${figureSvg(map)}<figcaption>${esc(map.title)}; box ${r.map.bbox.join(', ')} (west, south, east, north), web-mercator projection. Settlements: GeoNames.</figcaption></figure></section>
+<section><h2>${SECTIONS.omitted}</h2><p>${esc(omittedText(r))}</p></section>
+</main>
+<footer>Each edition is recorded in Truceline's transparency log by the SHA-256 of its bytes: check a copy with <code>truceline report verify FILE</code>.</footer>
+</body>
+</html>
+`;
+}
