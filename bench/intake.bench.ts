@@ -146,17 +146,21 @@ function reportBody(): string {
   });
 }
 
-/** Drives `url` at `connections` for `seconds`, one POST per request with a distinct body. */
+/**
+ * Drives `url` at `connections` for `seconds`, one POST per request with a distinct body; or, with
+ * `amount`, for that many requests (the warm-up).
+ */
 async function drive(
   url: string,
   token: string | undefined,
   connections: number,
   seconds: number,
+  amount?: number,
 ): Promise<Level> {
   const result = await autocannon({
     url,
     connections,
-    duration: seconds,
+    ...(amount !== undefined ? { amount } : { duration: seconds }),
     timeout: 30,
     requests: [
       {
@@ -243,9 +247,9 @@ async function measure(
   );
   const levels: { truceline: Level; ceiling: Level }[] = [];
   try {
-    // A short warm-up of both (JIT, statement cache, first pages), not counted.
-    await drive(`http://127.0.0.1:${port}`, token, 4, 1);
-    await drive(`http://127.0.0.1:${ceilingPort}`, undefined, 4, 1);
+    // A warm-up of both (JIT, serialisers compiled on first use, statement cache), not counted.
+    await drive(`http://127.0.0.1:${port}`, token, 4, 0, 200);
+    await drive(`http://127.0.0.1:${ceilingPort}`, undefined, 4, 0, 2000);
     for (const c of LEVELS) {
       const truceline = await drive(`http://127.0.0.1:${port}`, token, c, seconds);
       const empty = await drive(`http://127.0.0.1:${ceilingPort}`, undefined, c, seconds);

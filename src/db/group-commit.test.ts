@@ -108,6 +108,22 @@ describeEachDialect('group commit', (dialect) => {
     expect((await storedIds()).length).toBe(10);
   });
 
+  it('writes several groups at once when allowed, each write once', async () => {
+    const { committer, groups } = counted({ maxItems: 3, concurrency: 3 });
+    const results = await Promise.all(
+      [...Array(12).keys()].map((n) =>
+        committer.run(async (tx) => {
+          await insert(tx, `r${String(n).padStart(2, '0')}`, n);
+          return n;
+        }),
+      ),
+    );
+    expect(results).toEqual([...Array(12).keys()]);
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(Math.max(...groups)).toBeLessThanOrEqual(3);
+    expect((await storedIds()).length).toBe(12);
+  });
+
   it("runs each write in its caller's async context", async () => {
     const store = new AsyncLocalStorage<string>();
     const { committer } = counted();

@@ -23,13 +23,18 @@ export interface GroupCommitOptions {
    */
   maxWaitMs: number;
   /**
+   * Groups written at once. 1 on SQLite (one connection: writes gather while a group commits); more
+   * on PostgreSQL, where one connection running every write in turn would leave the pool idle.
+   */
+  concurrency: number;
+  /**
    * Called inside each group's transaction after its writes, just before the commit (tests count
    * transactions with it; a throw here fails the whole group).
    */
   beforeCommit?: (size: number) => void | Promise<void>;
 }
 
-const DEFAULTS: GroupCommitOptions = { maxItems: 256, maxWaitMs: 1 };
+const DEFAULTS: GroupCommitOptions = { maxItems: 256, maxWaitMs: 1, concurrency: 1 };
 
 interface Pending {
   work: (tx: Transaction<Database>) => Promise<unknown>;
@@ -45,7 +50,7 @@ export class GroupCommit {
   readonly #options: GroupCommitOptions;
   #queue: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -73,29 +78,33 @@ export class GroupCommit {
 
   /** Waits until everything queued so far has been written (or failed). */
   async idle(): Promise<void> {
-    while (this.#queue.length > 0 || this.#flushing) {
-      if (this.#flushing) await this.#flushing;
+    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
+      if (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
       else this.#flushNow();
     }
   }
 
   #schedule(): void {
-    if (this.#flushing) return; // the running flush picks the queue up when it ends
+    // At full capacity, a group that ends flushes the queue.
+    if (this.#inFlight.size >= this.#options.concurrency) return;
     if (this.#queue.length >= this.#options.maxItems) return this.#flushNow();
-    if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => this.#flushNow(), this.#options.maxWaitMs);
+    this.#timer ??= setTimeout(() => this.#flushNow(), this.#options.maxWaitMs);
   }
 
   #flushNow(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#flushing || this.#queue.length === 0) return;
-    const group = this.#queue.splice(0, this.#options.maxItems);
-    this.#flushing = this.#write(group).finally(() => {
-      this.#flushing = undefined;
-      // Writes that queued during this flush go at once: they have waited long enough.
-      if (this.#queue.length > 0) this.#flushNow();
-    });
+    while (this.#inFlight.size < this.#options.concurrency && this.#queue.length > 0) {
+      const group = this.#queue.splice(0, this.#options.maxItems);
+      const flight: Promise<void> = this.#write(group).finally(() => {
+        this.#inFlight.delete(flight);
+        // Writes that queued during this flush go at once: they have waited long enough.
+        if (this.#queue.length > 0) this.#flushNow();
+      });
+      this.#inFlight.add(flight);
+      // Another group at once only for a queue that still fills one; otherwise let it gather.
+      if (this.#queue.length < this.#options.maxItems) break;
+    }
   }
 
   async #write(group: Pending[]): Promise<void> {

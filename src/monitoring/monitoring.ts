@@ -47,6 +47,8 @@ export function createMonitoringService(deps: {
     settings,
     now: deps.now,
     // Live submissions arriving together share one commit (one fsync) and one wake of the sequencer.
+    // One group at a time on both engines: writes of one group see each other (a source two
+    // reports name on first sight is registered once), as they do when run one after another.
     groupCommit: new GroupCommit(deps.db),
     ...(deps.deconfliction !== undefined ? { deconfliction: deps.deconfliction } : {}),
   });

@@ -106,6 +106,8 @@ export interface IngestOptions {
    * for the group, each intake still all or nothing on its own (see `GroupCommit`).
    */
   grouped?: boolean;
+  /** The submitter as a reader, when the caller has it already (saves reading it again). */
+  reader?: ReportReader;
 }
 
 /** Thrown inside the intake transaction to roll it back while keeping the result. */
@@ -231,7 +233,7 @@ export class ReportService {
       defaultMarking: options.marking ?? this.deps.settings.defaultMarking,
       externalSystem: options.externalSystem ?? principal.organisationId ?? owner,
       knownOrganisations: new Set(orgs.map((o) => o.id)),
-      readableVersions: (await this.readerOf(principal)).agreementVersions,
+      readableVersions: (options.reader ?? (await this.readerOf(principal))).agreementVersions,
     };
   }
 
@@ -406,20 +408,23 @@ export class ReportService {
   /**
    * API intake: one report or a batch; throws 422 listing every problem when nothing was applied.
    * `schemaChecked`: the caller (the route's body schema) has checked the items against
-   * ReportInputSchema already, so the intake does not check them twice.
+   * ReportInputSchema already, so the intake does not check them twice. `reader`: the submitter as a
+   * reader (`readerOf`), when the caller has it already. Submissions arriving together share a
+   * transaction (see `GroupCommit`); each still succeeds or fails on its own.
    */
   async submit(
     actor: Actor,
     items: unknown[],
     pathOf: (i: number) => string,
     applyGood: boolean,
-    { schemaChecked = false }: { schemaChecked?: boolean } = {},
+    { schemaChecked = false, reader }: { schemaChecked?: boolean; reader?: ReportReader } = {},
   ): Promise<IntakeResult> {
     const chunk = items.map((input, i) => ({ input, path: pathOf(i), schemaChecked }));
     const result = await this.ingest(actor, [chunk], {
       applyGood,
       keepReports: items.length <= 100,
       grouped: true,
+      ...(reader !== undefined ? { reader } : {}),
     });
     const applied = result.accepted + result.revised + result.unchanged;
     if (result.problems.length > 0 && applied === 0) {
