@@ -24,6 +24,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { initialise } from '../src/access/bootstrap.js';
 import { CONSOLE_ACTOR, openRuntime } from '../src/cli/runtime.js';
+import { generateReports } from '../src/monitoring/generator.js';
 import { num, type BenchOptions, type BenchResult } from './harness.js';
 
 const LEVELS = [1, 16, 64] as const;
@@ -125,25 +126,20 @@ await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
 `;
 
-let counter = 0;
-
-/** A distinct report per request: the narrative, the time and the place vary. */
-function reportBody(): string {
-  counter += 1;
-  const n = counter;
-  const minute = n % 1440;
-  const observed = new Date(Date.UTC(2026, 10, 20, 0, 0, 0) + minute * 60_000 + (n % 60) * 1000);
-  return JSON.stringify({
-    reporter: { name: 'Patrol 3', kind: 'patrol' },
-    source: { name: 'JMVC patrol team 3', reliability: 'B', independenceGroup: 'jmvc-team-3' },
-    credibility: 2,
-    observed: { from: observed.toISOString(), precision: 'exact', timeZone: 'UTC' },
-    location: { lon: 38.08 + (n % 97) * 0.0005, lat: 48.36 + (n % 89) * 0.0005, uncertaintyM: 500 },
-    smm: 'explosion_impact',
-    counts: { events: 1 + (n % 5) },
-    narrative: `Bench report ${n}: impacts heard north-east of the town.`,
-    language: 'en',
-  });
+/**
+ * Distinct report bodies, as the monitoring bench generates them: spread along the line and over the
+ * last 30 days with a realistic mix of categories, sources and position forms (a burst of reports
+ * all at one spot would instead grow one incident without end, and time the correlator's work on it).
+ * Served in turn; past the end they repeat (answered 201 as unchanged).
+ */
+class Bodies {
+  #next = 0;
+  constructor(readonly bodies: readonly string[]) {}
+  take(): string {
+    const body = this.bodies[this.#next % this.bodies.length] ?? '{}';
+    this.#next += 1;
+    return body;
+  }
 }
 
 /**
@@ -152,6 +148,7 @@ function reportBody(): string {
  */
 async function drive(
   url: string,
+  bodies: Bodies,
   token: string | undefined,
   connections: number,
   seconds: number,
@@ -170,7 +167,7 @@ async function drive(
           'content-type': 'application/json',
           ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
         },
-        setupRequest: (request) => ({ ...request, body: reportBody() }),
+        setupRequest: (request) => ({ ...request, body: bodies.take() }),
       },
     ],
   });
@@ -189,7 +186,8 @@ async function drive(
 async function prepareServer(
   dir: string,
   databaseUrl: string,
-): Promise<{ env: NodeJS.ProcessEnv; token: string }> {
+  count: number,
+): Promise<{ env: NodeJS.ProcessEnv; token: string; bodies: Bodies }> {
   const env = {
     TRUCELINE_DATA_DIR: dir,
     DATABASE_URL: databaseUrl,
@@ -217,7 +215,16 @@ async function prepareServer(
       password: 'bench-password-bench-password',
     });
     const { secret } = await services.tokens.create(CONSOLE_ACTOR, { userId: user.id, name: 'bench' });
-    return { env, token: secret };
+    const timeline = services.monitoring.reports.timeline;
+    await timeline.refresh();
+    const end = Date.now() - 60_000;
+    const ctx = timeline.at(end);
+    if (ctx === undefined) throw new Error('the illustrative agreement is not in force now');
+    const seed = Number(process.env.TRUCELINE_BENCH_SEED) || 19;
+    const bodies: string[] = [];
+    for (const input of generateReports(ctx, count, { seed, end, start: end - 30 * 86_400_000 }))
+      bodies.push(JSON.stringify(input));
+    return { env, token: secret, bodies: new Bodies(bodies) };
   } finally {
     await services.close();
   }
@@ -230,7 +237,8 @@ async function measure(
   dir: string,
   seconds: number,
 ): Promise<{ results: BenchResult[]; levels: { truceline: Level; ceiling: Level }[] }> {
-  const { env, token } = await prepareServer(dir, databaseUrl);
+  // Enough distinct reports for the fastest run at the target rate (warm-up and the three levels).
+  const { env, token, bodies } = await prepareServer(dir, databaseUrl, seconds * 8_000);
   const port = await freePort();
   const server = await startProcess(
     ['src/cli/main.ts', 'serve', '--port', String(port)],
@@ -246,13 +254,15 @@ async function measure(
     '/healthz',
   );
   const levels: { truceline: Level; ceiling: Level }[] = [];
+  // The ceiling gets the same bodies (same sizes), from a cursor of its own.
+  const ceilingBodies = new Bodies(bodies.bodies);
   try {
     // A warm-up of both (JIT, serialisers compiled on first use, statement cache), not counted.
-    await drive(`http://127.0.0.1:${port}`, token, 4, 0, 200);
-    await drive(`http://127.0.0.1:${ceilingPort}`, undefined, 4, 0, 2000);
+    await drive(`http://127.0.0.1:${port}`, bodies, token, 4, 0, 200);
+    await drive(`http://127.0.0.1:${ceilingPort}`, ceilingBodies, undefined, 4, 0, 2000);
     for (const c of LEVELS) {
-      const truceline = await drive(`http://127.0.0.1:${port}`, token, c, seconds);
-      const empty = await drive(`http://127.0.0.1:${ceilingPort}`, undefined, c, seconds);
+      const truceline = await drive(`http://127.0.0.1:${port}`, bodies, token, c, seconds);
+      const empty = await drive(`http://127.0.0.1:${ceilingPort}`, ceilingBodies, undefined, c, seconds);
       levels.push({ truceline, ceiling: empty });
     }
   } finally {
