@@ -20,6 +20,12 @@ export const LOGIN_FAILURES_ALLOWED = 5;
 /** Failed sign-ins one client may make across all accounts in the window (credential stuffing). */
 export const CLIENT_FAILURES_ALLOWED = 20;
 export const LOGIN_WINDOW_MINUTES = 15;
+/**
+ * A token's `last_used_at` is written at most this often: it says roughly when a token was last
+ * used (to spot forgotten ones), and writing it on every request cost a write transaction — an fsync
+ * on SQLite — per API call.
+ */
+export const TOKEN_USE_WRITE_INTERVAL_MS = 60_000;
 
 /** Password sign-in, browser sessions, and resolving who a request comes from. */
 export class SessionService {
@@ -32,6 +38,8 @@ export class SessionService {
   ) {}
 
   #dummyHash: Promise<string> | undefined;
+  /** When this process last wrote each token's `last_used_at` (ms by the service's clock). */
+  readonly #tokenUseWritten = new Map<string, number>();
 
   /**
    * Checks a user's password, throttled per client and account; the answer and its timing are the
@@ -130,8 +138,23 @@ export class SessionService {
       throw new AppError('token_invalid', `the API token expired at ${token.expiresAt}`);
     const principal = await this.principalOfUser(token.userId, token.scopes, 'token');
     if (!principal) throw new AppError('token_invalid', 'the token’s account is disabled');
-    await markTokenUsed(this.db, token.id, now);
+    await this.#noteTokenUsed(token.id);
     return principal;
+  }
+
+  /** Writes a token's `last_used_at` unless this process wrote it less than a minute ago. */
+  async #noteTokenUsed(tokenId: string): Promise<void> {
+    const now = this.now();
+    const at = now.getTime();
+    const written = this.#tokenUseWritten.get(tokenId);
+    if (written !== undefined && at - written < TOKEN_USE_WRITE_INTERVAL_MS && at >= written) return;
+    if (this.#tokenUseWritten.size >= 10_000) {
+      // Forget tokens not written for a minute: their next use writes anyway.
+      for (const [id, t] of this.#tokenUseWritten)
+        if (at - t >= TOKEN_USE_WRITE_INTERVAL_MS) this.#tokenUseWritten.delete(id);
+    }
+    this.#tokenUseWritten.set(tokenId, at);
+    await markTokenUsed(this.db, tokenId, now.toISOString());
   }
 
   /**

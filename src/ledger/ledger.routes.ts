@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
@@ -92,10 +93,15 @@ export function registerLogRoutes(app: App, reader: LogReader): void {
           ? await reader.entryBundle(coordinates.index, coordinates.width)
           : await reader.tile(coordinates.level, coordinates.index, coordinates.width);
       if (!content) throw notYet(path);
-      return reply
-        .type(TILE)
-        .header('cache-control', coordinates.width === 256 ? IMMUTABLE : SHORT_LIVED)
-        .send(content);
+      if (coordinates.width !== 256)
+        return reply.type(TILE).header('cache-control', SHORT_LIVED).send(content);
+      // A full tile never changes: a strong ETag (its own hash) lets caches revalidate for free.
+      const etag = `"${crypto.createHash('sha256').update(content).digest('base64url')}"`;
+      void reply.type(TILE).header('cache-control', IMMUTABLE).header('etag', etag);
+      const match = request.headers['if-none-match'];
+      if (match !== undefined && match.split(',').some((m) => m.trim() === etag || m.trim() === '*'))
+        return reply.status(304).send();
+      return reply.send(content);
     },
   );
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AuditTrail } from '../access/audit.service.js';
 import type { OrganisationKind } from '../access/policy.js';
 import type { Database } from '../db/database.js';
+import { GroupCommit } from '../db/group-commit.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
 import type { AgreementSource, DeconflictionLookup } from './classify.js';
 import { EvidenceService } from './evidence.service.js';
@@ -52,6 +53,10 @@ export function createMonitoringService(deps: {
     evidenceStore: store,
     settings,
     now: deps.now,
+    // Live submissions arriving together share one commit (one fsync) and one wake of the sequencer.
+    // One group at a time on both engines: writes of one group see each other (a source two
+    // reports name on first sight is registered once), as they do when run one after another.
+    groupCommit: new GroupCommit(deps.db),
     ...(deps.deconfliction !== undefined ? { deconfliction: deps.deconfliction } : {}),
     ...(deps.publish !== undefined ? { publish: deps.publish } : {}),
   });

@@ -121,13 +121,17 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
           body.reports,
           (i) => `/body/reports/${i}`,
           body.applyGood === true,
+          { reader },
         );
         const { stored: _s, ...summary } = result;
         return reply
           .status(201)
           .send({ ...summary, reports: summary.reports.map((o) => outcomeFor(o, reader)) });
       }
-      const result = await m.reports.submit(actor, [body], () => '/body', false, { schemaChecked: true });
+      const result = await m.reports.submit(actor, [body], () => '/body', false, {
+        schemaChecked: true,
+        reader,
+      });
       const outcome = result.reports[0];
       const report =
         result.stored?.[0] ?? (outcome ? await m.reports.get(request.principal, outcome.id) : undefined);

@@ -3,6 +3,7 @@ import type { Actor, AuditTrail } from '../access/audit.service.js';
 import type { Marking } from '../access/marking.js';
 import type { OrganisationKind, Principal } from '../access/policy.js';
 import type { Database } from '../db/database.js';
+import type { GroupCommit } from '../db/group-commit.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../core/errors.js';
 import { NO_DECONFLICTION, type AgreementSource, type DeconflictionLookup } from './classify.js';
@@ -12,6 +13,7 @@ import { DEFAULT_CEILINGS, parseGradeLabel, type GradeCeiling, type Reliability 
 import type { PositionPolicy } from './position.js';
 import { prepareReports, type IntakeItem, type PreparedReport, type Submitter } from './report.intake.js';
 import type { Report } from './report.model.js';
+import { StoredNotifier, type StoredEvent } from './stored-notifier.js';
 import {
   findVisibleReport,
   listVisibleReports,
@@ -101,14 +103,13 @@ export interface IngestOptions {
   /** List every report's outcome in the result (default true; bulk imports keep only counts and problems). */
   listOutcomes?: boolean;
   onChunk?: (done: number, result: IntakeResult) => void;
-}
-
-/** What an intake stored, told to listeners after it committed (verification groups the reports). */
-export interface StoredEvent {
-  /** Accepted and revised reports (empty for bulk intakes that keep only counts: see `bulk`). */
-  reportIds: string[];
-  /** A long bulk intake: listeners should process everything pending at once. */
-  bulk: boolean;
+  /**
+   * Share the transaction with other intakes arriving about now (live API submissions): one commit
+   * for the group, each intake still all or nothing on its own (see `GroupCommit`).
+   */
+  grouped?: boolean;
+  /** The submitter as a reader, when the caller has it already (saves reading it again). */
+  reader?: ReportReader;
 }
 
 /** Thrown inside the intake transaction to roll it back while keeping the result. */
@@ -170,6 +171,8 @@ export interface MonitoringDeps {
   deconfliction?: DeconflictionLookup;
   /** Announces stored reports (small intakes: API submissions) to the event stream and webhooks. */
   publish?: (event: BusEvent) => Promise<void>;
+  /** Where grouped intakes (`IngestOptions.grouped`) are committed; without it each has its own transaction. */
+  groupCommit?: GroupCommit;
 }
 
 /**
@@ -179,7 +182,7 @@ export interface MonitoringDeps {
  */
 export class ReportService {
   readonly timeline: AgreementTimeline;
-  readonly #listeners: ((event: StoredEvent) => Promise<void>)[] = [];
+  readonly #stored = new StoredNotifier();
 
   constructor(private readonly deps: MonitoringDeps) {
     this.timeline = new AgreementTimeline(deps.agreements, deps.deconfliction ?? NO_DECONFLICTION);
@@ -190,27 +193,21 @@ export class ReportService {
   }
 
   /**
-   * Calls `listener` after every intake that stored reports has committed. A listener's failure is
-   * reported on stderr and does not undo the intake: what it missed stays pending for its next run.
+   * Calls `listener` after every intake that stored reports has committed (intakes finishing together
+   * in one call: see `StoredNotifier`). A listener's failure is reported on stderr and does not undo
+   * the intake: what it missed stays pending for its next run.
    */
   onStored(listener: (event: StoredEvent) => Promise<void>): void {
-    this.#listeners.push(listener);
+    this.#stored.add(listener);
   }
 
   async #notifyStored(result: IntakeResult, options: IngestOptions): Promise<void> {
     if (result.dryRun || result.accepted + result.revised === 0) return;
-    const event: StoredEvent = {
+    await this.#announce(result);
+    await this.#stored.notify({
       reportIds: result.reports.filter((r) => r.status !== 'unchanged').map((r) => r.id),
       bulk: options.bulk === true || options.listOutcomes === false,
-    };
-    await this.#announce(result);
-    for (const listener of this.#listeners) {
-      try {
-        await listener(event);
-      } catch (err) {
-        process.stderr.write(`after intake: ${err instanceof Error ? err.message : String(err)}\n`);
-      }
-    }
+    });
   }
 
   /** Announces each report an intake stored (those it kept: see `keepReports`), after the commit. */
@@ -261,7 +258,7 @@ export class ReportService {
       defaultMarking: options.marking ?? this.deps.settings.defaultMarking,
       externalSystem: options.externalSystem ?? principal.organisationId ?? owner,
       knownOrganisations: new Set(orgs.map((o) => o.id)),
-      readableVersions: (await this.readerOf(principal)).agreementVersions,
+      readableVersions: (options.reader ?? (await this.readerOf(principal))).agreementVersions,
     };
   }
 
@@ -278,19 +275,21 @@ export class ReportService {
     requireMayCreateReports(actor.principal);
     const intake = await this.#openIntake(actor, options);
     const result = emptyResult(options);
+    const write = async (tx: Kysely<Database>): Promise<IntakeResult> => {
+      let offset = 0;
+      for await (const chunk of chunks) {
+        await this.#takeInChunk(tx, chunk, offset, intake, result);
+        offset += chunk.length;
+        options.onChunk?.(offset, result);
+      }
+      rollBackUnlessApplied(result, options);
+      await this.#recordSubmission(tx, actor, result);
+      return result;
+    };
+    const group = options.grouped === true ? this.deps.groupCommit : undefined;
     let stored: IntakeResult;
     try {
-      stored = await this.deps.db.transaction().execute(async (tx) => {
-        let offset = 0;
-        for await (const chunk of chunks) {
-          await this.#takeInChunk(tx, chunk, offset, intake, result);
-          offset += chunk.length;
-          options.onChunk?.(offset, result);
-        }
-        rollBackUnlessApplied(result, options);
-        await this.#recordSubmission(tx, actor, result);
-        return result;
-      });
+      stored = await (group !== undefined ? group.run(write) : this.deps.db.transaction().execute(write));
     } catch (err) {
       if (err instanceof Rollback) return err.result;
       throw err;
@@ -434,17 +433,24 @@ export class ReportService {
   /**
    * API intake: one report or a batch; throws 422 listing every problem when nothing was applied.
    * `schemaChecked`: the caller (the route's body schema) has checked the items against
-   * ReportInputSchema already, so the intake does not check them twice.
+   * ReportInputSchema already, so the intake does not check them twice. `reader`: the submitter as a
+   * reader (`readerOf`), when the caller has it already. Submissions arriving together share a
+   * transaction (see `GroupCommit`); each still succeeds or fails on its own.
    */
   async submit(
     actor: Actor,
     items: unknown[],
     pathOf: (i: number) => string,
     applyGood: boolean,
-    { schemaChecked = false }: { schemaChecked?: boolean } = {},
+    { schemaChecked = false, reader }: { schemaChecked?: boolean; reader?: ReportReader } = {},
   ): Promise<IntakeResult> {
     const chunk = items.map((input, i) => ({ input, path: pathOf(i), schemaChecked }));
-    const result = await this.ingest(actor, [chunk], { applyGood, keepReports: items.length <= 100 });
+    const result = await this.ingest(actor, [chunk], {
+      applyGood,
+      keepReports: items.length <= 100,
+      grouped: true,
+      ...(reader !== undefined ? { reader } : {}),
+    });
     const applied = result.accepted + result.revised + result.unchanged;
     if (result.problems.length > 0 && applied === 0) {
       throw invalid(

@@ -1,5 +1,7 @@
 import { registerDailyRoutes } from '../daily/daily.routes.js';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -89,6 +91,15 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         connectSrc: ["'self'"],
       },
     },
+  });
+  // Brotli or gzip, as the client accepts, on API JSON and static assets of 1 KiB and more (brotli at
+  // quality 4: near its best ratio on JSON for a fraction of the CPU of the default 11). The event
+  // stream is written raw after hijacking the reply, so it is never buffered for compression.
+  await app.register(compress, {
+    global: true,
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   });
   await app.register(cookie);
   // The limiter is a route-level onRequest hook, so it runs after authentication (registerAuth):

@@ -1,0 +1,69 @@
+/**
+ * Tells listeners (verification's correlator) which reports an intake stored. Live submissions come
+ * in bursts and each listener call is a write transaction of its own, so the events of intakes that
+ * finish about together are merged into one call: each intake's promise settles once a call that
+ * included its reports has ended, as it did when every intake had a call of its own.
+ */
+
+/** What an intake stored, told to listeners after it committed (verification groups the reports). */
+export interface StoredEvent {
+  /** Accepted and revised reports (empty for bulk intakes that keep only counts: see `bulk`). */
+  reportIds: string[];
+  /** A long bulk intake: listeners should process everything pending at once. */
+  bulk: boolean;
+}
+
+export type StoredListener = (event: StoredEvent) => Promise<void>;
+
+/** Calls the listeners with merged events (see the module comment). A listener's failure is logged, never thrown. */
+export class StoredNotifier {
+  readonly #listeners: StoredListener[] = [];
+  #queued: { reportIds: string[]; done: (() => void)[] } | undefined;
+  #running = false;
+  #scheduled = false;
+
+  add(listener: StoredListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Resolves after the listeners have been called with (at least) these reports. */
+  notify(event: StoredEvent): Promise<void> {
+    if (this.#listeners.length === 0) return Promise.resolve();
+    // A bulk event asks for everything pending anyway: nothing to merge it with.
+    if (event.bulk) return this.#call(event);
+    return new Promise((resolve) => {
+      const queued = (this.#queued ??= { reportIds: [], done: [] });
+      queued.reportIds.push(...event.reportIds);
+      queued.done.push(resolve);
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#running || this.#scheduled || this.#queued === undefined) return;
+    // Intakes of one group commit resume in the same turn: the next one merges them all.
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      const batch = this.#queued;
+      if (this.#running || batch === undefined) return;
+      this.#queued = undefined;
+      this.#running = true;
+      void this.#call({ reportIds: batch.reportIds, bulk: false }).finally(() => {
+        this.#running = false;
+        for (const done of batch.done) done();
+        this.#schedule();
+      });
+    });
+  }
+
+  async #call(event: StoredEvent): Promise<void> {
+    for (const listener of this.#listeners) {
+      try {
+        await listener(event);
+      } catch (err) {
+        process.stderr.write(`after intake: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
+  }
+}
