@@ -15,7 +15,17 @@ import { TEST_PASSWORD } from './support/server.js';
  */
 const EVERYONE = ['overview', 'map', 'findings', 'deconfliction', 'cases', 'agreement', 'commitments', 'log'];
 /** The anonymous public also reads the CLEAR reports, their daily report and public findings (markings hide the rest). */
-const PUBLIC = ['overview', 'map', 'reports', 'findings', 'daily', 'cases', 'agreement', 'commitments', 'log'];
+const PUBLIC = [
+  'overview',
+  'map',
+  'reports',
+  'findings',
+  'daily',
+  'cases',
+  'agreement',
+  'commitments',
+  'log',
+];
 const READERS = [
   'overview',
   'map',
