@@ -91,6 +91,24 @@ describeEachDialect('daily report API', (dialect) => {
     ).toHaveLength(0);
   });
 
+  it('renders a day with nothing on record without logging it (no log entry per empty past day)', async () => {
+    const before = (await logEntries()).length;
+    for (const day of ['1999-01-01', '2015-06-30', '2026-11-20']) {
+      const res = await get(`/api/v1/daily-reports/${day}?format=html`);
+      expect(res.statusCode, day).toBe(200);
+      expect(res.body).toContain('<html');
+    }
+    expect((await logEntries()).length).toBe(before);
+    expect(
+      await t.services.database.db.selectFrom('daily_report_editions').selectAll().execute(),
+    ).toHaveLength(0);
+    // The day with reports is recorded, for the public as for a reader.
+    expect((await get(`${URL}?format=html`)).statusCode).toBe(200);
+    expect(
+      await t.services.database.db.selectFrom('daily_report_editions').selectAll().execute(),
+    ).toHaveLength(1);
+  });
+
   it('logs each distinct edition once: the public one in full (CLEAR), a reader’s as a commitment only', async () => {
     const before = (await logEntries()).length;
     const pub = await get(`${URL}?format=pdf`);

@@ -284,7 +284,8 @@ export class DailyReportService {
 
   /**
    * Renders the principal's edition of `date` and records it: stored by its SHA-256 and logged as
-   * `daily-report.published` in the same transaction, unless the same bytes were recorded before.
+   * `daily-report.published` in the same transaction, unless the same bytes were recorded before or
+   * the day has nothing on record.
    */
   async render(principal: Principal, date: string, format: DailyFormat): Promise<RenderedEdition> {
     const report = await this.build(principal, date);
@@ -304,6 +305,10 @@ export class DailyReportService {
       ownerOrganisationId: principal.organisationId ?? 'public',
       authorUserId: publicEdition ? null : principal.userId,
     };
+    // A day with nothing on record (no report of any marking, no incident) is rendered but not
+    // recorded: otherwise anyone, signed in or not, could add an entry to the log for every past day.
+    const empty = report.totals.day + report.omitted.reports + report.incidents.length === 0;
+    if (empty) return { bytes, mediaType: MEDIA_TYPES[format], edition, logged: false };
     const logged = await this.deps.db.transaction().execute(async (tx) => {
       if (!(await insertEdition(tx, edition))) return false;
       const seq = await this.deps.ledger.record(tx, {
