@@ -1,5 +1,6 @@
 import { Suspense, useEffect, useRef } from 'react';
-import { t } from '../i18n/index.js';
+import { LOCALES, setLocale, t, type Locale } from '../i18n/index.js';
+import { useLocale } from '../i18n/useLocale.js';
 import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { OrganisationBadge } from '../components/OrganisationBadge.js';
 import { Link, matchPath, useRouter } from './router.js';
@@ -20,11 +21,12 @@ export function Shell() {
   const { path } = useRouter();
   const match = resolve(path);
   const main = useRef<HTMLElement>(null);
+  const locale = useLocale();
 
   const title = match ? t(match.screen.title) : t('notFound.title');
   useEffect(() => {
     document.title = `${title} · ${t('app.name')}`;
-  }, [title]);
+  }, [title, locale]);
 
   // Move focus to the new screen so keyboard and screen-reader users land on it, not on the old link.
   const first = useRef(true);
@@ -41,8 +43,9 @@ export function Shell() {
     (s) => s.nav !== undefined && (s.permission === undefined || session.can(s.permission)),
   );
 
+  // A new language remounts the frame, so every string and every formatted date is made again.
   return (
-    <div className="shell">
+    <div className="shell" key={locale}>
       <a className="skip-link" href="#content">
         {t('app.skipToContent')}
       </a>
@@ -55,6 +58,7 @@ export function Shell() {
         </Link>
         {session.me && <OrganisationBadge me={session.me} />}
         <UserMenu />
+        <LocaleSwitch locale={locale} />
       </header>
       <nav className="mainnav" aria-label={t('nav.label')}>
         <ul>
@@ -140,6 +144,28 @@ function UserMenu() {
         {t('signOut.action')}
       </button>
     </div>
+  );
+}
+
+/** Each language named in itself, so a reader finds theirs whatever the page is in now. */
+const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', uk: 'Українська' };
+
+function LocaleSwitch({ locale }: { locale: Locale }) {
+  return (
+    <label className="locale-switch">
+      <span className="visually-hidden">{t('app.language')}</span>
+      <select
+        value={locale}
+        data-testid="locale-switch"
+        onChange={(event) => setLocale(event.currentTarget.value as Locale)}
+      >
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LANGUAGE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

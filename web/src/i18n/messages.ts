@@ -1,17 +1,20 @@
 /**
  * Every user-visible string of the dashboard, in English. A translation is an object with the same keys;
- * `{name}` marks a value filled in at run time, and a plural message gives `one` and `other` forms
- * chosen by `{count}`. Identifiers from the agreement (zone kinds, statuses) are shown as written there.
+ * `{name}` marks a value filled in at run time, and a plural message gives the forms
+ * `Intl.PluralRules` chooses by `{count}` (English: `one` and `other`; Ukrainian also `few` and `many`). Identifiers from the agreement (zone kinds, statuses) are shown as written there.
  */
 
 export interface Plural {
   one: string;
+  few?: string;
+  many?: string;
   other: string;
 }
 
 export const messages = {
   'app.name': 'Truceline',
   'app.skipToContent': 'Skip to content',
+  'app.language': 'Language',
   'app.unreachable': 'The Truceline server does not answer',
   'app.screenFailed':
     'This page failed to show. Other pages still work; please report this with the time it happened.',
