@@ -1,0 +1,173 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { sampleInput } from '../../test/support/app.js';
+import { AppPage } from './pages/AppPage.js';
+import { describeInBrowser, useDashboardBrowser } from './support/browser.js';
+
+const PHONE = { width: 390, height: 844 };
+const WIDE = { width: 1280, height: 900 };
+
+/** A Ukrainian month abbreviation as `Intl.DateTimeFormat('uk', { month: 'short' })` writes it. */
+const UK_DATE = /\d{1,2} (січ|лют|бер|квіт|трав|черв|лип|серп|вер|жовт|лист|груд)\.? \d{4}/;
+
+/** A number of thousands grouped by a (narrow) no-break space, as Ukrainian groups digits. */
+const UK_NUMBER = /\d[\u00a0\u202f ]\d{3}\b/;
+
+/** Whether the page scrolls sideways (it must not, at phone widths). */
+const overflows = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+
+/** The innermost elements sticking out on the right: the culprits when a page scrolls sideways. */
+const sticksOut = (page: Page) =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 1)
+      .filter((e) => {
+        for (let a = e.parentElement; a; a = a.parentElement) {
+          if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(a).overflowX)) return false;
+        }
+        return true;
+      })
+      .slice(-5)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').slice(0, 40)}`);
+  });
+
+const navText = (page: Page) => page.locator('nav.mainnav').innerText();
+const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
+
+describeInBrowser('i18n: Ukrainian from the browser, the switch, and the layout in Ukrainian', () => {
+  const session = useDashboardBrowser({
+    prepare: async (d) => {
+      await d.loadIllustrativeAgreement('CLEAR');
+      const monitor = await d.t.tokenFor('JMVC', ['monitor']);
+      const at = new Date(Date.now() - 60_000).toISOString();
+      for (const [i, marking] of ['CLEAR', 'CLEAR', 'GREEN'].entries()) {
+        const res = await d.t.app.inject({
+          method: 'POST',
+          url: '/api/v1/reports',
+          headers: { authorization: `Bearer ${monitor}` },
+          payload: sampleInput({
+            marking,
+            observed: { from: at, precision: 'exact', timeZone: 'Europe/Kyiv' },
+            location: { lon: 38.08 + i * 0.05, lat: 48.36, uncertaintyM: 500 },
+            narrative: `Impacts heard, report ${i}.`,
+          }),
+        });
+        if (res.statusCode !== 201) throw new Error(`filing a report failed: ${res.body}`);
+      }
+    },
+  });
+
+  /** A context whose browser asks for Ukrainian first, as a browser set up in Ukraine does. */
+  async function ukrainianContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
+    const browser = session.context.browser();
+    if (!browser) throw new Error('no browser');
+    const baseURL = session.dashboard.baseURL;
+    const context = await browser.newContext({ baseURL, viewport, locale: 'uk-UA', timezoneId: 'UTC' });
+    await context.route(/.*/, (route) =>
+      route.request().url().startsWith(baseURL) ? route.continue() : route.abort('blockedbyclient'),
+    );
+    return context;
+  }
+
+  it(
+    'speaks Ukrainian to a uk-UA browser; the switch turns it to English and that survives a reload',
+    { timeout: 120_000 },
+    async () => {
+      const context = await ukrainianContext(WIDE);
+      try {
+        const page = await context.newPage();
+        const app = new AppPage(page);
+        await app.goto('/');
+        await page.getByTestId('overview-tiles').waitFor();
+        expect(await htmlLang(page)).toBe('uk');
+        expect(await app.heading()).toBe('Огляд');
+        const nav = await navText(page);
+        expect(nav).toContain('Мапа');
+        expect(nav).toContain('Журнал прозорості');
+        expect(await page.getByRole('navigation', { name: 'Головне меню' }).count()).toBe(1);
+        // Dates as Ukrainian writes them ("4 груд. 2026 р."), not "Dec 4, 2026".
+        expect(await page.locator('main').innerText()).toMatch(UK_DATE);
+        expect(await page.getByTestId('tile-reports').innerText()).toContain('з обмеженим доступом');
+        // Numbers grouped the Ukrainian way (the quiet-day count since the agreement, "20 792").
+        expect(await page.locator('main').innerText()).toMatch(UK_NUMBER);
+        await app.shot('i18n-uk-overview-1280');
+
+        await page.getByTestId('locale-switch').selectOption('en');
+        await expect.poll(() => app.heading()).toBe('Overview');
+        expect(await htmlLang(page)).toBe('en');
+        expect(await navText(page)).toContain('Transparency log');
+        expect(await page.locator('main').innerText()).not.toMatch(UK_DATE);
+        expect(await page.locator('main').innerText()).toMatch(/\d,\d{3}/);
+
+        await page.reload();
+        await page.getByTestId('overview-tiles').waitFor();
+        expect(await app.heading()).toBe('Overview');
+        expect(await htmlLang(page)).toBe('en');
+        expect(await page.getByTestId('locale-switch').inputValue()).toBe('en');
+      } finally {
+        await context.close();
+      }
+    },
+  );
+
+  it(
+    'fits a 390 px phone in Ukrainian without sideways scrolling (public)',
+    { timeout: 120_000 },
+    async () => {
+      const context = await ukrainianContext(PHONE);
+      try {
+        const page = await context.newPage();
+        const app = new AppPage(page);
+        await app.goto('/');
+        await page.getByTestId('overview-tiles').waitFor();
+        expect(await app.heading()).toBe('Огляд');
+        expect(await overflows(page)).toBe(false);
+        await app.shot('i18n-uk-overview-390');
+        await app.shot('i18n-uk-overview-390-top', false);
+        await app.goto('/transparency-log');
+        await page.locator('main h1').waitFor();
+        expect(await overflows(page)).toBe(false);
+        await app.shot('i18n-uk-log-390');
+        for (const path of ['/agreement', '/daily', '/sign-in']) {
+          await app.goto(path);
+          await page.locator('main h1').waitFor();
+          expect(await overflows(page), `${path}: ${(await sticksOut(page)).join(' | ')}`).toBe(false);
+        }
+      } finally {
+        await context.close();
+      }
+    },
+  );
+
+  it(
+    'lets a signed-in analyst switch to Ukrainian; the longer labels still fit',
+    { timeout: 120_000 },
+    async () => {
+      await session.reopen(WIDE);
+      await session.signIn('JMVC', ['analyst']);
+      const app = new AppPage(session.page);
+      await app.goto('/incidents');
+      await session.page.getByTestId('locale-switch').selectOption('uk');
+      await expect.poll(() => app.heading()).toBe('Черга верифікації');
+      expect(await navText(session.page)).toContain('Реагування на порушення');
+      expect(await session.page.getByRole('button', { name: 'Вийти' }).count()).toBe(1);
+      await app.shot('i18n-uk-incidents-1280');
+
+      await session.reopen(PHONE);
+      await session.signIn('JMVC', ['analyst']);
+      await session.page.getByTestId('locale-switch').selectOption('uk');
+      const phone = new AppPage(session.page);
+      for (const path of ['/', '/incidents', '/reports/new']) {
+        await phone.goto(path);
+        await session.page.locator('main h1').waitFor();
+        expect(await overflows(session.page), path).toBe(false);
+      }
+      await phone.goto('/');
+      await session.page.getByTestId('overview-tiles').waitFor();
+      await phone.shot('i18n-uk-analyst-390');
+      await phone.shot('i18n-uk-analyst-390-top', false);
+    },
+  );
+});
