@@ -2,6 +2,7 @@
  * The one way the dashboard talks to the server: same-origin fetch with the session cookie, the CSRF
  * token on writes, and RFC 9457 problem+json turned into {@link ApiError}.
  */
+import { t } from '../i18n/index.js';
 
 /** One field-level problem as the server reports it: a JSON pointer and a reason. */
 export interface FieldProblem {
@@ -76,7 +77,7 @@ async function send(url: string, options: RequestOptions): Promise<Response> {
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and retry.');
+    throw new ApiError(0, 'network', t('common.network'));
   }
   if (!response.ok) {
     const error = await errorOf(response);

@@ -48,6 +48,7 @@ interface Formatters {
   dateTime: Intl.DateTimeFormat;
   date: Intl.DateTimeFormat;
   percent: Intl.NumberFormat;
+  km: Intl.NumberFormat;
 }
 
 function formattersFor(locale: Locale): Formatters {
@@ -71,6 +72,7 @@ function formattersFor(locale: Locale): Formatters {
       timeZone: 'UTC',
     }),
     percent: new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }),
+    km: new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
   };
 }
 
@@ -143,4 +145,22 @@ export function formatPercent(share: number): string {
 export function humanise(id: string): string {
   const s = id.replace(/[_-]+/g, ' ').trim();
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Where a report lies from its nearest settlement ("6.2 km SW of Bakhmut"), in the chosen language.
+ * The settlement's name is GeoNames' main name: the offline gazetteer has no names in other languages.
+ */
+export function formatNearestPlace(place: { name: string; distanceKm: number; direction: string }): string {
+  // As the server's own text has it: "at" below 100 m, one decimal below 10 km, whole kilometres above.
+  if (place.distanceKm < 0.1) return t('report.atPlace', { name: place.name });
+  const compass = `compass.${place.direction}`;
+  return t('report.nearestValue', {
+    distance:
+      place.distanceKm < 10
+        ? formatters.km.format(place.distanceKm)
+        : formatNumber(Math.round(place.distanceKm)),
+    bearing: compass in messages ? t(compass as MessageKey) : place.direction,
+    name: place.name,
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatNumber, localeFromLanguages, setLocale, t } from './index.js';
+import { formatDate, formatNearestPlace, formatNumber, localeFromLanguages, setLocale, t } from './index.js';
 import { messages, type Plural } from './messages.js';
 import { uk } from './messages.uk.js';
 
@@ -68,5 +68,18 @@ describe('the Ukrainian catalogue', () => {
     }
     expect(t('reports.caption', { count: 3 })).toBe('3 reports');
     expect(formatNumber(12345.5)).toBe('12,345.5');
+  });
+
+  it('says where a report lies from its settlement in the chosen language', () => {
+    const place = { name: 'Bakhmut', distanceKm: 6.234, direction: 'SW' };
+    expect(formatNearestPlace(place)).toBe('6.2 km SW of Bakhmut');
+    expect(formatNearestPlace({ ...place, distanceKm: 12.6 })).toBe('13 km SW of Bakhmut');
+    expect(formatNearestPlace({ ...place, distanceKm: 0.05 })).toBe('at Bakhmut');
+    setLocale('uk');
+    try {
+      expect(formatNearestPlace(place)).toBe('6,2 км на південний захід від Bakhmut');
+    } finally {
+      setLocale('en');
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { Report } from '../api/reports.js';
 import type { ReportCategory } from '../api/types.js';
 import { Link } from '../app/router.js';
-import { formatDateTime, formatNumber, t } from '../i18n/index.js';
+import { formatDateTime, formatNearestPlace, formatNumber, t } from '../i18n/index.js';
 import { formatLonLat } from '../lib/position.js';
 
 /** The essentials of one report, for the map's selection panel. */
@@ -24,7 +24,7 @@ export function ReportSummary({ report, taxonomy }: { report: Report; taxonomy: 
         {report.classification.nearestPlace && (
           <>
             <dt>{t('report.nearest')}</dt>
-            <dd>{report.classification.nearestPlace.text}</dd>
+            <dd>{formatNearestPlace(report.classification.nearestPlace)}</dd>
           </>
         )}
         <dt>{t('report.grade')}</dt>

@@ -12,7 +12,7 @@ import {
 import { useAgreement, useZones } from '../agreement/useAgreement.js';
 import { Link } from '../app/router.js';
 import { Problem } from '../components/Problem.js';
-import { formatDateTime, formatNumber, humanise, t } from '../i18n/index.js';
+import { formatDateTime, formatNearestPlace, formatNumber, humanise, t } from '../i18n/index.js';
 import { formatLonLat, toMgrs } from '../lib/position.js';
 import { useAsync } from '../lib/useAsync.js';
 import { parseReceipt } from '../log/formats.js';
@@ -97,7 +97,7 @@ export default function ReportDetailScreen({ params }: { params: Record<string, 
           {c.nearestPlace && (
             <>
               <dt>{t('report.nearest')}</dt>
-              <dd>{c.nearestPlace.text}</dd>
+              <dd>{formatNearestPlace(c.nearestPlace)}</dd>
             </>
           )}
           {c.zones.length > 0 && (

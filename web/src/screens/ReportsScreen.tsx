@@ -4,7 +4,7 @@ import { useAgreement } from '../agreement/useAgreement.js';
 import { Link } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
-import { formatDateTime, formatNumber, t } from '../i18n/index.js';
+import { formatDateTime, formatNearestPlace, formatNumber, t } from '../i18n/index.js';
 import { formatLonLat } from '../lib/position.js';
 import { useLiveAsync } from '../reports/useLiveAsync.js';
 
@@ -68,7 +68,9 @@ export default function ReportsScreen() {
                   </td>
                   <td>{names.get(r.category ?? '') ?? r.category}</td>
                   <td>
-                    {r.classification.nearestPlace?.text ?? r.location.placeName ?? formatLonLat(r.location)}
+                    {(r.classification.nearestPlace && formatNearestPlace(r.classification.nearestPlace)) ??
+                      r.location.placeName ??
+                      formatLonLat(r.location)}
                   </td>
                   <td>
                     {formatNumber(casualtyTotals(r).killed)} / {formatNumber(casualtyTotals(r).injured)}
