@@ -98,8 +98,9 @@ describeInBrowser('i18n: Ukrainian from the browser, the switch, and the layout 
         await expect.poll(() => app.heading()).toBe('Overview');
         expect(await htmlLang(page)).toBe('en');
         expect(await navText(page)).toContain('Transparency log');
+        // The switch remounts the screen, which loads again: wait for its figures, now grouped "20,792".
+        await expect.poll(() => page.locator('main').innerText()).toMatch(/\d,\d{3}/);
         expect(await page.locator('main').innerText()).not.toMatch(UK_DATE);
-        expect(await page.locator('main').innerText()).toMatch(/\d,\d{3}/);
 
         await page.reload();
         await page.getByTestId('overview-tiles').waitFor();
