@@ -1,7 +1,7 @@
 import type { Report } from '../api/reports.js';
 import type { ReportCategory } from '../api/types.js';
 import { Link } from '../app/router.js';
-import { formatDateTime, formatNearestPlace, formatNumber, t } from '../i18n/index.js';
+import { formatDateTime, formatNearestPlace, t } from '../i18n/index.js';
 import { formatLonLat } from '../lib/position.js';
 
 /** The essentials of one report, for the map's selection panel. */
@@ -19,7 +19,7 @@ export function ReportSummary({ report, taxonomy }: { report: Report; taxonomy: 
         </dd>
         <dt>{t('report.position')}</dt>
         <dd>
-          {formatLonLat(report.location)} ± {formatNumber(report.location.uncertaintyM)} m
+          {formatLonLat(report.location)} ± {t('conflicts.metres', { m: report.location.uncertaintyM })}
         </dd>
         {report.classification.nearestPlace && (
           <>

@@ -173,7 +173,7 @@ function IncidentPage({
                   <span className="muted">
                     {r.grade.reliability}
                     {r.grade.credibility} · {formatLonLat(r.location)} ±
-                    {formatNumber(r.location.uncertaintyM)} m
+                    {t('conflicts.metres', { m: r.location.uncertaintyM })}
                   </span>
                 </li>
               ))}

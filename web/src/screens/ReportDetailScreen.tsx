@@ -91,7 +91,7 @@ export default function ReportDetailScreen({ params }: { params: Record<string, 
           </dd>
           <dt>{t('report.position')}</dt>
           <dd>
-            {formatLonLat(r.location)} ± {formatNumber(r.location.uncertaintyM)} m
+            {formatLonLat(r.location)} ± {t('conflicts.metres', { m: r.location.uncertaintyM })}
             <div className="mono">{r.location.mgrs ?? toMgrs(r.location)}</div>
           </dd>
           {c.nearestPlace && (
