@@ -1,7 +1,8 @@
 /**
  * Every user-visible string of the dashboard, in English. A translation is an object with the same keys;
  * `{name}` marks a value filled in at run time, and a plural message gives the forms
- * `Intl.PluralRules` chooses by `{count}` (English: `one` and `other`; Ukrainian also `few` and `many`). Identifiers from the agreement (zone kinds, statuses) are shown as written there.
+ * `Intl.PluralRules` chooses by `{count}` (English: `one` and `other`; Ukrainian also `few` and
+ * `many`). Identifiers from the agreement (zone kinds, statuses) are shown as written there.
  */
 
 export interface Plural {
