@@ -142,14 +142,14 @@ export function vectorLayers(): LayerSpecification[] {
       },
       paint: { 'text-color': '#6b6b6b', 'text-halo-color': BASEMAP.halo, 'text-halo-width': 1.2 },
     },
-    // Hamlets and neighbourhoods the gazetteer (towns of 1,000 and more) does not know; where both name
-    // the same place, symbol collision keeps one label.
+    // Villages and hamlets, which the server's gazetteer (towns) mostly lacks; the archive already thins
+    // them by zoom. Where both name the same place, symbol collision keeps one label.
     {
       id: 'osm-places',
       type: 'symbol',
       ...src,
       'source-layer': 'places',
-      minzoom: 11,
+      minzoom: 9,
       filter: kind('locality', 'neighbourhood'),
       layout: {
         'text-field': ['coalesce', ['get', 'name:en'], ['get', 'name']],
