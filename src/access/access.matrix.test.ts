@@ -373,6 +373,12 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/basemap',
+    allowed: () => true,
+    request: () => Promise.resolve({ url: '/api/v1/basemap' }),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/overview',
     // Everyone, the public included: the markings shape each figure (restricted counts only in bands).
     allowed: () => true,

@@ -27,6 +27,11 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** Milliseconds between heartbeat comments on an open event stream. */
   eventHeartbeatMs: number;
+  /**
+   * An offline vector basemap (a PMTiles v3 archive of OpenStreetMap, e.g. a `pmtiles extract` of the
+   * Protomaps build) served to the map at /basemap/tiles.pmtiles; unset, the map shows countries only.
+   */
+  basemapPmtiles?: string;
 }
 
 /** The server's log levels, quietest first. */
@@ -79,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.TRUCELINE_LOG_ORIGIN ? { logOrigin: env.TRUCELINE_LOG_ORIGIN } : {}),
     webhookAllowPrivate: env.TRUCELINE_WEBHOOK_ALLOW_PRIVATE === '1',
     eventHeartbeatMs: intFrom(env, 'TRUCELINE_EVENT_HEARTBEAT_MS', 15_000, 100, 3_600_000),
+    ...(env.TRUCELINE_BASEMAP_PMTILES ? { basemapPmtiles: path.resolve(env.TRUCELINE_BASEMAP_PMTILES) } : {}),
   };
 }

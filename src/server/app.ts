@@ -23,6 +23,7 @@ import type { AppServices } from './context.js';
 import { AppError } from '../core/errors.js';
 import { clientErrorOf, problemOf, rawProblemResponse, STATUS_OF, toAppError } from './errors.js';
 import { registerHealthRoutes } from './health.routes.js';
+import { registerBasemapApi, registerBasemapArchive } from './basemap.routes.js';
 import { registerPlaceRoutes } from './places.routes.js';
 import { registerWebRoutes } from './web.routes.js';
 import { registerReportRoutes } from '../monitoring/report.routes.js';
@@ -153,6 +154,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   registerErrorHandling(app, services);
   registerHealthRoutes(app, services);
   registerLogRoutes(app, services.ledger.reader);
+  registerBasemapArchive(app, services.config.basemapPmtiles);
   await app.register(
     (api: App, _opts, done) => {
       registerAccessRoutes(api, {
@@ -189,6 +191,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         heartbeatMs: services.config.eventHeartbeatMs,
       });
       registerPlaceRoutes(api, services);
+      registerBasemapApi(api, services.config.basemapPmtiles);
       registerOverviewRoutes(
         api,
         new OverviewService({

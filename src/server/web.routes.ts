@@ -11,7 +11,7 @@ import type { App } from '../http/app.js';
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /** Paths that belong to the server, never to the dashboard: they 404 as problem+json instead. */
-const SERVER_PATHS = /^\/(api|log|docs)(\/|$)|^\/(openapi\.json|healthz|readyz)$/;
+const SERVER_PATHS = /^\/(api|log|docs|basemap)(\/|$)|^\/(openapi\.json|healthz|readyz)$/;
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Truceline</title></head>

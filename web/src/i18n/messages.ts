@@ -179,6 +179,7 @@ export const messages = {
   'map.zoomOut': 'Zoom out',
   'map.resetBearing': 'Reset bearing to north',
   'map.pickedPosition': 'Picked position',
+  'map.mgrsGrid': 'MGRS grid',
   'map.noWebgl': 'The map cannot be drawn in this browser ({reason}). Lists and forms still work.',
   'map.basemapFailed': 'The basemap could not be loaded ({reason}).',
   'map.selected': 'Selected',

@@ -20,9 +20,17 @@ import { getPlaces } from '../api/places.js';
 import { t } from '../i18n/index.js';
 import type { LonLat } from '../lib/position.js';
 import { loadBasemap } from './basemap.js';
+import { mgrsGrid } from './mgrsGrid.js';
 import type { ReportPointProperties } from './overlays.js';
 import { NOTICE_CLICKABLE } from './noticeLayers.js';
 import { CLICKABLE, initialStyle } from './style.js';
+import {
+  registerPmtilesProtocol,
+  VECTOR_SOURCE,
+  vectorBasemapUrl,
+  vectorLayers,
+  vectorSource,
+} from './vectorBasemap.js';
 
 // The worker is bundled beside the app (same origin), which the CSP's worker-src 'self' allows.
 setWorkerUrl(workerUrl);
@@ -80,6 +88,13 @@ export function MapView(props: MapViewProps) {
   const [loaded, setLoaded] = useState(false);
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [problem, setProblem] = useState<string | null>(null);
+  /** Which basemap is drawn: Natural Earth countries, or the operator's OpenStreetMap archive over them. */
+  const [basemapKind, setBasemapKind] = useState<'countries' | 'osm'>('countries');
+  const [grid, setGrid] = useState(false);
+  /** Lines and labels of the grid now drawn (a data attribute, so tests and people can tell it is on). */
+  const [gridFeatures, setGridFeatures] = useState(0);
+  const gridOn = useRef(grid);
+  gridOn.current = grid;
 
   useEffect(() => {
     const element = container.current;
@@ -116,13 +131,7 @@ export function MapView(props: MapViewProps) {
       if (callbacks.current.showPlaces === false) return;
       placesAbort?.abort();
       placesAbort = new AbortController();
-      const b = map.getBounds();
-      const bbox: [number, number, number, number] = [
-        Math.max(-180, b.getWest()),
-        Math.max(-90, b.getSouth()),
-        Math.min(180, b.getEast()),
-        Math.min(90, b.getNorth()),
-      ];
+      const bbox = viewBox(map);
       const zoom = map.getZoom();
       if (zoom < 4) return;
       getPlaces(bbox, minPopulationAt(zoom), placesAbort.signal)
@@ -148,8 +157,16 @@ export function MapView(props: MapViewProps) {
           setProblem(t('map.basemapFailed', { reason: (err as Error).message }));
         });
       refreshPlaces();
+      addVectorBasemap(map)
+        .then((added) => added && setBasemapKind('osm'))
+        .catch((err: unknown) =>
+          console.warn('map: offline vector basemap not used:', (err as Error).message),
+        );
     });
     map.on('moveend', refreshPlaces);
+    map.on('moveend', () => {
+      if (gridOn.current) setGridFeatures(drawGrid(map));
+    });
     map.on('error', (e) => {
       if (e.error) console.warn('map:', e.error.message);
     });
@@ -211,6 +228,16 @@ export function MapView(props: MapViewProps) {
       setLoaded(false);
     };
   }, []);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    if (grid) setGridFeatures(drawGrid(map));
+    else {
+      void map.getSource<GeoJSONSource>('mgrs')?.setData(EMPTY);
+      setGridFeatures(0);
+    }
+  }, [loaded, grid]);
 
   // Data in: each source is replaced when its prop changes.
   useEffect(() => {
@@ -320,8 +347,19 @@ export function MapView(props: MapViewProps) {
   }, [loaded, props.marker]);
 
   return (
-    <div className={`map-view ${props.className ?? ''}`} data-state={state}>
+    <div
+      className={`map-view ${props.className ?? ''}`}
+      data-state={state}
+      data-basemap={basemapKind}
+      data-grid-features={gridFeatures}
+    >
       <div ref={container} className="map-canvas" role="region" aria-label={props.label} />
+      {state !== 'failed' && (
+        <label className="map-grid-toggle" style={GRID_TOGGLE_STYLE}>
+          <input type="checkbox" checked={grid} onChange={(e) => setGrid(e.target.checked)} />{' '}
+          {t('map.mgrsGrid')}
+        </label>
+      )}
       {problem && (
         <p className="map-problem" role="alert">
           {problem}
@@ -332,6 +370,51 @@ export function MapView(props: MapViewProps) {
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/** Top left, clear of the zoom buttons (top right) and the scale (bottom left). */
+const GRID_TOGGLE_STYLE = {
+  position: 'absolute',
+  top: 8,
+  left: 8,
+  zIndex: 2,
+  padding: '2px 8px',
+  background: 'rgba(255,255,255,0.9)',
+  borderRadius: 4,
+  font: '13px sans-serif',
+  cursor: 'pointer',
+} as const;
+
+/** The visible box, clamped to the world: [west, south, east, north]. */
+function viewBox(map: MapLibreMap): [number, number, number, number] {
+  const b = map.getBounds();
+  return [
+    Math.max(-180, b.getWest()),
+    Math.max(-90, b.getSouth()),
+    Math.min(180, b.getEast()),
+    Math.min(90, b.getNorth()),
+  ];
+}
+
+/** Redraws the MGRS grid for the view (the visible box only, so it stays a few hundred features). */
+function drawGrid(map: MapLibreMap): number {
+  const grid = mgrsGrid(viewBox(map), map.getZoom());
+  void map.getSource<GeoJSONSource>('mgrs')?.setData(grid);
+  return grid.features.length;
+}
+
+/**
+ * Adds the operator's OpenStreetMap archive under the agreement's layers when the server has one;
+ * the Natural Earth coastline is then hidden (it is too coarse beside OSM's water at working zoom).
+ */
+async function addVectorBasemap(map: MapLibreMap): Promise<boolean> {
+  const url = await vectorBasemapUrl();
+  if (!url || map.getSource(VECTOR_SOURCE)) return false;
+  registerPmtilesProtocol();
+  map.addSource(VECTOR_SOURCE, vectorSource(url));
+  for (const layer of vectorLayers()) map.addLayer(layer, 'coastline');
+  map.setLayoutProperty('coastline', 'visibility', 'none');
+  return true;
+}
 
 /** The most specific thing under the pointer: an incident, a cluster, a report, a notice, a line, a zone. */
 function pickHit(hits: MapGeoJSONFeature[]): MapGeoJSONFeature | undefined {

@@ -12,6 +12,8 @@ export const BASEMAP = {
   placeDot: '#3a3a3a',
   placeText: '#1f1f1f',
   halo: '#ffffff',
+  /** The MGRS grid: a muted violet, apart from the agreement's reds and blues. */
+  grid: '#5e4b8b',
 };
 
 /** Lines of the agreement (contact line first, then others in order). */

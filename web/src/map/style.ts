@@ -66,6 +66,18 @@ function layers(): LayerSpecification[] {
         'line-dasharray': [3, 2],
       },
     },
+    // The MGRS grid (empty unless switched on): zone boundaries bolder than the square lines.
+    {
+      id: 'mgrs-lines',
+      type: 'line',
+      source: 'mgrs',
+      filter: ['==', ['geometry-type'], 'LineString'],
+      paint: {
+        'line-color': BASEMAP.grid,
+        'line-width': ['case', ['==', ['get', 'kind'], 'zone'], 1.8, 0.9],
+        'line-opacity': 0.75,
+      },
+    },
     // Agreement zones: plain zones filled, derived bands lighter with a dashed edge.
     {
       id: 'agreement-zones-fill',
@@ -171,6 +183,14 @@ function layers(): LayerSpecification[] {
         'symbol-sort-key': ['-', 0, ['get', 'population']],
       },
       paint: { 'text-color': BASEMAP.placeText, 'text-halo-color': BASEMAP.halo, 'text-halo-width': 1.5 },
+    },
+    {
+      id: 'mgrs-labels',
+      type: 'symbol',
+      source: 'mgrs',
+      filter: ['==', ['get', 'kind'], 'label'],
+      layout: { 'text-field': ['get', 'label'], 'text-font': FONT, 'text-size': 11 },
+      paint: { 'text-color': BASEMAP.grid, 'text-halo-color': BASEMAP.halo, 'text-halo-width': 1.5 },
     },
     // Reports: uncertainty circles under the points; clusters where points crowd.
     {
@@ -295,6 +315,7 @@ export function initialStyle(): StyleSpecification {
       'country-labels': empty(),
       zones: empty(),
       places: empty(),
+      mgrs: empty(),
       reports: { ...empty(), cluster: true, clusterRadius: 40, clusterMaxZoom: 11 },
       incidents: empty(),
       notices: empty(),

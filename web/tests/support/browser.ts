@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import type { Role } from '../../../src/access/policy.js';
 import { SignInPage } from '../pages/SignInPage.js';
+import type { TestAppOptions } from '../../../test/support/app.js';
 import { startDashboard, TEST_PASSWORD, type Dashboard } from './server.js';
 
 export const CHROMIUM = process.env.TRUCELINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -83,6 +84,8 @@ export interface BrowserSession {
 export function useDashboardBrowser(
   options: {
     prepare?: (dashboard: Dashboard) => Promise<void>;
+    /** Server settings that differ from the test defaults (e.g. an offline basemap archive). */
+    app?: TestAppOptions;
     eachTest?: (session: BrowserSession) => Promise<void>;
   } = {},
 ): BrowserSession {
@@ -125,7 +128,7 @@ export function useDashboardBrowser(
     },
   };
   beforeAll(async () => {
-    dashboard = await startDashboard();
+    dashboard = await startDashboard(options.app);
     await options.prepare?.(dashboard);
     browser = await launchChromium();
   }, 180_000);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../../../src/access/policy.js';
 import { CONSOLE_ACTOR } from '../../../src/cli/runtime.js';
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../../../test/support/app.js';
+import { startTestApp, TEST_PASSWORD, type TestApp, type TestAppOptions } from '../../../test/support/app.js';
 import { ensureWebBuilt } from './build.js';
 
 export { TEST_PASSWORD };
@@ -23,9 +23,10 @@ export interface Dashboard {
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/illustrative-framework.yaml', import.meta.url));
 
-export async function startDashboard(): Promise<Dashboard> {
+/** Builds the dashboard if needed and starts a server for it; `options.config` overrides settings. */
+export async function startDashboard(options: TestAppOptions = {}): Promise<Dashboard> {
   await ensureWebBuilt();
-  const t = await startTestApp('sqlite');
+  const t = await startTestApp('sqlite', options);
   t.clock.useRealTime();
   if (!t.app.hasRoute({ method: 'GET', url: '/*' })) {
     await t.close();
