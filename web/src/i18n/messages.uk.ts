@@ -193,6 +193,7 @@ export const uk: Translation = {
   'overview.hours': '{count} год',
   'map.label': 'Мапа району дії угоди',
   'map.panel': 'Легенда мапи, фільтри та подробиці',
+  'map.mgrsGrid': 'Сітка MGRS',
   'map.attribution': 'Natural Earth · GeoNames',
   'map.zoomIn': 'Збільшити',
   'map.zoomOut': 'Зменшити',
