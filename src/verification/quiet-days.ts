@@ -22,7 +22,10 @@ export interface QuietArea {
 /** Quiet days per zone and sector, and for the whole agreement area. */
 export interface QuietDays {
   asOf: string;
-  /** The local day counting starts on: entry into force, else the first day with a record. */
+  /**
+   * The local day counting starts on: entry into force, else the day the version was loaded or of the
+   * first verified violation, whichever is earlier.
+   */
   since: string;
   timeZone: string;
   /** What counted as a verified violation: verified incidents (the commission) or published findings. */

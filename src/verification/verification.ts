@@ -24,7 +24,10 @@ export interface VerificationWiring extends VerificationDeps {
     get(
       principal: Principal,
       id?: string,
-    ): Promise<{ info: { id: string; entryIntoForce: string | null }; agreement: Agreement }>;
+    ): Promise<{
+      info: { id: string; entryIntoForce: string | null; loadedAt: string };
+      agreement: Agreement;
+    }>;
   };
   /** The report intake to follow: new reports are correlated after each intake commits. */
   reports?: { onStored(listener: (event: { reportIds: string[]; bulk: boolean }) => Promise<void>): void };
@@ -59,7 +62,8 @@ export function createVerificationServices(deps: VerificationWiring): Verificati
       const { info, agreement } = await deps.agreements.get(principal, options.versionId);
       const rules = await ctx.rules(info.id);
       const asOf = options.asOf ?? deps.now();
-      const since = info.entryIntoForce !== null ? new Date(info.entryIntoForce) : new Date(0);
+      const inForce = info.entryIntoForce !== null ? new Date(info.entryIntoForce) : undefined;
+      const since = inForce ?? new Date(0);
       let marks: ViolationMark[];
       let basis: QuietDays['basis'];
       if (principal.permissions.has('incidents:read')) {
@@ -78,7 +82,12 @@ export function createVerificationServices(deps: VerificationWiring): Verificati
         });
         marks = findings.filter((f) => f.outcome === 'verified');
       }
-      return quietDays(agreement, rules.sectors, marks, asOf, since, basis);
+      // Without an entry into force, counting starts when the version was loaded, or at the first
+      // verified violation if that is earlier (never at 1970: "20,792 quiet days" helps nobody).
+      const start =
+        inForce ??
+        new Date(Math.min(Date.parse(info.loadedAt), ...marks.map((m) => Date.parse(m.observedFrom))));
+      return quietDays(agreement, rules.sectors, marks, asOf, start, basis);
     },
   };
 }
