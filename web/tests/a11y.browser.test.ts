@@ -135,9 +135,16 @@ const overflow = (page: Page): Promise<number> =>
 const culprits = (page: Page): Promise<string[]> =>
   page.evaluate(() => {
     const out: string[] = [];
+    /** Inside a box that scrolls or clips sideways, an element cannot widen the page. */
+    const contained = (el: Element): boolean => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
     for (const el of Array.from(document.querySelectorAll('main *, header *, nav *'))) {
       const r = el.getBoundingClientRect();
-      if (r.right > window.innerWidth + 1 && out.length < 5) {
+      if (r.right > window.innerWidth + 1 && out.length < 5 && !contained(el)) {
         const cls = typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : '';
         out.push(`${el.tagName.toLowerCase()}${cls} right=${Math.round(r.right)}`);
       }
