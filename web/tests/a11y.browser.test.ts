@@ -5,12 +5,12 @@
  * analyst and administrator, detail screens with a seeded report, incident, finding, case and notice.
  */
 import { AxeBuilder } from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { sampleInput } from '../../test/support/app.js';
 import { recordBreach } from '../../test/support/response.js';
 import { callerFor } from '../../test/support/verification.js';
-import { SCREENS } from '../src/app/routes.js';
 import { AppPage } from './pages/AppPage.js';
 import { describeInBrowser, LAPTOP, useDashboardBrowser, type BrowserSession } from './support/browser.js';
 import type { Dashboard } from './support/server.js';
@@ -43,7 +43,7 @@ async function seed(d: Dashboard): Promise<Seeded> {
     }),
   });
   if (res.statusCode !== 201) throw new Error(`filing a report failed: ${res.body}`);
-  const report = (res.json() as { report: { id: string } }).report.id;
+  const report = res.json<{ report: { id: string } }>().report.id;
   // Two verified violations by one party: a finding, its incident, and a case on the ladder.
   await recordBreach(d.t, { party: 'RU' });
   const finding = await recordBreach(d.t, { party: 'RU', severity: 'serious', category: 'cfv-explosion' });
@@ -69,8 +69,17 @@ async function seed(d: Dashboard): Promise<Seeded> {
   };
 }
 
-/** Every screen's path with the seeded ids in place of its parameters. */
+/**
+ * Every screen of web/src/app/routes.ts, read from its source (importing it would pull React and the
+ * screens into this Node test), with the seeded ids in place of `:id`.
+ */
 function screenPaths(ids: Seeded): { id: string; path: string }[] {
+  const source = readFileSync(new URL('../src/app/routes.ts', import.meta.url), 'utf8');
+  const screens = [...source.matchAll(/id: '([^']+)',\s*path: '([^']+)'/g)].map((m) => ({
+    id: m[1] ?? '',
+    path: m[2] ?? '',
+  }));
+  if (screens.length < 20) throw new Error(`found only ${screens.length} screens in routes.ts`);
   const byScreen: Record<string, string> = {
     report: ids.report,
     incident: ids.incident,
@@ -78,7 +87,7 @@ function screenPaths(ids: Seeded): { id: string; path: string }[] {
     case: ids.case,
     notice: ids.notice,
   };
-  return SCREENS.map((s) => {
+  return screens.map((s) => {
     const path = s.path.replace(/:id\b/, () => {
       const id = byScreen[s.id];
       if (id === undefined) throw new Error(`no seeded record for the screen ${s.id} (${s.path})`);
@@ -113,6 +122,8 @@ async function axeProblems(page: Page, screen: string, viewer: string): Promise<
   const result = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
+  // An empty page would pass every rule: the screen's content must have been checked.
+  if (result.passes.length < 10) throw new Error(`axe checked almost nothing on ${screen}: is it rendered?`);
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) =>
@@ -213,6 +224,56 @@ describeInBrowser('accessibility: axe over every screen, and every screen fits a
       },
     );
   }
+
+  it(
+    'reaches the navigation, the map controls and the report form by Tab, each with a visible focus ring',
+    { timeout: 180_000 },
+    async () => {
+      await session.signIn('JMVC', ['analyst', 'admin', 'monitor']);
+      const reached = async (path: string, presses: number) => {
+        await open(session.page, path);
+        await session.page.locator('body').focus();
+        const seen: { what: string; debug: string; ring: boolean }[] = [];
+        for (let i = 0; i < presses; i++) {
+          await session.page.keyboard.press('Tab');
+          seen.push(
+            await session.page.evaluate(() => {
+              const el = document.activeElement as HTMLElement | null;
+              if (!el || el === document.body) return { what: 'body', debug: '', ring: true };
+              const style = getComputedStyle(el);
+              const what =
+                el.getAttribute('data-nav') ??
+                el.getAttribute('aria-label') ??
+                el.getAttribute('name') ??
+                (el.id || null) ??
+                el.tagName.toLowerCase();
+              return {
+                what,
+                debug: `${what} ${el.tagName} ${style.outlineStyle} ${style.outlineWidth}`,
+                ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+              };
+            }),
+          );
+        }
+        return seen;
+      };
+      const onMap = await reached('/map', 40);
+      const names = onMap.map((s) => s.what);
+      for (const nav of ['overview', 'map', 'reports', 'incidents', 'log']) expect(names).toContain(nav);
+      expect(names).toContain('Zoom in');
+      expect(onMap.filter((s) => !s.ring).map((s) => s.debug)).toEqual([]);
+      const onForm = await reached('/reports/new', 45);
+      expect(onForm.filter((s) => !s.ring).map((s) => s.debug)).toEqual([]);
+      // Past the navigation, Tab walks into the form's own fields.
+      const fields = await session.page.locator('main input, main select, main textarea').count();
+      expect(fields).toBeGreaterThan(3);
+      expect(
+        await session.page.evaluate(
+          () => document.querySelector('main')?.contains(document.activeElement) ?? false,
+        ),
+      ).toBe(true);
+    },
+  );
 
   it('sums up', () => {
     console.log(
