@@ -75,7 +75,7 @@ describeInBrowser('live updates over the event stream', () => {
     const map = new MapPage(session.page);
     const streaming = streamOpened(session.page);
     // The panel's counts are what this test reads: it does not wait for MapLibre to draw.
-    await map.goto('/');
+    await map.goto('/map');
     await session.page.locator('[data-testid="reports-shown"]').waitFor();
     await streaming;
     const before = await map.shownCount();
