@@ -56,6 +56,24 @@ describeInBrowser('i18n: Ukrainian from the browser, the switch, and the layout 
         });
         if (res.statusCode !== 201) throw new Error(`filing a report failed: ${res.body}`);
       }
+      // A public pledge large enough that its quantity is grouped in thousands ("12 500").
+      const guarantor = await d.t.tokenFor('US', ['guarantor']);
+      const pledge = await d.t.app.inject({
+        method: 'POST',
+        url: '/api/v1/commitments',
+        headers: { authorization: `Bearer ${guarantor}` },
+        payload: {
+          guaranteeId: 'g-security',
+          category: 'air_defence',
+          item: 'Interceptors',
+          quantity: 12_500,
+          unit: 'pieces',
+          responseId: 'resp-weapons',
+          pledgedOn: '2026-10-20',
+          marking: 'CLEAR',
+        },
+      });
+      if (pledge.statusCode !== 201) throw new Error(`recording a pledge failed: ${pledge.body}`);
     },
   });
 
@@ -90,18 +108,23 @@ describeInBrowser('i18n: Ukrainian from the browser, the switch, and the layout 
         // Dates as Ukrainian writes them ("4 груд. 2026 р."), not "Dec 4, 2026".
         expect(await page.locator('main').innerText()).toMatch(UK_DATE);
         expect(await page.getByTestId('tile-reports').innerText()).toContain('з обмеженим доступом');
-        // Numbers grouped the Ukrainian way (the quiet-day count since the agreement, "20 792").
-        expect(await page.locator('main').innerText()).toMatch(UK_NUMBER);
         await app.shot('i18n-uk-overview-1280');
+        // Numbers grouped the Ukrainian way (the pledge of "12 500" on the commitments screen).
+        await app.goto('/commitments');
+        await page.getByTestId('pledge-table').waitFor();
+        expect(await page.locator('main').innerText()).toMatch(UK_NUMBER);
 
         await page.getByTestId('locale-switch').selectOption('en');
-        await expect.poll(() => app.heading()).toBe('Overview');
+        await expect.poll(() => app.heading()).toBe('Commitments: pledged and delivered');
         expect(await htmlLang(page)).toBe('en');
         expect(await navText(page)).toContain('Transparency log');
-        // The switch remounts the screen, which loads again: wait for its figures, now grouped "20,792".
+        // The switch remounts the screen, which loads again: wait for its figures, now grouped "12,500".
         await expect.poll(() => page.locator('main').innerText()).toMatch(/\d,\d{3}/);
-        expect(await page.locator('main').innerText()).not.toMatch(UK_DATE);
+        expect(await page.locator('main').innerText()).not.toMatch(UK_NUMBER);
 
+        await app.goto('/');
+        await page.getByTestId('overview-tiles').waitFor();
+        expect(await page.locator('main').innerText()).not.toMatch(UK_DATE);
         await page.reload();
         await page.getByTestId('overview-tiles').waitFor();
         expect(await app.heading()).toBe('Overview');
