@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
+import { CONSOLE_ACTOR } from '../cli/runtime.js';
 import type { Overview } from './overview.schemas.js';
 
 /** Observed this morning, local time (the test clock is 2026-11-26T08:00Z; the agreement is on Kyiv time). */
@@ -106,6 +108,25 @@ describeEachDialect('overview API', (dialect) => {
     const reached = await overview(ru);
     expect(reached.counts.total.today).toEqual({ visible: 0, restricted: 5 });
     expect(figures(reached)).not.toEqual(figures(before));
+  });
+
+  it('counts quiet days from when the agreement was loaded when it names no entry into force, never from 1970', async () => {
+    const analyst = await t.tokenFor('JMVC', ['analyst']);
+    // The test agreement entered into force on 2026-01-13 (Kyiv): the count starts there.
+    expect((await overview(analyst)).quietDays?.since.slice(0, 10)).toBe('2026-01-13');
+    // A new version still in draft names no entry into force: the count starts when it was loaded.
+    await t.services.agreements.load(CONSOLE_ACTOR, {
+      text: fs
+        .readFileSync(new URL('../../examples/illustrative-framework.yaml', import.meta.url), 'utf8')
+        .replace(/^version: 3$/m, 'version: 4'),
+      fileName: 'illustrative-framework.yaml',
+      marking: 'GREEN',
+    });
+    const quiet = (await overview(analyst)).quietDays;
+    expect(quiet).not.toBeNull();
+    expect(quiet?.since.slice(0, 10)).toBe('2026-11-26');
+    const whole = quiet?.areas.find((a) => a.kind === 'whole');
+    expect(whole?.quietDays).toBeLessThanOrEqual(1);
   });
 
   it('lists open items by role: incidents for the commission, none for the public or a liaison', async () => {
