@@ -1,14 +1,15 @@
 /**
  * `truceline backup` and `truceline restore`: an online, consistent copy of everything a Truceline
  * holds — the database (one snapshot, see `snapshot.ts`), the evidence files that snapshot references
- * (content-addressed, so copying them after the snapshot is safe) and the log signing keys — with a
+ * (content-addressed, so copying them after the snapshot is safe), the log signing keys and the key
+ * that seals stored webhook secrets — with a
  * manifest naming each part's SHA-256. A restore checks every hash before it writes anything, then
  * audits the restored log against the manifest's size and root, and every restored row against its
  * log entry (`truceline audit --database`): a manifest is not signed, so a backup edited with its
  * hashes recomputed passes the first checks and is caught by the last.
  *
  * Layout of a backup directory: `manifest.json` (written last), `database/<table>.jsonl`,
- * `evidence/sha256/ab/cd/<sha256>`, `keys/<file>`.
+ * `evidence/sha256/ab/cd/<sha256>`, `keys/<file>`, `secrets/<file>`.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -39,7 +40,7 @@ export const BACKUP_FORMAT = 'truceline-backup/1';
 /** One file of a backup and its hash. */
 export interface BackupPart {
   path: string;
-  kind: 'table' | 'evidence' | 'key';
+  kind: 'table' | 'evidence' | 'key' | 'secret';
   sha256: string;
   bytes: number;
 }
@@ -60,6 +61,8 @@ export interface DataPaths {
   evidenceDir: string;
   /** The log signing key (TRUCELINE_LOG_KEY_FILE); retired keys `<file>.<time>.retired` go along. */
   keyFile: string;
+  /** The key sealing stored secrets (TRUCELINE_SECRETS_KEY_FILE), when there is one. */
+  secretsKeyFile?: string;
 }
 
 async function sha256File(file: string): Promise<{ sha256: string; bytes: number }> {
@@ -156,6 +159,14 @@ export async function createBackup(
     fs.copyFileSync(file, path.join(target, relative), fs.constants.COPYFILE_EXCL);
     fs.chmodSync(path.join(target, relative), 0o600);
     parts.push({ path: relative, kind: 'key', ...(await sha256File(path.join(target, relative))) });
+  }
+  // The database holds webhook secrets sealed under this key: without it they cannot be opened.
+  if (paths.secretsKeyFile !== undefined && fs.existsSync(paths.secretsKeyFile)) {
+    fs.mkdirSync(path.join(target, 'secrets'), { mode: 0o700 });
+    const relative = `secrets/${path.basename(paths.secretsKeyFile)}`;
+    fs.copyFileSync(paths.secretsKeyFile, path.join(target, relative), fs.constants.COPYFILE_EXCL);
+    fs.chmodSync(path.join(target, relative), 0o600);
+    parts.push({ path: relative, kind: 'secret', ...(await sha256File(path.join(target, relative))) });
   }
 
   const manifest: BackupManifest = {
@@ -307,6 +318,15 @@ export async function restoreBackup(
     if (!existing.equals(fs.readFileSync(path.join(source, current.path))))
       throw conflict(`${paths.keyFile} holds a different signing key; pass --force to replace it`);
   }
+  const secretPart = manifest.parts.find((p) => p.kind === 'secret');
+  const secretsKeyFile = paths.secretsKeyFile;
+  const secretsDiffer =
+    secretPart !== undefined &&
+    secretsKeyFile !== undefined &&
+    fs.existsSync(secretsKeyFile) &&
+    !fs.readFileSync(secretsKeyFile).equals(fs.readFileSync(path.join(source, secretPart.path)));
+  if (secretsDiffer && !options.force)
+    throw conflict(`${secretsKeyFile} holds a different secrets key; pass --force to replace it`);
 
   // Evidence first: content-addressed, so extra files are harmless if a later step fails.
   const store = new LocalEvidenceStore(paths.evidenceDir);
@@ -363,6 +383,11 @@ export async function restoreBackup(
       part === current ? paths.keyFile : path.join(path.dirname(paths.keyFile), path.basename(part.path));
     await writeFileAtomic(to, fs.readFileSync(path.join(source, part.path)), 0o600);
     keysWritten.push(to);
+  }
+  if (secretPart !== undefined && secretsKeyFile !== undefined) {
+    if (secretsDiffer) fs.renameSync(secretsKeyFile, `${secretsKeyFile}.${Date.now()}.replaced`);
+    await writeFileAtomic(secretsKeyFile, fs.readFileSync(path.join(source, secretPart.path)), 0o600);
+    keysWritten.push(secretsKeyFile);
   }
 
   audited ??= {

@@ -18,6 +18,7 @@ import { createServices, ROW_BINDINGS, type AppServices } from '../../test/suppo
 import { describeEachDialect, PG_URL } from '../../test/support/databases.js';
 import { sampleInput, TEST_PASSWORD, TEST_SETTINGS } from '../../test/support/app.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
+import { SecretSealer } from '../notifications/secret-seal.js';
 import { createBackup, restoreBackup, type BackupManifest, type DataPaths } from './backup.service.js';
 
 /**
@@ -36,7 +37,11 @@ interface Site {
 
 async function newSite(dialect: Dialect): Promise<Site> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-backup-'));
-  const paths = { evidenceDir: path.join(dir, 'evidence'), keyFile: path.join(dir, 'log-signer.key') };
+  const paths = {
+    evidenceDir: path.join(dir, 'evidence'),
+    keyFile: path.join(dir, 'log-signer.key'),
+    secretsKeyFile: path.join(dir, 'secrets.key'),
+  };
   if (dialect === 'sqlite') {
     const url = `sqlite:${path.join(dir, 'truceline.db')}`;
     return {
@@ -75,6 +80,7 @@ async function startSite(site: Site): Promise<{ services: AppServices; close(): 
   const config = {
     ...loadConfig({}),
     dataDir: site.dir,
+    secretsKeyFile: path.join(site.dir, 'secrets.key'),
     databaseUrl: database.description,
     passwordCostN: 1 << 10,
   };
@@ -262,10 +268,18 @@ describeEachDialect('truceline backup / restore', (dialect) => {
         collector: 'Patrol 3',
         contentBase64: bytes.toString('base64'),
       });
+      // A webhook: its secret is stored sealed, so the backup must carry the key that opens it.
+      const hook = await services.webhooks.create(monitor, {
+        url: 'https://hooks.example.org/truceline',
+        kinds: ['report.*'],
+      });
       while ((await services.ledger.integrateOnce()) > 0);
       const target = path.join(source.dir, 'backup');
       const manifest = await createBackup(services.database, source.paths, target);
       expect(manifest.evidence.files).toBe(1);
+      expect(manifest.parts.filter((p) => p.kind === 'secret').map((p) => p.path)).toEqual([
+        'secrets/secrets.key',
+      ]);
 
       const copy = await site();
       const restoreDb = await connection(copy);
@@ -288,6 +302,15 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       );
       expect(fs.readFileSync(stored).equals(bytes)).toBe(true);
       expect(fs.readFileSync(copy.paths.keyFile).equals(fs.readFileSync(source.paths.keyFile))).toBe(true);
+      expect(restored.keysWritten).toContain(copy.paths.secretsKeyFile);
+      const sealed = await restoreDb.db
+        .selectFrom('webhook_subscriptions')
+        .select('secret')
+        .where('id', '=', hook.subscription.id)
+        .executeTakeFirstOrThrow();
+      expect(
+        new SecretSealer(copy.paths.secretsKeyFile ?? '').open(hook.subscription.id, sealed.secret),
+      ).toBe(hook.secret);
       expect(restored.audit.size).toBeGreaterThan(0);
       const original = await sql<{ body: string }>`select body from reports where id = ${reportId}`.execute(
         services.database.db,

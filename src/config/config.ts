@@ -23,6 +23,11 @@ export interface Config {
    * unset, the CLI derives one (`defaultLogOrigin`). An existing key keeps the origin it was made with.
    */
   logOrigin?: string;
+  /**
+   * The key that seals stored secrets (webhook signing secrets) in the database, created on first
+   * use; a backup carries it.
+   */
+  secretsKeyFile: string;
   /** Let webhooks target private and loopback addresses (closed networks, tests); off by default. */
   webhookAllowPrivate: boolean;
   /** Milliseconds between heartbeat comments on an open event stream. */
@@ -82,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intFrom(env, 'TRUCELINE_BODY_LIMIT', 1024 * 1024, 1024, 512 * 1024 * 1024),
     logKeyFile: path.resolve(env.TRUCELINE_LOG_KEY_FILE ?? path.join(dataDir, 'log-signer.key')),
     ...(env.TRUCELINE_LOG_ORIGIN ? { logOrigin: env.TRUCELINE_LOG_ORIGIN } : {}),
+    secretsKeyFile: path.resolve(env.TRUCELINE_SECRETS_KEY_FILE ?? path.join(dataDir, 'secrets.key')),
     webhookAllowPrivate: env.TRUCELINE_WEBHOOK_ALLOW_PRIVATE === '1',
     eventHeartbeatMs: intFrom(env, 'TRUCELINE_EVENT_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     ...(env.TRUCELINE_BASEMAP_PMTILES ? { basemapPmtiles: path.resolve(env.TRUCELINE_BASEMAP_PMTILES) } : {}),

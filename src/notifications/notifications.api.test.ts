@@ -110,6 +110,62 @@ describeEachDialect('webhooks', (dialect) => {
     for (const h of Object.values(hooks)) await h.close();
   });
 
+  it('stores each secret sealed: the database alone does not let anyone sign (security: webhook secrets in plain text)', async () => {
+    const hook = await receiver(() => 200);
+    const made = await us('POST', '/api/v1/webhooks', { url: hook.url, kinds: ['commitment.*'] });
+    const secret = made.json.secret as string;
+    const id = made.json.subscription.id as string;
+    const row = await t.services.database.db
+      .selectFrom('webhook_subscriptions')
+      .select('secret')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.secret).toMatch(/^sealed:v1:/);
+    expect(row.secret).not.toContain(secret);
+    expect(row.secret).not.toContain(Buffer.from(secret).toString('base64'));
+
+    // A subscription stored before sealing existed: sealed by the server's start, and still signing.
+    const legacy = 'a-secret-from-before-sealing';
+    await t.services.database.db
+      .updateTable('webhook_subscriptions')
+      .set({ secret: legacy })
+      .where('id', '=', id)
+      .execute();
+    expect(await t.services.webhooks.sealStored()).toBe(1);
+    expect(await t.services.webhooks.sealStored()).toBe(0);
+    const resealed = await t.services.database.db
+      .selectFrom('webhook_subscriptions')
+      .select('secret')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(resealed.secret).toMatch(/^sealed:v1:/);
+    expect((await us('POST', '/api/v1/commitments', pledge('CLEAR'))).status).toBe(201);
+    expect(await t.services.webhooks.sweep()).toMatchObject({ delivered: 1 });
+    const r = hook.got[0] as Received;
+    const signed = crypto
+      .createHmac('sha256', legacy)
+      .update(`${r.headers['x-truceline-timestamp'] as string}.${r.body}`)
+      .digest('hex');
+    expect(r.headers['x-truceline-signature']).toBe(`sha256=${signed}`);
+
+    // A sealed secret copied into another subscription does not open there: that delivery fails, named.
+    const other = await euc('POST', '/api/v1/webhooks', { url: hook.url, kinds: ['commitment.*'] });
+    const otherId = other.json.subscription.id as string;
+    await t.services.database.db
+      .updateTable('webhook_subscriptions')
+      .set({ secret: resealed.secret })
+      .where('id', '=', otherId)
+      .execute();
+    expect((await us('POST', '/api/v1/commitments', pledge('CLEAR'))).status).toBe(201);
+    await t.services.webhooks.sweep();
+    const [attempt] = (await euc('GET', `/api/v1/webhooks/${otherId}/deliveries`)).json.deliveries[0]
+      .attemptLog as { statusCode: number | null; error: string }[];
+    expect(attempt).toMatchObject({ statusCode: null });
+    expect(attempt?.error).toMatch(/cannot be opened/);
+    expect(hook.got).toHaveLength(2);
+    await hook.close();
+  });
+
   it('retries a failing receiver with growing delays, then gives up', async () => {
     let answer = 503;
     const hook = await receiver(() => answer);

@@ -37,9 +37,8 @@ export interface WebhookDelivery {
   deliveredAt: string | null;
 }
 
-/** A subscription as the dispatcher needs it: with its secret and its organisation's kind. */
+/** A subscription as the dispatcher needs it: with its organisation's kind. */
 export interface ActiveSubscription extends WebhookSubscription {
-  secret: string;
   organisationKind: OrganisationKind;
 }
 
@@ -124,7 +123,7 @@ export async function deactivateSubscription(db: Executor, id: string): Promise<
   await db.updateTable('webhook_subscriptions').set({ active: 0 }).where('id', '=', id).execute();
 }
 
-/** Every active subscription with its secret and organisation kind (the dispatcher's view). */
+/** Every active subscription with its organisation kind (the dispatcher's view). */
 export async function listActiveSubscriptions(db: Executor): Promise<ActiveSubscription[]> {
   const rows = await db
     .selectFrom('webhook_subscriptions as w')
@@ -135,12 +134,11 @@ export async function listActiveSubscriptions(db: Executor): Promise<ActiveSubsc
     .execute();
   return rows.map((r) => ({
     ...toSubscription(r),
-    secret: r.secret,
     organisationKind: r.organisation_kind as OrganisationKind,
   }));
 }
 
-/** The secret and URL of a subscription, for sending. */
+/** The stored (sealed) secret and URL of a subscription, for sending. */
 export async function findSubscriptionForSending(
   db: Executor,
   id: string,
@@ -228,4 +226,23 @@ export async function listDeliveriesOf(
     .limit(limit)
     .execute();
   return rows.map(toDelivery);
+}
+
+/** Subscriptions whose secret is stored as given, from before secrets were sealed. */
+export async function listUnsealedSecrets(db: Executor): Promise<{ id: string; secret: string }[]> {
+  return db
+    .selectFrom('webhook_subscriptions')
+    .select(['id', 'secret'])
+    .where('secret', 'not like', 'sealed:%')
+    .execute();
+}
+
+/** Replaces a subscription's stored secret with its sealed form, unless it changed meanwhile. */
+export async function replaceSecret(db: Executor, id: string, from: string, to: string): Promise<void> {
+  await db
+    .updateTable('webhook_subscriptions')
+    .set({ secret: to })
+    .where('id', '=', id)
+    .where('secret', '=', from)
+    .execute();
 }

@@ -15,11 +15,14 @@ import {
   listDeliveriesOf,
   listDueDeliveries,
   listSubscriptionsOf,
+  listUnsealedSecrets,
+  replaceSecret,
   updateDelivery,
   type WebhookAttempt,
   type WebhookDelivery,
   type WebhookSubscription,
 } from './webhook.repository.js';
+import type { SecretSealer } from './secret-seal.js';
 import { checkWebhookUrl, parseWebhookUrl, refusedTarget } from './webhook.target.js';
 
 /** How webhooks are sent and retried. */
@@ -69,6 +72,8 @@ export interface WebhookDeps {
   db: Kysely<Database>;
   audit: AuditTrail;
   now: () => Date;
+  /** Seals each subscription's secret before it is stored; opens it to sign. */
+  sealer: SecretSealer;
   settings?: Partial<WebhookSettings>;
 }
 
@@ -122,7 +127,7 @@ export class WebhookService {
     await this.deps.db.transaction().execute(async (tx) => {
       await insertSubscription(tx, {
         ...subscription,
-        secret,
+        secret: this.deps.sealer.seal(subscription.id, secret),
         createdBy: actor.principal.userId ?? 'console',
       });
       await this.deps.audit.record(tx, actor, 'webhook.create', `webhook:${subscription.id}`, 'allowed');
@@ -229,7 +234,7 @@ export class WebhookService {
       const attempt =
         target === undefined || !target.active
           ? { at: now.toISOString(), statusCode: null, error: 'the subscription was removed', durationMs: 0 }
-          : await this.#post(target.url, target.secret, rest, body, now);
+          : await this.#signAndPost(delivery.subscriptionId, target, rest, body, now);
       const attempts = rest.attempts + 1;
       const delivered = attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
       const exhausted = !delivered && (attempts >= this.settings.maxAttempts || target?.active !== true);
@@ -252,6 +257,34 @@ export class WebhookService {
       else result.retrying += 1;
     }
     return result;
+  }
+
+  /** Opens the subscription's secret and posts; a secret that cannot be opened is a failed attempt. */
+  async #signAndPost(
+    subscriptionId: string,
+    target: { url: string; secret: string },
+    delivery: WebhookDelivery,
+    body: string,
+    now: Date,
+  ): Promise<WebhookAttempt> {
+    let secret: string;
+    try {
+      secret = this.deps.sealer.open(subscriptionId, target.secret);
+    } catch (err) {
+      return { at: now.toISOString(), statusCode: null, error: (err as Error).message, durationMs: 0 };
+    }
+    return this.#post(target.url, secret, delivery, body, now);
+  }
+
+  /**
+   * Seals every secret still stored as given (subscriptions made before secrets were sealed); the
+   * server runs it at start. Returns how many it sealed.
+   */
+  async sealStored(): Promise<number> {
+    const rows = await listUnsealedSecrets(this.deps.db);
+    for (const row of rows)
+      await replaceSecret(this.deps.db, row.id, row.secret, this.deps.sealer.seal(row.id, row.secret));
+    return rows.length;
   }
 
   async #post(

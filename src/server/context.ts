@@ -18,6 +18,7 @@ import { HotlineService } from '../deconfliction/hotline.service.js';
 import { createResponseServices, type ResponseServices } from '../response/response.js';
 import { createCommitmentServices, type CommitmentServices } from '../commitments/commitments.js';
 import { EventBus } from '../notifications/event-bus.js';
+import { SecretSealer } from '../notifications/secret-seal.js';
 import { WebhookService } from '../notifications/webhook.service.js';
 import { DailyReportService } from '../daily/daily.service.js';
 
@@ -79,6 +80,7 @@ export function createServices(
     db,
     audit,
     now,
+    sealer: new SecretSealer(config.secretsKeyFile),
     settings: { allowPrivate: config.webhookAllowPrivate },
   });
   webhooks.attach(events);

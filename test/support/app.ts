@@ -79,6 +79,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
   const config: Config = {
     ...loadConfig({}),
     dataDir,
+    secretsKeyFile: path.join(dataDir, 'secrets.key'),
     databaseUrl: database.description,
     passwordCostN: 1 << 10,
     rateLimitPerMinute: 100_000,

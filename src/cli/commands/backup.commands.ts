@@ -19,6 +19,7 @@ function dataPaths(): { databaseUrl: string; paths: DataPaths } {
     paths: {
       evidenceDir: process.env.TRUCELINE_EVIDENCE_DIR ?? path.join(config.dataDir, 'evidence'),
       keyFile: config.logKeyFile,
+      secretsKeyFile: config.secretsKeyFile,
     },
   };
 }
@@ -36,7 +37,7 @@ export function registerBackupCommands(program: Command): void {
     .command('backup <dir>')
     .description(
       'write a consistent copy of the database (one snapshot, while the server runs), the evidence it ' +
-        'references and the log signing keys to a new directory DIR',
+        'references, the log signing keys and the secrets key to a new directory DIR',
     )
     .action(async (dir: string) => {
       const { databaseUrl, paths } = dataPaths();

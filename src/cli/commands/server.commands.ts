@@ -53,6 +53,9 @@ async function serve(
   services.ledger.start();
   // The strike check reads the conflict index synchronously on intake: build it before serving.
   await services.deconfliction.conflicts.load();
+  // Webhook secrets stored before they were sealed are sealed now (see secret-seal.ts).
+  const sealed = await services.webhooks.sealStored();
+  if (sealed > 0) app.log.warn({ sealed }, 'sealed webhook secrets that were stored in plain text');
   const stopSweeps = startSweeps(services.sweeps, (name, err) =>
     app.log.error({ err, sweep: name }, 'periodic sweep failed; trying again next round'),
   );
