@@ -20,7 +20,9 @@ import { conflict, invalid } from '../core/errors.js';
 import type { Db } from '../db/connect.js';
 import { migrations as knownMigrations } from '../db/migrations/index.js';
 import { Migrator } from 'kysely';
-import { auditLog } from '../ledger/audit.js';
+import { auditLog, AuditFailure } from '../ledger/audit.js';
+import { parseCheckpoint } from '../ledger/checkpoint.js';
+import { parseNote } from '../ledger/note.js';
 import { auditDatabase } from '../ledger/database-audit.js';
 import { directorySource } from '../ledger/audit-io.js';
 import { writeFileAtomic } from '../ledger/atomic-file.js';
@@ -245,6 +247,62 @@ export interface RestoreOptions {
   force?: boolean;
   /** Every domain's row bindings (the composition root's ROW_BINDINGS): what the database audit checks. */
   bindings: ReadonlyMap<string, RowBinding>;
+  /**
+   * A checkpoint of this log obtained elsewhere (a witness, a mirror, a party's own audit): the
+   * restored log must contain it — the same root at its size. The backup carries the signing key, so
+   * whoever altered a backup could re-sign its log; a checkpoint from outside the backup they cannot.
+   */
+  trusted?: TrustedCheckpoint;
+}
+
+/** A checkpoint trusted from outside the backup (see {@link RestoreOptions.trusted}). */
+export interface TrustedCheckpoint {
+  origin: string;
+  size: number;
+  rootHash: Buffer;
+  /** Where it came from, for messages. */
+  from: string;
+}
+
+/**
+ * Reads a checkpoint from a file: a signed note as `/log/checkpoint` serves it and witnesses keep it,
+ * or its body alone (origin, size, root lines). Its signatures are not checked here: the operator
+ * names the file because they trust where it came from.
+ */
+export function readTrustedCheckpoint(file: string): TrustedCheckpoint {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw invalid(`${file}: cannot read the trusted checkpoint (${(err as Error).message})`);
+  }
+  try {
+    const body = text.includes('\n\n') ? parseNote(text).text : text;
+    const { origin, size, rootHash } = parseCheckpoint(body);
+    return { origin, size, rootHash, from: file };
+  } catch (err) {
+    throw invalid(
+      `${file}: not a checkpoint (origin, size and root lines, optionally signed): ${(err as Error).message}`,
+    );
+  }
+}
+
+/** Refuses, before anything is written, a trusted checkpoint that cannot be part of the backup's log. */
+function checkTrustedAgainstManifest(trusted: TrustedCheckpoint, manifest: BackupManifest): void {
+  if (trusted.origin !== manifest.log.origin)
+    throw invalid(
+      `${trusted.from} is a checkpoint of ${trusted.origin}; the backup's log is ${manifest.log.origin}; nothing was restored`,
+    );
+  if (trusted.size > manifest.log.size)
+    throw conflict(
+      `${trusted.from} is at size ${trusted.size}; the backup's log has only ${manifest.log.size} entries: ` +
+        'the backup is older than that checkpoint, or its log was cut; nothing was restored',
+    );
+  if (trusted.size === manifest.log.size && trusted.rootHash.toString('base64') !== manifest.log.rootHash)
+    throw conflict(
+      `${trusted.from} has root ${trusted.rootHash.toString('base64')} at size ${trusted.size}; the backup's ` +
+        `log has ${manifest.log.rootHash}: a different history; nothing was restored`,
+    );
 }
 
 /**
@@ -310,6 +368,7 @@ export async function restoreBackup(
           'restore into an empty database, or pass --force to replace its content',
       );
   }
+  if (options.trusted !== undefined) checkTrustedAgainstManifest(options.trusted, manifest);
   const keyParts = manifest.parts.filter((p) => p.kind === 'key');
   const current = keyParts.find((p) => p.path === `keys/${path.basename(paths.keyFile)}`) ?? keyParts[0];
   if (current === undefined) throw invalid('the backup holds no log signing key');
@@ -362,7 +421,7 @@ export async function restoreBackup(
       ? async (tx) => {
           const inside = { ...database, db: tx };
           audited = {
-            audit: await auditRestored(inside, manifest),
+            audit: await auditRestored(inside, manifest, options.trusted),
             databaseAudit: await auditRestoredRows(inside, manifest, options.bindings),
           };
         }
@@ -391,7 +450,7 @@ export async function restoreBackup(
   }
 
   audited ??= {
-    audit: await auditRestored(database, manifest),
+    audit: await auditRestored(database, manifest, options.trusted),
     databaseAudit: await auditRestoredRows(database, manifest, options.bindings),
   };
   return { manifest, evidenceWritten, keysWritten, ...audited };
@@ -424,8 +483,15 @@ async function auditRestoredRows(
   return { rows: report.rows, checkpoints: report.checkpoints, warnings: [...report.warnings] };
 }
 
-/** Audits the restored log with the machinery of `truceline audit`, trusting the manifest's key. */
-async function auditRestored(database: Db, manifest: BackupManifest): Promise<RestoreSummary['audit']> {
+/**
+ * Audits the restored log with the machinery of `truceline audit`, trusting the manifest's key and,
+ * when given, a checkpoint from outside the backup (the log must hold its root at its size).
+ */
+async function auditRestored(
+  database: Db,
+  manifest: BackupManifest,
+  trusted?: TrustedCheckpoint,
+): Promise<RestoreSummary['audit']> {
   const state = await sql<{ size: number | string; root_hash: Buffer }>`select size, root_hash
       from log_state where id = 1`.execute(database.db);
   const size = Number(state.rows[0]?.size ?? -1);
@@ -455,10 +521,21 @@ async function auditRestored(database: Db, manifest: BackupManifest): Promise<Re
       },
       dir,
     );
-    const report = await auditLog(directorySource(dir), {
-      policy: { logKeys: [manifest.log.verifierKey], witnesses: [], quorum: 0 },
-      database: { location: database.description, read: (from, to) => readEntries(database.db, from, to) },
-    });
+    let report;
+    try {
+      report = await auditLog(directorySource(dir), {
+        policy: { logKeys: [manifest.log.verifierKey], witnesses: [], quorum: 0 },
+        database: { location: database.description, read: (from, to) => readEntries(database.db, from, to) },
+        ...(trusted !== undefined ? { previous: () => trusted } : {}),
+      });
+    } catch (err) {
+      if (trusted !== undefined && err instanceof AuditFailure && /fork|rollback/.test(err.message))
+        throw invalid(
+          `the backup's log does not contain the trusted checkpoint ${trusted.from} ` +
+            `(size ${trusted.size}): ${err.message}; the backup's history was rewritten`,
+        );
+      throw err;
+    }
     const audited = report.rootHash.toString('base64');
     if (report.size !== manifest.log.size || audited !== manifest.log.rootHash)
       throw invalid(

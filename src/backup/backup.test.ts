@@ -19,7 +19,13 @@ import { describeEachDialect, PG_URL } from '../../test/support/databases.js';
 import { sampleInput, TEST_PASSWORD, TEST_SETTINGS } from '../../test/support/app.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 import { SecretSealer } from '../notifications/secret-seal.js';
-import { createBackup, restoreBackup, type BackupManifest, type DataPaths } from './backup.service.js';
+import {
+  createBackup,
+  readTrustedCheckpoint,
+  restoreBackup,
+  type BackupManifest,
+  type DataPaths,
+} from './backup.service.js';
 
 /**
  * A Truceline on a database of its own that a second connection can open (a SQLite file, or a
@@ -419,6 +425,70 @@ describeEachDialect('truceline backup / restore', (dialect) => {
         `[${dialect}] restore of an edited backup: refused by the database audit (${problems.length} row named); ` +
           `clean restore: ${restored.databaseAudit.rows} rows match\n`,
       );
+    },
+  );
+
+  it(
+    'refuses a backup whose log does not contain a checkpoint trusted from outside it (security: the manifest is not signed)',
+    { timeout: 120_000 },
+    async () => {
+      const source = await site();
+      const { services } = await running(source);
+      await submitReport(services, 1);
+      await submitReport(services, 2);
+      while ((await services.ledger.integrateOnce()) > 0);
+      // What a witness or a mirror holds: the log's checkpoint at this size, as /log/checkpoint serves it.
+      const seen = await services.ledger.reader.checkpoint();
+      if (seen === undefined) throw new Error('no checkpoint');
+      const trustedFile = path.join(source.dir, 'trusted-checkpoint');
+      fs.writeFileSync(trustedFile, seen.note);
+      const trusted = readTrustedCheckpoint(trustedFile);
+      expect(trusted.size).toBe(seen.size);
+      await submitReport(services, 3);
+      while ((await services.ledger.integrateOnce()) > 0);
+      const genuine = path.join(source.dir, 'backup');
+      const manifest = await createBackup(services.database, source.paths, genuine);
+      expect(manifest.log.size).toBeGreaterThan(trusted.size);
+
+      // The genuine backup holds the trusted checkpoint: restored, and the audit says so.
+      const copy = await site();
+      const restoreDb = await connection(copy);
+      const restored = await restoreBackup(restoreDb, copy.paths, genuine, {
+        bindings: ROW_BINDINGS,
+        trusted,
+      });
+      expect(restored.audit.size).toBe(manifest.log.size);
+
+      // A forged backup: another history under the same origin, signed by the key the backup carries
+      // (whoever alters a backup can re-sign it). Every hash and signature in it checks out; the
+      // checkpoint from outside does not fit, and nothing is restored.
+      const forger = await site();
+      const forged = await running(forger);
+      for (let n = 10; n < 13; n += 1) await submitReport(forged.services, n);
+      while ((await forged.services.ledger.integrateOnce()) > 0);
+      const forgedDir = path.join(forger.dir, 'backup');
+      await createBackup(forged.services.database, forger.paths, forgedDir);
+      const victim = await site();
+      const victimDb = await connection(victim);
+      const err: unknown = await restoreBackup(victimDb, victim.paths, forgedDir, {
+        bindings: ROW_BINDINGS,
+        trusted,
+      }).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/does not contain the trusted checkpoint .*trusted-checkpoint/);
+      expect(await count(victimDb, 'reports')).toBe(0);
+      expect(await count(victimDb, 'log_entries')).toBe(0);
+
+      // A checkpoint newer than the backup: refused before anything is written.
+      const newer = { ...trusted, size: manifest.log.size + 5 };
+      const third = await site();
+      const thirdDb = await connection(third);
+      await expect(
+        restoreBackup(thirdDb, third.paths, genuine, { bindings: ROW_BINDINGS, trusted: newer }),
+      ).rejects.toThrow(/at size \d+; the backup's log has only \d+ entries/);
+      expect(fs.existsSync(third.paths.keyFile)).toBe(false);
+      // A file that is no checkpoint is named.
+      fs.writeFileSync(path.join(source.dir, 'junk'), 'hello\n');
+      expect(() => readTrustedCheckpoint(path.join(source.dir, 'junk'))).toThrow(/junk: not a checkpoint/);
     },
   );
 

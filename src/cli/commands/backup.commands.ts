@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   createBackup,
+  readTrustedCheckpoint,
   restoreBackup,
   type BackupManifest,
   type DataPaths,
@@ -75,13 +76,20 @@ export function registerBackupCommands(program: Command): void {
         'first, then audits the restored log against the manifest and every restored row against the log',
     )
     .option('--force', 'replace the content of a non-empty database and a different signing key')
-    .action(async (dir: string, opts: { force?: boolean }) => {
+    .option(
+      '--checkpoint <file>',
+      "a checkpoint of this log from outside the backup (a witness's, a mirror's, GET /log/checkpoint " +
+        'saved earlier): the restored log must contain it',
+    )
+    .action(async (dir: string, opts: { force?: boolean; checkpoint?: string }) => {
+      const trusted = opts.checkpoint !== undefined ? readTrustedCheckpoint(opts.checkpoint) : undefined;
       const { databaseUrl, paths } = dataPaths();
       const database = await openDatabase(databaseUrl);
       try {
         const result = await restoreBackup(database, paths, path.resolve(dir), {
           force: opts.force === true,
           bindings: ROW_BINDINGS,
+          ...(trusted !== undefined ? { trusted } : {}),
         });
         const { manifest, audit, databaseAudit } = result;
         for (const warning of databaseAudit.warnings)
@@ -93,6 +101,9 @@ export function registerBackupCommands(program: Command): void {
             `keys: ${result.keysWritten.join(', ')}\n` +
             `  audit: OK, ${audit.size} entries, root ${audit.rootHash} as in the manifest; ` +
             `${audit.tiles} tiles, ${audit.bundles} entry bundles and ${audit.databaseRows} log_entries rows match\n` +
+            (trusted !== undefined
+              ? `  trusted checkpoint: the log holds ${trusted.from} (size ${trusted.size}, root ${trusted.rootHash.toString('base64')})\n`
+              : '') +
             `  database audit: OK, ${databaseAudit.rows} rows match their latest log entries; ` +
             `${databaseAudit.checkpoints} stored checkpoint(s) verified\n`,
         );
