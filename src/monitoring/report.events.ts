@@ -6,8 +6,9 @@ export type ReportEventKind = 'report.submitted' | 'report.revised';
 
 /**
  * The announcement of a stored report, to those who may read it (its marking, owner and addressee
- * organisations: the bus applies `canSee`). The summary names the report, its category and when it
- * was observed, never where, what or who: a dashboard that hears it re-reads what it may see.
+ * organisations: the bus applies `canSee`). The summary names the report, the category its submitter
+ * gave and when it was observed, never where, what or who: a dashboard that hears it re-reads what
+ * it may see.
  */
 export function reportAnnouncement(kind: ReportEventKind, report: Report): BusEvent {
   return {
@@ -21,7 +22,9 @@ export function reportAnnouncement(kind: ReportEventKind, report: Report): BusEv
     summary: {
       reportId: report.id,
       revision: report.revision,
-      category: report.category,
+      // Only a category the submitter gave: one mapped from ACLED or SMM codes is the judging version
+      // speaking, which a reader of the report may not be allowed to read.
+      ...(report.submitted.category === report.category ? { category: report.category } : {}),
       observedFrom: report.observed.from,
     },
   };

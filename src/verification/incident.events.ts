@@ -7,7 +7,8 @@ export type IncidentEventKind = 'incident.opened' | 'incident.regrouped' | 'inci
 /**
  * The announcement of a committed incident change, to those who may read the incident (its marking,
  * the commission and the body's voting members: the bus applies `canSee`). The summary holds its id,
- * status, category and severity, never its place or reports: a dashboard that hears it re-reads.
+ * status and severity, never its place, reports or category (a category is the judging version's,
+ * which not every reader of the incident may read): a dashboard that hears it re-reads.
  */
 export function incidentAnnouncement(kind: IncidentEventKind, incident: Incident): BusEvent {
   return {
@@ -21,7 +22,6 @@ export function incidentAnnouncement(kind: IncidentEventKind, incident: Incident
     summary: {
       incidentId: incident.id,
       status: incident.status,
-      category: incident.category,
       severity: incident.severity,
     },
   };

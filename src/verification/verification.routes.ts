@@ -61,15 +61,40 @@ function filterOf(q: IncidentListQueryType, now: Date): IncidentFilter {
   };
 }
 
-/** An incident as the API returns it: with whether its deadline has passed while it is open. */
-function incidentView(incident: Incident, now: Date): Incident & { overdue: boolean } {
+/** The category an incident shows a reader who may not read the version that judged it. */
+export const UNDISCLOSED_CATEGORY = '_undisclosed';
+
+/** An incident as one reader may see it (see {@link incidentView}). */
+export type IncidentReadView = Omit<Incident, 'agreementVersionId'> & {
+  agreementVersionId: string | null;
+  redacted?: true;
+  overdue: boolean;
+};
+
+/**
+ * An incident as the API returns it: with whether its deadline has passed while it is open, and —
+ * for a reader who may not read the agreement version that judged it (a party's confidential draft,
+ * say) — without what that version says: its id, the category, zones, sector, side and provisions.
+ */
+function incidentView(incident: Incident, now: Date, readable: ReadonlySet<string>): IncidentReadView {
   const open = incident.status === 'reported' || incident.status === 'under_review';
-  return { ...incident, overdue: open && Date.parse(incident.dueAt) < now.getTime() };
+  const overdue = open && Date.parse(incident.dueAt) < now.getTime();
+  if (readable.has(incident.agreementVersionId)) return { ...incident, overdue };
+  const { side: _side, sector: _sector, ...rest } = incident;
+  return {
+    ...rest,
+    agreementVersionId: null,
+    category: UNDISCLOSED_CATEGORY,
+    zones: [],
+    provisions: [],
+    redacted: true,
+    overdue,
+  };
 }
 
 /** A GeoJSON feature of an incident for the map (status and severity style it). */
-function incidentFeature(incident: Incident, now: Date) {
-  const { lon, lat, ...properties } = incidentView(incident, now);
+function incidentFeature(incident: Incident, now: Date, readable: ReadonlySet<string>) {
+  const { lon, lat, ...properties } = incidentView(incident, now, readable);
   return {
     type: 'Feature' as const,
     geometry: { type: 'Point' as const, coordinates: [lon, lat] },
@@ -99,7 +124,7 @@ export function registerVerificationRoutes(
       }
     }
     return {
-      incident: incidentView(d.incident, now()),
+      incident: incidentView(d.incident, now(), reader.agreementVersions),
       transitions: d.transitions,
       findings: await v.findings.ofIncident(principal, d.incident.id),
       reports,
@@ -131,13 +156,14 @@ export function registerVerificationRoutes(
     async (request) => {
       const at = now();
       const page = await v.incidents.list(request.principal, filterOf(request.query, at));
+      const readable = (await m.reports.readerOf(request.principal)).agreementVersions;
       if (request.query.format === 'geojson')
         return {
           type: 'FeatureCollection',
-          features: page.incidents.map((i) => incidentFeature(i, at)),
+          features: page.incidents.map((i) => incidentFeature(i, at, readable)),
           total: page.total,
         };
-      return { incidents: page.incidents.map((i) => incidentView(i, at)), total: page.total };
+      return { incidents: page.incidents.map((i) => incidentView(i, at, readable)), total: page.total };
     },
   );
 
@@ -153,7 +179,9 @@ export function registerVerificationRoutes(
     },
     async (request) => {
       const next = await v.incidents.next(request.principal);
-      return { incident: next === undefined ? null : incidentView(next, now()) };
+      if (next === undefined) return { incident: null };
+      const readable = (await m.reports.readerOf(request.principal)).agreementVersions;
+      return { incident: incidentView(next, now(), readable) };
     },
   );
 
@@ -240,7 +268,10 @@ export function registerVerificationRoutes(
     },
     async (request, reply) => {
       const { from, to } = await v.incidents.split(actorOf(request), request.params.id, request.body);
-      return reply.status(201).send({ from: incidentView(from, now()), to: incidentView(to, now()) });
+      const readable = (await m.reports.readerOf(request.principal)).agreementVersions;
+      return reply
+        .status(201)
+        .send({ from: incidentView(from, now(), readable), to: incidentView(to, now(), readable) });
     },
   );
 

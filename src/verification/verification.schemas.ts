@@ -37,8 +37,17 @@ const AttributionSchema = Type.Object({
 export const IncidentSchema = Type.Object(
   {
     id: Type.String(),
-    agreementVersionId: Type.String(),
-    category: Type.String(),
+    agreementVersionId: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The version that judged it; null (with redacted) for a reader who may not read that version',
+    }),
+    category: Type.String({ description: '`_undisclosed` when redacted' }),
+    redacted: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'The reader may not read the version that judged it: no version, category, zones, sector, side or provisions',
+      }),
+    ),
     status: StringEnum(INCIDENT_STATUSES),
     duplicateOf: Type.Optional(Type.String()),
     severity: StringEnum(Severities),

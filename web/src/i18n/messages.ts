@@ -718,6 +718,7 @@ export const messages = {
   'incident.pending':
     'Awaiting a second analyst: {organisation} proposed “{status}” on {at}. Reason: {reason}',
   'incident.category': 'Category',
+  'incident.undisclosed': 'Not disclosed (judged by an agreement version you may not read)',
   'incident.status': 'Status',
   'incident.severity': 'Severity',
   'incident.corroboration': 'Corroboration',

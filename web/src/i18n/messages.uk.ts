@@ -818,6 +818,7 @@ export const uk: Translation = {
   'incident.pending':
     'Очікує другого аналітика: {organisation} запропонувала «{status}» {at}. Підстава: {reason}',
   'incident.category': 'Категорія',
+  'incident.undisclosed': 'Не розкрито (оцінено за версією угоди, недоступною вам)',
   'incident.status': 'Статус',
   'incident.severity': 'Тяжкість',
   'incident.corroboration': 'Підтвердження',

@@ -66,8 +66,10 @@ export function useAgreementNames(): AgreementNames {
       const m = new Map(list.map((x) => [x.id, x.name]));
       return (id: string) => m.get(id) ?? id;
     };
+    const categoryName = lookup(categories);
     return {
-      category: lookup(categories),
+      // An incident judged by a version the reader may not read comes with its category withheld.
+      category: (id: string) => (id === '_undisclosed' ? t('incident.undisclosed') : categoryName(id)),
       sector: lookup(sectors),
       party: lookup(parties),
       zone: (id) => zoneNames.get(id) ?? id,
