@@ -42,6 +42,15 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     }
     return out;
   }
+  /** The illustrative agreement as version 4, an AMBER+STRICT draft of the token's organisation. */
+  async function loadDraftOf(token: string) {
+    const owner = consoleActor(await t.services.sessions.principalFromToken(token));
+    return t.services.agreements.load(owner, {
+      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
+      fileName: 'draft.yaml',
+      marking: 'AMBER+STRICT',
+    });
+  }
   /** Every public entry bundle's bytes, as a mirror fetches them. */
   async function mirror(): Promise<string> {
     while ((await t.services.ledger.integrateOnce()) > 0);
@@ -99,12 +108,7 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
-    const draft = await t.services.agreements.load(owner, {
-      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
-      fileName: 'draft.yaml',
-      marking: 'AMBER+STRICT',
-    });
+    const draft = await loadDraftOf(ua);
     const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
 
     // The draft's owner sees what the report was judged by.
@@ -137,12 +141,7 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
   it('shows the commission no category, zones, sector or provisions of an incident judged by a party’s draft it may not read (security: incident bodies from unreadable versions)', async () => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
-    const draft = await t.services.agreements.load(owner, {
-      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
-      fileName: 'draft.yaml',
-      marking: 'AMBER+STRICT',
-    });
+    const draft = await loadDraftOf(ua);
     await file(analyst, sampleInput({ marking: 'GREEN' }));
     // What the incident holds, as stored.
     const rows = await t.services.database.db.selectFrom('incidents').selectAll().execute();
@@ -196,12 +195,7 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
-    await t.services.agreements.load(owner, {
-      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
-      fileName: 'draft.yaml',
-      marking: 'AMBER+STRICT',
-    });
+    await loadDraftOf(ua);
     // An SMM code: the draft's taxonomy maps it to one of its categories.
     const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
     const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
@@ -237,12 +231,7 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
-    await t.services.agreements.load(owner, {
-      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
-      fileName: 'draft.yaml',
-      marking: 'AMBER+STRICT',
-    });
+    await loadDraftOf(ua);
     const source = { name: 'Informant Zeta', reliability: 'B', independenceGroup: 'cell-zeta' };
     const id = await file(analyst, sampleInput({ marking: 'CLEAR', source }));
     const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
@@ -277,12 +266,7 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    const owner = consoleActor(await t.services.sessions.principalFromToken(ua));
-    const draft = await t.services.agreements.load(owner, {
-      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
-      fileName: 'draft.yaml',
-      marking: 'AMBER+STRICT',
-    });
+    const draft = await loadDraftOf(ua);
     const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
     const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
     const { classification: c, category } = mine.json<{ classification: Classification; category: string }>();
