@@ -75,7 +75,7 @@ export function registerBackupCommands(program: Command): void {
       'restore a backup into the configured (empty) database and data directory: checks every hash ' +
         'first, then audits the restored log against the manifest and every restored row against the log',
     )
-    .option('--force', 'replace the content of a non-empty database and a different signing key')
+    .option('--force', 'replace the content of a non-empty database and a different signing or secrets key')
     .option(
       '--checkpoint <file>',
       "a checkpoint of this log from outside the backup (a witness's, a mirror's, GET /log/checkpoint " +
