@@ -9,11 +9,13 @@ import {
   declaredEvidenceRecord,
   derivedEvidenceRecord,
   EVIDENCE_RECORD_KIND,
+  evidenceRecordedBy,
   handedOverRecord,
   storedEvidenceRecord,
 } from './evidence.model.js';
 import {
   findEvidence,
+  findUserCreatedSalts,
   insertCustodyEvents,
   insertEvidence,
   listCustody,
@@ -170,7 +172,14 @@ export class EvidenceService {
         this.#event(actor, evidence.id, 'declared', { toCustodian: evidence.custodian }),
         ...(stored ? [this.#event(actor, evidence.id, 'uploaded', { toCustodian: evidence.custodian })] : []),
       ]);
-      await this.#log(tx, 'evidence.declared', report, evidence.id, declaredEvidenceRecord(evidence));
+      const salts = await findUserCreatedSalts(tx, [evidence.createdBy]);
+      await this.#log(
+        tx,
+        'evidence.declared',
+        report,
+        evidence.id,
+        declaredEvidenceRecord(evidence, evidenceRecordedBy(evidence, salts)),
+      );
       await this.audit.record(tx, actor, 'evidence.declare', `evidence:${evidence.id}`, 'allowed');
     });
     return evidence;
@@ -195,8 +204,9 @@ export class EvidenceService {
     if (declared.storedAt !== null)
       throw conflict(`evidence ${sha256} is already stored; originals are immutable`);
     const put = await this.#put(content, declared.sha256);
+    const storedAt = this.now().toISOString();
     await this.db.transaction().execute(async (tx) => {
-      await markStored(tx, declared.id, put.sizeBytes, this.now().toISOString());
+      await markStored(tx, declared.id, put.sizeBytes, storedAt);
       await insertCustodyEvents(tx, [
         this.#event(actor, declared.id, 'uploaded', { toCustodian: declared.custodian }),
       ]);
@@ -205,11 +215,11 @@ export class EvidenceService {
         'evidence.stored',
         report,
         declared.id,
-        storedEvidenceRecord({ ...declared, sha256: put.sha256, sizeBytes: put.sizeBytes }),
+        storedEvidenceRecord({ ...declared, sha256: put.sha256, sizeBytes: put.sizeBytes, storedAt }),
       );
       await this.audit.record(tx, actor, 'evidence.upload', `evidence:${declared.id}`, 'allowed');
     });
-    return { ...declared, storedAt: this.now().toISOString(), sizeBytes: put.sizeBytes };
+    return { ...declared, storedAt, sizeBytes: put.sizeBytes };
   }
 
   /** Stores bytes, or refuses them (too large, or not hashing to `expectedSha256`) keeping nothing. */
@@ -306,7 +316,14 @@ export class EvidenceService {
           toCustodian: derived.custodian,
         }),
       ]);
-      await this.#log(tx, 'evidence.derived', report, derived.id, derivedEvidenceRecord(derived));
+      const salts = await findUserCreatedSalts(tx, [derived.createdBy]);
+      await this.#log(
+        tx,
+        'evidence.derived',
+        report,
+        derived.id,
+        derivedEvidenceRecord(derived, evidenceRecordedBy(derived, salts)),
+      );
       await this.audit.record(tx, actor, 'evidence.derive', `evidence:${derived.id}`, 'allowed');
     });
     return derived;
