@@ -180,8 +180,10 @@ describeEachDialect('evidence bound to the log: every column of report_evidence'
     expect(missed).toEqual([]);
   });
 
-  it('logs who created an item as a pseudonym only, which the audit recomputes from their user salt', async () => {
+  it('logs who created or opened an item as a pseudonym only, which the audit recomputes from their user salt', async () => {
     const db = t.services.database.db;
+    (await t.services.monitoring.evidence.open(analyst, ids.intake)).stream.destroy();
+    await integrate();
     const entries = await db.selectFrom('log_entries').select(['kind', 'data']).execute();
     const clear = entries
       .map((e) => JSON.parse(e.data.toString('utf8')) as { kind: string; record?: Record<string, unknown> })
@@ -204,6 +206,12 @@ describeEachDialect('evidence bound to the log: every column of report_evidence'
       recordedBy: crypto.createHash('sha256').update(salt.salt).update(ids.intake).digest('hex'),
     });
     expect(intake?.storedAt).toBe(intake?.declaredAt);
+    const accessed = entries
+      .map((e) => JSON.parse(e.data.toString('utf8')) as { kind: string; record?: Record<string, unknown> })
+      .filter((e) => e.kind === 'evidence.accessed');
+    expect(accessed.map((e) => e.record)).toEqual([
+      { evidenceId: ids.intake, by: intake?.recordedBy, org: 'JMVC' },
+    ]);
   });
 
   it('still audits clean evidence whose entries were logged in the shapes of earlier releases', async () => {

@@ -11,20 +11,30 @@ export const EVIDENCE_RECORD_KIND = 'evidence';
 export const UNATTRIBUTABLE = 'unattributable';
 
 /**
- * Who created an evidence item, without naming them: SHA-256(salt of the creator's `user.created`
+ * A user named in an evidence record without naming them: SHA-256(salt of the user's `user.created`
  * entry ‖ evidence id), hex. Not linkable between items; only who holds that salt (the user and user
- * administrators, through the salts API) or the database audit can recompute it. Null for the console.
+ * administrators, through the salts API) or the database audit can recompute it. Null for no user
+ * (the console, the anonymous public).
  *
  * @param userSalts salts of `user.created` entries by user id (`findUserCreatedSalts`)
  */
+export function userPseudonym(
+  userId: string | null,
+  evidenceId: string,
+  userSalts: ReadonlyMap<string, Buffer>,
+): string | null {
+  if (userId === null) return null;
+  const salt = userSalts.get(userId);
+  if (salt === undefined) return UNATTRIBUTABLE;
+  return crypto.createHash('sha256').update(salt).update(evidenceId, 'utf8').digest('hex');
+}
+
+/** Who created an evidence item, as {@link userPseudonym}: the `recordedBy` of its records. */
 export function evidenceRecordedBy(
   evidence: Pick<Evidence, 'id' | 'createdBy'>,
   userSalts: ReadonlyMap<string, Buffer>,
 ): string | null {
-  if (evidence.createdBy === null) return null;
-  const salt = userSalts.get(evidence.createdBy);
-  if (salt === undefined) return UNATTRIBUTABLE;
-  return crypto.createHash('sha256').update(salt).update(evidence.id, 'utf8').digest('hex');
+  return userPseudonym(evidence.createdBy, evidence.id, userSalts);
 }
 
 /**
@@ -87,6 +97,19 @@ export function storedEvidenceRecord(
   evidence: Pick<Evidence, 'id' | 'reportId' | 'sha256' | 'sizeBytes' | 'storedAt'>,
 ) {
   return { ...legacyStoredEvidenceRecord(evidence), storedAt: evidence.storedAt };
+}
+
+/**
+ * `evidence.accessed`: the file was downloaded, by whom ({@link userPseudonym}: never a user id in
+ * the log) of which organisation. It changes no row, so no row is bound to it.
+ */
+export function accessedEvidenceRecord(
+  evidenceId: string,
+  userId: string | null,
+  organisationId: string | null,
+  userSalts: ReadonlyMap<string, Buffer>,
+) {
+  return { evidenceId, by: userPseudonym(userId, evidenceId, userSalts), org: organisationId };
 }
 
 /** `evidence.handed-over`: the evidentiary copy went from one custodian to another. */

@@ -6,6 +6,7 @@ import type { Database, Executor } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/ledger.service.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import {
+  accessedEvidenceRecord,
   declaredEvidenceRecord,
   derivedEvidenceRecord,
   EVIDENCE_RECORD_KIND,
@@ -248,11 +249,15 @@ export class EvidenceService {
     if (!stream) throw new AppError('internal', `evidence ${evidenceId} is missing from the store`);
     await this.db.transaction().execute(async (tx) => {
       await insertCustodyEvents(tx, [this.#event(actor, evidenceId, 'accessed')]);
-      await this.#log(tx, 'evidence.accessed', report, evidenceId, {
+      const { userId, organisationId } = actor.principal;
+      const salts = await findUserCreatedSalts(tx, [userId]);
+      await this.#log(
+        tx,
+        'evidence.accessed',
+        report,
         evidenceId,
-        by: actor.principal.userId,
-        org: actor.principal.organisationId,
-      });
+        accessedEvidenceRecord(evidenceId, userId, organisationId, salts),
+      );
     });
     return { evidence, stream };
   }
