@@ -441,12 +441,18 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
       expect(Object.keys(e.record ?? {}).sort()).toEqual([
         'capturedAt',
         'collector',
+        'custodian',
+        'declaredAt',
+        'device',
         'evidenceId',
+        'filename',
         'mediaType',
+        'recordedBy',
         'reportId',
         'sha256',
         'sizeBytes',
         'stored',
+        'storedAt',
       ]);
   });
 });

@@ -1,13 +1,62 @@
+import crypto from 'node:crypto';
 import type { Evidence } from './evidence.repository.js';
 
 /** The record kind of an evidence item (log commitments, salts). */
 export const EVIDENCE_RECORD_KIND = 'evidence';
 
 /**
- * The `evidence.declared` log record: one shape whether the evidence came with a report (intake,
- * import) or was declared on its own later. The bytes are referenced by their SHA-256, never logged.
+ * `recordedBy` of an item whose creator has no salted `user.created` entry (an account logged in full
+ * by a release before commitments): it cannot be attributed without naming the user.
  */
-export function declaredEvidenceRecord(evidence: Evidence) {
+export const UNATTRIBUTABLE = 'unattributable';
+
+/**
+ * A user named in an evidence record without naming them: SHA-256(salt of the user's `user.created`
+ * entry ‖ evidence id), hex. Not linkable between items; only who holds that salt (the user and user
+ * administrators, through the salts API) or the database audit can recompute it. Null for no user
+ * (the console, the anonymous public).
+ *
+ * @param userSalts salts of `user.created` entries by user id (`findUserCreatedSalts`)
+ */
+export function userPseudonym(
+  userId: string | null,
+  evidenceId: string,
+  userSalts: ReadonlyMap<string, Buffer>,
+): string | null {
+  if (userId === null) return null;
+  const salt = userSalts.get(userId);
+  if (salt === undefined) return UNATTRIBUTABLE;
+  return crypto.createHash('sha256').update(salt).update(evidenceId, 'utf8').digest('hex');
+}
+
+/** Who created an evidence item, as {@link userPseudonym}: the `recordedBy` of its records. */
+export function evidenceRecordedBy(
+  evidence: Pick<Evidence, 'id' | 'createdBy'>,
+  userSalts: ReadonlyMap<string, Buffer>,
+): string | null {
+  return userPseudonym(evidence.createdBy, evidence.id, userSalts);
+}
+
+/**
+ * What every new evidence record states about the item beyond its kind's own fields: its file's name
+ * and device (CLEAR in full for a CLEAR report: the anonymous public already reads both from
+ * `GET /reports/{id}/evidence`, and a report's marking never changes), when it was declared and
+ * stored, its custodian then, and its creator's pseudonym. `declaredAt` is what the shapes of
+ * releases before it lack.
+ */
+function provenance(evidence: Evidence, recordedBy: string | null) {
+  return {
+    filename: evidence.originalFilename,
+    device: evidence.device,
+    declaredAt: evidence.declaredAt,
+    storedAt: evidence.storedAt,
+    custodian: evidence.custodian,
+    recordedBy,
+  };
+}
+
+/** `evidence.declared` as releases before provenance logged it (the audit still accepts it). */
+export function legacyDeclaredEvidenceRecord(evidence: Evidence) {
   return {
     evidenceId: evidence.id,
     reportId: evidence.reportId,
@@ -20,8 +69,21 @@ export function declaredEvidenceRecord(evidence: Evidence) {
   };
 }
 
-/** `evidence.stored`: the bytes of declared evidence arrived and hash as declared. */
-export function storedEvidenceRecord(evidence: Pick<Evidence, 'id' | 'reportId' | 'sha256' | 'sizeBytes'>) {
+/**
+ * The `evidence.declared` log record: one shape whether the evidence came with a report (intake,
+ * import) or was declared on its own later. The bytes are referenced by their SHA-256, never logged;
+ * `custodian` is the one it was declared to (a later hand-over logs the next).
+ *
+ * @param recordedBy {@link evidenceRecordedBy}
+ */
+export function declaredEvidenceRecord(evidence: Evidence, recordedBy: string | null) {
+  return { ...legacyDeclaredEvidenceRecord(evidence), ...provenance(evidence, recordedBy) };
+}
+
+/** `evidence.stored` as releases before provenance logged it. */
+export function legacyStoredEvidenceRecord(
+  evidence: Pick<Evidence, 'id' | 'reportId' | 'sha256' | 'sizeBytes'>,
+) {
   return {
     evidenceId: evidence.id,
     reportId: evidence.reportId,
@@ -30,13 +92,33 @@ export function storedEvidenceRecord(evidence: Pick<Evidence, 'id' | 'reportId' 
   };
 }
 
+/** `evidence.stored`: the bytes of declared evidence arrived at `storedAt` and hash as declared. */
+export function storedEvidenceRecord(
+  evidence: Pick<Evidence, 'id' | 'reportId' | 'sha256' | 'sizeBytes' | 'storedAt'>,
+) {
+  return { ...legacyStoredEvidenceRecord(evidence), storedAt: evidence.storedAt };
+}
+
+/**
+ * `evidence.accessed`: the file was downloaded, by whom ({@link userPseudonym}: never a user id in
+ * the log) of which organisation. It changes no row, so no row is bound to it.
+ */
+export function accessedEvidenceRecord(
+  evidenceId: string,
+  userId: string | null,
+  organisationId: string | null,
+  userSalts: ReadonlyMap<string, Buffer>,
+) {
+  return { evidenceId, by: userPseudonym(userId, evidenceId, userSalts), org: organisationId };
+}
+
 /** `evidence.handed-over`: the evidentiary copy went from one custodian to another. */
 export function handedOverRecord(evidenceId: string, from: string | null, to: string) {
   return { evidenceId, from, to };
 }
 
-/** `evidence.derived`: a derived copy (redacted, transcoded …) recorded as a new item. */
-export function derivedEvidenceRecord(
+/** `evidence.derived` as releases before provenance logged it. */
+export function legacyDerivedEvidenceRecord(
   derived: Pick<Evidence, 'id' | 'derivedFrom' | 'sha256' | 'derivation'>,
 ) {
   return {
@@ -44,5 +126,21 @@ export function derivedEvidenceRecord(
     from: derived.derivedFrom,
     sha256: derived.sha256,
     derivation: derived.derivation,
+  };
+}
+
+/**
+ * `evidence.derived`: a derived copy (redacted, transcoded …) recorded as a new item, with all it
+ * states of itself (its size, type and what it kept of its original: report, capture, collector).
+ */
+export function derivedEvidenceRecord(derived: Evidence, recordedBy: string | null) {
+  return {
+    ...legacyDerivedEvidenceRecord(derived),
+    reportId: derived.reportId,
+    sizeBytes: derived.sizeBytes,
+    mediaType: derived.mediaType,
+    capturedAt: derived.capturedAt,
+    collector: derived.collector,
+    ...provenance(derived, recordedBy),
   };
 }

@@ -6,14 +6,17 @@ import type { Database, Executor } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/ledger.service.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import {
+  accessedEvidenceRecord,
   declaredEvidenceRecord,
   derivedEvidenceRecord,
   EVIDENCE_RECORD_KIND,
+  evidenceRecordedBy,
   handedOverRecord,
   storedEvidenceRecord,
 } from './evidence.model.js';
 import {
   findEvidence,
+  findUserCreatedSalts,
   insertCustodyEvents,
   insertEvidence,
   listCustody,
@@ -170,7 +173,14 @@ export class EvidenceService {
         this.#event(actor, evidence.id, 'declared', { toCustodian: evidence.custodian }),
         ...(stored ? [this.#event(actor, evidence.id, 'uploaded', { toCustodian: evidence.custodian })] : []),
       ]);
-      await this.#log(tx, 'evidence.declared', report, evidence.id, declaredEvidenceRecord(evidence));
+      const salts = await findUserCreatedSalts(tx, [evidence.createdBy]);
+      await this.#log(
+        tx,
+        'evidence.declared',
+        report,
+        evidence.id,
+        declaredEvidenceRecord(evidence, evidenceRecordedBy(evidence, salts)),
+      );
       await this.audit.record(tx, actor, 'evidence.declare', `evidence:${evidence.id}`, 'allowed');
     });
     return evidence;
@@ -195,8 +205,9 @@ export class EvidenceService {
     if (declared.storedAt !== null)
       throw conflict(`evidence ${sha256} is already stored; originals are immutable`);
     const put = await this.#put(content, declared.sha256);
+    const storedAt = this.now().toISOString();
     await this.db.transaction().execute(async (tx) => {
-      await markStored(tx, declared.id, put.sizeBytes, this.now().toISOString());
+      await markStored(tx, declared.id, put.sizeBytes, storedAt);
       await insertCustodyEvents(tx, [
         this.#event(actor, declared.id, 'uploaded', { toCustodian: declared.custodian }),
       ]);
@@ -205,11 +216,11 @@ export class EvidenceService {
         'evidence.stored',
         report,
         declared.id,
-        storedEvidenceRecord({ ...declared, sha256: put.sha256, sizeBytes: put.sizeBytes }),
+        storedEvidenceRecord({ ...declared, sha256: put.sha256, sizeBytes: put.sizeBytes, storedAt }),
       );
       await this.audit.record(tx, actor, 'evidence.upload', `evidence:${declared.id}`, 'allowed');
     });
-    return { ...declared, storedAt: this.now().toISOString(), sizeBytes: put.sizeBytes };
+    return { ...declared, storedAt, sizeBytes: put.sizeBytes };
   }
 
   /** Stores bytes, or refuses them (too large, or not hashing to `expectedSha256`) keeping nothing. */
@@ -238,11 +249,15 @@ export class EvidenceService {
     if (!stream) throw new AppError('internal', `evidence ${evidenceId} is missing from the store`);
     await this.db.transaction().execute(async (tx) => {
       await insertCustodyEvents(tx, [this.#event(actor, evidenceId, 'accessed')]);
-      await this.#log(tx, 'evidence.accessed', report, evidenceId, {
+      const { userId, organisationId } = actor.principal;
+      const salts = await findUserCreatedSalts(tx, [userId]);
+      await this.#log(
+        tx,
+        'evidence.accessed',
+        report,
         evidenceId,
-        by: actor.principal.userId,
-        org: actor.principal.organisationId,
-      });
+        accessedEvidenceRecord(evidenceId, userId, organisationId, salts),
+      );
     });
     return { evidence, stream };
   }
@@ -306,7 +321,14 @@ export class EvidenceService {
           toCustodian: derived.custodian,
         }),
       ]);
-      await this.#log(tx, 'evidence.derived', report, derived.id, derivedEvidenceRecord(derived));
+      const salts = await findUserCreatedSalts(tx, [derived.createdBy]);
+      await this.#log(
+        tx,
+        'evidence.derived',
+        report,
+        derived.id,
+        derivedEvidenceRecord(derived, evidenceRecordedBy(derived, salts)),
+      );
       await this.audit.record(tx, actor, 'evidence.derive', `evidence:${derived.id}`, 'allowed');
     });
     return derived;

@@ -13,10 +13,14 @@ import {
   declaredEvidenceRecord,
   derivedEvidenceRecord,
   EVIDENCE_RECORD_KIND,
+  evidenceRecordedBy,
   handedOverRecord,
+  legacyDeclaredEvidenceRecord,
+  legacyDerivedEvidenceRecord,
+  legacyStoredEvidenceRecord,
   storedEvidenceRecord,
 } from './evidence.model.js';
-import { findEvidence, toEvidence } from './evidence.repository.js';
+import { findEvidence, findUserCreatedSalts, toEvidence, type Evidence } from './evidence.repository.js';
 import { reportFromRow } from './report.body.js';
 import { contentHash } from './report.intake.js';
 import { REPORT_RECORD_KIND } from './report.model.js';
@@ -160,12 +164,22 @@ function boundReport(
   return { id: row.id, expectations, problems };
 }
 
-type EvidenceRow = EvidenceTable & { marking: string | null; handed_from: string | null | undefined };
+type EvidenceRow = EvidenceTable & {
+  marking: string | null;
+  /** `from` of its first and of its latest hand-over (custody trail); undefined when never handed over. */
+  handedOver: { first: string | null; last: string | null } | undefined;
+  /** Salts of the `user.created` entries of its page's creators (for `recordedBy`). */
+  userSalts: ReadonlyMap<string, Buffer>;
+};
 
 /**
  * Evidence is changed by several events, each binding part of the row: its declaration (or
  * derivation), the later upload of its bytes, and the latest hand-over (with the custody trail's
- * record of whom it came from). `evidence.accessed` changes no row.
+ * record of whom it came from). `evidence.accessed` changes no row. The declaration states the
+ * custodian then: the first hand-over's `from`, or the custodian still.
+ *
+ * Entries logged before provenance (`legacy*` shapes) are still accepted; an entry in the current
+ * shape matches only the current one, so an edit of what only it states is still found.
  */
 function boundEvidence(row: EvidenceRow, logged: readonly string[]): BoundRow {
   // Its entries are committed under its report's marking: without the report there is nothing to rebuild.
@@ -174,43 +188,66 @@ function boundEvidence(row: EvidenceRow, logged: readonly string[]): BoundRow {
   const e = toEvidence(row);
   const marking = row.marking as Marking;
   const original = e.derivedFrom === null;
+  const problems =
+    original && e.derivation !== null
+      ? ['derivation is set on an original (only derived copies have one)']
+      : [];
+  const recordedBy = evidenceRecordedBy(e, row.userSalts);
+  // (A trail whose first `from` was erased names no custodian: '' matches none that was logged.)
+  const declared: Evidence = {
+    ...e,
+    custodian: row.handedOver === undefined ? e.custodian : (row.handedOver.first ?? ''),
+  };
   // Bytes uploaded after the declaration are logged by evidence.stored; the declaration then said
   // "not stored", with the size declared then (none, or the size the upload confirmed).
   const uploadedLater = original && logged.includes('evidence.stored');
-  const declared = (stored: boolean, sizeBytes: number | null) => ({
-    marking,
-    record: declaredEvidenceRecord({ ...e, sizeBytes, storedAt: stored ? e.storedAt : null }),
-  });
+  const declaredAs = (storedAt: string | null, sizeBytes: number | null) => {
+    const then = { ...declared, storedAt, sizeBytes };
+    return [
+      { marking, record: declaredEvidenceRecord(then, recordedBy) },
+      { marking, record: legacyDeclaredEvidenceRecord(then) },
+    ];
+  };
   const identity = !original
-    ? { marking, record: derivedEvidenceRecord(e) }
+    ? [
+        { marking, record: derivedEvidenceRecord(declared, recordedBy) },
+        { marking, record: legacyDerivedEvidenceRecord(e) },
+      ]
     : uploadedLater
-      ? [declared(false, null), declared(false, e.sizeBytes)]
-      : declared(e.storedAt !== null, e.sizeBytes);
+      ? [...declaredAs(null, null), ...declaredAs(null, e.sizeBytes)]
+      : declaredAs(e.storedAt, e.sizeBytes);
   return {
     id: e.id,
+    problems,
     expectations: [
       { kinds: ['evidence.declared', 'evidence.derived'], expected: identity },
       {
         kinds: ['evidence.stored'],
         ...(uploadedLater && e.storedAt !== null
-          ? { expected: { marking, record: storedEvidenceRecord(e) } }
+          ? {
+              expected: [
+                { marking, record: storedEvidenceRecord(e) },
+                { marking, record: legacyStoredEvidenceRecord(e) },
+              ],
+            }
           : {}),
       },
       {
         kinds: ['evidence.handed-over'],
-        ...(row.handed_from !== undefined
-          ? { expected: { marking, record: handedOverRecord(e.id, row.handed_from, e.custodian) } }
+        ...(row.handedOver !== undefined
+          ? { expected: { marking, record: handedOverRecord(e.id, row.handedOver.last, e.custodian) } }
           : {}),
       },
     ],
   };
 }
 
-async function lastHandOvers(
+/** The `from` of each item's first and latest hand-over. */
+async function handOvers(
   db: Kysely<Database>,
   ids: readonly string[],
-): Promise<Map<string, string | null>> {
-  const from = new Map<string, string | null>();
+): Promise<Map<string, { first: string | null; last: string | null }>> {
+  const from = new Map<string, { first: string | null; last: string | null }>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
       .selectFrom('evidence_custody')
@@ -219,12 +256,23 @@ async function lastHandOvers(
       .where('evidence_id', 'in', ids.slice(i, i + 500))
       .orderBy('id')
       .execute();
-    for (const r of rows) from.set(r.evidence_id, r.from_custodian);
+    for (const r of rows) {
+      const seen = from.get(r.evidence_id);
+      from.set(r.evidence_id, {
+        first: seen === undefined ? r.from_custodian : seen.first,
+        last: r.from_custodian,
+      });
+    }
   }
   return from;
 }
 
-async function evidenceRows(db: Kysely<Database>, after: string | undefined, limit: number, id?: string) {
+async function evidenceRows(
+  db: Kysely<Database>,
+  after: string | undefined,
+  limit: number,
+  id?: string,
+): Promise<EvidenceRow[]> {
   let q = db
     .selectFrom('report_evidence')
     .leftJoin('reports', 'reports.id', 'report_evidence.report_id')
@@ -235,11 +283,17 @@ async function evidenceRows(db: Kysely<Database>, after: string | undefined, lim
   if (after !== undefined) q = q.where('report_evidence.id', '>', after);
   if (id !== undefined) q = q.where('report_evidence.id', '=', id);
   const rows = await q.execute();
-  const from = await lastHandOvers(
-    db,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r): EvidenceRow => ({ ...r, handed_from: from.has(r.id) ? from.get(r.id) : undefined }));
+  const [handed, userSalts] = await Promise.all([
+    handOvers(
+      db,
+      rows.map((r) => r.id),
+    ),
+    findUserCreatedSalts(
+      db,
+      rows.map((r) => r.created_by),
+    ),
+  ]);
+  return rows.map((r): EvidenceRow => ({ ...r, handedOver: handed.get(r.id), userSalts }));
 }
 
 /** The monitoring domain's row bindings. */

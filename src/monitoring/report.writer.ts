@@ -5,6 +5,7 @@ import type { LoggedChange } from '../ledger/log-item.js';
 import type { FieldProblem } from '../core/errors.js';
 import type { Marking } from '../access/marking.js';
 import {
+  findUserCreatedSalts,
   insertCustodyEvents,
   insertEvidence,
   type CustodyEvent,
@@ -12,7 +13,7 @@ import {
 } from './evidence.repository.js';
 import { capGrade, gradeLabel, isCredibility, isReliability, type GradeCeiling } from './grading.js';
 import type { PreparedReport } from './report.intake.js';
-import { declaredEvidenceRecord, EVIDENCE_RECORD_KIND } from './evidence.model.js';
+import { declaredEvidenceRecord, EVIDENCE_RECORD_KIND, evidenceRecordedBy } from './evidence.model.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
 import {
   findCurrentByExternalIds,
@@ -426,6 +427,8 @@ async function writeDeclaredEvidence(
   const items: Evidence[] = [];
   const events: CustodyEvent[] = [];
   const log: LoggedChange[] = [];
+  const declaring = pending.some(({ p }) => p.evidence.length > 0);
+  const salts = declaring ? await findUserCreatedSalts(tx, [ctx.actor.userId]) : new Map<string, Buffer>();
   pending.forEach(({ p }, i) => {
     const report = reports[i];
     if (report === undefined) return;
@@ -438,7 +441,7 @@ async function writeDeclaredEvidence(
         recordKind: EVIDENCE_RECORD_KIND,
         recordId: evidence.id,
         marking: report.marking,
-        record: declaredEvidenceRecord(evidence),
+        record: declaredEvidenceRecord(evidence, evidenceRecordedBy(evidence, salts)),
       });
     }
   });
