@@ -130,6 +130,7 @@ describeEachDialect(
           set('log_seq', 'log_seq + 1'),
           set('log_seq', 'null'),
           set('external_system', q('field-db')),
+          set('category', q('other')),
         );
       }
       edits.push(

@@ -141,9 +141,13 @@ export function classificationMarking(
   return markingRank(version) > markingRank(reportMarking) ? version : reportMarking;
 }
 
-/** The record of `report.classified`: the report, and its classification as {@link boundClassification}. */
+/**
+ * The record of `report.classified`: the report, its category (which the version's taxonomy may have
+ * mapped from ACLED or SMM codes, and then a CLEAR report's record leaves out) and its classification
+ * as {@link boundClassification}.
+ */
 export function classificationRecordOf(report: Report): Record<string, unknown> {
-  return { reportId: report.id, classification: boundClassification(report) };
+  return { reportId: report.id, category: report.category, classification: boundClassification(report) };
 }
 
 /**
