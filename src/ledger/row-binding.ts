@@ -21,6 +21,11 @@ export interface RowExpectation {
    * row no longer tells which of a few records was logged (the entry must match one of them).
    */
   readonly expected?: LoggedRecord | readonly LoggedRecord[];
+  /**
+   * The queue number the row says that entry has (a receipt it hands out), when it keeps one: the
+   * latest entry must be that one (null: the row names none, a finding when an entry is expected).
+   */
+  readonly queueSeq?: number | null;
 }
 
 /** A record and the marking it was logged under. */
@@ -217,7 +222,7 @@ export async function auditRows(
         seen.add(row.id);
         const entries = logged.get(row.id);
         for (const problem of row.problems ?? []) found(row.id, 'inconsistent', problem);
-        for (const { kinds, expected } of row.expectations) {
+        for (const { kinds, expected, queueSeq } of row.expectations) {
           const latest = latestOf(entries, kinds);
           if (expected === undefined) {
             if (latest !== undefined)
@@ -236,6 +241,12 @@ export async function auditRows(
             );
             continue;
           }
+          if (queueSeq !== undefined && queueSeq !== latest.queueSeq)
+            found(
+              row.id,
+              'edited',
+              `${where(latest)} (${latest.kind}) is queued as ${latest.queueSeq}; the row names ${queueSeq ?? 'none'}`,
+            );
           const match = entryMatches(latest, expected, log.salts);
           if (!match.ok)
             found(

@@ -6,6 +6,8 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Marking } from '../access/marking.js';
+import { visibleTo } from '../access/visibility.sql.js';
+import { AGREEMENT_RECORD_KIND } from '../agreement/agreement.repository.js';
 import type { Database } from '../db/database.js';
 import type { BoundRow, RowBinding, RowExpectation } from '../ledger/row-binding.js';
 import { pagesById } from '../ledger/row-binding.js';
@@ -26,7 +28,7 @@ import { contentHash } from './report.intake.js';
 import { REPORT_RECORD_KIND } from './report.model.js';
 import { findVisibleReport, REPORT_COLUMNS, reportValues } from './report.repository.js';
 import type { EvidenceTable, ReportTable } from './report.tables.js';
-import { logRecordOf } from './report.writer.js';
+import { CLASSIFICATION_RECORD_KIND, classificationChangeOf, logRecordOf } from './report.writer.js';
 
 const REPORT_KINDS = ['report.accepted', 'report.revised'];
 /** Columns the body does not determine: the successor is set later; the body is compared by its content. */
@@ -139,8 +141,19 @@ function boundReport(
   let expectations: RowExpectation[] = [];
   try {
     const report = reportFromRow(row);
-    const record = logRecordOf(report, markings.get(report.classification.agreementVersionId));
-    expectations = [{ kinds: REPORT_KINDS, expected: { marking: report.marking, record } }];
+    const agreementMarking = markings.get(report.classification.agreementVersionId);
+    const logged = (shape: 'current' | 'legacy') => ({
+      marking: report.marking,
+      record: logRecordOf(report, agreementMarking, shape),
+    });
+    expectations = [
+      {
+        kinds: REPORT_KINDS,
+        // Logged before the record bound the whole classification: the legacy shape (which lacks it).
+        expected: agreementMarking === 'CLEAR' ? [logged('current'), logged('legacy')] : logged('current'),
+        queueSeq: row.log_seq === null ? null : Number(row.log_seq),
+      },
+    ];
     const values = reportValues(report, row.log_seq === null ? null : Number(row.log_seq));
     REPORT_COLUMNS.forEach((column, i) => {
       if (NOT_DERIVED.has(column)) return;
@@ -163,6 +176,59 @@ function boundReport(
   }
   return { id: row.id, expectations, problems };
 }
+
+/**
+ * A report's classification logged apart (`report.classified`), for a report judged by an agreement
+ * version that is not CLEAR. Reports written before it was logged have no such entry: a row without
+ * one is accepted, a row with one must match it.
+ */
+function boundClassificationOf(
+  row: Selectable<ReportTable>,
+  markings: ReadonlyMap<string, Marking>,
+  logged: readonly string[],
+): BoundRow {
+  const agreementMarking = markings.get(row.agreement_version_id);
+  if (agreementMarking === undefined)
+    return {
+      id: row.id,
+      expectations: [],
+      problems: [`its agreement version ${row.agreement_version_id} is missing`],
+    };
+  if (!logged.includes('report.classified')) return { id: row.id, expectations: [] };
+  try {
+    const report = reportFromRow(row);
+    const change = classificationChangeOf(report, agreementMarking);
+    return {
+      id: row.id,
+      expectations: [
+        {
+          kinds: ['report.classified'],
+          ...(change !== undefined ? { expected: { marking: change.marking, record: change.record } } : {}),
+        },
+      ],
+    };
+  } catch (err) {
+    return { id: row.id, expectations: [], problems: [`body cannot be read (${(err as Error).message})`] };
+  }
+}
+
+/** Reports judged by an agreement version that is not CLEAR (or is missing), a page at a time. */
+async function reportsJudgedApart(
+  db: Kysely<Database>,
+  clear: readonly string[],
+  after: string | undefined,
+  limit: number,
+  id?: string,
+) {
+  let q = db.selectFrom('reports').selectAll().orderBy('id').limit(limit);
+  if (clear.length > 0) q = q.where('agreement_version_id', 'not in', [...clear]);
+  if (after !== undefined) q = q.where('id', '>', after);
+  if (id !== undefined) q = q.where('id', '=', id);
+  return q.execute();
+}
+
+const clearVersions = (markings: ReadonlyMap<string, Marking>) =>
+  [...markings].filter(([, m]) => m === 'CLEAR').map(([id]) => id);
 
 type EvidenceRow = EvidenceTable & {
   marking: string | null;
@@ -329,6 +395,35 @@ export const monitoringRowBindings: readonly RowBinding[] = [
         revisionsOf(db, [row]),
       ]);
       return boundReport(row, markings, addressees, chains);
+    },
+  },
+  {
+    recordKind: CLASSIFICATION_RECORD_KIND,
+    table: 'reports',
+    idFields: { 'report.classified': 'reportId' },
+    async *rows(db, logged) {
+      const markings = await agreementMarkings(db);
+      const clear = clearVersions(markings);
+      for await (const page of pagesById((after, limit) => reportsJudgedApart(db, clear, after, limit)))
+        yield page.map((row) => boundClassificationOf(row, markings, logged(row.id)));
+    },
+    // As the report API shows a classification: to whoever may read the report and its agreement version.
+    async visible(db, principal, id) {
+      if (!principal.permissions.has('reports:read')) return false;
+      const report = await findVisibleReport(db, principal, id);
+      if (report === undefined) return false;
+      const version = await db
+        .selectFrom('agreement_versions')
+        .select('id')
+        .where('id', '=', report.classification.agreementVersionId)
+        .where(visibleTo(principal, 'agreement_versions', AGREEMENT_RECORD_KIND))
+        .executeTakeFirst();
+      return version !== undefined;
+    },
+    async current(db, id, logged) {
+      const markings = await agreementMarkings(db);
+      const [row] = await reportsJudgedApart(db, clearVersions(markings), undefined, 1, id);
+      return row && boundClassificationOf(row, markings, logged(id));
     },
   },
   {

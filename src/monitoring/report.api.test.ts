@@ -105,8 +105,20 @@ describeEachDialect('reports API', (dialect) => {
     expect(c.possibleViolations.map((v: { restriction?: string }) => v.restriction)).toContain('r-dmz-fire');
     expect(report.grade).toEqual({ reliability: 'B', credibility: 2, capped: false });
     // The receipt verifies offline against the published key, for the entry that commits to this report.
-    const index = Number(res.headers['x-log-entries']);
-    const receipt = Buffer.from(String(res.headers['x-log-receipt']), 'base64').toString();
+    // Two entries: the report's, then its classification against the GREEN agreement, logged apart
+    // (AMBER: the stricter of the report's marking and the version's).
+    const indices = String(res.headers['x-log-entries']).split(',').map(Number);
+    expect(indices).toHaveLength(2);
+    const index = indices[0] ?? -1;
+    const receipt = Buffer.from(
+      String(res.headers['x-log-receipt']).split(',')[0] ?? '',
+      'base64',
+    ).toString();
+    const [, classified] = await t.services.ledger.entries(index, index + 2);
+    expect(JSON.parse(classified?.data.toString() ?? '{}')).toMatchObject({
+      kind: 'report.classified',
+      confidential: { recordKind: 'report-classification', recordId: report.id, marking: 'AMBER' },
+    });
     const vkey = (await t.app.inject({ url: '/log/vkey' })).body.trim();
     const [entry] = await t.services.ledger.entries(index, index + 1);
     const data = entry?.data ?? Buffer.alloc(0);

@@ -3,7 +3,8 @@ import type { Executor } from '../db/database.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
 import type { LoggedChange } from '../ledger/log-item.js';
 import type { FieldProblem } from '../core/errors.js';
-import type { Marking } from '../access/marking.js';
+import { markingRank, type Marking } from '../access/marking.js';
+import { canonicalBytes } from '../ledger/canonical-json.js';
 import {
   findUserCreatedSalts,
   insertCustodyEvents,
@@ -14,7 +15,7 @@ import {
 import { capGrade, gradeLabel, isCredibility, isReliability, type GradeCeiling } from './grading.js';
 import type { PreparedReport } from './report.intake.js';
 import { declaredEvidenceRecord, EVIDENCE_RECORD_KIND, evidenceRecordedBy } from './evidence.model.js';
-import { REPORT_RECORD_KIND, type Report } from './report.model.js';
+import { REPORT_RECORD_KIND, type Classification, type Report } from './report.model.js';
 import {
   findCurrentByExternalIds,
   findExistingUserIds,
@@ -57,15 +58,25 @@ export function sourceIdFor(name: string): string {
  * judged by, so it is in the record only when that version is CLEAR: a CLEAR report judged by a
  * GREEN text or a party's AMBER+STRICT draft is logged in full without it, and without a category
  * that version's taxonomy mapped from ACLED or SMM codes (a category the submitter gave is its own
- * text; a report logged as a commitment keeps its category, which the commitment binds).
+ * text; a report logged as a commitment keeps its category, which the commitment binds). Such a
+ * report's classification is logged apart, by {@link classificationChangeOf}.
+ *
+ * When the version is CLEAR the record also binds the whole classification the report keeps, by
+ * `classificationSha256` (see {@link boundClassification}); records logged before that field existed
+ * lack it (`legacy`: the shape the audit still accepts for them).
  */
-export function logRecordOf(report: Report, agreementMarking: Marking | undefined): Record<string, unknown> {
+export function logRecordOf(
+  report: Report,
+  agreementMarking: Marking | undefined,
+  shape: 'current' | 'legacy' = 'current',
+): Record<string, unknown> {
   const c = report.classification;
   return {
     id: report.id,
     revision: report.revision,
-    ...(report.externalId !== undefined
-      ? { external: `${report.externalSystem ?? ''}:${report.externalId}` }
+    // A system without an id is logged too (it is stored, and read back, as the report's).
+    ...(report.externalId !== undefined || report.externalSystem !== undefined
+      ? { external: `${report.externalSystem ?? ''}:${report.externalId ?? ''}` }
       : {}),
     contentSha256: report.contentSha256,
     observed: [report.observed.from, report.observed.to, report.observed.precision],
@@ -87,11 +98,74 @@ export function logRecordOf(report: Report, agreementMarking: Marking | undefine
           zones: c.zones.map((z) => z.band ?? z.id),
           ...(c.side !== undefined ? { side: c.side } : {}),
           possibleViolations: c.possibleViolations.map((v) => v.restriction ?? v.provision ?? v.rule),
+          ...(shape === 'current' ? { classificationSha256: classificationSha256(report) } : {}),
         }
       : {}),
     owner: report.ownerOrganisationId,
     marking: report.marking,
     createdAt: report.createdAt,
+  };
+}
+
+/**
+ * The part of a report's classification the log binds: all of it but the notified sites, movements
+ * and flights it touches. Those are shown to their notifier and the commission they were addressed
+ * to only, and whoever may read the report and its agreement version gets the classification's record
+ * (or could test a hash of it against "none"): a reader would learn that a notified site is near.
+ */
+export function boundClassification(report: Report): Omit<Classification, 'notified'> {
+  const { notified: _notified, ...bound } = report.classification;
+  return bound;
+}
+
+/** SHA-256 (hex) of the canonical JSON of {@link boundClassification}. */
+export function classificationSha256(report: Report): string {
+  return crypto
+    .createHash('sha256')
+    .update(canonicalBytes(boundClassification(report)))
+    .digest('hex');
+}
+
+/** The kind under which a classification logged apart from its report is kept (its id: the report's). */
+export const CLASSIFICATION_RECORD_KIND = 'report-classification';
+
+/**
+ * The marking of a report's classification logged apart: what it reveals is the report (where, when,
+ * what) and the agreement version's zones and rules, so the stricter of the two. Who gets its salt is
+ * decided by its binding: whoever may read both.
+ */
+export function classificationMarking(
+  reportMarking: Marking,
+  agreementMarking: Marking | undefined,
+): Marking {
+  const version = agreementMarking ?? 'RED';
+  return markingRank(version) > markingRank(reportMarking) ? version : reportMarking;
+}
+
+/**
+ * The record of `report.classified`: the report, its category (which the version's taxonomy may have
+ * mapped from ACLED or SMM codes, and then a CLEAR report's record leaves out) and its classification
+ * as {@link boundClassification}.
+ */
+export function classificationRecordOf(report: Report): Record<string, unknown> {
+  return { reportId: report.id, category: report.category, classification: boundClassification(report) };
+}
+
+/**
+ * The change that logs a report's classification apart, when the report's own record cannot carry it
+ * (its agreement version is not CLEAR); undefined when it does.
+ */
+export function classificationChangeOf(
+  report: Report,
+  agreementMarking: Marking | undefined,
+): LoggedChange | undefined {
+  if (agreementMarking === 'CLEAR') return undefined;
+  return {
+    kind: 'report.classified',
+    recordKind: CLASSIFICATION_RECORD_KIND,
+    recordId: report.id,
+    marking: classificationMarking(report.marking, agreementMarking),
+    record: classificationRecordOf(report),
   };
 }
 
@@ -353,7 +427,11 @@ function gradedReport({ p, supersedes }: PendingWrite, sources: KnownSources, ce
   };
 }
 
-/** Appends `report.accepted` / `report.revised` entries; returns each report's queue number by id. */
+/**
+ * Appends `report.accepted` / `report.revised` entries, each followed by the report's
+ * `report.classified` when its classification is logged apart; returns each report's queue number
+ * (of its accepted / revised entry) by id.
+ */
 async function logReports(
   tx: Executor,
   ctx: WriteContext,
@@ -369,11 +447,17 @@ async function logReports(
     ['report.revised', revised],
   ] as const) {
     if (group.length === 0) continue;
-    const seqs = await ctx.ledger.recordMany(
-      tx,
-      group.map((r) => loggedChangeOf(r, kind, ctx.agreementMarking(r.classification.agreementVersionId))),
-    );
-    group.forEach((r, i) => logSeqs.set(r.id, seqs[i] ?? -1));
+    const changes: LoggedChange[] = [];
+    const at: number[] = [];
+    for (const r of group) {
+      const marking = ctx.agreementMarking(r.classification.agreementVersionId);
+      at.push(changes.length);
+      changes.push(loggedChangeOf(r, kind, marking));
+      const classified = classificationChangeOf(r, marking);
+      if (classified !== undefined) changes.push(classified);
+    }
+    const seqs = await ctx.ledger.recordMany(tx, changes);
+    group.forEach((r, i) => logSeqs.set(r.id, seqs[at[i] ?? -1] ?? -1));
   }
   return logSeqs;
 }

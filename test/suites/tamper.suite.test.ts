@@ -104,16 +104,12 @@ const KNOWN_GAPS: Readonly<Record<string, string>> = {
   'api_tokens.created_at': 'not in the logged record',
   'agreement_versions.loaded_at': 'not in the logged record',
   'agreement_versions.source_name': 'not in the logged record (the source text is not bound either)',
-  'reports.agreement_version_id':
-    'classified against a non-CLEAR agreement version: not logged, and read from the column, not the body',
-  'reports.side':
-    'as agreement_version_id: read from the column, so "checked against its body" checks nothing',
-  'reports.line_distance_km': 'as side',
-  'reports.independence_group': "the source's group, copied to the row; sources are not bound",
-  'reports.body$.classification':
-    'classified against a non-CLEAR agreement version: the classification is not logged (zones and flagged are checked against it)',
-  'reports.log_seq': 'the queue number of its log entry is not checked',
-  'reports.external_system': 'not logged for a report without an external id',
+  'reports.independence_group':
+    "the source's group, copied to the row: only the commission's source managers may read it, so binding it needs a commitment of its own for every report (logged for sourced reports only, its entry would tell the public which reports have one; a hash in the report's record would link reports of one group)",
+  'reports.body$.source':
+    "the registered source (its name and group) the report keeps: as reports.independence_group (only the commission's source managers may read it)",
+  'reports.body$.classification.notified':
+    'the notified sites and movements a report touches are shown to their notifier and addressed commission only: a record or hash of them that a reader of the report and its agreement version could test against "none" would tell that reader a notice is near, and a commitment of their own would cost an entry for every report',
   'incidents.owner_organisation_id': 'not in the logged incident record',
   'incident_transitions.seq': 'the order of transitions is not logged (their times are)',
   'log_entries.queue_seq': "links an entry to its salt only: a CLEAR entry's queue_seq is not checked",
@@ -384,12 +380,22 @@ function planEdit(rng: Rng, table: string, rows: readonly Row[], columns: readon
     edit: {
       table,
       description: `${where}.${column.name}: ${how} (${preview(value)} → ${preview(to)})`,
-      // A JSON column's gaps are by its top-level key (`reports.body$.classification`).
-      gap: at === undefined ? name : `${name}${at.split('.').slice(0, 2).join('.')}`,
+      // A JSON column's gaps are by its top-level key (`reports.body$.grade`), or one level deeper
+      // where only that part is a gap (`reports.body$.classification.notified`).
+      gap: at === undefined ? name : jsonGap(name, at),
       mustName: ids(id),
       apply: async (tx) => void (await update(tx, table, key, id, column.name, to)),
     },
   };
+}
+
+/** The gap key of an edit at `path` of a JSON column: its top-level key, or its second-level one when that is listed. */
+function jsonGap(name: string, path: string): string {
+  const [top, deeper] = [2, 3].map((n) => `${name}${path.split('.').slice(0, n).join('.')}`) as [
+    string,
+    string,
+  ];
+  return KNOWN_GAPS[deeper] !== undefined ? deeper : top;
 }
 
 function preview(v: unknown): string {
