@@ -65,6 +65,7 @@ function writeCsv(file: string, inputs: Iterable<Record<string, unknown>>): numb
       },
       id: '',
       revision: 1,
+      marking: 'GREEN',
       grade: { reliability: 'F', credibility: 6, capped: false },
     } as never);
     buffer += `${csvLine(row.slice(0, CSV_FIELDS.length).concat(CSV_DERIVED.map(() => '')))}\r\n`;
