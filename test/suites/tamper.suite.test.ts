@@ -117,8 +117,6 @@ const KNOWN_GAPS: Readonly<Record<string, string>> = {
     'classified against a non-CLEAR agreement version: the classification is not logged (zones and flagged are checked against it)',
   'reports.log_seq': 'the queue number of its log entry is not checked',
   'reports.external_system': 'not logged for a report without an external id',
-  'incidents.owner_organisation_id': 'not in the logged incident record',
-  'incident_transitions.seq': 'the order of transitions is not logged (their times are)',
   'log_entries.queue_seq': "links an entry to its salt only: a CLEAR entry's queue_seq is not checked",
   'log_checkpoints:delete': 'a deleted stored checkpoint: the remaining ones still verify',
   'commitment_pledges.recorded_by': 'who recorded it is in the audit trail, never in the log (no user ids)',
