@@ -119,10 +119,6 @@ const KNOWN_GAPS: Readonly<Record<string, string>> = {
   'reports.external_system': 'not logged for a report without an external id',
   'log_entries.queue_seq': "links an entry to its salt only: a CLEAR entry's queue_seq is not checked",
   'log_checkpoints:delete': 'a deleted stored checkpoint: the remaining ones still verify',
-  'commitment_pledges.recorded_by': 'who recorded it is in the audit trail, never in the log (no user ids)',
-  'commitment_amendments.recorded_by': 'as commitment_pledges.recorded_by',
-  'commitment_deliveries.recorded_by': 'as commitment_pledges.recorded_by',
-  'ratification_records.recorded_by': 'as commitment_pledges.recorded_by',
 };
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
