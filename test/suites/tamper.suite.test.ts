@@ -117,8 +117,10 @@ const KNOWN_GAPS: Readonly<Record<string, string>> = {
     'classified against a non-CLEAR agreement version: the classification is not logged (zones and flagged are checked against it)',
   'reports.log_seq': 'the queue number of its log entry is not checked',
   'reports.external_system': 'not logged for a report without an external id',
-  'log_entries.queue_seq': "links an entry to its salt only: a CLEAR entry's queue_seq is not checked",
-  'log_checkpoints:delete': 'a deleted stored checkpoint: the remaining ones still verify',
+  'log_entries.queue_seq':
+    "a CLEAR entry's queue_seq moved to an unused number, or swapped with another CLEAR entry's: it links no salt, and on PostgreSQL (and in a log restored from it) a lower queue number can commit after a higher one, so their order proves nothing",
+  'log_checkpoints:delete':
+    'a deleted stored checkpoint other than the newest that no witness cosigned: the remaining ones still verify (the newest is checked against log_state, cosigned ones against log_cosignatures)',
 };
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
