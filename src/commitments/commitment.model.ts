@@ -119,7 +119,7 @@ export const CONSOLE_RECORDER = 'console';
  * hex(SHA-256(s ‖ recordId)), `s` the salt of the user's first logged commitment (their
  * `user.created`, in `log_commitments`). It links no two records and tells nothing without the
  * user's salt, and the audit, which reads the salts, recomputes it. `null` for the console;
- * `"unattributed"` for a user with no such salt (an account an old release logged in full).
+ * `"unattributable"` for a user with no such salt (an account an old release logged in full).
  *
  * @param userSalts each user's first salt ({@link findRecorderSalts})
  */
@@ -130,7 +130,7 @@ export function recorderPseudonym(
 ): string | null {
   if (recordedBy === CONSOLE_RECORDER) return null;
   const salt = userSalts.get(recordedBy);
-  if (salt === undefined) return 'unattributed';
+  if (salt === undefined) return 'unattributable';
   return crypto.createHash('sha256').update(salt).update(recordId, 'utf8').digest('hex');
 }
 
