@@ -11,7 +11,9 @@ import {
   TOKEN_RECORD_KIND,
   userLogRecord,
   USER_RECORD_KIND,
+  withoutCreatedAt,
 } from './access.log-records.js';
+import type { Marking } from './marking.js';
 import type { ApiTokenRow, UserRow } from './access.tables.js';
 import { ACCOUNT_RECORD_MARKING } from './marking.js';
 import { toApiToken } from './token.repository.js';
@@ -21,23 +23,24 @@ const organisationKinds = ['organisation.created', 'organisation.renamed'];
 const userKinds = ['user.created', 'user.updated'];
 const tokenKinds = ['token.created', 'token.revoked'];
 
-function boundOrganisation(row: { id: string; name: string; kind: string }) {
-  return {
-    id: row.id,
-    expectations: [
-      {
-        kinds: organisationKinds,
-        expected: { marking: 'CLEAR' as const, record: organisationLogRecord(row) },
-      },
-    ],
-  };
+/** The record as logged now, or (an entry written before `createdAt` was logged) without it. */
+function shapes(marking: Marking, record: { createdAt: string }) {
+  return [
+    { marking, record },
+    { marking, record: withoutCreatedAt(record) },
+  ];
+}
+
+function boundOrganisation(row: { id: string; name: string; kind: string; created_at: string }) {
+  const record = organisationLogRecord({ ...row, createdAt: row.created_at });
+  return { id: row.id, expectations: [{ kinds: organisationKinds, expected: shapes('CLEAR', record) }] };
 }
 
 function boundUser(row: UserRow) {
   const record = userLogRecord(toUser(row), row.password_hash);
   return {
     id: row.id,
-    expectations: [{ kinds: userKinds, expected: { marking: ACCOUNT_RECORD_MARKING, record } }],
+    expectations: [{ kinds: userKinds, expected: shapes(ACCOUNT_RECORD_MARKING, record) }],
   };
 }
 
@@ -45,7 +48,7 @@ function boundToken(row: ApiTokenRow) {
   const record = tokenLogRecord(toApiToken(row), row.secret_hash);
   return {
     id: row.id,
-    expectations: [{ kinds: tokenKinds, expected: { marking: ACCOUNT_RECORD_MARKING, record } }],
+    expectations: [{ kinds: tokenKinds, expected: shapes(ACCOUNT_RECORD_MARKING, record) }],
   };
 }
 
@@ -57,7 +60,11 @@ export const accessRowBindings: readonly RowBinding[] = [
     idFields: { 'organisation.created': 'id', 'organisation.renamed': 'id' },
     async *rows(db) {
       for await (const page of pagesById((after, limit) => {
-        let q = db.selectFrom('organisations').select(['id', 'name', 'kind']).orderBy('id').limit(limit);
+        let q = db
+          .selectFrom('organisations')
+          .select(['id', 'name', 'kind', 'created_at'])
+          .orderBy('id')
+          .limit(limit);
         if (after !== undefined) q = q.where('id', '>', after);
         return q.execute();
       }))
@@ -70,7 +77,7 @@ export const accessRowBindings: readonly RowBinding[] = [
     async current(db, id) {
       const row = await db
         .selectFrom('organisations')
-        .select(['id', 'name', 'kind'])
+        .select(['id', 'name', 'kind', 'created_at'])
         .where('id', '=', id)
         .executeTakeFirst();
       return row && boundOrganisation(row);

@@ -16,9 +16,21 @@ function sha256Hex(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
 
-/** `organisation.created` / `organisation.renamed` (CLEAR): the agreement names its parties. */
-export function organisationLogRecord(org: { id: string; name: string; kind: string }) {
-  return { id: org.id, name: org.name, kind: org.kind };
+/**
+ * `organisation.created` / `organisation.renamed` (CLEAR): the agreement names its parties, and when
+ * an organisation was created is as public as the organisation.
+ */
+export function organisationLogRecord(org: { id: string; name: string; kind: string; createdAt: string }) {
+  return { id: org.id, name: org.name, kind: org.kind, createdAt: org.createdAt };
+}
+
+/**
+ * A record as releases before `createdAt` was logged wrote it: the audit accepts it as a second
+ * candidate, so their entries still match (an entry with `createdAt` matches only the new shape).
+ */
+export function withoutCreatedAt<T extends { createdAt: string }>(record: T): Omit<T, 'createdAt'> {
+  const { createdAt: _createdAt, ...rest } = record;
+  return rest;
 }
 
 /**
@@ -35,6 +47,7 @@ export function userLogRecord(user: User, passwordHash: string | null) {
     roles: user.roles,
     disabled: user.disabled,
     credential: passwordHash === null ? null : sha256Hex(passwordHash),
+    createdAt: user.createdAt,
   };
 }
 
@@ -48,5 +61,6 @@ export function tokenLogRecord(token: ApiToken, secretHash: string) {
     expiresAt: token.expiresAt,
     revokedAt: token.revokedAt,
     secret: sha256Hex(secretHash),
+    createdAt: token.createdAt,
   };
 }

@@ -12,7 +12,10 @@ import { pagesById } from '../ledger/row-binding.js';
 import { AGREEMENT_RECORD_KIND } from './agreement.repository.js';
 import type { AgreementVersionTable } from './agreement.tables.js';
 
-/** `agreement.loaded`: the version's identity and the SHA-256 of its canonical content. */
+/**
+ * `agreement.loaded`: the version's identity, the SHA-256 of its canonical content, when it was loaded
+ * and the name of the file it was loaded from (as readable as the version: in full only when CLEAR).
+ */
 export function agreementVersionLogRecord(v: {
   id: string;
   agreementId: string;
@@ -22,6 +25,8 @@ export function agreementVersionLogRecord(v: {
   entryIntoForce: string | null;
   contentSha256: string;
   marking: Marking;
+  loadedAt: string;
+  sourceName: string;
 }) {
   return {
     id: v.id,
@@ -32,17 +37,37 @@ export function agreementVersionLogRecord(v: {
     entryIntoForce: v.entryIntoForce,
     contentSha256: v.contentSha256,
     marking: v.marking,
+    loadedAt: v.loadedAt,
+    sourceName: v.sourceName,
   };
+}
+
+/**
+ * The records an `agreement.loaded` entry may hold for a version: as logged now, and as releases
+ * before `loadedAt` and `sourceName` were logged wrote it (an entry with them matches only the first).
+ */
+export function agreementVersionLogRecords(v: Parameters<typeof agreementVersionLogRecord>[0]) {
+  const { loadedAt: _loadedAt, sourceName: _sourceName, ...before } = agreementVersionLogRecord(v);
+  return [agreementVersionLogRecord(v), before] as const;
 }
 
 type VersionRow = Pick<
   AgreementVersionTable,
-  'id' | 'agreement_id' | 'version' | 'title' | 'status' | 'entry_into_force' | 'content_sha256' | 'marking'
+  | 'id'
+  | 'agreement_id'
+  | 'version'
+  | 'title'
+  | 'status'
+  | 'entry_into_force'
+  | 'content_sha256'
+  | 'marking'
+  | 'loaded_at'
+  | 'source_name'
 > & { content_check: string };
 
 function boundVersion(row: VersionRow): BoundRow {
   const marking = row.marking as Marking;
-  const record = agreementVersionLogRecord({
+  const records = agreementVersionLogRecords({
     id: row.id,
     agreementId: row.agreement_id,
     version: Number(row.version),
@@ -51,10 +76,12 @@ function boundVersion(row: VersionRow): BoundRow {
     entryIntoForce: row.entry_into_force,
     contentSha256: row.content_sha256,
     marking,
+    loadedAt: row.loaded_at,
+    sourceName: row.source_name,
   });
   return {
     id: row.id,
-    expectations: [{ kinds: ['agreement.loaded'], expected: { marking, record } }],
+    expectations: [{ kinds: ['agreement.loaded'], expected: records.map((record) => ({ marking, record })) }],
     ...(row.content_check !== row.content_sha256
       ? { problems: ['content does not hash to content_sha256 (the stored text was changed)'] }
       : {}),
@@ -70,6 +97,8 @@ const COLUMNS = [
   'entry_into_force',
   'content_sha256',
   'marking',
+  'loaded_at',
+  'source_name',
   'content',
 ] as const;
 

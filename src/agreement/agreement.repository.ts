@@ -143,3 +143,33 @@ export async function listVersionIds(db: Executor): Promise<string[]> {
   const rows = await db.selectFrom('agreement_versions').select('id').orderBy('loaded_at').execute();
   return rows.map((r) => r.id);
 }
+
+/**
+ * The commitments the log holds (or still queues) under these queue numbers: which shape of a
+ * version's record an entry committed to is told by trying each against it.
+ */
+export async function findLoggedCommitments(
+  db: Executor,
+  seqs: readonly number[],
+): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  if (seqs.length === 0) return found;
+  const integrated = await db
+    .selectFrom('log_entries')
+    .select(['queue_seq', 'data'])
+    .where('queue_seq', 'in', seqs)
+    .execute();
+  const queued = await db
+    .selectFrom('log_queue')
+    .select(['seq as queue_seq', 'data'])
+    .where('seq', 'in', seqs)
+    .execute();
+  for (const r of [...integrated, ...queued]) {
+    const parsed = JSON.parse(Buffer.from(r.data).toString('utf8')) as {
+      confidential?: { commitment?: unknown };
+    };
+    const commitment = parsed.confidential?.commitment;
+    if (typeof commitment === 'string') found.set(Number(r.queue_seq), commitment);
+  }
+  return found;
+}

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { agreementVersionLogRecord } from './agreement.bindings.js';
+import { agreementVersionLogRecord, agreementVersionLogRecords } from './agreement.bindings.js';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditTrail } from '../access/audit.service.js';
 import { canSee, type Marking } from '../access/marking.js';
@@ -15,6 +15,7 @@ import type { AgreementProblem } from './agreement.problems.js';
 import {
   AGREEMENT_RECORD_KIND,
   findAgreementVersion,
+  findLoggedCommitments,
   insertAgreementVersion,
   findNewestLiveVersionId,
   listVersionIds,
@@ -135,6 +136,8 @@ export class AgreementService {
         entryIntoForce,
         contentSha256: sha,
         marking,
+        loadedAt,
+        sourceName: input.fileName,
       });
       // Anything above CLEAR (a GREEN text, an AMBER draft) leaves only a commitment in the public log.
       await this.ledger.record(tx, {
@@ -175,14 +178,23 @@ export class AgreementService {
     id: string,
   ): Promise<{ queueSeq: number; salt: string; record: Record<string, unknown>; commitment: string }[]> {
     const { info } = await this.get(principal, id);
-    const record = agreementVersionLogRecord(info);
     const salts = await this.commitments.saltsOf(AGREEMENT_RECORD_KIND, id);
-    return salts.map((s) => ({
-      queueSeq: s.queueSeq,
-      salt: s.salt.toString('base64'),
-      record,
-      commitment: recordCommitment(s.salt, record),
-    }));
+    const logged = await findLoggedCommitments(
+      this.db,
+      salts.map((s) => s.queueSeq),
+    );
+    // An entry logged by an older release committed to the record without loadedAt and sourceName.
+    const records = agreementVersionLogRecords(info);
+    return salts.map((s) => {
+      const record =
+        records.find((r) => recordCommitment(s.salt, r) === logged.get(s.queueSeq)) ?? records[0];
+      return {
+        queueSeq: s.queueSeq,
+        salt: s.salt.toString('base64'),
+        record,
+        commitment: recordCommitment(s.salt, record),
+      };
+    });
   }
 
   /** Versions the principal may see, newest first. */

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Marking } from '../access/marking.js';
 
 /** What a pledge provides, in the manner of the public support trackers' categories. */
@@ -110,8 +111,40 @@ export const AMENDMENT_RECORD_KIND = 'commitment-amendment';
 export const DELIVERY_RECORD_KIND = 'commitment-delivery';
 export const RATIFICATION_RECORD_KIND = 'ratification-record';
 
-/** What the log commits to for a pledge: its state after the change (no user ids). */
-export function pledgeRecord(p: Pledge): unknown {
+/** `recordedBy` of a change made from the console (no user). */
+export const CONSOLE_RECORDER = 'console';
+
+/**
+ * Who recorded a change, as the log may name them: never a user id, but the pseudonym
+ * hex(SHA-256(s ‖ recordId)), `s` the salt of the user's first logged commitment (their
+ * `user.created`, in `log_commitments`). It links no two records and tells nothing without the
+ * user's salt, and the audit, which reads the salts, recomputes it. `null` for the console;
+ * `"unattributable"` for a user with no such salt (an account an old release logged in full).
+ *
+ * @param userSalts each user's first salt ({@link findRecorderSalts})
+ */
+export function recorderPseudonym(
+  recordedBy: string,
+  recordId: string,
+  userSalts: ReadonlyMap<string, Buffer>,
+): string | null {
+  if (recordedBy === CONSOLE_RECORDER) return null;
+  const salt = userSalts.get(recordedBy);
+  if (salt === undefined) return 'unattributable';
+  return crypto.createHash('sha256').update(salt).update(recordId, 'utf8').digest('hex');
+}
+
+/**
+ * A record as releases before `recordedBy` was logged wrote it: the audit accepts it as a second
+ * candidate (an entry with `recordedBy` matches only the record with it).
+ */
+export function withoutRecorder<T extends { recordedBy: string | null }>(record: T): Omit<T, 'recordedBy'> {
+  const { recordedBy: _recordedBy, ...rest } = record;
+  return rest;
+}
+
+/** What the log commits to for a pledge: its state after the change, who recorded it by pseudonym. */
+export function pledgeRecord(p: Pledge, userSalts: ReadonlyMap<string, Buffer>) {
   return {
     id: p.id,
     guaranteeId: p.guaranteeId,
@@ -129,11 +162,12 @@ export function pledgeRecord(p: Pledge): unknown {
     marking: p.marking,
     owner: p.ownerOrganisationId,
     addressees: p.addressees,
+    recordedBy: recorderPseudonym(p.recordedBy, p.id, userSalts),
   };
 }
 
 /** What the log commits to for an amendment. */
-export function amendmentRecord(a: Amendment): unknown {
+export function amendmentRecord(a: Amendment, userSalts: ReadonlyMap<string, Buffer>) {
   return {
     id: a.id,
     pledgeId: a.pledgeId,
@@ -143,11 +177,12 @@ export function amendmentRecord(a: Amendment): unknown {
     reason: a.reason,
     amendedOn: a.amendedOn,
     recordedAt: a.recordedAt,
+    recordedBy: recorderPseudonym(a.recordedBy, a.id, userSalts),
   };
 }
 
 /** What the log commits to for a delivery. */
-export function deliveryRecord(d: Delivery): unknown {
+export function deliveryRecord(d: Delivery, userSalts: ReadonlyMap<string, Buffer>) {
   return {
     id: d.id,
     pledgeId: d.pledgeId,
@@ -156,11 +191,12 @@ export function deliveryRecord(d: Delivery): unknown {
     note: d.note ?? null,
     evidenceSha256: d.evidenceSha256 ?? null,
     recordedAt: d.recordedAt,
+    recordedBy: recorderPseudonym(d.recordedBy, d.id, userSalts),
   };
 }
 
 /** What the log commits to for a ratification record. */
-export function ratificationRecord(r: RatificationRecord): unknown {
+export function ratificationRecord(r: RatificationRecord, userSalts: ReadonlyMap<string, Buffer>) {
   return {
     id: r.id,
     guaranteeId: r.guaranteeId,
@@ -175,5 +211,6 @@ export function ratificationRecord(r: RatificationRecord): unknown {
     recordedAt: r.recordedAt,
     marking: r.marking,
     owner: r.ownerOrganisationId,
+    recordedBy: recorderPseudonym(r.recordedBy, r.id, userSalts),
   };
 }

@@ -5,6 +5,7 @@ import { forbidden, invalid, notFound, ruleViolated, type FieldProblem } from '.
 import type { Executor } from '../db/database.js';
 import {
   AMENDMENT_RECORD_KIND,
+  CONSOLE_RECORDER,
   DELIVERY_RECORD_KIND,
   PLEDGE_CATEGORIES,
   PLEDGE_MARKINGS,
@@ -19,6 +20,7 @@ import {
 } from './commitment.model.js';
 import {
   findPledge,
+  findRecorderSalts,
   insertAmendment,
   insertDelivery,
   insertPledge,
@@ -170,7 +172,7 @@ export class CommitmentService {
       pledgedOn: request.pledgedOn,
       revision: 1,
       recordedAt: this.deps.now().toISOString(),
-      recordedBy: principal.userId ?? 'console',
+      recordedBy: principal.userId ?? CONSOLE_RECORDER,
       marking,
       ownerOrganisationId: owner,
       addressees,
@@ -236,7 +238,7 @@ export class CommitmentService {
         ...(note !== undefined && note !== '' ? { note } : {}),
         ...(evidence !== undefined ? { evidenceSha256: evidence } : {}),
         recordedAt: this.deps.now().toISOString(),
-        recordedBy: principal.userId ?? 'console',
+        recordedBy: principal.userId ?? CONSOLE_RECORDER,
       };
       await insertDelivery(tx, delivery);
       await this.deps.ledger.record(tx, {
@@ -244,7 +246,7 @@ export class CommitmentService {
         recordKind: DELIVERY_RECORD_KIND,
         recordId: delivery.id,
         marking: pledge.marking,
-        record: deliveryRecord(delivery),
+        record: deliveryRecord(delivery, await findRecorderSalts(tx, [delivery.recordedBy])),
       });
       await this.deps.audit.record(tx, actor, 'commitment.deliver', `pledge:${pledgeId}`, 'allowed');
     });
@@ -303,7 +305,7 @@ export class CommitmentService {
         reason,
         amendedOn,
         recordedAt: at,
-        recordedBy: principal.userId ?? 'console',
+        recordedBy: principal.userId ?? CONSOLE_RECORDER,
       };
       await updatePledgeQuantity(tx, next);
       await insertAmendment(tx, amendment);
@@ -312,7 +314,7 @@ export class CommitmentService {
         recordKind: AMENDMENT_RECORD_KIND,
         recordId: amendment.id,
         marking: pledge.marking,
-        record: amendmentRecord(amendment),
+        record: amendmentRecord(amendment, await findRecorderSalts(tx, [amendment.recordedBy])),
       });
       await this.#logPledge(tx, 'commitment.revised', next);
       await this.deps.audit.record(tx, actor, 'commitment.amend', `pledge:${pledgeId}`, 'allowed');
@@ -372,7 +374,7 @@ export class CommitmentService {
       recordKind: PLEDGE_RECORD_KIND,
       recordId: pledge.id,
       marking: pledge.marking,
-      record: pledgeRecord(pledge),
+      record: pledgeRecord(pledge, await findRecorderSalts(tx, [pledge.recordedBy])),
     });
   }
 

@@ -18,8 +18,45 @@ import {
   deliveryRecord,
   pledgeRecord,
   ratificationRecord,
+  withoutRecorder,
 } from './commitment.model.js';
-import { findAmendments, findDeliveries, findPledges, findRatifications } from './commitment.repository.js';
+import {
+  findAmendments,
+  findDeliveries,
+  findPledges,
+  findRatifications,
+  findRecorderSalts,
+} from './commitment.repository.js';
+
+type Salts = ReadonlyMap<string, Buffer>;
+
+/**
+ * The records an entry may hold: as logged now (who recorded it by pseudonym), or as releases before
+ * `recordedBy` was logged wrote it (an entry with `recordedBy` matches only the first).
+ */
+function candidates<T extends { recordedBy: string }>(
+  marking: Marking,
+  row: T,
+  record: (row: T, salts: Salts) => { recordedBy: string | null },
+  salts: Salts,
+) {
+  const now = record(row, salts);
+  return [
+    { marking, record: now },
+    { marking, record: withoutRecorder(now) },
+  ];
+}
+
+/** The salts of whoever recorded these rows. */
+function saltsOf(
+  db: Kysely<Database>,
+  rows: readonly { recordedBy: string }[],
+): Promise<Map<string, Buffer>> {
+  return findRecorderSalts(
+    db,
+    rows.map((r) => r.recordedBy),
+  );
+}
 
 const PLEDGE_KINDS = ['commitment.pledged', 'commitment.revised'];
 
@@ -35,9 +72,11 @@ async function pledgeVisible(db: Kysely<Database>, principal: Principal, id: str
 }
 
 async function boundPledges(db: Kysely<Database>, ids: readonly string[]): Promise<BoundRow[]> {
-  return (await findPledges(db, ids)).map((p) => ({
+  const pledges = await findPledges(db, ids);
+  const salts = await saltsOf(db, pledges);
+  return pledges.map((p) => ({
     id: p.id,
-    expectations: [{ kinds: PLEDGE_KINDS, expected: { marking: p.marking, record: pledgeRecord(p) } }],
+    expectations: [{ kinds: PLEDGE_KINDS, expected: candidates(p.marking, p, pledgeRecord, salts) }],
   }));
 }
 
@@ -52,16 +91,17 @@ async function markingsOf(db: Kysely<Database>, pledgeIds: readonly string[]) {
 }
 
 /** Rows that belong to a pledge: logged under its marking; a missing pledge is a problem. */
-async function boundChildren<T extends { id: string; pledgeId: string }>(
+async function boundChildren<T extends { id: string; pledgeId: string; recordedBy: string }>(
   db: Kysely<Database>,
   children: readonly T[],
   kind: string,
-  record: (child: T) => unknown,
+  record: (child: T, salts: Salts) => { recordedBy: string | null },
 ): Promise<BoundRow[]> {
   const markings = await markingsOf(
     db,
     children.map((c) => c.pledgeId),
   );
+  const salts = await saltsOf(db, children);
   return children.map((c) => {
     const marking = markings.get(c.pledgeId);
     return {
@@ -69,12 +109,23 @@ async function boundChildren<T extends { id: string; pledgeId: string }>(
       expectations: [
         {
           kinds: [kind],
-          ...(marking !== undefined ? { expected: { marking: marking as Marking, record: record(c) } } : {}),
+          ...(marking !== undefined ? { expected: candidates(marking as Marking, c, record, salts) } : {}),
         },
       ],
       ...(marking === undefined ? { problems: [`its pledge ${c.pledgeId} is gone`] } : {}),
     };
   });
+}
+
+async function boundRatifications(db: Kysely<Database>, ids: readonly string[]): Promise<BoundRow[]> {
+  const records = await findRatifications(db, ids);
+  const salts = await saltsOf(db, records);
+  return records.map((r) => ({
+    id: r.id,
+    expectations: [
+      { kinds: ['ratification.recorded'], expected: candidates(r.marking, r, ratificationRecord, salts) },
+    ],
+  }));
 }
 
 function idsOf(
@@ -160,20 +211,10 @@ export const commitmentRowBindings: RowBinding[] = [
     idFields: { 'ratification.recorded': 'id' },
     async *rows(db) {
       for await (const page of idsOf('ratification_records')(db))
-        yield (
-          await findRatifications(
-            db,
-            page.map((r) => r.id),
-          )
-        ).map((r) => ({
-          id: r.id,
-          expectations: [
-            {
-              kinds: ['ratification.recorded'],
-              expected: { marking: r.marking, record: ratificationRecord(r) },
-            },
-          ],
-        }));
+        yield await boundRatifications(
+          db,
+          page.map((r) => r.id),
+        );
     },
     async visible(db, principal, id) {
       if (!principal.permissions.has('commitments:read')) return false;
@@ -185,19 +226,6 @@ export const commitmentRowBindings: RowBinding[] = [
         .executeTakeFirst();
       return row !== undefined;
     },
-    async current(db, id) {
-      const r = (await findRatifications(db, [id]))[0];
-      return (
-        r && {
-          id: r.id,
-          expectations: [
-            {
-              kinds: ['ratification.recorded'],
-              expected: { marking: r.marking, record: ratificationRecord(r) },
-            },
-          ],
-        }
-      );
-    },
+    current: async (db, id) => (await boundRatifications(db, [id]))[0],
   },
 ];

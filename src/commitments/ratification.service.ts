@@ -7,6 +7,7 @@ import type { Guarantee } from '../agreement/agreement.schema.rules.js';
 import type { GuaranteeStatus, NegotiationStatus } from '../agreement/negotiation.js';
 import { forbidden, invalid, notFound, ruleViolated, type FieldProblem } from '../core/errors.js';
 import {
+  CONSOLE_RECORDER,
   RATIFICATION_MARKINGS,
   RATIFICATION_RECORD_KIND,
   RATIFICATION_RECORD_STATUSES,
@@ -14,7 +15,12 @@ import {
   type RatificationRecord,
   type RatificationRecordStatus,
 } from './commitment.model.js';
-import { insertRatification, listRatifications, lockGuaranteeRatification } from './commitment.repository.js';
+import {
+  findRecorderSalts,
+  insertRatification,
+  listRatifications,
+  lockGuaranteeRatification,
+} from './commitment.repository.js';
 import { announce, guaranteeInForce, requirePermission, type CommitmentDeps } from './commitments.context.js';
 
 type AgreementStep = NonNullable<Guarantee['ratification']['steps']>[number];
@@ -148,7 +154,7 @@ export class RatificationService {
       ...(request.votesAgainst !== undefined ? { votesAgainst: request.votesAgainst } : {}),
       ...(note !== undefined && note !== '' ? { note } : {}),
       recordedAt: this.deps.now().toISOString(),
-      recordedBy: principal.userId ?? 'console',
+      recordedBy: principal.userId ?? CONSOLE_RECORDER,
       marking,
       ownerOrganisationId: org,
     };
@@ -172,7 +178,7 @@ export class RatificationService {
         recordKind: RATIFICATION_RECORD_KIND,
         recordId: record.id,
         marking,
-        record: ratificationRecord(record),
+        record: ratificationRecord(record, await findRecorderSalts(tx, [record.recordedBy])),
       });
       await this.deps.audit.record(
         tx,

@@ -94,7 +94,8 @@ export async function auditDatabase(
   const warnings: string[] = [];
   const index: LogIndex = { records: new Map(), salts: new Map() };
   const rotations: unknown[] = [];
-  const tree = await rebuildFromRows(db, options, index, problems, rotations);
+  const logged = new Set<number>();
+  const tree = await rebuildFromRows(db, options, index, problems, rotations, logged);
   const state = await db
     .selectFrom('log_state')
     .select(['size', 'root_hash'])
@@ -105,7 +106,15 @@ export async function auditDatabase(
   else if (state !== undefined && !state.root_hash.equals(tree.root()))
     problems.push(`log_state: root does not match the tree rebuilt from log_entries`);
 
-  const { origin, checked } = await checkStoredCheckpoints(db, tree, options, rotations, problems, warnings);
+  const { origin, checked } = await checkStoredCheckpoints(
+    db,
+    tree,
+    options,
+    rotations,
+    problems,
+    warnings,
+    state === undefined ? undefined : Number(state.size),
+  );
   let previous: AuditedState | undefined;
   if (origin !== undefined) {
     previous = options.previous?.(origin);
@@ -125,8 +134,12 @@ export async function auditDatabase(
 
   const queued = await db.selectFrom('log_queue').select(['seq', 'data']).orderBy('seq').execute();
   for (const q of queued) indexEntry(index, options.bindings, { queueSeq: Number(q.seq) }, q.data);
-  for (const s of await db.selectFrom('log_commitments').select(['queue_seq', 'salt']).execute())
-    index.salts.set(Number(s.queue_seq), s.salt);
+  const salts = await db
+    .selectFrom('log_commitments')
+    .select(['queue_seq', 'record_kind', 'record_id', 'salt'])
+    .execute();
+  for (const s of salts) index.salts.set(Number(s.queue_seq), s.salt);
+  checkQueueNumbers(index, logged, queued, salts, problems);
 
   const { findings, rows } = await auditRows(db, options.bindings, index);
   return {
@@ -143,6 +156,57 @@ export async function auditDatabase(
   };
 }
 
+/**
+ * The queue numbers (`queue_seq`) link each confidential entry to its salt: every salt must be kept
+ * for the entry at its queue number, committing to the same record, and every confidential entry
+ * must have its salt; no queue number may be both queued and in the log. (A CLEAR entry's queue
+ * number links nothing: on PostgreSQL a lower one can commit after a higher one, so their order
+ * proves nothing either.)
+ */
+function checkQueueNumbers(
+  index: LogIndex,
+  inLog: ReadonlySet<number>,
+  queued: readonly { seq: number | bigint | string }[],
+  salts: readonly { queue_seq: number | bigint | string; record_kind: string; record_id: string }[],
+  problems: string[],
+): void {
+  const committed = new Map<number, { record: string; where: string }>();
+  for (const [recordKind, byId] of index.records)
+    for (const [recordId, entries] of byId)
+      for (const e of entries)
+        if (e.commitment !== undefined)
+          committed.set(e.queueSeq, {
+            record: `${recordKind}/${recordId}`,
+            where:
+              e.index !== undefined
+                ? `log_entries: entry ${e.index} (queue_seq ${e.queueSeq})`
+                : `log_queue: queued entry ${e.queueSeq}`,
+          });
+  for (const q of queued)
+    if (inLog.has(Number(q.seq)))
+      problems.push(`log_queue: queued entry ${Number(q.seq)}: its queue number is in log_entries too`);
+  // A salt of an entry queued after the log was read (a live server) names nothing read yet.
+  let newest = -1;
+  for (const seq of inLog) newest = Math.max(newest, seq);
+  for (const q of queued) newest = Math.max(newest, Number(q.seq));
+  const salted = new Set<number>();
+  for (const s of salts) {
+    const seq = Number(s.queue_seq);
+    salted.add(seq);
+    if (seq > newest) continue;
+    const entry = committed.get(seq);
+    const record = `${s.record_kind}/${s.record_id}`;
+    if (entry === undefined)
+      problems.push(
+        `log_commitments: the salt of ${record} at queue_seq ${seq}: no confidential entry has that queue number`,
+      );
+    else if (entry.record !== record)
+      problems.push(`${entry.where}: commits to ${entry.record}, but its salt is kept for ${record}`);
+  }
+  for (const [seq, entry] of committed)
+    if (!salted.has(seq)) problems.push(`${entry.where}: no salt is kept for it in log_commitments`);
+}
+
 /** Reads `log_entries` in order, checks contiguity and leaf hashes, indexes each entry, builds the tree. */
 async function rebuildFromRows(
   db: Kysely<Database>,
@@ -150,6 +214,7 @@ async function rebuildFromRows(
   index: LogIndex,
   problems: string[],
   rotations: unknown[],
+  queueNumbers: Set<number>,
 ): Promise<MerkleTree> {
   const total = await db
     .selectFrom('log_entries')
@@ -167,6 +232,7 @@ async function rebuildFromRows(
       .execute();
     for (const row of rows) {
       const idx = Number(row.idx);
+      queueNumbers.add(Number(row.queue_seq));
       if (idx !== tree.size)
         problems.push(`log_entries: entries ${tree.size}..${idx - 1} are missing (deleted rows)`);
       const leaf = hashLeaf(row.data);
@@ -209,6 +275,7 @@ async function checkStoredCheckpoints(
   rotations: readonly unknown[],
   problems: string[],
   warnings: string[],
+  stateSize: number | undefined,
 ): Promise<{ origin?: string; checked: number }> {
   const rows = await db.selectFrom('log_checkpoints').select(['size', 'note']).orderBy('size').execute();
   const lines = new Map<number, string[]>();
@@ -217,6 +284,19 @@ async function checkStoredCheckpoints(
     list.push(c.signature_line);
     lines.set(Number(c.size), list);
   }
+  // The sequencer stores a checkpoint in the transaction that moves log_state: the newest is at its
+  // size, and witnesses cosign only stored checkpoints.
+  const stored = new Set(rows.map((r) => Number(r.size)));
+  const newest = rows.length === 0 ? undefined : Number((rows[rows.length - 1] as { size: unknown }).size);
+  if (stateSize !== undefined && stateSize > 0 && newest !== undefined && newest !== stateSize)
+    problems.push(
+      `log_checkpoints: none at log_state's size ${stateSize} (the newest stored is at ${newest}: deleted?)`,
+    );
+  for (const size of lines.keys())
+    if (!stored.has(size))
+      problems.push(
+        `log_cosignatures: witnesses cosigned a checkpoint at size ${size} that is not stored (deleted?)`,
+      );
   const logKeys = keysLinkedByRotations(options.policy?.logKeys ?? options.logKeys ?? [], rotations);
   const witnesses = options.policy?.witnesses ?? [];
   if (logKeys.length === 0) warnings.push('no log key given: checkpoint signatures were not checked');

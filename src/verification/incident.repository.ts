@@ -516,19 +516,19 @@ export async function listOpenIncidentMembers(
   return rows.map((r) => ({ incidentId: r.incident_id, report: rowToMember(r) }));
 }
 
-/** Records a step of an incident's life. */
-export async function insertTransition(db: Executor, t: Transition): Promise<void> {
-  const last = await db
-    .selectFrom('incident_transitions')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('incident_id', '=', t.incidentId)
-    .executeTakeFirst();
+/**
+ * Records a step of an incident's life.
+ *
+ * @returns its place among the incident's steps (`seq`, from 1)
+ */
+export async function insertTransition(db: Executor, t: Transition): Promise<number> {
+  const seq = Number((await lastSeq(db, t.incidentId)) ?? 0) + 1;
   await db
     .insertInto('incident_transitions')
     .values({
       id: t.id,
       incident_id: t.incidentId,
-      seq: Number(last?.seq ?? 0) + 1,
+      seq,
       from_status: t.from,
       to_status: t.to,
       step: t.step,
@@ -539,6 +539,16 @@ export async function insertTransition(db: Executor, t: Transition): Promise<voi
       at: t.at,
     })
     .execute();
+  return seq;
+}
+
+async function lastSeq(db: Executor, incidentId: string) {
+  const last = await db
+    .selectFrom('incident_transitions')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst();
+  return last?.seq;
 }
 
 /** A stored step as the service sees it (the audit rebuilds logged transitions with it too). */

@@ -339,8 +339,7 @@ export class IncidentService {
     const next: Incident =
       t.to === 'duplicate' ? incident : (({ duplicateOf: _d, ...rest }) => rest)(incident);
     await updateIncident(tx, next);
-    await insertTransition(tx, t);
-    await this.ctx.logTransition(tx, next, t);
+    await this.ctx.logTransition(tx, next, t, await insertTransition(tx, t));
     await this.ctx.logIncident(tx, 'incident.status-changed', next);
     await this.ctx.deps.audit.record(tx, actor, `incident.${t.step}`, `incident:${incident.id}`, 'allowed');
   }
@@ -481,8 +480,7 @@ export class IncidentService {
       await this.ctx.logIncident(tx, 'incident.opened', clean);
       await this.ctx.logIncident(tx, 'incident.regrouped', remaining);
       const t = this.#transition(clean, actor, 'reported', 'applied', `split from ${id}: ${reason}`);
-      await insertTransition(tx, t);
-      await this.ctx.logTransition(tx, clean, t);
+      await this.ctx.logTransition(tx, clean, t, await insertTransition(tx, t));
       await this.ctx.deps.audit.record(tx, actor, 'incident.split', `incident:${id}`, 'allowed');
     });
     const [from, to] = await Promise.all([this.get(actor.principal, id), this.get(actor.principal, newId)]);

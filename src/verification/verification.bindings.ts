@@ -10,7 +10,7 @@ import type { Database } from '../db/database.js';
 import { pagesById, type BoundRow, type RowBinding } from '../ledger/row-binding.js';
 import { INCIDENT_RECORD_KIND, findIncidents, transitionFromRow } from './incident.repository.js';
 import { FINDING_RECORD_KIND, findFindings, voteFromRow } from './finding.repository.js';
-import { findingRecord, incidentRecord } from './verification.context.js';
+import { findingRecord, incidentRecords, transitionRecord } from './verification.context.js';
 
 const INCIDENT_KINDS = [
   'incident.opened',
@@ -44,7 +44,12 @@ async function boundIncidents(db: Kysely<Database>, ids: readonly string[]): Pro
   const incidents = await findIncidents(db, ids);
   return incidents.map((i) => ({
     id: i.id,
-    expectations: [{ kinds: INCIDENT_KINDS, expected: { marking: i.marking, record: incidentRecord(i) } }],
+    expectations: [
+      {
+        kinds: INCIDENT_KINDS,
+        expected: incidentRecords(i).map((record) => ({ marking: i.marking, record })),
+      },
+    ],
   }));
 }
 
@@ -65,7 +70,15 @@ async function boundTransitions(db: Kysely<Database>, rows: readonly TransitionR
       expectations: [
         {
           kinds: ['incident.transition'],
-          ...(marking !== undefined ? { expected: { marking, record: transitionFromRow(r) } } : {}),
+          // As logged now (with its seq), or by a release before seq was logged.
+          ...(marking !== undefined
+            ? {
+                expected: [
+                  { marking, record: transitionRecord(transitionFromRow(r), Number(r.seq)) },
+                  { marking, record: transitionFromRow(r) },
+                ],
+              }
+            : {}),
         },
       ],
       ...(marking === undefined ? { problems: [`its incident ${r.incident_id} is gone`] } : {}),

@@ -157,14 +157,14 @@ export class VerificationContext {
     await bumpGeneration(tx);
   }
 
-  /** Logs one step of an incident's life, under the incident's marking. */
-  async logTransition(tx: Executor, incident: Incident, t: Transition): Promise<void> {
+  /** Logs one step of an incident's life (its `seq`-th), under the incident's marking. */
+  async logTransition(tx: Executor, incident: Incident, t: Transition, seq: number): Promise<void> {
     await this.deps.ledger.record(tx, {
       kind: 'incident.transition',
       recordKind: 'incident-transition',
       recordId: t.id,
       marking: incident.marking,
-      record: t,
+      record: transitionRecord(t, seq),
     });
   }
 
@@ -191,8 +191,8 @@ export class VerificationContext {
   }
 }
 
-/** What the log commits to for an incident: its whole current state. */
-export function incidentRecord(i: Incident): unknown {
+/** What the log commits to for an incident: its whole current state, its owner included. */
+export function incidentRecord(i: Incident) {
   return {
     id: i.id,
     agreementVersionId: i.agreementVersionId,
@@ -218,7 +218,22 @@ export function incidentRecord(i: Incident): unknown {
     dueAt: i.dueAt,
     marking: i.marking,
     addressees: i.addressees,
+    owner: i.ownerOrganisationId,
   };
+}
+
+/**
+ * The records an incident's latest entry may hold: as logged now, and as releases before `owner` was
+ * logged wrote it (an entry with `owner` matches only the first, so an edited owner is still found).
+ */
+export function incidentRecords(i: Incident): readonly unknown[] {
+  const { owner: _owner, ...before } = incidentRecord(i);
+  return [incidentRecord(i), before];
+}
+
+/** What the log commits to for a step of an incident's life: the step and its place among them. */
+export function transitionRecord(t: Transition, seq: number) {
+  return { ...t, seq };
 }
 
 /** What the log records of a finding: the stable shape itself, as the public sees it once CLEAR. */
