@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import type { Marking } from '../access/marking.js';
+import { userPseudonym } from '../access/pseudonym.js';
 
 /** What a pledge provides, in the manner of the public support trackers' categories. */
 export const PLEDGE_CATEGORIES = [
@@ -116,22 +116,19 @@ export const CONSOLE_RECORDER = 'console';
 
 /**
  * Who recorded a change, as the log may name them: never a user id, but the pseudonym
- * hex(SHA-256(s ‖ recordId)), `s` the salt of the user's first logged commitment (their
- * `user.created`, in `log_commitments`). It links no two records and tells nothing without the
+ * hex(SHA-256(s ‖ recordId)), `s` the salt of the user's `user.created` entry
+ * (src/access/pseudonym.ts). It links no two records and tells nothing without the
  * user's salt, and the audit, which reads the salts, recomputes it. `null` for the console;
  * `"unattributable"` for a user with no such salt (an account an old release logged in full).
  *
- * @param userSalts each user's first salt ({@link findRecorderSalts})
+ * @param userSalts salts of `user.created` entries by user id (`findUserSalts`)
  */
 export function recorderPseudonym(
   recordedBy: string,
   recordId: string,
   userSalts: ReadonlyMap<string, Buffer>,
 ): string | null {
-  if (recordedBy === CONSOLE_RECORDER) return null;
-  const salt = userSalts.get(recordedBy);
-  if (salt === undefined) return 'unattributable';
-  return crypto.createHash('sha256').update(salt).update(recordId, 'utf8').digest('hex');
+  return userPseudonym(recordedBy === CONSOLE_RECORDER ? null : recordedBy, recordId, userSalts);
 }
 
 /**

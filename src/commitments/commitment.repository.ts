@@ -1,12 +1,10 @@
 import { sql, type Selectable } from 'kysely';
 import { dialectOf } from '../db/dialect.js';
-import { USER_RECORD_KIND } from '../access/access.log-records.js';
 import type { Marking } from '../access/marking.js';
 import type { Principal } from '../access/policy.js';
 import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
 import {
-  CONSOLE_RECORDER,
   PLEDGE_RECORD_KIND,
   RATIFICATION_RECORD_KIND,
   type Amendment,
@@ -373,27 +371,4 @@ export async function lockGuaranteeRatification(
       .set({ seq: sql`seq` })
       .where('id', '=', '')
       .execute();
-}
-
-/**
- * The salt of each user's first logged commitment (their `user.created`), from which the log's
- * pseudonym of who recorded a change is made (`recorderPseudonym`); users with none are left out.
- */
-export async function findRecorderSalts(
-  db: Executor,
-  userIds: readonly string[],
-): Promise<Map<string, Buffer>> {
-  const ids = [...new Set(userIds)].filter((id) => id !== CONSOLE_RECORDER);
-  const salts = new Map<string, Buffer>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('log_commitments')
-      .select(['record_id', 'salt'])
-      .where('record_kind', '=', USER_RECORD_KIND)
-      .where('record_id', 'in', ids.slice(i, i + 500))
-      .orderBy('queue_seq')
-      .execute();
-    for (const r of rows) if (!salts.has(r.record_id)) salts.set(r.record_id, Buffer.from(r.salt));
-  }
-  return salts;
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { findUserSalts } from '../access/pseudonym.js';
 import type { Actor } from '../access/audit.service.js';
 import type { Principal } from '../access/policy.js';
 import { forbidden, invalid, notFound, ruleViolated, type FieldProblem } from '../core/errors.js';
@@ -20,7 +21,6 @@ import {
 } from './commitment.model.js';
 import {
   findPledge,
-  findRecorderSalts,
   insertAmendment,
   insertDelivery,
   insertPledge,
@@ -246,7 +246,7 @@ export class CommitmentService {
         recordKind: DELIVERY_RECORD_KIND,
         recordId: delivery.id,
         marking: pledge.marking,
-        record: deliveryRecord(delivery, await findRecorderSalts(tx, [delivery.recordedBy])),
+        record: deliveryRecord(delivery, await findUserSalts(tx, [delivery.recordedBy])),
       });
       await this.deps.audit.record(tx, actor, 'commitment.deliver', `pledge:${pledgeId}`, 'allowed');
     });
@@ -314,7 +314,7 @@ export class CommitmentService {
         recordKind: AMENDMENT_RECORD_KIND,
         recordId: amendment.id,
         marking: pledge.marking,
-        record: amendmentRecord(amendment, await findRecorderSalts(tx, [amendment.recordedBy])),
+        record: amendmentRecord(amendment, await findUserSalts(tx, [amendment.recordedBy])),
       });
       await this.#logPledge(tx, 'commitment.revised', next);
       await this.deps.audit.record(tx, actor, 'commitment.amend', `pledge:${pledgeId}`, 'allowed');
@@ -374,7 +374,7 @@ export class CommitmentService {
       recordKind: PLEDGE_RECORD_KIND,
       recordId: pledge.id,
       marking: pledge.marking,
-      record: pledgeRecord(pledge, await findRecorderSalts(tx, [pledge.recordedBy])),
+      record: pledgeRecord(pledge, await findUserSalts(tx, [pledge.recordedBy])),
     });
   }
 

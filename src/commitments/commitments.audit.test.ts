@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { findUserSalts } from '../access/pseudonym.js';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { ROW_BINDINGS } from '../../test/support/composition.js';
 import { describeEachDialect } from '../../test/support/databases.js';
@@ -15,13 +16,7 @@ import {
   ratificationRecord,
   withoutRecorder,
 } from './commitment.model.js';
-import {
-  findAmendments,
-  findDeliveries,
-  findPledges,
-  findRatifications,
-  findRecorderSalts,
-} from './commitment.repository.js';
+import { findAmendments, findDeliveries, findPledges, findRatifications } from './commitment.repository.js';
 
 const pledge = (marking: string) => ({
   guaranteeId: 'g-security',
@@ -136,7 +131,7 @@ describeEachDialect('commitments: who recorded each change, bound to the log by 
           .executeTakeFirstOrThrow()
       ).id,
     ]);
-    const salts = await findRecorderSalts(t.services.database.db, [by]);
+    const salts = await findUserSalts(t.services.database.db, [by]);
     expect(p && pledgeRecord(p, salts).recordedBy).not.toBe(clear[0]?.record?.recordedBy);
   });
 
@@ -149,7 +144,7 @@ describeEachDialect('commitments: who recorded each change, bound to the log by 
     const [d] = await findDeliveries(db, [id('commitment_deliveries')]);
     const [r] = await findRatifications(db, [id('ratification_records')]);
     if (!p || !a || !d || !r) throw new Error('rows missing');
-    const salts = await findRecorderSalts(db, [p.recordedBy]);
+    const salts = await findUserSalts(db, [p.recordedBy]);
     // The latest entry of each in the shape an older release logged.
     await t.services.ledger.appender.recordMany(db, [
       {

@@ -3,6 +3,7 @@
  * the services log with the record builders of `commitment.model.ts` and the audit rebuilds with the
  * same functions from the rows as stored now. Amendments, deliveries follow their pledge's marking.
  */
+import { findUserSalts } from '../access/pseudonym.js';
 import { sql, type Kysely } from 'kysely';
 import type { Marking } from '../access/marking.js';
 import type { Principal } from '../access/policy.js';
@@ -20,13 +21,7 @@ import {
   ratificationRecord,
   withoutRecorder,
 } from './commitment.model.js';
-import {
-  findAmendments,
-  findDeliveries,
-  findPledges,
-  findRatifications,
-  findRecorderSalts,
-} from './commitment.repository.js';
+import { findAmendments, findDeliveries, findPledges, findRatifications } from './commitment.repository.js';
 
 type Salts = ReadonlyMap<string, Buffer>;
 
@@ -52,7 +47,7 @@ function saltsOf(
   db: Kysely<Database>,
   rows: readonly { recordedBy: string }[],
 ): Promise<Map<string, Buffer>> {
-  return findRecorderSalts(
+  return findUserSalts(
     db,
     rows.map((r) => r.recordedBy),
   );

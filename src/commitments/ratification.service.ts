@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { findUserSalts } from '../access/pseudonym.js';
 import type { Actor } from '../access/audit.service.js';
 import type { Marking } from '../access/marking.js';
 import type { Principal } from '../access/policy.js';
@@ -15,12 +16,7 @@ import {
   type RatificationRecord,
   type RatificationRecordStatus,
 } from './commitment.model.js';
-import {
-  findRecorderSalts,
-  insertRatification,
-  listRatifications,
-  lockGuaranteeRatification,
-} from './commitment.repository.js';
+import { insertRatification, listRatifications, lockGuaranteeRatification } from './commitment.repository.js';
 import { announce, guaranteeInForce, requirePermission, type CommitmentDeps } from './commitments.context.js';
 
 type AgreementStep = NonNullable<Guarantee['ratification']['steps']>[number];
@@ -178,7 +174,7 @@ export class RatificationService {
         recordKind: RATIFICATION_RECORD_KIND,
         recordId: record.id,
         marking,
-        record: ratificationRecord(record, await findRecorderSalts(tx, [record.recordedBy])),
+        record: ratificationRecord(record, await findUserSalts(tx, [record.recordedBy])),
       });
       await this.deps.audit.record(
         tx,

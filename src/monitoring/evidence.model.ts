@@ -1,33 +1,8 @@
-import crypto from 'node:crypto';
+import { userPseudonym } from '../access/pseudonym.js';
 import type { Evidence } from './evidence.repository.js';
 
 /** The record kind of an evidence item (log commitments, salts). */
 export const EVIDENCE_RECORD_KIND = 'evidence';
-
-/**
- * `recordedBy` of an item whose creator has no salted `user.created` entry (an account logged in full
- * by a release before commitments): it cannot be attributed without naming the user.
- */
-export const UNATTRIBUTABLE = 'unattributable';
-
-/**
- * A user named in an evidence record without naming them: SHA-256(salt of the user's `user.created`
- * entry ‖ evidence id), hex. Not linkable between items; only who holds that salt (the user and user
- * administrators, through the salts API) or the database audit can recompute it. Null for no user
- * (the console, the anonymous public).
- *
- * @param userSalts salts of `user.created` entries by user id (`findUserCreatedSalts`)
- */
-export function userPseudonym(
-  userId: string | null,
-  evidenceId: string,
-  userSalts: ReadonlyMap<string, Buffer>,
-): string | null {
-  if (userId === null) return null;
-  const salt = userSalts.get(userId);
-  if (salt === undefined) return UNATTRIBUTABLE;
-  return crypto.createHash('sha256').update(salt).update(evidenceId, 'utf8').digest('hex');
-}
 
 /** Who created an evidence item, as {@link userPseudonym}: the `recordedBy` of its records. */
 export function evidenceRecordedBy(

@@ -1,4 +1,3 @@
-import { USER_RECORD_KIND } from '../access/access.log-records.js';
 import type { Executor } from '../db/database.js';
 import type { EvidenceTable } from './report.tables.js';
 
@@ -149,31 +148,4 @@ export async function listCustody(db: Executor, evidenceId: string): Promise<Cus
     note: r.note,
     requestId: r.request_id,
   }));
-}
-
-const USER_CREATED = 'user.created';
-
-/**
- * The salts of the `user.created` entries of these users (integrated or still queued), by user id:
- * what `evidenceRecordedBy` hashes. A user whose account was logged in full has none.
- */
-export async function findUserCreatedSalts(
-  db: Executor,
-  userIds: readonly (string | null)[],
-): Promise<Map<string, Buffer>> {
-  const ids = [...new Set(userIds.filter((id): id is string => id !== null))];
-  const salts = new Map<string, Buffer>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('log_commitments as c')
-      .leftJoin('log_entries as e', 'e.queue_seq', 'c.queue_seq')
-      .leftJoin('log_queue as q', 'q.seq', 'c.queue_seq')
-      .select(['c.record_id', 'c.salt'])
-      .where('c.record_kind', '=', USER_RECORD_KIND)
-      .where('c.record_id', 'in', ids.slice(i, i + 500))
-      .where((eb) => eb.or([eb('e.kind', '=', USER_CREATED), eb('q.kind', '=', USER_CREATED)]))
-      .execute();
-    for (const r of rows) salts.set(r.record_id, r.salt);
-  }
-  return salts;
 }

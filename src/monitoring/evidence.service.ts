@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { findUserSalts } from '../access/pseudonym.js';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditTrail } from '../access/audit.service.js';
@@ -16,7 +17,6 @@ import {
 } from './evidence.model.js';
 import {
   findEvidence,
-  findUserCreatedSalts,
   insertCustodyEvents,
   insertEvidence,
   listCustody,
@@ -173,7 +173,7 @@ export class EvidenceService {
         this.#event(actor, evidence.id, 'declared', { toCustodian: evidence.custodian }),
         ...(stored ? [this.#event(actor, evidence.id, 'uploaded', { toCustodian: evidence.custodian })] : []),
       ]);
-      const salts = await findUserCreatedSalts(tx, [evidence.createdBy]);
+      const salts = await findUserSalts(tx, [evidence.createdBy]);
       await this.#log(
         tx,
         'evidence.declared',
@@ -250,7 +250,7 @@ export class EvidenceService {
     await this.db.transaction().execute(async (tx) => {
       await insertCustodyEvents(tx, [this.#event(actor, evidenceId, 'accessed')]);
       const { userId, organisationId } = actor.principal;
-      const salts = await findUserCreatedSalts(tx, [userId]);
+      const salts = await findUserSalts(tx, [userId]);
       await this.#log(
         tx,
         'evidence.accessed',
@@ -321,7 +321,7 @@ export class EvidenceService {
           toCustodian: derived.custodian,
         }),
       ]);
-      const salts = await findUserCreatedSalts(tx, [derived.createdBy]);
+      const salts = await findUserSalts(tx, [derived.createdBy]);
       await this.#log(
         tx,
         'evidence.derived',

@@ -4,6 +4,7 @@
  * each report row is also checked against itself: the denormalised columns against its body, the
  * submitted content against `content_sha256`, its addressees against the submitted ones.
  */
+import { findUserSalts } from '../access/pseudonym.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { Marking } from '../access/marking.js';
 import { visibleTo } from '../access/visibility.sql.js';
@@ -22,7 +23,7 @@ import {
   legacyStoredEvidenceRecord,
   storedEvidenceRecord,
 } from './evidence.model.js';
-import { findEvidence, findUserCreatedSalts, toEvidence, type Evidence } from './evidence.repository.js';
+import { findEvidence, toEvidence, type Evidence } from './evidence.repository.js';
 import { reportFromRow } from './report.body.js';
 import { contentHash } from './report.intake.js';
 import { REPORT_RECORD_KIND } from './report.model.js';
@@ -354,7 +355,7 @@ async function evidenceRows(
       db,
       rows.map((r) => r.id),
     ),
-    findUserCreatedSalts(
+    findUserSalts(
       db,
       rows.map((r) => r.created_by),
     ),

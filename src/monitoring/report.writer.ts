@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { findUserSalts } from '../access/pseudonym.js';
 import type { Executor } from '../db/database.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
 import type { LoggedChange } from '../ledger/log-item.js';
@@ -6,7 +7,6 @@ import type { FieldProblem } from '../core/errors.js';
 import { markingRank, type Marking } from '../access/marking.js';
 import { canonicalBytes } from '../ledger/canonical-json.js';
 import {
-  findUserCreatedSalts,
   insertCustodyEvents,
   insertEvidence,
   type CustodyEvent,
@@ -512,7 +512,7 @@ async function writeDeclaredEvidence(
   const events: CustodyEvent[] = [];
   const log: LoggedChange[] = [];
   const declaring = pending.some(({ p }) => p.evidence.length > 0);
-  const salts = declaring ? await findUserCreatedSalts(tx, [ctx.actor.userId]) : new Map<string, Buffer>();
+  const salts = declaring ? await findUserSalts(tx, [ctx.actor.userId]) : new Map<string, Buffer>();
   pending.forEach(({ p }, i) => {
     const report = reports[i];
     if (report === undefined) return;
