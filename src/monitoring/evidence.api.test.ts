@@ -94,6 +94,50 @@ describeEachDialect('evidence API', (dialect) => {
     expect(filesUnder(evidenceDir)).toEqual(before);
   });
 
+  it("names the users who handled a CLEAR report's evidence to its organisation and the commission only, never to the public or another party", async () => {
+    const ua = await t.tokenFor('UA', ['monitor']);
+    const bytes = Buffer.from('a photograph of an impact');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: auth(ua),
+      payload: sampleInput({
+        marking: 'CLEAR',
+        evidence: [
+          {
+            sha256: sha256Of(bytes),
+            contentBase64: bytes.toString('base64'),
+            filename: 'impact.jpg',
+            mediaType: 'image/jpeg',
+            capturedAt: '2026-11-25T20:00:00Z',
+            collector: 'Patrol 4',
+          },
+        ],
+      }),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const reportId = res.json().report.id as string;
+    const me = await t.app.inject({ url: '/api/v1/me', headers: auth(ua) });
+    const uaUser = me.json().user?.id ?? me.json().id;
+    expect(typeof uaUser).toBe('string');
+    const read = async (headers: Record<string, string>) => {
+      const list = await t.app.inject({ url: `/api/v1/reports/${reportId}/evidence`, headers });
+      expect(list.statusCode, list.body).toBe(200);
+      const id = list.json().evidence[0].id as string;
+      const custody = await t.app.inject({ url: `/api/v1/evidence/${id}/custody`, headers });
+      expect(custody.statusCode, custody.body).toBe(200);
+      return list.body + custody.body;
+    };
+    expect(await read(auth(ua))).toContain(uaUser);
+    expect(await read(auth(await t.tokenFor('JMVC', ['analyst'])))).toContain(uaUser);
+    for (const headers of [{}, auth(await t.tokenFor('RU', ['liaison']))]) {
+      const body = await read(headers);
+      expect(body).not.toContain(uaUser);
+      expect(body).toContain('"createdBy":null');
+      expect(body).toContain('"actorUserId":null');
+    }
+  });
+
   it('answers for evidence of a hidden report exactly as for none (security A9: evidence 404 vs 403 reveals hidden report ids)', async () => {
     const bytes = Buffer.from('a photograph of a crater');
     const hidden = await reportWithDeclaredEvidence(bytes);

@@ -106,10 +106,15 @@ export class EvidenceService {
     };
   }
 
-  /** Evidence items of a report the actor may see. */
+  /**
+   * Evidence items of a report the actor may see. Who declared each (a user id) only for the report's
+   * own organisation and the commission: anyone else — the public, for a CLEAR report — gets null,
+   * so a user's id is not published, nor their activity linkable across reports.
+   */
   async list(actor: Actor, reportId: string): Promise<Evidence[]> {
-    await this.#report(actor, reportId);
-    return listEvidenceOfReport(this.db, reportId);
+    const report = await this.#report(actor, reportId);
+    const items = await listEvidenceOfReport(this.db, reportId);
+    return namesUsersTo(actor, report) ? items : items.map((e) => ({ ...e, createdBy: null }));
   }
 
   /** Declares more evidence for a report after intake (bytes inline, or uploaded later by hash). */
@@ -334,9 +339,17 @@ export class EvidenceService {
     return derived;
   }
 
-  /** The custody trail, oldest first. */
+  /** The custody trail, oldest first; who acted (a user id) as `list` shows who declared. */
   async custody(actor: Actor, evidenceId: string): Promise<CustodyEvent[]> {
-    await this.#evidence(actor, evidenceId);
-    return listCustody(this.db, evidenceId);
+    const { report } = await this.#evidence(actor, evidenceId);
+    const events = await listCustody(this.db, evidenceId);
+    return namesUsersTo(actor, report) ? events : events.map((e) => ({ ...e, actorUserId: null }));
   }
+}
+
+/** Whether the actor may learn which users handled a report's evidence: its organisation, the commission. */
+function namesUsersTo(actor: Actor, report: Report): boolean {
+  const p = actor.principal;
+  if (p.userId === null && p.organisationId === null) return false;
+  return p.organisationKind === 'commission' || p.organisationId === report.ownerOrganisationId;
 }
