@@ -64,9 +64,11 @@ export function registerBackupCommands(program: Command): void {
       );
       process.stderr.write(
         'truceline: WARNING: this backup contains the PRIVATE log signing key(s) ' +
-          `(${target}/keys): whoever holds it can sign checkpoints as this log; and the key that opens ` +
-          `the stored webhook secrets (${target}/secrets). Keep it as secret as the keys themselves ` +
-          '(files are mode 600).\n',
+          `(${target}/keys): whoever holds it can sign checkpoints as this log` +
+          (manifest.parts.some((p) => p.kind === 'secret')
+            ? `; and the key that opens the stored webhook secrets (${target}/secrets)`
+            : '') +
+          '. Keep it as secret as the keys themselves (files are mode 600).\n',
       );
     });
 
