@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { ROW_BINDINGS } from '../../test/support/composition.js';
+import { withEditRolledBack } from '../../test/support/rolled-back.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { consoleActor, type Actor } from '../access/audit.service.js';
 import type { Database } from '../db/database.js';
@@ -16,9 +17,6 @@ import {
 } from './evidence.model.js';
 import { insertEvidence, type Evidence } from './evidence.repository.js';
 import type { EvidenceTable } from './report.tables.js';
-
-/** Rolls an edit back after auditing it. */
-class RolledBack extends Error {}
 
 const sha256Of = (bytes: Buffer | string) => crypto.createHash('sha256').update(bytes).digest('hex');
 
@@ -42,20 +40,12 @@ describeEachDialect('evidence bound to the log: every column of report_evidence'
     });
 
   /** Audits the database with one row edited, then rolls the edit back. */
-  async function auditEdited(id: string, set: Edit): Promise<DatabaseAuditReport> {
-    let outcome: DatabaseAuditReport | undefined;
-    try {
-      await t.services.database.db.transaction().execute(async (tx: Transaction<Database>) => {
-        await tx.updateTable('report_evidence').set(set).where('id', '=', id).execute();
-        outcome = await audit(tx);
-        throw new RolledBack();
-      });
-    } catch (err) {
-      if (!(err instanceof RolledBack)) throw err;
-    }
-    if (outcome === undefined) throw new Error('not audited');
-    return outcome;
-  }
+  const auditEdited = (id: string, set: Edit): Promise<DatabaseAuditReport> =>
+    withEditRolledBack(
+      t.services.database.db,
+      (tx) => tx.updateTable('report_evidence').set(set).where('id', '=', id).execute(),
+      audit,
+    );
 
   beforeEach(async () => {
     t = await startTestApp(dialect, { monitoring: {} });

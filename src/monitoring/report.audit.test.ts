@@ -8,13 +8,11 @@ import { CONSOLE_ACTOR } from '../cli/runtime.js';
 import type { Database } from '../db/database.js';
 import { auditDatabase } from '../ledger/database-audit.js';
 import { recordCommitment } from '../ledger/log-item.js';
-import { ROW_BINDINGS } from '../server/row-bindings.js';
+import { ROW_BINDINGS } from '../../test/support/composition.js';
+import { withEditRolledBack } from '../../test/support/rolled-back.js';
 import { reportFromRow } from './report.body.js';
 import { REPORT_RECORD_KIND } from './report.model.js';
 import { CLASSIFICATION_RECORD_KIND, logRecordOf } from './report.writer.js';
-
-/** Rolls an edit back after auditing it. */
-class RolledBack extends Error {}
 
 describeEachDialect(
   'a report bound to the log: its classification, queue number and external system',
@@ -71,20 +69,8 @@ describeEachDialect(
     const audit = (db: Kysely<Database>) => auditDatabase(db, { bindings: ROW_BINDINGS });
 
     /** Applies an edit, audits the database with it, and rolls it back. */
-    async function auditedEdit(apply: (tx: Transaction<Database>) => Promise<unknown>) {
-      let outcome: Awaited<ReturnType<typeof audit>> | undefined;
-      try {
-        await t.services.database.db.transaction().execute(async (tx) => {
-          await apply(tx);
-          outcome = await audit(tx);
-          throw new RolledBack();
-        });
-      } catch (err) {
-        if (!(err instanceof RolledBack)) throw err;
-      }
-      if (outcome === undefined) throw new Error('not audited');
-      return outcome;
-    }
+    const auditedEdit = (apply: (tx: Transaction<Database>) => Promise<unknown>) =>
+      withEditRolledBack(t.services.database.db, apply, audit);
 
     it('logs the classification against a confidential version apart, as a commitment, and only then', async () => {
       const clean = await audit(t.services.database.db);

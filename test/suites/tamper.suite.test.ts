@@ -22,6 +22,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { withEditRolledBack } from '../support/rolled-back.js';
 import { explosionReport, fileThreeSightings, verificationStaff } from '../support/verification.js';
 import { consoleActor } from '../../src/access/audit.service.js';
 import { CONSOLE_ACTOR } from '../../src/cli/runtime.js';
@@ -394,9 +395,6 @@ function preview(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
-/** Rolls an edit back after auditing it. */
-class RolledBack extends Error {}
-
 describeEachDialect('tamper suite', (dialect) => {
   let t: TestApp;
   let logKey: string;
@@ -419,23 +417,17 @@ describeEachDialect('tamper suite', (dialect) => {
   const audit = (db: Kysely<Database>) => auditDatabase(db, { bindings: ROW_BINDINGS, logKeys: [logKey] });
 
   /** Applies an edit, audits the database with it, and rolls it back; throws when the database refuses it. */
-  async function auditedEdit(apply: (tx: Transaction<Database>) => Promise<unknown>) {
-    let outcome: Awaited<ReturnType<typeof audit>> | undefined;
-    try {
-      await t.services.database.db.transaction().execute(async (tx) => {
+  const auditedEdit = (apply: (tx: Transaction<Database>) => Promise<unknown>) =>
+    withEditRolledBack(
+      t.services.database.db,
+      async (tx) => {
         if (dialect === 'sqlite') await sql`pragma defer_foreign_keys = on`.execute(tx);
         // Foreign keys are not deferrable on PostgreSQL: the test role (a superuser) skips their triggers.
         else await sql`set local session_replication_role = replica`.execute(tx);
         await apply(tx);
-        outcome = await audit(tx);
-        throw new RolledBack();
-      });
-    } catch (err) {
-      if (!(err instanceof RolledBack)) throw err;
-    }
-    if (outcome === undefined) throw new Error('not audited');
-    return outcome;
-  }
+      },
+      audit,
+    );
 
   it("defects the suite found stay fixed: a log entry's kind column, a finding's copied columns, a copied finding", async () => {
     const kind = await auditedEdit((tx) =>
