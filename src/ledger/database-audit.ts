@@ -15,6 +15,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { dialectOf } from '../db/dialect.js';
 import { AuditFailure, checkCheckpoint, checkQuorum, type AuditPolicy } from './audit-trust.js';
 import type { AuditedState } from './audit-io.js';
 import { parseCheckpoint } from './checkpoint.js';
@@ -85,8 +86,26 @@ function keysLinkedByRotations(trusted: readonly string[], rotations: readonly u
   return [...keys];
 }
 
-/** Audits the log in a database and every bound row against it (see the module comment). */
+/**
+ * Audits the log in a database and every bound row against it (see the module comment), all in one
+ * snapshot: a database a running server writes to is read as of one moment, so an entry the sequencer
+ * moves from the queue into the log between two reads, or a report written after the log was read, is
+ * not taken for a row without its entry. Called inside a transaction, it reads in that one.
+ */
 export async function auditDatabase(
+  db: Kysely<Database>,
+  options: DatabaseAuditOptions,
+): Promise<DatabaseAuditReport> {
+  if (db.isTransaction) return auditSnapshot(db, options);
+  // PostgreSQL: one snapshot for the whole transaction. SQLite (WAL): a read transaction sees the
+  // database as of its first read until it ends, whatever other connections commit meanwhile.
+  const tx = db.transaction();
+  return (
+    dialectOf(db) === 'postgres' ? tx.setIsolationLevel('repeatable read').setAccessMode('read only') : tx
+  ).execute((snapshot) => auditSnapshot(snapshot, options));
+}
+
+async function auditSnapshot(
   db: Kysely<Database>,
   options: DatabaseAuditOptions,
 ): Promise<DatabaseAuditReport> {
