@@ -25,7 +25,7 @@ describeEachDialect('agreement versions bound to the log', (dialect) => {
     return auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS });
   };
 
-  it('finds a changed load time or source file name, of a version logged in full or as a commitment', async () => {
+  it('finds a changed load time, owner, source file or its name, of a version logged in full or as a commitment', async () => {
     const clear = await t.services.agreements.load(CONSOLE_ACTOR, {
       text: ILLUSTRATIVE,
       fileName: 'framework.yaml',
@@ -35,13 +35,19 @@ describeEachDialect('agreement versions bound to the log', (dialect) => {
     expect((await audit()).findings).toEqual([]);
     const db = t.services.database.db;
     for (const id of [clear.version.id, green.version.id])
-      for (const column of ['loaded_at', 'source_name'] as const) {
+      for (const column of ['loaded_at', 'source_name', 'owner_organisation_id', 'source_text'] as const) {
         const before = await db
           .selectFrom('agreement_versions')
           .select(column)
           .where('id', '=', id)
           .executeTakeFirstOrThrow();
-        const value = column === 'loaded_at' ? '2020-01-01T00:00:00.000Z' : 'other.yaml';
+        const value = {
+          loaded_at: '2020-01-01T00:00:00.000Z',
+          source_name: 'other.yaml',
+          // Who owns a version decides who may read it when it is confidential.
+          owner_organisation_id: 'RU',
+          source_text: `${String(before[column])}\n# edited`,
+        }[column];
         await db
           .updateTable('agreement_versions')
           .set({ [column]: value })
@@ -55,13 +61,21 @@ describeEachDialect('agreement versions bound to the log', (dialect) => {
     expect((await audit()).findings).toEqual([]);
   });
 
-  it('still accepts an entry logged before the load time and file name were, and answers its record', async () => {
+  it('still accepts an entry logged before the load time, file and owner were, and answers its record', async () => {
     const { version } = await t.services.agreements.load(CONSOLE_ACTOR, {
       text: KOREA,
       fileName: 'korea.yaml',
     });
-    const [, before] = agreementVersionLogRecords(version);
+    const sourceText = (
+      await t.services.database.db
+        .selectFrom('agreement_versions')
+        .select('source_text')
+        .where('id', '=', version.id)
+        .executeTakeFirstOrThrow()
+    ).source_text;
+    const [, , before] = agreementVersionLogRecords({ ...version, sourceText });
     expect(before).not.toHaveProperty('loadedAt');
+    expect(before).not.toHaveProperty('owner');
     // The version's latest entry in the shape an older release logged.
     await t.services.ledger.appender.record(t.services.database.db, {
       kind: 'agreement.loaded',

@@ -12,11 +12,8 @@ import { pagesById } from '../ledger/row-binding.js';
 import { AGREEMENT_RECORD_KIND } from './agreement.repository.js';
 import type { AgreementVersionTable } from './agreement.tables.js';
 
-/**
- * `agreement.loaded`: the version's identity, the SHA-256 of its canonical content, when it was loaded
- * and the name of the file it was loaded from (as readable as the version: in full only when CLEAR).
- */
-export function agreementVersionLogRecord(v: {
+/** What `agreement.loaded` records of a version. */
+export interface AgreementVersionFacts {
   id: string;
   agreementId: string;
   version: number;
@@ -27,7 +24,32 @@ export function agreementVersionLogRecord(v: {
   marking: Marking;
   loadedAt: string;
   sourceName: string;
-}) {
+  /** The organisation that loaded it: who may read it when it is marked above CLEAR. */
+  ownerOrganisationId: string;
+  /** The file as loaded (kept for line-accurate messages and faithful export). */
+  sourceText: string;
+}
+
+/** SHA-256 (hex) of the file a version was loaded from. */
+export function sourceSha256(sourceText: string): string {
+  return crypto.createHash('sha256').update(sourceText).digest('hex');
+}
+
+/**
+ * `agreement.loaded`: the version's identity, the SHA-256 of its canonical content, when it was loaded,
+ * by which organisation, and the name and SHA-256 of the file it was loaded from (as readable as the
+ * version: in full only when CLEAR).
+ */
+export function agreementVersionLogRecord(v: AgreementVersionFacts) {
+  return {
+    ...olderRecord(v),
+    owner: v.ownerOrganisationId,
+    sourceSha256: sourceSha256(v.sourceText),
+  };
+}
+
+/** The record as releases before `owner` and `sourceSha256` were logged wrote it. */
+function olderRecord(v: AgreementVersionFacts) {
   return {
     id: v.id,
     agreementId: v.agreementId,
@@ -43,12 +65,14 @@ export function agreementVersionLogRecord(v: {
 }
 
 /**
- * The records an `agreement.loaded` entry may hold for a version: as logged now, and as releases
- * before `loadedAt` and `sourceName` were logged wrote it (an entry with them matches only the first).
+ * The records an `agreement.loaded` entry may hold for a version: as logged now, as releases before
+ * `owner` and `sourceSha256` were logged wrote it, and before `loadedAt` and `sourceName` were (an
+ * entry with the newer fields matches only the shape that has them).
  */
-export function agreementVersionLogRecords(v: Parameters<typeof agreementVersionLogRecord>[0]) {
-  const { loadedAt: _loadedAt, sourceName: _sourceName, ...before } = agreementVersionLogRecord(v);
-  return [agreementVersionLogRecord(v), before] as const;
+export function agreementVersionLogRecords(v: AgreementVersionFacts) {
+  const older = olderRecord(v);
+  const { loadedAt: _loadedAt, sourceName: _sourceName, ...oldest } = older;
+  return [agreementVersionLogRecord(v), older, oldest] as const;
 }
 
 type VersionRow = Pick<
@@ -63,6 +87,8 @@ type VersionRow = Pick<
   | 'marking'
   | 'loaded_at'
   | 'source_name'
+  | 'owner_organisation_id'
+  | 'source_text'
 > & { content_check: string };
 
 function boundVersion(row: VersionRow): BoundRow {
@@ -78,6 +104,8 @@ function boundVersion(row: VersionRow): BoundRow {
     marking,
     loadedAt: row.loaded_at,
     sourceName: row.source_name,
+    ownerOrganisationId: row.owner_organisation_id,
+    sourceText: row.source_text,
   });
   return {
     id: row.id,
@@ -99,6 +127,8 @@ const COLUMNS = [
   'marking',
   'loaded_at',
   'source_name',
+  'owner_organisation_id',
+  'source_text',
   'content',
 ] as const;
 

@@ -138,6 +138,8 @@ export class AgreementService {
         marking,
         loadedAt,
         sourceName: input.fileName,
+        ownerOrganisationId: owner,
+        sourceText: input.text,
       });
       // Anything above CLEAR (a GREEN text, an AMBER draft) leaves only a commitment in the public log.
       await this.ledger.record(tx, {
@@ -183,8 +185,10 @@ export class AgreementService {
       this.db,
       salts.map((s) => s.queueSeq),
     );
-    // An entry logged by an older release committed to the record without loadedAt and sourceName.
-    const records = agreementVersionLogRecords(info);
+    // An entry logged by an older release committed to a record without some fields (see the builder).
+    const stored = await readAgreementContent(this.db, id);
+    if (stored === undefined) throw notFound(`agreement version ${id}`);
+    const records = agreementVersionLogRecords({ ...info, sourceText: stored.sourceText });
     return salts.map((s) => {
       const record =
         records.find((r) => recordCommitment(s.salt, r) === logged.get(s.queueSeq)) ?? records[0];
