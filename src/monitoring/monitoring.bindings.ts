@@ -33,7 +33,8 @@ import { CLASSIFICATION_RECORD_KIND, classificationChangeOf, logRecordOf } from 
 
 const REPORT_KINDS = ['report.accepted', 'report.revised'];
 /** Columns the body does not determine: the successor is set later; the body is compared by its content. */
-const NOT_DERIVED = new Set(['superseded_by', 'body']);
+/** Columns not derived from the body: superseded_by is checked by the revision chain, seal_salt by the record. */
+const NOT_DERIVED = new Set(['superseded_by', 'body', 'seal_salt']);
 
 type Addressees = Map<string, { organisations: string[]; users: string[] }>;
 
@@ -143,15 +144,23 @@ function boundReport(
   try {
     const report = reportFromRow(row);
     const agreementMarking = markings.get(report.classification.agreementVersionId);
-    const logged = (shape: 'current' | 'legacy') => ({
+    const logged = (shape: 'current' | 'legacy', seal?: Buffer) => ({
       marking: report.marking,
-      record: logRecordOf(report, agreementMarking, shape),
+      record: logRecordOf(report, agreementMarking, shape, seal),
     });
+    const seal = row.seal_salt ?? undefined;
     expectations = [
       {
         kinds: REPORT_KINDS,
-        // Logged before the record bound the whole classification: the legacy shape (which lacks it).
-        expected: agreementMarking === 'CLEAR' ? [logged('current'), logged('legacy')] : logged('current'),
+        // A row with a seal salt was logged with `sealed` (and, judged by a CLEAR version, with the
+        // whole classification bound): that shape only. Rows written before have no salt and match
+        // the shapes logged then: with the classification bound, or before that (legacy).
+        expected:
+          seal !== undefined
+            ? logged('current', seal)
+            : agreementMarking === 'CLEAR'
+              ? [logged('current'), logged('legacy')]
+              : logged('current'),
         queueSeq: row.log_seq === null ? null : Number(row.log_seq),
       },
     ];

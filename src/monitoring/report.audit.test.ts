@@ -141,6 +141,47 @@ describeEachDialect(
       expect((await audit(t.services.database.db)).findings).toEqual([]);
     });
 
+    it('finds an edit of the source, its group, the notified sites, the author or the seal salt, which the public log does not show', async () => {
+      const db = t.services.database.db;
+      const id = ids.clearJudged;
+      const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row.source_id).not.toBeNull();
+      expect(row.seal_salt?.length).toBe(32);
+      // The CLEAR report is logged in full, with its source and notices only as the salted `sealed`.
+      const entries = await db
+        .selectFrom('log_entries')
+        .select('data')
+        .where('kind', '=', 'report.accepted')
+        .execute();
+      const entry = entries.map((e) => e.data.toString()).find((d) => d.includes(`"id":"${id}"`)) ?? '';
+      expect(entry).toMatch(/"sealed":"[0-9a-f]{64}"/);
+      for (const hidden of ['JMVC patrol team 3', 'jmvc-team-3', row.source_id ?? ''])
+        expect(entry).not.toContain(hidden);
+
+      const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
+      const edits: Record<string, string> = {
+        independence_group: `update reports set independence_group = ${q('another-team')} where id = ${q(id)}`,
+        source_id: `update reports set source_id = ${q('src-0000000000000000')} where id = ${q(id)}`,
+        'body source name': `update reports set body = replace(body, ${q('JMVC patrol team 3')}, ${q('JMVC patrol team 4')}) where id = ${q(id)}`,
+        'body notified': `update reports set body = replace(body, '"notified":[]', '"notified":[{"distanceM":10,"id":"site-1","kind":"site"}]') where id = ${q(id)}`,
+        author_user_id: `update reports set author_user_id = null where id = ${q(id)}`,
+        'seal_salt changed': `update reports set seal_salt = (select seal_salt from reports where id = ${q(ids.draftJudged)}) where id = ${q(id)}`,
+        'seal_salt removed': `update reports set seal_salt = null where id = ${q(id)}`,
+      };
+      const missed: string[] = [];
+      for (const [name, apply] of Object.entries(edits)) {
+        let changed = 0;
+        const found = await auditedEdit(async (tx) => {
+          changed = Number((await sql.raw(apply).execute(tx)).numAffectedRows ?? 0);
+        });
+        expect(changed, name).toBe(1);
+        if (!found.findings.some((f) => f.table === 'reports' && f.id === id))
+          missed.push(`${name}: ${JSON.stringify(found.findings)}`);
+      }
+      expect(missed).toEqual([]);
+      expect((await audit(db)).findings).toEqual([]);
+    });
+
     it('gives the classification’s salt to whoever may read the report and the version only', async () => {
       const url = `/api/v1/log/commitments/${CLASSIFICATION_RECORD_KIND}/${ids.draftJudged}`;
       const mine = await t.app.inject({ url, headers: as(tokens.ua) });
@@ -189,7 +230,7 @@ describeEachDialect(
         });
         await db
           .insertInto('reports')
-          .values({ ...row, id: copy, log_seq: seq })
+          .values({ ...row, id: copy, log_seq: seq, seal_salt: null })
           .execute();
       }
       while ((await t.services.ledger.integrateOnce()) > 0);

@@ -41,10 +41,11 @@ export const REPORT_COLUMNS = [
   'owner_organisation_id',
   'author_user_id',
   'created_at',
+  'seal_salt',
 ] as const satisfies readonly (keyof ReportTable)[];
 
 /** The stored columns of a report, in REPORT_COLUMNS order (the bulk path binds them as they are). */
-export function reportValues(r: Report, logSeq: number | null): unknown[] {
+export function reportValues(r: Report, logSeq: number | null, sealSalt: Buffer | null = null): unknown[] {
   const c = r.classification;
   const zoneIds = c.zones.map((z) => z.band ?? z.id);
   for (const z of c.zones) if (z.band !== undefined && !zoneIds.includes(z.id)) zoneIds.push(z.id);
@@ -79,6 +80,7 @@ export function reportValues(r: Report, logSeq: number | null): unknown[] {
     r.ownerOrganisationId,
     r.authorUserId,
     r.createdAt,
+    sealSalt,
   ];
 }
 
@@ -110,13 +112,13 @@ export async function findExistingUserIds(db: Executor, ids: readonly string[]):
 /** Inserts classified reports (and their addressees) with multi-row statements. */
 export async function insertReports(
   db: Executor,
-  rows: { report: Report; logSeq: number | null }[],
+  rows: { report: Report; logSeq: number | null; sealSalt: Buffer }[],
 ): Promise<void> {
   await insertMany(
     db,
     'reports',
     REPORT_COLUMNS,
-    rows.map((r) => reportValues(r.report, r.logSeq)),
+    rows.map((r) => reportValues(r.report, r.logSeq, r.sealSalt)),
   );
   const addressees: unknown[][] = [];
   for (const { report } of rows) {

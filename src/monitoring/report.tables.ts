@@ -40,6 +40,8 @@ export interface ReportTable {
   owner_organisation_id: string;
   author_user_id: string | null;
   created_at: Timestamp;
+  /** Salt of the record's commitment to the report's source and notified sites (`sealedSha256`); null before it existed. */
+  seal_salt: Buffer | null;
 }
 
 /** Where reports come from: a monitoring team, a sensor, an outlet; graded A–F. */

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { findUserSalts } from '../access/pseudonym.js';
 import type { Executor } from '../db/database.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
-import type { LoggedChange } from '../ledger/log-item.js';
+import { recordCommitment, type LoggedChange } from '../ledger/log-item.js';
 import type { FieldProblem } from '../core/errors.js';
 import { markingRank, type Marking } from '../access/marking.js';
 import { canonicalBytes } from '../ledger/canonical-json.js';
@@ -64,11 +64,16 @@ export function sourceIdFor(name: string): string {
  * When the version is CLEAR the record also binds the whole classification the report keeps, by
  * `classificationSha256` (see {@link boundClassification}); records logged before that field existed
  * lack it (`legacy`: the shape the audit still accepts for them).
+ *
+ * With `seal` (the report's own salt, kept in its row), the record also commits to what only some of
+ * its readers may know, by `sealed` (see {@link sealedSha256}); records logged before that field
+ * existed lack it.
  */
 export function logRecordOf(
   report: Report,
   agreementMarking: Marking | undefined,
   shape: 'current' | 'legacy' = 'current',
+  seal?: Uint8Array,
 ): Record<string, unknown> {
   const c = report.classification;
   return {
@@ -104,7 +109,43 @@ export function logRecordOf(
     owner: report.ownerOrganisationId,
     marking: report.marking,
     createdAt: report.createdAt,
+    ...(seal !== undefined ? { sealed: sealedSha256(seal, report) } : {}),
   };
+}
+
+/**
+ * What a report keeps that only some of its readers may know, or that the log never shows: its
+ * registered source (id, name and independence group: the commission's source managers only), the
+ * notified sites, movements and flights it touches (their notifier and addressed commission only),
+ * and the user who filed it (no user id reaches the log).
+ */
+export function sealedFacts(report: Report): {
+  source: Report['source'] | null;
+  notified: unknown[];
+  author: string | null;
+} {
+  return {
+    source: report.source ?? null,
+    notified: report.classification.notified,
+    author: report.authorUserId,
+  };
+}
+
+/**
+ * The commitment a report's record makes to its {@link sealedFacts}: SHA-256(salt ‖ canonical JSON).
+ * Every report has one (with or without a source or a notice), each with its own 32-byte salt kept in
+ * its row (`seal_salt`) and disclosed by no API: a hash without a salt could be tested against
+ * guesses ("no source", "none near"), and a shared salt would link the reports of one source. The
+ * database audit, which reads the row, recomputes it; so an edit of the source, its group or the
+ * notified matches is found although the public log shows none of them.
+ */
+export function sealedSha256(salt: Uint8Array, report: Report): string {
+  return recordCommitment(salt, sealedFacts(report));
+}
+
+/** A fresh salt for {@link sealedSha256}. */
+export function newSealSalt(): Buffer {
+  return crypto.randomBytes(32);
 }
 
 /**
@@ -174,13 +215,14 @@ export function loggedChangeOf(
   report: Report,
   kind: 'report.accepted' | 'report.revised',
   agreementMarking: Marking | undefined,
+  seal: Uint8Array,
 ): LoggedChange {
   return {
     kind,
     recordKind: REPORT_RECORD_KIND,
     recordId: report.id,
     marking: report.marking,
-    record: logRecordOf(report, agreementMarking),
+    record: logRecordOf(report, agreementMarking, 'current', seal),
   };
 }
 
@@ -224,8 +266,9 @@ export async function writeReports(
   if (problems.length > 0) return { outcomes: [], problems };
   if (fresh.length > 0) await insertSources(tx, fresh);
   const reports = pending.map((w) => gradedReport(w, sources, ctx.ceiling));
-  const logSeqs = await logReports(tx, ctx, pending, reports);
-  await storeReports(tx, pending, reports, logSeqs);
+  const seals = new Map(reports.map((r) => [r.id, newSealSalt()]));
+  const logSeqs = await logReports(tx, ctx, pending, reports, seals);
+  await storeReports(tx, pending, reports, logSeqs, seals);
   await writeDeclaredEvidence(tx, pending, reports, ctx, nowIso);
   return { outcomes: outcomesOf(unchanged, pending, reports), problems };
 }
@@ -437,6 +480,7 @@ async function logReports(
   ctx: WriteContext,
   pending: readonly PendingWrite[],
   reports: readonly Report[],
+  seals: ReadonlyMap<string, Buffer>,
 ): Promise<Map<string, number>> {
   const accepted: Report[] = [];
   const revised: Report[] = [];
@@ -452,7 +496,7 @@ async function logReports(
     for (const r of group) {
       const marking = ctx.agreementMarking(r.classification.agreementVersionId);
       at.push(changes.length);
-      changes.push(loggedChangeOf(r, kind, marking));
+      changes.push(loggedChangeOf(r, kind, marking, sealOf(seals, r.id)));
       const classified = classificationChangeOf(r, marking);
       if (classified !== undefined) changes.push(classified);
     }
@@ -462,16 +506,28 @@ async function logReports(
   return logSeqs;
 }
 
+/** The seal salt drawn for a report of this write (its record and its row must get the same one). */
+function sealOf(seals: ReadonlyMap<string, Buffer>, id: string): Buffer {
+  const salt = seals.get(id);
+  if (salt === undefined) throw new Error(`report ${id} has no seal salt`);
+  return salt;
+}
+
 /** Inserts the rows, and marks the revisions they supersede. */
 async function storeReports(
   tx: Executor,
   pending: readonly PendingWrite[],
   reports: readonly Report[],
   logSeqs: ReadonlyMap<string, number>,
+  seals: ReadonlyMap<string, Buffer>,
 ): Promise<void> {
   await insertReports(
     tx,
-    reports.map((report) => ({ report, logSeq: logSeqs.get(report.id) ?? null })),
+    reports.map((report) => ({
+      report,
+      logSeq: logSeqs.get(report.id) ?? null,
+      sealSalt: sealOf(seals, report.id),
+    })),
   );
   const superseded = pending.flatMap(({ supersedes }, i) =>
     supersedes ? [{ id: supersedes.id, by: reports[i]?.id ?? '' }] : [],
