@@ -23,15 +23,27 @@ export function defaultLogOrigin(agreementId?: string): string {
 }
 
 /**
+ * How long a CLI command waits on SQLite for the write lock that a running server (or another
+ * command) holds: an import beside `npm start` waits for the server's transaction to end rather than
+ * failing with "database is busy".
+ */
+export const CLI_BUSY_TIMEOUT_MS = 120_000;
+
+/**
  * Opens the configured database, migrates it, and wires the services. Callers must `close()`.
- * `agreementId` names the agreement a new data dir starts with, for the default log origin.
+ * `agreementId` names the agreement a new data dir starts with, for the default log origin; `serving`
+ * is set by the commands that run the server (which waits for SQLite's lock only briefly, so a
+ * request answers "busy" rather than hang).
  */
 export async function openRuntime(
   overrides: Partial<Config> = {},
-  { agreementId }: { agreementId?: string } = {},
+  { agreementId, serving = false }: { agreementId?: string; serving?: boolean } = {},
 ): Promise<AppServices & { close(): Promise<void> }> {
   const config = { ...loadConfig(), ...overrides };
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(
+    config.databaseUrl,
+    serving ? {} : { busyTimeoutMs: CLI_BUSY_TIMEOUT_MS },
+  );
   try {
     await migrateToLatest(database.db);
   } catch (err) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely';
 import pg from 'pg';
 import type { Database, Dialect } from './database.js';
 
@@ -56,7 +56,10 @@ function ensureWritableDirectory(dir: string): void {
  */
 export const SQLITE_PAGE_SIZE = 8192;
 
-function openSqlite(url: string): Db {
+/** How long a SQLite connection waits for another writer's lock by default (the server's requests). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+function openSqlite(url: string, busyTimeoutMs: number): Db {
   const file = sqlitePath(url);
   const inMemory = file === ':memory:' || file === '';
   if (!inMemory) ensureWritableDirectory(path.dirname(path.resolve(file)));
@@ -67,11 +70,13 @@ function openSqlite(url: string): Db {
     if (!inMemory) handle.pragma('journal_mode = WAL');
     handle.pragma('synchronous = FULL');
     handle.pragma('foreign_keys = ON');
-    handle.pragma('busy_timeout = 5000');
+    handle.pragma(`busy_timeout = ${busyTimeoutMs}`);
   } catch (err) {
     throw new DatabaseUnavailableError(`cannot open SQLite database ${file}: ${(err as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(handle) }),
+  });
   return {
     db,
     dialect: 'sqlite',
@@ -91,6 +96,26 @@ const NOTHING_TO_ROLL_BACK = {
  * insert. The same SQL text always gets the same prepared statement here (most recently used kept).
  * SQLite has one connection and Kysely a mutex over it, so a statement is never run twice at once.
  */
+/**
+ * SQLite with write transactions begun IMMEDIATE: the write lock is taken (waiting up to the busy
+ * timeout) at BEGIN. Kysely begins DEFERRED, so a transaction that read first and writes later fails
+ * at once with "database is locked" when another process (the server beside a CLI import, say)
+ * committed in between: a stale snapshot cannot be upgraded, and SQLite does not wait for it.
+ * A transaction begun read only (`setAccessMode('read only')`, the database audit) stays DEFERRED:
+ * a read snapshot that holds no lock.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const deferred = driver.beginTransaction.bind(driver);
+    driver.beginTransaction = async (connection, settings) => {
+      if (settings.accessMode === 'read only') return deferred(connection, settings);
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
 function withStatementCache(handle: SqliteDatabase.Database, capacity = 512) {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
@@ -149,9 +174,14 @@ export async function openDatabase(
   options: {
     poolSize?: number;
     /** PostgreSQL schema to use (tests isolate themselves this way). */ schema?: string;
+    /**
+     * SQLite: how long to wait for another writer's lock before failing with "database is busy"
+     * (default {@link SQLITE_BUSY_TIMEOUT_MS}; a CLI command beside a running server waits longer).
+     */
+    busyTimeoutMs?: number;
   } = {},
 ): Promise<Db> {
-  if (url.startsWith('sqlite:')) return openSqlite(url);
+  if (url.startsWith('sqlite:')) return openSqlite(url, options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     return openPostgres(url, options.poolSize ?? 10, options.schema);
   }

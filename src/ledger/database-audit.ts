@@ -97,12 +97,13 @@ export async function auditDatabase(
   options: DatabaseAuditOptions,
 ): Promise<DatabaseAuditReport> {
   if (db.isTransaction) return auditSnapshot(db, options);
-  // PostgreSQL: one snapshot for the whole transaction. SQLite (WAL): a read transaction sees the
-  // database as of its first read until it ends, whatever other connections commit meanwhile.
-  const tx = db.transaction();
-  return (
-    dialectOf(db) === 'postgres' ? tx.setIsolationLevel('repeatable read').setAccessMode('read only') : tx
-  ).execute((snapshot) => auditSnapshot(snapshot, options));
+  // PostgreSQL: one snapshot for the whole transaction. SQLite (WAL): a read transaction (begun
+  // DEFERRED, see connect.ts) sees the database as of its first read until it ends, whatever other
+  // connections commit meanwhile, and holds no lock.
+  const tx = db.transaction().setAccessMode('read only');
+  return (dialectOf(db) === 'postgres' ? tx.setIsolationLevel('repeatable read') : tx).execute((snapshot) =>
+    auditSnapshot(snapshot, options),
+  );
 }
 
 async function auditSnapshot(

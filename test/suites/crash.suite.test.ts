@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/databases.js';
 import {
+  acledFile,
   checkStore,
   cliOk,
   deployment,
@@ -39,51 +40,12 @@ import {
   type StoreCheck,
 } from '../support/processes.js';
 import { openDatabase } from '../../src/db/connect.js';
-import { ACLED_COLUMNS } from '../../src/monitoring/import/acled.js';
-import { csvLine } from '../../src/monitoring/import/csv-parse.js';
 
 const FULL = process.env.TRUCELINE_SUITE === 'full';
 const SERVER_KILLS = FULL ? 100 : 4;
 const IMPORT_KILLS = FULL ? 20 : 2;
 const IMPORT_ROWS = FULL ? 20_000 : 10_000;
 const SEED = Number(process.env.TRUCELINE_SUITE_SEED ?? 20261204);
-
-function acledFile(dir: string, rows: number): string {
-  const file = path.join(dir, `crash-${rows}.csv`);
-  const lines = [csvLine([...ACLED_COLUMNS])];
-  const base: Record<string, string> = {
-    event_date: '2026-11-20',
-    year: '2026',
-    time_precision: '1',
-    disorder_type: 'Political violence',
-    event_type: 'Explosions/Remote violence',
-    sub_event_type: 'Shelling/artillery/missile attack',
-    actor1: 'Military Forces of Russia (2000-)',
-    inter1: '8',
-    iso: '804',
-    region: 'Europe',
-    country: 'Ukraine',
-    admin1: 'Donetsk',
-    geo_precision: '1',
-    source: 'Ukrinform',
-    source_scale: 'National',
-    fatalities: '0',
-    timestamp: '1764000000',
-  };
-  for (let i = 0; i < rows; i++) {
-    const row: Record<string, string> = {
-      ...base,
-      event_id_cnty: `UKR${900000 + i}`,
-      location: `Place ${i}`,
-      latitude: (47.9 + (i % 97) * 0.01).toFixed(4),
-      longitude: (37.5 + (i % 89) * 0.012).toFixed(4),
-      notes: `Crash suite row ${i}: shelling reported.`,
-    };
-    lines.push(csvLine(ACLED_COLUMNS.map((c) => row[c] ?? '')));
-  }
-  fs.writeFileSync(file, lines.join('\r\n') + '\r\n');
-  return file;
-}
 
 async function acledReports(d: Deployment): Promise<number> {
   const database = await openDatabase(d.databaseUrl, { poolSize: 1 });

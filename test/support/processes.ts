@@ -22,6 +22,8 @@ import { readSigner } from '../../src/ledger/log-keys.js';
 import { MerkleTree } from '../../src/ledger/merkle.js';
 import { parseNote } from '../../src/ledger/note.js';
 import { ROW_BINDINGS } from '../../src/server/row-bindings.js';
+import { ACLED_COLUMNS } from '../../src/monitoring/import/acled.js';
+import { csvLine } from '../../src/monitoring/import/csv-parse.js';
 
 const MAIN = path.resolve('src/cli/main.ts');
 
@@ -312,4 +314,42 @@ export async function checkStore(
   } finally {
     await database.close();
   }
+}
+
+/** An ACLED CSV of `rows` shelling events in Donetsk oblast, ids `UKR<prefix>…` (900000 + i by default). */
+export function acledFile(dir: string, rows: number, prefix = ''): string {
+  const file = path.join(dir, `acled${prefix}-${rows}.csv`);
+  const lines = [csvLine([...ACLED_COLUMNS])];
+  const base: Record<string, string> = {
+    event_date: '2026-11-20',
+    year: '2026',
+    time_precision: '1',
+    disorder_type: 'Political violence',
+    event_type: 'Explosions/Remote violence',
+    sub_event_type: 'Shelling/artillery/missile attack',
+    actor1: 'Military Forces of Russia (2000-)',
+    inter1: '8',
+    iso: '804',
+    region: 'Europe',
+    country: 'Ukraine',
+    admin1: 'Donetsk',
+    geo_precision: '1',
+    source: 'Ukrinform',
+    source_scale: 'National',
+    fatalities: '0',
+    timestamp: '1764000000',
+  };
+  for (let i = 0; i < rows; i++) {
+    const row: Record<string, string> = {
+      ...base,
+      event_id_cnty: `UKR${prefix}${900000 + i}`,
+      location: `Place ${i}`,
+      latitude: (47.9 + (i % 97) * 0.01).toFixed(4),
+      longitude: (37.5 + (i % 89) * 0.012).toFixed(4),
+      notes: `Suite row ${prefix}${i}: shelling reported.`,
+    };
+    lines.push(csvLine(ACLED_COLUMNS.map((c) => row[c] ?? '')));
+  }
+  fs.writeFileSync(file, lines.join('\r\n') + '\r\n');
+  return file;
 }

@@ -10,6 +10,7 @@ import { CosigningError } from '../../ledger/cosigning.service.js';
 import { holdKey } from '../../ledger/log-keys.js';
 import { loadConfig, LOG_LEVELS, type LogLevel } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
+import { storageFaultOf } from '../../db/faults.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
 import { demoWitnessRoot, runDemoWitnesses, withLocalWitnessKeys } from '../demo-witnesses.js';
@@ -44,11 +45,14 @@ async function serve(
   alongside?: () => Promise<void>,
 ): Promise<void> {
   const app = await buildApp(services, { logger: { level: logLevel } });
-  services.ledger.onError((err) =>
-    err instanceof CosigningError
-      ? app.log.warn({ err }, 'witness cosigning failed; the log goes on and asks again')
-      : app.log.error({ err }, 'log sequencer failed; retrying'),
-  );
+  services.ledger.onError((err) => {
+    if (err instanceof CosigningError)
+      app.log.warn({ err }, 'witness cosigning failed; the log goes on and asks again');
+    // Another process holds SQLite's write lock (a CLI import beside the server): expected, and brief.
+    else if (storageFaultOf(err)?.kind === 'database-busy')
+      app.log.warn('log sequencer waiting: another writer holds the database; retrying');
+    else app.log.error({ err }, 'log sequencer failed; retrying');
+  });
   await services.ledger.refresh();
   services.ledger.start();
   // The strike check reads the conflict index synchronously on intake: build it before serving.
@@ -158,7 +162,7 @@ export function registerServerCommands(program: Command): void {
     .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
     .addOption(logLevelOption())
     .action(async (opts: { port?: string; host?: string; logLevel?: LogLevel }) => {
-      const services = await openRuntime();
+      const services = await openRuntime({}, { serving: true });
       await serve(
         services,
         opts.port !== undefined ? Number(opts.port) : services.config.port,
@@ -175,7 +179,7 @@ export function registerServerCommands(program: Command): void {
     .addOption(logLevelOption())
     .option('--no-witnesses', "do not run the demo's witnesses (the log stops asking them to cosign)")
     .action(async (opts: { logLevel?: LogLevel; witnesses: boolean }) => {
-      const services = await openRuntime({}, { agreementId: demoAgreementId() });
+      const services = await openRuntime({}, { agreementId: demoAgreementId(), serving: true });
       if (!(await isInitialised(services.organisations))) {
         try {
           const result = await initialise(services, CONSOLE_ACTOR, { adminUsername: 'admin', demo: true });
