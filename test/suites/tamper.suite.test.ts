@@ -106,10 +106,6 @@ const KNOWN_GAPS: Readonly<Record<string, string>> = {
     "the registered source (its name and group) the report keeps: as reports.independence_group (only the commission's source managers may read it)",
   'reports.body$.classification.notified':
     'the notified sites and movements a report touches are shown to their notifier and addressed commission only: a record or hash of them that a reader of the report and its agreement version could test against "none" would tell that reader a notice is near, and a commitment of their own would cost an entry for every report',
-  'log_entries.queue_seq':
-    "a CLEAR entry's queue_seq moved to an unused number, or swapped with another CLEAR entry's: it links no salt, and on PostgreSQL (and in a log restored from it) a lower queue number can commit after a higher one, so their order proves nothing",
-  'log_checkpoints:delete':
-    'a deleted stored checkpoint other than the newest that no witness cosigned: the remaining ones still verify (the newest is checked against log_state, cosigned ones against log_cosignatures)',
 };
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
