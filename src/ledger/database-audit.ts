@@ -2,11 +2,13 @@
  * `truceline audit --database`: audits a database against its own log, and the log against what this
  * auditor verified before.
  *
- * 1. The log: `log_entries` are contiguous from 0 and each `leaf_hash` is the hash of its bytes; the
- *    tree rebuilt from the bytes gives `log_state`'s root and the root of every stored checkpoint,
- *    whose signatures (and witness cosignatures) verify with the keys trusted; the tree agrees with
- *    the size and root this auditor verified last (the audit state file). A rewrite the server
- *    re-signed consistently is caught only by the last two: old cosignatures and the state file.
+ * 1. The log: `log_entries` are contiguous from 0, each `leaf_hash` is the hash of its bytes and each
+ *    queue number the one its bytes log (`q`); the tree rebuilt from the bytes gives `log_state`'s
+ *    root and the root of every stored checkpoint, each stored right after the predecessor it names
+ *    (`checkpoint-chain.ts`), whose signatures (and witness cosignatures) verify with the keys
+ *    trusted; the tree agrees with the size and root this auditor verified last (the audit state
+ *    file). A rewrite the server re-signed consistently is caught only by the last two: old
+ *    cosignatures and the state file.
  * 2. The rows: every row of every registered record kind is rebuilt into the record its latest
  *    change logged, and compared with that entry — in full for CLEAR, else by recomputing the
  *    commitment with the kept salt (`row-binding.ts`).
