@@ -2,11 +2,13 @@
  * `truceline audit --database`: audits a database against its own log, and the log against what this
  * auditor verified before.
  *
- * 1. The log: `log_entries` are contiguous from 0 and each `leaf_hash` is the hash of its bytes; the
- *    tree rebuilt from the bytes gives `log_state`'s root and the root of every stored checkpoint,
- *    whose signatures (and witness cosignatures) verify with the keys trusted; the tree agrees with
- *    the size and root this auditor verified last (the audit state file). A rewrite the server
- *    re-signed consistently is caught only by the last two: old cosignatures and the state file.
+ * 1. The log: `log_entries` are contiguous from 0, each `leaf_hash` is the hash of its bytes and each
+ *    queue number the one its bytes log (`q`); the tree rebuilt from the bytes gives `log_state`'s
+ *    root and the root of every stored checkpoint, each stored right after the predecessor it names
+ *    (`checkpoint-chain.ts`), whose signatures (and witness cosignatures) verify with the keys
+ *    trusted; the tree agrees with the size and root this auditor verified last (the audit state
+ *    file). A rewrite the server re-signed consistently is caught only by the last two: old
+ *    cosignatures and the state file.
  * 2. The rows: every row of every registered record kind is rebuilt into the record its latest
  *    change logged, and compared with that entry — in full for CLEAR, else by recomputing the
  *    commitment with the kept salt (`row-binding.ts`).
@@ -18,7 +20,8 @@ import type { Database } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
 import { AuditFailure, checkCheckpoint, checkQuorum, type AuditPolicy } from './audit-trust.js';
 import type { AuditedState } from './audit-io.js';
-import { parseCheckpoint } from './checkpoint.js';
+import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
+import { checkpointBodyHash, previousCheckpointOf } from './checkpoint-chain.js';
 import { followKeyRotation, KEY_ROTATED_KIND } from './key-rotation.js';
 import { hashLeaf } from './merkle-hash.js';
 import { MerkleTree } from './merkle.js';
@@ -153,7 +156,16 @@ async function auditSnapshot(
   }
 
   const queued = await db.selectFrom('log_queue').select(['seq', 'data']).orderBy('seq').execute();
-  for (const q of queued) indexEntry(index, options.bindings, { queueSeq: Number(q.seq) }, q.data);
+  for (const q of queued) {
+    const seq = Number(q.seq);
+    try {
+      const stated = indexEntry(index, options.bindings, { queueSeq: seq }, q.data);
+      if (!queueNumberMatches(stated.q, seq))
+        problems.push(`log_queue: queued entry ${seq}: its entry logs queue number ${String(stated.q)}`);
+    } catch {
+      problems.push(`log_queue: queued entry ${seq}: not a JSON log entry`);
+    }
+  }
   const salts = await db
     .selectFrom('log_commitments')
     .select(['queue_seq', 'record_kind', 'record_id', 'salt'])
@@ -177,11 +189,20 @@ async function auditSnapshot(
 }
 
 /**
+ * Whether the queue number an entry logs (`q`) is the one it is stored under. An entry written before
+ * entries logged it has none, and is accepted under any number (see {@link checkQueueNumbers}).
+ */
+function queueNumberMatches(q: unknown, stored: number): boolean {
+  return q === undefined || q === stored;
+}
+
+/**
  * The queue numbers (`queue_seq`) link each confidential entry to its salt: every salt must be kept
  * for the entry at its queue number, committing to the same record, and every confidential entry
- * must have its salt; no queue number may be both queued and in the log. (A CLEAR entry's queue
- * number links nothing: on PostgreSQL a lower one can commit after a higher one, so their order
- * proves nothing either.)
+ * must have its salt; no queue number may be both queued and in the log. An entry logs its own queue
+ * number (`q`, checked as the entries are read), so a CLEAR entry's cannot move either; one written
+ * before entries logged it is bound by nothing but its salt (a CLEAR one not at all: on PostgreSQL a
+ * lower queue number can commit after a higher one, so their order proves nothing).
  */
 function checkQueueNumbers(
   index: LogIndex,
@@ -261,15 +282,19 @@ async function rebuildFromRows(
       // The tree is built from the bytes: a changed entry changes the root every checkpoint signed.
       tree.append(leaf);
       try {
-        const kind = indexEntry(
+        const { kind, q } = indexEntry(
           index,
           options.bindings,
           { queueSeq: Number(row.queue_seq), index: idx },
           row.data,
         );
-        // The column is what the server filters entries by: it must say what the bytes say.
+        // The columns are what the server filters and finds entries by: they must say what the bytes say.
         if (kind !== row.kind)
           problems.push(`log_entries: entry ${idx}: kind column says ${row.kind}, its data ${kind}`);
+        if (!queueNumberMatches(q, Number(row.queue_seq)))
+          problems.push(
+            `log_entries: entry ${idx}: queue_seq column says ${Number(row.queue_seq)}, its data ${String(q)}`,
+          );
         if (row.data.includes(ROTATION_MARKER)) {
           const entry = JSON.parse(row.data.toString('utf8')) as { kind?: unknown; record?: unknown };
           if (entry.kind === KEY_ROTATED_KIND) rotations.push(entry.record);
@@ -321,6 +346,7 @@ async function checkStoredCheckpoints(
   const witnesses = options.policy?.witnesses ?? [];
   if (logKeys.length === 0) warnings.push('no log key given: checkpoint signatures were not checked');
   let origin: string | undefined;
+  const chain = { chained: false, before: undefined as { size: number; note: string } | undefined };
   for (const [i, row] of rows.entries()) {
     const size = Number(row.size);
     const where = `log_checkpoints: checkpoint at size ${size}`;
@@ -328,6 +354,8 @@ async function checkStoredCheckpoints(
       const note = addSignatureLines(row.note, lines.get(size) ?? []);
       const checkpoint = parseCheckpoint(parseNote(note).text);
       origin ??= checkpoint.origin;
+      checkPredecessor(where, checkpoint, chain, stored, problems);
+      chain.before = { size, note: row.note };
       if (size > tree.size) problems.push(`${where}: beyond the ${tree.size} entries in log_entries`);
       else if (!tree.root(size).equals(checkpoint.rootHash))
         problems.push(`${where}: its root does not match log_entries (entries changed after it was signed)`);
@@ -341,4 +369,41 @@ async function checkStoredCheckpoints(
   }
   if (rows.length === 0 && tree.size > 0) problems.push('log_checkpoints: no checkpoint signs the log');
   return { ...(origin !== undefined ? { origin } : {}), checked: rows.length };
+}
+
+/**
+ * The chain of stored checkpoints (`checkpoint-chain.ts`): a checkpoint that names its predecessor
+ * must have it stored right before it, the very one (its body's hash); once one names a predecessor,
+ * every later one must (only checkpoints signed before the chain name none). The checkpoint's
+ * signature is checked apart: an edited line fails it.
+ */
+function checkPredecessor(
+  where: string,
+  checkpoint: Checkpoint,
+  chain: { chained: boolean; before: { size: number; note: string } | undefined },
+  stored: ReadonlySet<number>,
+  problems: string[],
+): void {
+  const previous = previousCheckpointOf(checkpoint);
+  if (previous === undefined) {
+    if (chain.chained)
+      problems.push(
+        `${where}: names no predecessor, but checkpoints stored before it do (not signed by this log?)`,
+      );
+    return;
+  }
+  chain.chained = true;
+  const before = chain.before;
+  if (!stored.has(previous.size))
+    problems.push(
+      `${where}: names its predecessor at size ${previous.size}, which is not stored (the checkpoint at size ${previous.size} deleted?)`,
+    );
+  else if (before === undefined || before.size !== previous.size)
+    problems.push(
+      `${where}: names its predecessor at size ${previous.size}, but the one stored before it is ${before === undefined ? 'none' : `at size ${before.size}`}`,
+    );
+  else if (!checkpointBodyHash(before.note).equals(previous.bodyHash))
+    problems.push(
+      `${where}: the checkpoint stored at size ${previous.size} is not the predecessor it names (replaced?)`,
+    );
 }

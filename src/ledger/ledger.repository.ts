@@ -1,7 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Dialect, Executor } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
-import { insertMany, insertManyReturningKeys } from '../db/insert-many.js';
+import { insertMany } from '../db/insert-many.js';
 
 /** A queued entry waiting to be numbered (its bytes stay in the database). */
 export interface QueuedEntry {
@@ -20,19 +20,49 @@ export interface StoredEntry {
 }
 
 /**
- * Queues entries; returns their queue numbers in order. Every log entry passes through here, so it
- * skips the query builder (see `insertMany`).
+ * Takes `count` new queue numbers, ascending, with one query, before the entries that carry them are
+ * queued (each entry logs its own number). On PostgreSQL from `log_queue`'s sequence (concurrent
+ * writers take disjoint numbers; a rolled-back one is never reused). On SQLite, whose one writer holds
+ * the write lock for the rest of the transaction, the numbers after the highest ever used: the
+ * AUTOINCREMENT counter (`sqlite_sequence`, kept when the queue empties), or a higher number still in
+ * the queue or the log (a database restored without its counter).
+ */
+export async function reserveQueueNumbers(db: Executor, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  if (dialectOf(db) === 'postgres') {
+    const { rows } = await db.executeQuery<{ seq: number | bigint | string }>(
+      CompiledQuery.raw(
+        `select nextval(pg_get_serial_sequence('log_queue', 'seq')) as seq from generate_series(1, $1)`,
+        [count],
+      ),
+    );
+    return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+  }
+  const { rows } = await db.executeQuery<{ last: number | bigint | null }>(
+    CompiledQuery.raw(
+      'select max(' +
+        "coalesce((select seq from sqlite_sequence where name = 'log_queue'), 0), " +
+        'coalesce((select max(seq) from log_queue), 0), ' +
+        'coalesce((select max(queue_seq) from log_entries), 0)) as last',
+    ),
+  );
+  const last = Number(rows[0]?.last ?? 0);
+  return Array.from({ length: count }, (_, i) => last + 1 + i);
+}
+
+/**
+ * Queues entries under the queue numbers {@link reserveQueueNumbers} took for them. Every log entry
+ * passes through here, so it skips the query builder (see `insertMany`).
  */
 export async function enqueueEntries(
   db: Executor,
-  entries: readonly { kind: string; data: Buffer; leafHash: Buffer; createdAt: string }[],
-): Promise<number[]> {
-  return insertManyReturningKeys(
+  entries: readonly { seq: number; kind: string; data: Buffer; leafHash: Buffer; createdAt: string }[],
+): Promise<void> {
+  await insertMany(
     db,
     'log_queue',
-    ['kind', 'data', 'leaf_hash', 'created_at'],
-    entries.map((e) => [e.kind, e.data, e.leafHash, e.createdAt]),
-    'seq',
+    ['seq', 'kind', 'data', 'leaf_hash', 'created_at'],
+    entries.map((e) => [e.seq, e.kind, e.data, e.leafHash, e.createdAt]),
   );
 }
 

@@ -40,6 +40,8 @@ describeEachDialect('ledger service', (dialect) => {
     expect(JSON.parse(entry?.data.toString() ?? '{}')).toEqual({
       at: now().toISOString(),
       kind: 'test.committed',
+      // Its queue number: the rolled-back entry's may or may not be taken again (SQLite, PostgreSQL).
+      q: entry?.queueSeq,
       record: { n: 2 },
       v: 1,
     });
@@ -180,6 +182,7 @@ describeEachDialect('ledger service', (dialect) => {
         v: 1,
         kind: 'test.canon',
         at: now().toISOString(),
+        q: entry?.queueSeq,
         record: { a: [true, null, 'é'], b: 1 },
       }),
     );
@@ -192,6 +195,8 @@ describeEachDialect('ledger service', (dialect) => {
     while ((await ledger.integrateOnce()) > 0);
     const entries = await readEntries(db.db, 0, 2_000);
     expect(entries.map((e) => e.queueSeq)).toEqual(seqs);
+    // Each entry logs the queue number it was stored under.
+    expect(entries.map((e) => (JSON.parse(e.data.toString()) as { q: number }).q)).toEqual(seqs);
     expect(entries.map((e) => (JSON.parse(e.data.toString()) as { record: { i: number } }).record.i)).toEqual(
       items.map((_, i) => i),
     );

@@ -1,6 +1,7 @@
 /**
  * The write side of the log (Tessera's appender): queues changes in the caller's transaction. It
- * numbers nothing and signs nothing; the sequencer (`log-sequencer.service.ts`) integrates the queue.
+ * gives each its queue number (logged in the entry as `q`) but no index, and signs nothing; the
+ * sequencer (`log-sequencer.service.ts`) integrates the queue.
  *
  * Files of the log service are named after their part and end in `.service.ts` like every service
  * (rules over repositories, no HTTP): `log-appender`, `log-sequencer`, `log-reader`, `log-awaiter`;
@@ -9,7 +10,12 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../db/database.js';
-import { enqueueEntries, findEntryIndexBySeq, insertCommitmentSalts } from './ledger.repository.js';
+import {
+  enqueueEntries,
+  findEntryIndexBySeq,
+  insertCommitmentSalts,
+  reserveQueueNumbers,
+} from './ledger.repository.js';
 import { toLogItem, type LoggedChange } from './log-item.js';
 import { noteQueuedEntry } from './request-entries.js';
 
@@ -51,13 +57,23 @@ export class LogAppender implements BulkLedgerWriter {
     if (changes.length === 0) return [];
     const at = this.now().toISOString();
     const salts = crypto.randomBytes(32 * changes.length);
-    const items = changes.map((change, i) => toLogItem(change, at, salts.subarray(32 * i, 32 * i + 32)));
-    const seqs = await enqueueEntries(
+    // Each entry logs its own queue number (`q`), so the numbers are taken before it is built.
+    const seqs = await reserveQueueNumbers(tx, changes.length);
+    const items = changes.map((change, i) =>
+      toLogItem(change, at, salts.subarray(32 * i, 32 * i + 32), seqs[i] as number),
+    );
+    await enqueueEntries(
       tx,
-      items.map(({ kind, data, leafHash }) => ({ kind, data, leafHash, createdAt: at })),
+      items.map(({ kind, data, leafHash }, i) => ({
+        seq: seqs[i] as number,
+        kind,
+        data,
+        leafHash,
+        createdAt: at,
+      })),
     );
     const saltRows = items.flatMap((item, i) =>
-      item.salt ? [{ queueSeq: seqs[i] ?? -1, ...item.salt }] : [],
+      item.salt ? [{ queueSeq: seqs[i] as number, ...item.salt }] : [],
     );
     if (saltRows.length > 0) await insertCommitmentSalts(tx, saltRows);
     for (const seq of seqs) noteQueuedEntry(seq);

@@ -49,19 +49,29 @@ export function recordCommitment(salt: Uint8Array, record: unknown): string {
  * Turns a change into the log entry the public will see. The log is public (anyone may fetch its
  * tiles), so a CLEAR record is logged in full and anything else as
  * `{recordKind, recordId, marking, commitment}` with a fresh 32-byte salt that stays in the database.
+ * `queueNumber` is the entry's queue number (`log_queue.seq`, later `log_entries.queue_seq`), logged
+ * as `q`: the rows that point at the entry by it (`reports.log_seq`, `log_commitments`, receipts)
+ * then point at bytes that name it, so moving the number to another entry is found by the audit.
  */
-export function toLogItem(change: LoggedChange, at: string, salt?: Uint8Array): LogItem {
+export function toLogItem(
+  change: LoggedChange,
+  at: string,
+  salt?: Uint8Array,
+  queueNumber?: number,
+): LogItem {
   const { kind, recordKind, recordId, marking, record } = change;
+  const q = queueNumber === undefined ? {} : { q: queueNumber };
   let data: Buffer;
   let kept: CommitmentSalt | undefined;
   if (marking === 'CLEAR') {
-    data = canonicalBytes({ v: ENTRY_VERSION, kind, at, record });
+    data = canonicalBytes({ v: ENTRY_VERSION, kind, at, ...q, record });
   } else {
     const bytes = Buffer.from(salt ?? crypto.randomBytes(32));
     data = canonicalBytes({
       v: ENTRY_VERSION,
       kind,
       at,
+      ...q,
       confidential: { recordKind, recordId, marking, commitment: recordCommitment(bytes, record) },
     });
     kept = { recordKind, recordId, salt: bytes };

@@ -1,7 +1,8 @@
 /**
  * The log's integrator (Tessera's sequencer and integrator in one): takes queued entries in batches,
  * numbers them contiguously after the current size, moves them into `log_entries`, moves the tree and
- * signs a checkpoint — one transaction per batch. One sequencer per database: on PostgreSQL only the
+ * signs a checkpoint naming the one stored before it (`checkpoint-chain.ts`) — one transaction per
+ * batch. One sequencer per database: on PostgreSQL only the
  * holder of an advisory lock integrates, other processes follow; on SQLite the write lock serialises.
  * After each batch it runs the witness cosigning (which never blocks integration).
  */
@@ -9,10 +10,12 @@ import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Database, Dialect } from '../db/database.js';
 import { formatCheckpoint } from './checkpoint.js';
+import { previousCheckpointLine } from './checkpoint-chain.js';
 import { CosigningService } from './cosigning.service.js';
 import {
   insertCheckpoint,
   integrateQueued,
+  latestCheckpoint,
   lockLogState,
   peekQueued,
   releaseSequencerLock,
@@ -130,7 +133,13 @@ export class LogSequencer {
         await integrateQueued(tx, seqs, state.size, at);
         await updateLogState(tx, size, root, at);
         const signers = rotation ? [this.signer, rotation.next] : [this.signer];
-        const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: root }), signers);
+        // Each checkpoint names the one stored before it, so none can be deleted unnoticed.
+        const previous = await latestCheckpoint(tx);
+        const extensions = previous ? [previousCheckpointLine(previous)] : [];
+        const note = signNote(
+          formatCheckpoint({ origin: this.origin, size, rootHash: root, extensions }),
+          signers,
+        );
         await insertCheckpoint(tx, size, note, at);
         return { seqs, first: state.size };
       });

@@ -94,23 +94,33 @@ export interface LogIndex {
   readonly salts: Map<number, Buffer>;
 }
 
+/** What an entry's bytes state about itself, for the checks of its stored columns. */
+export interface IndexedEntry {
+  /** The entry's kind. */
+  readonly kind: string;
+  /** The queue number the entry logs (`q`); undefined for an entry written before it was logged. */
+  readonly q: unknown;
+}
+
 /**
  * Adds one entry (its canonical bytes) to the index; entries must be added in log order.
  *
- * @returns the entry's kind, as its bytes state it
+ * @returns the entry's kind and queue number, as its bytes state them
  */
 export function indexEntry(
   index: LogIndex,
   bindings: ReadonlyMap<string, RowBinding>,
   at: { queueSeq: number; index?: number },
   data: Buffer,
-): string {
+): IndexedEntry {
   const parsed = JSON.parse(data.toString('utf8')) as {
     kind?: unknown;
+    q?: unknown;
     record?: Record<string, unknown>;
     confidential?: { recordKind?: unknown; recordId?: unknown; marking?: unknown; commitment?: unknown };
   };
   const kind = typeof parsed.kind === 'string' ? parsed.kind : '';
+  const stated: IndexedEntry = { kind, q: parsed.q };
   let recordKind: string | undefined;
   let recordId: string | undefined;
   let entry: LoggedEntry;
@@ -124,7 +134,7 @@ export function indexEntry(
     const binding = bindingOfEvent(bindings, kind);
     const field = binding?.idFields[kind];
     const id = field === undefined ? undefined : parsed.record?.[field];
-    if (binding === undefined || typeof id !== 'string') return kind;
+    if (binding === undefined || typeof id !== 'string') return stated;
     recordKind = binding.recordKind;
     recordId = id;
     entry = { ...base, marking: 'CLEAR', clear: canonicalBytes(parsed.record) };
@@ -134,7 +144,7 @@ export function indexEntry(
   const list = byId.get(recordId);
   if (list === undefined) byId.set(recordId, [entry]);
   else list.push(entry);
-  return kind;
+  return stated;
 }
 
 const eventOwners = new WeakMap<ReadonlyMap<string, RowBinding>, Map<string, RowBinding>>();
