@@ -5,6 +5,7 @@ import { describeEachDialect } from '../../test/support/databases.js';
 import {
   callerFor,
   fileThreeSightings,
+  publishedFindingOnDraft,
   verificationStaff,
   type Caller,
 } from '../../test/support/verification.js';
@@ -16,55 +17,9 @@ describeEachDialect('what a finding reveals to whom', (dialect) => {
   });
   afterEach(() => t.close());
 
-  /**
-   * Three sightings judged by UA's confidential draft (whose taxonomy names the explosion category
-   * `draft-explosion`), verified under four eyes, put to the body, adopted and published to the
-   * parties. Returns the staff, the incident as stored, the finding's id and what it answered.
-   */
-  async function publishedFindingOnDraft() {
-    const staff = await verificationStaff(t);
-    const ua = await t.tokenFor('UA', ['liaison']);
-    const { draft } = await judgedByDraftOf(
-      t,
-      ua,
-      () => fileThreeSightings(staff),
-      (text) => text.replaceAll('cfv-explosion', 'draft-explosion'),
-    );
-    const row = await t.services.database.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow();
-    const incident = {
-      id: row.id,
-      agreementVersionId: row.agreement_version_id,
-      category: row.category,
-      zones: JSON.parse(row.zones) as string[],
-      provisions: JSON.parse(row.provisions) as string[],
-      sector: row.sector,
-    };
-    expect(incident).toMatchObject({ agreementVersionId: draft.version.id, category: 'draft-explosion' });
-    expect(incident.zones.length).toBeGreaterThan(0);
-    expect(incident.provisions.length).toBeGreaterThan(0);
-
-    const answers: string[] = [];
-    const step = async (caller: Caller, method: string, url: string, body?: unknown) => {
-      const res = await caller(method, url, body);
-      expect(res.status, `${url}: ${JSON.stringify(res.json)}`).toBeLessThan(300);
-      answers.push(JSON.stringify(res.json));
-      return res.json as { finding: { id: string } };
-    };
-    const at = `/api/v1/incidents/${incident.id}`;
-    await step(staff.analyst, 'POST', `${at}/transitions`, { to: 'under_review', reason: 'taking it' });
-    await step(staff.analyst, 'POST', `${at}/transitions`, { to: 'verified', reason: 'two groups agree' });
-    await step(staff.analystEU, 'POST', `${at}/transitions`, { to: 'verified', reason: 'confirmed' });
-    const proposed = await step(staff.analyst, 'POST', `${at}/findings`, { summary: 'Shelling verified.' });
-    const findingId = proposed.finding.id;
-    for (const voter of [staff.commissionerUS1, staff.commissionerUS2, staff.commissionerUS3])
-      await step(voter, 'POST', `/api/v1/findings/${findingId}/votes`, { choice: 'for' });
-    await step(staff.commissionerEUC1, 'POST', `/api/v1/findings/${findingId}/votes`, { choice: 'for' });
-    await step(staff.analyst, 'POST', `/api/v1/findings/${findingId}/publish`);
-    return { staff, ua: callerFor(t, ua), draft, incident, findingId, answers };
-  }
-
   it('shows a party, the commission and the body no category, zones, sector or provisions of a finding judged by a draft they may not read, in every path (security: findings from unreadable versions)', async () => {
-    const { staff, ua, draft, incident, findingId, answers } = await publishedFindingOnDraft();
+    const { staff, uaToken, draft, incident, findingId, answers } = await publishedFindingOnDraft(t);
+    const ua = callerFor(t, uaToken);
     const secrets = [draft.version.id, incident.category, ...incident.zones, ...incident.provisions];
     if (incident.sector !== null) secrets.push(incident.sector);
     const hidden = (body: string, where: string) => {
