@@ -107,11 +107,16 @@ export type {
   Vote,
 } from './verification/incident.model.js';
 export type { Severity } from './agreement/agreement.schema.rules.js';
+/** An incident or finding as a reader sees it: `redacted` when it may not read the judging version. */
+export type { AsRead } from './verification/redaction.js';
 /** An incident as `GET /api/v1/incidents` lists it (with `overdue` while it is open past its due date). */
 export type IncidentView = Static<typeof IncidentSchema>;
 /** `GET /api/v1/incidents/{id}` and the answer of every write on an incident. */
 export type IncidentDetailView = Static<typeof IncidentDetailSchema>;
-/** A finding as the reader may see it (`proposedBy` left out for readers outside the body). */
+/**
+ * A finding as the reader may see it (`proposedBy` left out for readers outside the body; `redacted`
+ * for a reader who may not read the version that judged it).
+ */
 export type FindingView = Static<typeof FindingSchema>;
 /** `GET /api/v1/findings/{id}`: the finding, every vote (body and commission only), separate opinions. */
 export type FindingDetailView = Static<typeof FindingDetailSchema>;

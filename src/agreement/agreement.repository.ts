@@ -111,11 +111,19 @@ export async function readAgreementContent(
   return row && { content: row.content, sourceText: row.source_text };
 }
 
-/** The id of the version in force at `at` (RFC 3339): the latest entry into force, then the highest version. */
-export async function findVersionIdInForceAt(db: Executor, at: string): Promise<string | undefined> {
+/**
+ * The id of the version in force at `at` (RFC 3339) among those marked one of `markings`: the latest
+ * entry into force, then the highest version.
+ */
+export async function findVersionIdInForceAt(
+  db: Executor,
+  at: string,
+  markings: readonly Marking[],
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('agreement_versions')
     .select(['id'])
+    .where('marking', 'in', [...markings])
     .where('entry_into_force', '<=', at)
     .where('status', 'in', ['signed', 'in_force', 'suspended'])
     .orderBy('entry_into_force', 'desc')
@@ -125,11 +133,18 @@ export async function findVersionIdInForceAt(db: Executor, at: string): Promise<
   return row?.id;
 }
 
-/** The id of the most recently loaded live version (draft, signed or in force), whatever date it names. */
-export async function findNewestLiveVersionId(db: Executor): Promise<string | undefined> {
+/**
+ * The id of the most recently loaded live version (draft, signed or in force) among those marked one
+ * of `markings`, whatever date it names.
+ */
+export async function findNewestLiveVersionId(
+  db: Executor,
+  markings: readonly Marking[],
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('agreement_versions')
     .select(['id'])
+    .where('marking', 'in', [...markings])
     .where('status', 'in', ['draft', 'signed', 'in_force'])
     .orderBy('loaded_at', 'desc')
     .orderBy('version', 'desc')

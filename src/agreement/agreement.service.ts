@@ -36,6 +36,13 @@ import type { ZoneIndex } from './zone-index.js';
 export { AGREEMENT_RECORD_KIND };
 
 /** A loaded agreement version: its metadata and the validated document. */
+/**
+ * The markings of the versions that judge reports (and the other records judged by the version in
+ * force): those every organisation may read. A version marked above GREEN — a party's confidential
+ * draft — judges nothing (docs/monitoring.md, "Derived on intake").
+ */
+export const JUDGING_MARKINGS: readonly Marking[] = ['CLEAR', 'GREEN'];
+
 export interface LoadedAgreement {
   info: AgreementVersionInfo;
   agreement: Agreement;
@@ -222,14 +229,17 @@ export class AgreementService {
   /**
    * The version to judge a record made at `at` under: the highest version of the most recently loaded
    * agreement in force then. When none was in force (an agreement still awaiting its D-day, say), the
-   * newest version not yet in force, marked `provisional` so results say so. Not filtered by marking:
-   * classification is done by the system, and its results carry the record's own marking.
+   * newest version not yet in force, marked `provisional` so results say so. Only a version every
+   * organisation may read ({@link JUDGING_MARKINGS}) judges: whether a report is accepted may not tell
+   * its submitter what a version it may not read (a party's confidential draft) says, nor may its
+   * classification be that version's. Undefined when no such version applies: records are judged by
+   * none, as before any agreement is loaded.
    */
   async versionInForceAt(at: Date): Promise<IndexedAgreement | undefined> {
-    const inForce = await findVersionIdInForceAt(this.db, at.toISOString());
+    const inForce = await findVersionIdInForceAt(this.db, at.toISOString(), JUDGING_MARKINGS);
     // Nothing in force at `at`: the newest live version applies provisionally, whatever date it names —
     // a draft whose planned entry into force has passed unsigned is still the text reports are judged by.
-    const chosen = inForce ?? (await findNewestLiveVersionId(this.db));
+    const chosen = inForce ?? (await findNewestLiveVersionId(this.db, JUDGING_MARKINGS));
     if (chosen === undefined) return undefined;
     const info = await findAgreementVersion(this.db, chosen);
     if (!info) return undefined;

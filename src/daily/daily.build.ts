@@ -1,5 +1,6 @@
 import type { Agreement } from '../agreement/agreement.schema.js';
 import type { ReportView } from '../monitoring/report.view.js';
+import { UNDISCLOSED_CATEGORY } from '../verification/redaction.js';
 import type { CountRow, DayMap, ListedReport, MapPoint } from './daily.model.js';
 
 /**
@@ -48,7 +49,8 @@ export function taxonomyOf(
   const sectorNames = new Map(sectors.sectors.map((s) => [s.id, s.name]));
   return {
     categoryName: (id) =>
-      categories.get(id)?.name ?? (id === UNCATEGORISED ? 'Category not shown to this reader' : id),
+      categories.get(id)?.name ??
+      (id === UNCATEGORISED || id === UNDISCLOSED_CATEGORY ? 'Category not shown to this reader' : id),
     groupOf: (id) => categories.get(id)?.group,
     sectorAt: (lon, lat) => sectors.sectorAt(lon, lat),
     sectorName: (id) => sectorNames.get(id) ?? (id === NO_SECTOR ? 'Outside the sectors' : id),

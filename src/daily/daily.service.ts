@@ -7,7 +7,9 @@ import type { Database } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/log-appender.service.js';
 import { gazetteerFor, type Gazetteer } from '../monitoring/gazetteer.js';
 import { reportFor, type ReportReader, type ReportView } from '../monitoring/report.view.js';
-import type { Finding, Incident } from '../verification/incident.model.js';
+import type { FindingView } from '../verification/finding.service.js';
+import type { Incident } from '../verification/incident.model.js';
+import { asReadBy } from '../verification/redaction.js';
 import { verificationRules } from '../verification/verification.settings.js';
 import {
   countRows,
@@ -57,7 +59,10 @@ export interface DailyDeps {
     ): Promise<{ incidents: Incident[] }>;
   };
   findings: {
-    list(principal: Principal, filter: { state: 'adopted'; limit: number }): Promise<{ findings: Finding[] }>;
+    list(
+      principal: Principal,
+      filter: { state: 'adopted'; limit: number },
+    ): Promise<{ findings: FindingView[] }>;
   };
 }
 
@@ -139,7 +144,13 @@ export class DailyReportService {
     const weapons = keyed
       .map((k) => ({ day: k.day, listed: weaponsViolation(k.view, tax) }))
       .filter((k): k is { day: string; listed: ListedReport } => k.listed !== undefined);
-    const { basis, incidents } = await this.#incidents(principal, date, tax, gazetteer);
+    const { basis, incidents } = await this.#incidents(
+      principal,
+      date,
+      tax,
+      gazetteer,
+      reader.agreementVersions,
+    );
     const points: MapPoint[] = [
       ...today.map((v) => ({
         lon: v.location.lon,
@@ -224,6 +235,7 @@ export class DailyReportService {
     date: string,
     tax: Taxonomy,
     gazetteer: Gazetteer,
+    readable: ReadonlySet<string>,
   ): Promise<{ basis: 'incidents' | 'findings'; incidents: NotableIncident[] }> {
     const place = (lon: number, lat: number) =>
       gazetteer.nearest(lon, lat)?.text ?? `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
@@ -240,6 +252,8 @@ export class DailyReportService {
       return {
         basis: 'incidents',
         incidents: incidents
+          // An incident judged by a version the reader may not read names no category (`asReadBy`).
+          .map((i) => asReadBy(i, readable.has(i.agreementVersionId)))
           .filter((i) => inDay(i.observedFrom))
           .sort(bySeverityThenTime)
           .slice(0, MAX_INCIDENTS)

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
+import { judgedByDraftOf as judgedByDraftOfIn } from '../../test/support/confidential-draft.js';
 import { consoleActor } from '../access/audit.service.js';
 import { decodeEntryBundle, entriesPath, TILE_WIDTH } from '../ledger/tiles.js';
 import { parseCsv } from './import/csv-parse.js';
@@ -42,15 +43,9 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     }
     return out;
   }
-  /** The illustrative agreement as version 4, an AMBER+STRICT draft of the token's organisation. */
-  async function loadDraftOf(token: string) {
-    const owner = consoleActor(await t.services.sessions.principalFromToken(token));
-    return t.services.agreements.load(owner, {
-      text: illustrativeAgreementText().replace(/^version: 3$/m, 'version: 4'),
-      fileName: 'draft.yaml',
-      marking: 'AMBER+STRICT',
-    });
-  }
+  /** The report `fileThem` files, judged by an AMBER+STRICT draft of the token's organisation (as before the rule that such a draft judges nothing). */
+  const judgedByDraftOf = <T>(token: string, fileThem: () => Promise<T>) =>
+    judgedByDraftOfIn(t, token, fileThem);
   /** Every public entry bundle's bytes, as a mirror fetches them. */
   async function mirror(): Promise<string> {
     while ((await t.services.ledger.integrateOnce()) > 0);
@@ -108,8 +103,9 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    const draft = await loadDraftOf(ua);
-    const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
+    const { draft, filed: id } = await judgedByDraftOf(ua, () =>
+      file(analyst, sampleInput({ marking: 'CLEAR' })),
+    );
 
     // The draft's owner sees what the report was judged by.
     const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
@@ -141,8 +137,7 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
   it('shows the commission no category, zones, sector or provisions of an incident judged by a party’s draft it may not read (security: incident bodies from unreadable versions)', async () => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    const draft = await loadDraftOf(ua);
-    await file(analyst, sampleInput({ marking: 'GREEN' }));
+    const { draft } = await judgedByDraftOf(ua, () => file(analyst, sampleInput({ marking: 'GREEN' })));
     // What the incident holds, as stored.
     const rows = await t.services.database.db.selectFrom('incidents').selectAll().execute();
     expect(rows).toHaveLength(1);
@@ -195,9 +190,10 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    await loadDraftOf(ua);
     // An SMM code: the draft's taxonomy maps it to one of its categories.
-    const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
+    const { draft, filed: id } = await judgedByDraftOf(ua, () =>
+      file(analyst, sampleInput({ marking: 'CLEAR' })),
+    );
     const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
     const category = mine.json<{ category?: string }>().category ?? 'missing';
     expect(category).not.toBe('missing');
@@ -206,9 +202,10 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
       for (const body of await readAll(token, id)) expect(body).not.toContain(secret);
     expect(await mirror()).not.toContain(secret);
 
-    // A near miss of the draft's id: only a submitter who reads the draft is told which id was meant.
+    // A near miss of the draft's id: the draft judges nothing now, so the version every organisation
+    // reads judges both submitters' reports, and both are answered alike, the draft unnamed.
     const typo = `${category}x`;
-    const hints: string[] = [];
+    const answers: string[] = [];
     for (const [token, n] of [
       [ru, 1],
       [ua, 2],
@@ -220,20 +217,25 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
         payload: sampleInput({ smm: undefined, category: typo, externalId: `typo-${n}` }),
       });
       expect(res.statusCode, res.body).toBe(422);
-      hints.push(res.body);
+      // (Every answer has a request id of its own.)
+      answers.push(res.body.replace(/"requestId":"[^"]*"/, ''));
     }
-    expect(hints[0]).toContain(`unknown category \\"${typo}\\"`);
-    expect(hints[0]).not.toMatch(/did you mean/);
-    expect(hints[1]).toMatch(/did you mean/);
+    for (const body of answers) {
+      expect(body).toContain(`unknown category \\"${typo}\\"`);
+      expect(body).toMatch(/did you mean/);
+      expect(body).not.toContain(draft.version.id);
+    }
+    expect(answers[0]).toBe(answers[1]);
   });
 
   it('exports an organisation’s view as the API shows it: no classification or mapped category of a version it may not read, no source it may not know (security B4: exports)', async () => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    await loadDraftOf(ua);
     const source = { name: 'Informant Zeta', reliability: 'B', independenceGroup: 'cell-zeta' };
-    const id = await file(analyst, sampleInput({ marking: 'CLEAR', source }));
+    const { filed: id } = await judgedByDraftOf(ua, () =>
+      file(analyst, sampleInput({ marking: 'CLEAR', source })),
+    );
     const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
     const category = mine.json<{ category?: string }>().category ?? 'missing';
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-export-view-'));
@@ -266,8 +268,9 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     const ua = await t.tokenFor('UA', ['liaison']);
     const ru = await t.tokenFor('RU', ['liaison']);
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
-    const draft = await loadDraftOf(ua);
-    const id = await file(analyst, sampleInput({ marking: 'CLEAR' }));
+    const { draft, filed: id } = await judgedByDraftOf(ua, () =>
+      file(analyst, sampleInput({ marking: 'CLEAR' })),
+    );
     const mine = await t.app.inject({ url: `/api/v1/reports/${id}`, headers: as(ua) });
     const { classification: c, category } = mine.json<{ classification: Classification; category: string }>();
     const zone = c.zones[0]?.band ?? c.zones[0]?.id ?? 'missing';
@@ -341,5 +344,62 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
       Object.keys(quiet.miss.json<object>()).sort(),
     );
     process.stdout.write(`[${dialect}] filter probes of a draft: ${cells + 1} probes, 0 told apart\n`);
+  });
+  it('answers a submitter who may not read a draft the same for a category id only the draft has as for one no version has (security: category oracle at intake)', async () => {
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    // UA's confidential draft, loaded after the shared version: the newest, and the only one with the id.
+    const secret = 'draft-only-category';
+    const draft = await t.services.agreements.load(
+      consoleActor(await t.services.sessions.principalFromToken(ua)),
+      {
+        text: illustrativeAgreementText()
+          .replace(/^version: 3$/m, 'version: 4')
+          .replace(
+            /^report_taxonomy:\n/m,
+            `report_taxonomy:\n  - { id: ${secret}, name: Draft only, group: ceasefire_violation, severity: minor, provisions: [P-02] }\n`,
+          ),
+        fileName: 'draft.yaml',
+        marking: 'AMBER+STRICT',
+      },
+    );
+    let n = 0;
+    /** Status and body of filing a report with `category`, the category and the request id put out of the body. */
+    async function answer(token: string, category: string) {
+      n += 1;
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/reports',
+        headers: as(token),
+        payload: sampleInput({ smm: undefined, category, externalId: `oracle-${n}` }),
+      });
+      const body = res.body.replaceAll(category, '(category)').replace(/"requestId":"[^"]*"/, '');
+      return { status: res.statusCode, body };
+    }
+    for (const token of [ru, analyst, ua]) {
+      const known = await answer(token, secret);
+      const unknown = await answer(token, 'no-such-category');
+      expect(known).toEqual(unknown);
+      expect(known.status).toBe(422);
+      expect(known.body).not.toContain(draft.version.id);
+    }
+
+    // With the shared version gone from judging too (marked above GREEN here: no API does), no version
+    // judges: every submitter gets what intake answers with no agreement loaded, whatever the id.
+    await t.services.database.db
+      .updateTable('agreement_versions')
+      .set({ marking: 'AMBER' })
+      .where('id', '!=', draft.version.id)
+      .execute();
+    for (const token of [ru, analyst, ua]) {
+      const known = await answer(token, secret);
+      const unknown = await answer(token, 'no-such-category');
+      expect(known).toEqual(unknown);
+      expect(known.status).toBe(422);
+      expect(known.body).toMatch(/before the agreement entered into force/);
+      expect(known.body).toContain('/observed/from');
+    }
+    expect(await t.services.database.db.selectFrom('reports').select('id').execute()).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import type { WitnessRegistry } from '../ledger/witness-registry.service.js';
 import type { CaseService } from '../response/case.service.js';
 import type { Incident } from '../verification/incident.model.js';
 import type { VerificationServices } from '../verification/verification.js';
+import { asReadBy } from '../verification/redaction.js';
 import { verificationRules } from '../verification/verification.settings.js';
 import {
   ALL,
@@ -125,7 +126,7 @@ export class OverviewService {
       },
     ];
 
-    const violations = await this.#violations(principal, first, now);
+    const violations = await this.#violations(principal, first, now, readable);
     const perDay = new Map<string, number>();
     for (const v of violations.marks) {
       const day = localDay(Date.parse(v.observedFrom), tz);
@@ -176,6 +177,7 @@ export class OverviewService {
     principal: Principal,
     first: string,
     now: Date,
+    readable: ReadonlySet<string>,
   ): Promise<{
     basis: 'incidents' | 'findings';
     marks: { observedFrom: string; zones: readonly string[]; sector?: string }[];
@@ -188,7 +190,11 @@ export class OverviewService {
         to: now.toISOString(),
         limit: NO_LIMIT,
       });
-      return { basis: 'incidents', marks: incidents };
+      // A violation judged by a version the reader may not read counts for the whole area only.
+      return {
+        basis: 'incidents',
+        marks: incidents.map((i) => asReadBy(i, readable.has(i.agreementVersionId))),
+      };
     }
     const { findings } = await this.deps.verification.findings.list(principal, {
       state: 'adopted',

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Principal } from '../access/policy.js';
 import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
@@ -120,6 +120,11 @@ export interface FindingFilter {
   to?: string;
   limit: number;
   offset?: number;
+  /**
+   * Only findings whose judging version's ids the reader may see: under `readable`, or CLEAR and
+   * under `sharedWithEveryone` (so a filter on a version's id matches nothing else).
+   */
+  disclosedTo?: { readable: readonly string[]; sharedWithEveryone: readonly string[] };
 }
 
 /** Findings the principal may see, newest decision first. */
@@ -136,6 +141,22 @@ export async function listVisibleFindings(
   if (filter.published === false) q = q.where('published_at', 'is', null);
   if (filter.from !== undefined) q = q.where('proposed_at', '>=', filter.from);
   if (filter.to !== undefined) q = q.where('proposed_at', '<=', filter.to);
+  const disclosed = filter.disclosedTo;
+  if (disclosed !== undefined)
+    q = q.where((eb) => {
+      const under = [
+        ...(disclosed.readable.length > 0 ? [eb('agreement_version_id', 'in', [...disclosed.readable])] : []),
+        ...(disclosed.sharedWithEveryone.length > 0
+          ? [
+              eb.and([
+                eb('marking', '=', 'CLEAR'),
+                eb('agreement_version_id', 'in', [...disclosed.sharedWithEveryone]),
+              ]),
+            ]
+          : []),
+      ];
+      return under.length > 0 ? eb.or(under) : sql<boolean>`1 = 0`;
+    });
   const total = await q.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
   const rows = await q
     .selectAll('findings')

@@ -30,6 +30,7 @@ import {
   type VerificationContext,
 } from './verification.context.js';
 import type { VerificationRules } from './verification.settings.js';
+import type { AsRead } from './redaction.js';
 
 /** A separate opinion as the parties read it with a published finding: by organisation, not by name. */
 export interface Opinion {
@@ -38,9 +39,15 @@ export interface Opinion {
   opinion: string;
 }
 
-/** A finding with what the reader may see of its votes. */
+/**
+ * A finding as one reader may see it: without what the version that judged it says when the reader
+ * may not read that version (see `asReadBy`, `disclosesFinding`).
+ */
+export type FindingView = AsRead<Finding>;
+
+/** A finding with what the reader may see of it and of its votes. */
 export interface FindingDetail {
-  finding: Finding;
+  finding: FindingView;
   /** Every vote, for members of the body and the commission; absent for other readers. */
   votes?: Vote[];
   /** Separate opinions (dissent and concurrences with reasons), for every reader of the finding. */
@@ -95,10 +102,29 @@ export class FindingService {
     return detail;
   }
 
-  /** Findings the principal may see. */
-  list(principal: Principal, filter: FindingFilter): Promise<{ findings: Finding[]; total: number }> {
+  /**
+   * Findings the principal may see, as it may read them. A filter on the category (an agreement id)
+   * matches only findings whose category the principal may see: an id of any other version answers
+   * as an unknown one.
+   */
+  async list(
+    principal: Principal,
+    filter: Omit<FindingFilter, 'disclosedTo'>,
+  ): Promise<{ findings: FindingView[]; total: number }> {
     requirePermission(principal, 'findings:read');
-    return listVisibleFindings(this.ctx.db, principal, filter);
+    const disclosure = await this.ctx.findingDisclosure(principal);
+    const page = await listVisibleFindings(this.ctx.db, principal, {
+      ...filter,
+      ...(filter.category !== undefined
+        ? {
+            disclosedTo: {
+              readable: [...disclosure.readable],
+              sharedWithEveryone: [...disclosure.sharedWithEveryone],
+            },
+          }
+        : {}),
+    });
+    return { findings: await this.ctx.findingsAsReadBy(principal, page.findings), total: page.total };
   }
 
   /** One finding with its votes (for the body and the commission) and separate opinions. */
@@ -117,12 +143,17 @@ export class FindingService {
     const insider =
       principal.permissions.has('incidents:read') &&
       (await findIncident(this.ctx.db, principal, finding.incidentId)) !== undefined;
-    return { finding: insider ? finding : publicShape(finding), ...(insider ? { votes } : {}), opinions };
+    const [view] = await this.ctx.findingsAsReadBy(principal, [insider ? finding : publicShape(finding)]);
+    if (view === undefined) throw notFound(`finding ${id}`);
+    return { finding: view, ...(insider ? { votes } : {}), opinions };
   }
 
-  /** The findings on an incident the principal may see. */
-  ofIncident(principal: Principal, incidentId: string): Promise<Finding[]> {
-    return listFindingsOfIncident(this.ctx.db, principal, incidentId);
+  /** The findings on an incident the principal may see, as it may read them. */
+  async ofIncident(principal: Principal, incidentId: string): Promise<FindingView[]> {
+    return this.ctx.findingsAsReadBy(
+      principal,
+      await listFindingsOfIncident(this.ctx.db, principal, incidentId),
+    );
   }
 
   /** Puts a concluded incident's conclusion to the body's vote. */
@@ -342,6 +373,14 @@ export class FindingService {
         throw ruleViolated(
           'published-once',
           `finding ${id} was published at ${finding.publishedAt}`,
+          '/params/id',
+        );
+      // Published to the public, the finding is logged in full: what a version not every organisation
+      // may read says (a party's confidential draft judged its incident) may not go there.
+      if (finding.public && !this.ctx.sharedWithEveryone(finding.agreementVersionId))
+        throw ruleViolated(
+          'public-finding-of-confidential-version',
+          `finding ${id} was judged by an agreement version not every organisation may read; it is published to the parties only when proposed without public`,
           '/params/id',
         );
       const rules = await this.ctx.rules(finding.agreementVersionId);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditTrail } from '../access/audit.service.js';
-import type { Marking } from '../access/marking.js';
+import { markingRank, type Marking } from '../access/marking.js';
 import type { OrganisationKind, Principal } from '../access/policy.js';
 import type { Agreement } from '../agreement/agreement.schema.js';
 import { AppError, forbidden } from '../core/errors.js';
@@ -13,6 +13,7 @@ import type { Finding, Incident, Transition, Vote } from './incident.model.js';
 import { INCIDENT_RECORD_KIND, bumpGeneration, type MemberReport } from './incident.repository.js';
 import { FINDING_RECORD_KIND } from './finding.repository.js';
 import { atLeast, verificationRules, type VerificationRules } from './verification.settings.js';
+import { asReadBy, disclosesFinding, type AsRead, type FindingDisclosure } from './redaction.js';
 
 /** What the verification services need, injected (no god object). */
 export interface VerificationDeps {
@@ -42,6 +43,8 @@ export const VERIFICATION_MARKING: Marking = 'AMBER';
  */
 export class VerificationContext {
   readonly #rules = new Map<string, VerificationRules>();
+  /** Whether every organisation may read each version, as `prepare` last read it. */
+  readonly #shared = new Map<string, boolean>();
   #organisations: { id: string; kind: OrganisationKind }[] = [];
 
   constructor(readonly deps: VerificationDeps) {}
@@ -61,7 +64,15 @@ export class VerificationContext {
    */
   async prepare(): Promise<void> {
     this.#organisations = await this.deps.organisations.list();
-    for (const id of await this.deps.agreements.versionIds()) await this.rules(id);
+    for (const id of await this.deps.agreements.versionIds()) {
+      await this.rules(id);
+      this.#shared.set(id, await this.#readShared(id));
+    }
+  }
+
+  async #readShared(agreementVersionId: string): Promise<boolean> {
+    const version = await this.deps.agreements.versionById(agreementVersionId);
+    return version !== undefined && markingRank(version.info.marking) <= markingRank('GREEN');
   }
 
   /** The verification rules of an agreement version (cached; loaded by `prepare`). */
@@ -75,6 +86,34 @@ export class VerificationContext {
       this.#rules.set(agreementVersionId, rules);
     }
     return rules;
+  }
+
+  /** The ids of the agreement versions a principal may read. */
+  async readableVersions(principal: Principal): Promise<Set<string>> {
+    return new Set((await this.deps.agreements.listVersions(principal)).map((v) => v.id));
+  }
+
+  /**
+   * Whether every organisation may read a version (marked GREEN or CLEAR), as `prepare` read it: an
+   * operation asks inside its transaction, where SQLite could not read the versions.
+   */
+  sharedWithEveryone(agreementVersionId: string): boolean {
+    return this.#shared.get(agreementVersionId) ?? false;
+  }
+
+  /** Which versions' findings a principal sees in full (see {@link FindingDisclosure}). */
+  async findingDisclosure(principal: Principal): Promise<FindingDisclosure> {
+    const sharedWithEveryone = new Set<string>();
+    for (const id of await this.deps.agreements.versionIds())
+      if (await this.#readShared(id)) sharedWithEveryone.add(id);
+    return { readable: await this.readableVersions(principal), sharedWithEveryone };
+  }
+
+  /** Findings as the principal may read them: without what a version it may not read says (`asReadBy`). */
+  async findingsAsReadBy(principal: Principal, findings: readonly Finding[]): Promise<AsRead<Finding>[]> {
+    if (findings.length === 0) return [];
+    const disclosure = await this.findingDisclosure(principal);
+    return findings.map((f) => asReadBy(f, disclosesFinding(f, disclosure)));
   }
 
   /** The organisation that keeps incidents: the (first) commission. */
@@ -242,7 +281,7 @@ export function findingRecord(f: Finding): unknown {
 }
 
 /** A finding as readers outside the body see it: without the proposing analyst's user id. */
-export function publicShape(f: Finding): Finding {
+export function publicShape<T extends { proposedBy?: string }>(f: T): Omit<T, 'proposedBy'> {
   const { proposedBy: _p, ...rest } = f;
   return rest;
 }

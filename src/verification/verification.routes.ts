@@ -31,6 +31,7 @@ import {
 } from './verification.schemas.js';
 import type { VerificationServices } from './verification.js';
 import { publicShape } from './verification.context.js';
+import { asReadBy, type AsRead } from './redaction.js';
 
 const tags = ['verification'];
 
@@ -61,35 +62,18 @@ function filterOf(q: IncidentListQueryType, now: Date): IncidentFilter {
   };
 }
 
-/** The category an incident shows a reader who may not read the version that judged it. */
-export const UNDISCLOSED_CATEGORY = '_undisclosed';
-
 /** An incident as one reader may see it (see {@link incidentView}). */
-export type IncidentReadView = Omit<Incident, 'agreementVersionId'> & {
-  agreementVersionId: string | null;
-  redacted?: true;
-  overdue: boolean;
-};
+export type IncidentReadView = AsRead<Incident> & { overdue: boolean };
 
 /**
  * An incident as the API returns it: with whether its deadline has passed while it is open, and —
  * for a reader who may not read the agreement version that judged it (a party's confidential draft,
- * say) — without what that version says: its id, the category, zones, sector, side and provisions.
+ * say) — without what that version says (`asReadBy`).
  */
 function incidentView(incident: Incident, now: Date, readable: ReadonlySet<string>): IncidentReadView {
   const open = incident.status === 'reported' || incident.status === 'under_review';
   const overdue = open && Date.parse(incident.dueAt) < now.getTime();
-  if (readable.has(incident.agreementVersionId)) return { ...incident, overdue };
-  const { side: _side, sector: _sector, ...rest } = incident;
-  return {
-    ...rest,
-    agreementVersionId: null,
-    category: UNDISCLOSED_CATEGORY,
-    zones: [],
-    provisions: [],
-    redacted: true,
-    overdue,
-  };
+  return { ...asReadBy(incident, readable.has(incident.agreementVersionId)), overdue };
 }
 
 /** A GeoJSON feature of an incident for the map (status and severity style it). */

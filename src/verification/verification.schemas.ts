@@ -101,11 +101,20 @@ export const FindingSchema = Type.Object(
   {
     id: Type.String(),
     incidentId: Type.String(),
-    agreementVersionId: Type.String(),
+    agreementVersionId: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The version that judged its incident; null (with redacted) for a reader who may not read that version',
+    }),
+    redacted: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'The reader may not read the version that judged it: no version, category, zones, sector, side or provisions',
+      }),
+    ),
     bodyId: Type.String(),
     state: StringEnum(FINDING_STATES),
     outcome: StringEnum(CONCLUSIONS),
-    category: Type.String(),
+    category: Type.String({ description: '`_undisclosed` when redacted' }),
     severity: StringEnum(Severities),
     attribution: Type.Optional(AttributionSchema),
     zones: Type.Array(Type.String()),

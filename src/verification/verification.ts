@@ -6,6 +6,7 @@ import { FindingService } from './finding.service.js';
 import { IncidentService } from './incident.service.js';
 import { listVisibleIncidents } from './incident.repository.js';
 import { listVisibleFindings } from './finding.repository.js';
+import { asReadBy } from './redaction.js';
 import { quietDays, type QuietDays, type ViolationMark } from './quiet-days.js';
 import { VerificationContext, type VerificationDeps } from './verification.context.js';
 
@@ -73,14 +74,16 @@ export function createVerificationServices(deps: VerificationWiring): Verificati
           limit: 1_000_000,
           from: since.toISOString(),
         });
-        marks = incidents;
+        // A violation judged by a version the reader may not read counts for the whole area only.
+        const readable = await ctx.readableVersions(principal);
+        marks = incidents.map((i) => asReadBy(i, readable.has(i.agreementVersionId)));
       } else {
         basis = 'findings';
         const { findings } = await listVisibleFindings(deps.db, principal, {
           state: 'adopted',
           limit: 1_000_000,
         });
-        marks = findings.filter((f) => f.outcome === 'verified');
+        marks = (await ctx.findingsAsReadBy(principal, findings)).filter((f) => f.outcome === 'verified');
       }
       // Without an entry into force, counting starts when the version was loaded, or at the first
       // verified violation if that is earlier (never at 1970: "20,792 quiet days" helps nobody).

@@ -1,5 +1,6 @@
 import type { TestApp } from './app.js';
 import { sampleInput } from './app.js';
+import { judgedByDraftOf } from './confidential-draft.js';
 
 /** JSON over app.inject with a bearer token (or none: the public). */
 export type Caller = (
@@ -85,4 +86,55 @@ export async function fileThreeSightings(staff: Record<'monitorUA' | 'monitorJMV
     ),
   );
   return [a, b, c] as const;
+}
+
+/**
+ * A finding on an incident judged by UA's confidential draft (whose taxonomy names the explosion
+ * category `draft-explosion`; see `judgedByDraftOf`): three sightings verified under four eyes, put
+ * to the body, adopted by four votes and published to the parties. Returns the staff, UA's token
+ * (the draft's reader), the draft, the incident as stored, the finding's id and the workflow's answers
+ * (as text: they went to callers who may not read the draft).
+ */
+export async function publishedFindingOnDraft(t: TestApp) {
+  const staff = await verificationStaff(t);
+  const uaToken = await t.tokenFor('UA', ['liaison']);
+  const { draft } = await judgedByDraftOf(
+    t,
+    uaToken,
+    () => fileThreeSightings(staff),
+    (text) => text.replaceAll('cfv-explosion', 'draft-explosion'),
+  );
+  const row = await t.services.database.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow();
+  const incident = {
+    id: row.id,
+    agreementVersionId: row.agreement_version_id,
+    category: row.category,
+    zones: JSON.parse(row.zones) as string[],
+    provisions: JSON.parse(row.provisions) as string[],
+    sector: row.sector,
+  };
+  if (incident.agreementVersionId !== draft.version.id || incident.category !== 'draft-explosion')
+    throw new Error(`the incident was not judged by the draft: ${JSON.stringify(incident)}`);
+  const answers: string[] = [];
+  const step = async (caller: Caller, method: string, url: string, body?: unknown) => {
+    const res = await caller(method, url, body);
+    if (res.status >= 300) throw new Error(`${url}: ${res.status} ${JSON.stringify(res.json)}`);
+    answers.push(JSON.stringify(res.json));
+    return res.json as { finding: { id: string } };
+  };
+  const at = `/api/v1/incidents/${incident.id}`;
+  await step(staff.analyst, 'POST', `${at}/transitions`, { to: 'under_review', reason: 'taking it' });
+  await step(staff.analyst, 'POST', `${at}/transitions`, { to: 'verified', reason: 'two groups agree' });
+  await step(staff.analystEU, 'POST', `${at}/transitions`, { to: 'verified', reason: 'confirmed' });
+  const proposed = await step(staff.analyst, 'POST', `${at}/findings`, { summary: 'Shelling verified.' });
+  const findingId = proposed.finding.id;
+  for (const voter of [
+    staff.commissionerUS1,
+    staff.commissionerUS2,
+    staff.commissionerUS3,
+    staff.commissionerEUC1,
+  ])
+    await step(voter, 'POST', `/api/v1/findings/${findingId}/votes`, { choice: 'for' });
+  await step(staff.analyst, 'POST', `/api/v1/findings/${findingId}/publish`);
+  return { staff, uaToken, draft, incident, findingId, answers };
 }

@@ -5,12 +5,11 @@ import {
   VOTES,
   isIncidentStatus,
   type AttributionConfidence,
-  type Finding,
   type Incident,
   type IncidentStatus,
   type VoteChoice,
 } from '../../verification/incident.model.js';
-import type { FindingDetail } from '../../verification/finding.service.js';
+import type { FindingDetail, FindingView } from '../../verification/finding.service.js';
 import type { IncidentDetail } from '../../verification/incident.service.js';
 import { SEVERITY_ORDER } from '../../verification/verification.settings.js';
 import type { Severity } from '../../agreement/agreement.schema.rules.js';
@@ -58,7 +57,7 @@ function incidentText(d: IncidentDetail): string {
 }
 
 function findingText(d: FindingDetail): string {
-  const f: Finding = d.finding;
+  const f: FindingView = d.finding;
   return [
     `finding ${f.id} on incident ${f.incidentId}: ${f.state}${f.publishedAt !== undefined ? `, published ${f.publishedAt}${f.public ? ' to the public' : ' to the parties'}` : ''}`,
     `  ${f.outcome}: ${f.category}, ${f.severity}; attribution ${f.attribution?.party ?? '-'} (${f.attribution?.confidence ?? '-'})`,

@@ -4,6 +4,7 @@
  */
 import type { FeatureCollection, Point } from 'geojson';
 import type {
+  AsRead,
   AttributionInput,
   Finding as FindingModel,
   FindingDetailView,
@@ -42,10 +43,11 @@ export {
 
 export type Incident = IncidentView;
 /**
- * A finding as the reader may see it. The route schema types `outcome` as a plain string; the
+ * A finding as the reader may see it (`redacted`, without its version's ids, for a reader who may not
+ * read the version that judged it). The route schema types `outcome` as a plain string; the
  * service's own type (a conclusion) is what it sends.
  */
-export type Finding = FindingModel;
+export type Finding = AsRead<FindingModel>;
 export type FindingDetail = Omit<FindingDetailView, 'finding' | 'votes'> & {
   finding: Finding;
   votes?: Vote[];

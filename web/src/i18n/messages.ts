@@ -719,6 +719,7 @@ export const messages = {
     'Awaiting a second analyst: {organisation} proposed “{status}” on {at}. Reason: {reason}',
   'incident.category': 'Category',
   'incident.undisclosed': 'Not disclosed (judged by an agreement version you may not read)',
+  'verification.notDisclosed': 'Not disclosed',
   'incident.status': 'Status',
   'incident.severity': 'Severity',
   'incident.corroboration': 'Corroboration',

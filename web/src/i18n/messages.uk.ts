@@ -819,6 +819,7 @@ export const uk: Translation = {
     'Очікує другого аналітика: {organisation} запропонувала «{status}» {at}. Підстава: {reason}',
   'incident.category': 'Категорія',
   'incident.undisclosed': 'Не розкрито (оцінено за версією угоди, недоступною вам)',
+  'verification.notDisclosed': 'Не розкрито',
   'incident.status': 'Статус',
   'incident.severity': 'Тяжкість',
   'incident.corroboration': 'Підтвердження',

@@ -93,7 +93,11 @@ export default function FindingsScreen() {
                       : '—'}
                   </td>
                   <td data-label={t('incident.zones')}>
-                    {f.zones.length > 0 ? f.zones.map(names.zone).join(', ') : '—'}
+                    {f.redacted
+                      ? t('verification.notDisclosed')
+                      : f.zones.length > 0
+                        ? f.zones.map(names.zone).join(', ')
+                        : '—'}
                   </td>
                   <td data-label={t('findings.state')}>
                     <FindingStateBadge state={f.state} />

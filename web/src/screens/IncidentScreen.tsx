@@ -246,7 +246,13 @@ function IncidentFacts({ detail, names }: { detail: IncidentDetail; names: Agree
         )}
       </dd>
       <dt>{t('incident.zones')}</dt>
-      <dd>{i.zones.length > 0 ? i.zones.map(names.zone).join(', ') : t('incident.noZones')}</dd>
+      <dd>
+        {i.redacted
+          ? t('verification.notDisclosed')
+          : i.zones.length > 0
+            ? i.zones.map(names.zone).join(', ')
+            : t('incident.noZones')}
+      </dd>
       {i.side && (
         <>
           <dt>{t('incident.side')}</dt>

@@ -63,7 +63,13 @@ export function FindingPanel({ detail, onChange, level = 2 }: Props) {
           )}
         </dd>
         <dt>{t('incident.zones')}</dt>
-        <dd>{f.zones.length > 0 ? f.zones.map(names.zone).join(', ') : t('incident.noZones')}</dd>
+        <dd>
+          {f.redacted
+            ? t('verification.notDisclosed')
+            : f.zones.length > 0
+              ? f.zones.map(names.zone).join(', ')
+              : t('incident.noZones')}
+        </dd>
         {f.sector && (
           <>
             <dt>{t('incident.sector')}</dt>
