@@ -71,30 +71,3 @@ export async function insertMany(
   }
   return out;
 }
-
-/**
- * `insertMany` into a table whose integer key the database assigns; returns the new keys in row order.
- * PostgreSQL says them with RETURNING. SQLite numbers the rows of one INSERT consecutively (one writer
- * at a time, no triggers on these tables), so the last row id and the row count give them all without
- * the cost of RETURNING.
- */
-export async function insertManyReturningKeys(
-  db: Executor,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  key: string,
-): Promise<number[]> {
-  if (dialectOf(db) === 'postgres') {
-    const returned = await insertMany(db, table, columns, rows, key);
-    return returned.map((r) => Number((r as Record<string, number | bigint>)[key]));
-  }
-  const keys: number[] = [];
-  for (const { query, rows: n } of statementsFor(false, table, columns, rows)) {
-    const result = await db.executeQuery(query);
-    if (result.insertId === undefined) throw new Error(`insert into ${table} did not report its row id`);
-    const last = Number(result.insertId);
-    for (let k = n - 1; k >= 0; k -= 1) keys.push(last - k);
-  }
-  return keys;
-}
