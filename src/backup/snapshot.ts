@@ -184,8 +184,10 @@ export async function dumpDatabase(
   onSnapshot?: () => Promise<void>,
 ): Promise<{ info: SnapshotInfo; parts: DumpedPart[] }> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const builder =
-    dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
+  // Read only: on SQLite it stays a DEFERRED read transaction (connect.ts), a snapshot that holds no
+  // lock, so the server beside it goes on writing.
+  const readOnly = db.transaction().setAccessMode('read only');
+  const builder = dialect === 'postgres' ? readOnly.setIsolationLevel('repeatable read') : readOnly;
   return builder.execute(async (tx) => {
     // The first read fixes the snapshot (SQLite WAL and PostgreSQL REPEATABLE READ alike).
     const state = await sql<{ size: number | string; root_hash: Buffer }>`select size, root_hash
