@@ -153,10 +153,14 @@ export async function findNewestLiveVersionId(
   return row?.id;
 }
 
-/** Every stored version's id, oldest first (for the system's own use: not filtered by marking). */
-export async function listVersionIds(db: Executor): Promise<string[]> {
-  const rows = await db.selectFrom('agreement_versions').select('id').orderBy('loaded_at').execute();
-  return rows.map((r) => r.id);
+/**
+ * Every stored version's id, oldest first (for the system's own use: not filtered by who reads), or
+ * only those marked one of `markings`.
+ */
+export async function listVersionIds(db: Executor, markings?: readonly Marking[]): Promise<string[]> {
+  let q = db.selectFrom('agreement_versions').select('id').orderBy('loaded_at');
+  if (markings !== undefined) q = q.where('marking', 'in', [...markings]);
+  return (await q.execute()).map((r) => r.id);
 }
 
 /**

@@ -35,7 +35,6 @@ import type { ZoneIndex } from './zone-index.js';
 
 export { AGREEMENT_RECORD_KIND };
 
-/** A loaded agreement version: its metadata and the validated document. */
 /**
  * The markings of the versions that judge reports (and the other records judged by the version in
  * force): those every organisation may read. A version marked above GREEN — a party's confidential
@@ -43,6 +42,7 @@ export { AGREEMENT_RECORD_KIND };
  */
 export const JUDGING_MARKINGS: readonly Marking[] = ['CLEAR', 'GREEN'];
 
+/** A loaded agreement version: its metadata and the validated document. */
 export interface LoadedAgreement {
   info: AgreementVersionInfo;
   agreement: Agreement;
@@ -248,9 +248,12 @@ export class AgreementService {
     return { info, agreement, derived, index: derived.index, provisional: inForce === undefined };
   }
 
-  /** Every stored version's id, for the system's own use (not filtered by marking). */
-  versionIds(): Promise<string[]> {
-    return listVersionIds(this.db);
+  /**
+   * Every stored version's id, for the system's own use (not filtered by who reads), or only those
+   * marked one of `markings` (say {@link JUDGING_MARKINGS}: the versions every organisation may read).
+   */
+  versionIds(markings?: readonly Marking[]): Promise<string[]> {
+    return listVersionIds(this.db, markings);
   }
 
   /**

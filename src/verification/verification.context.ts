@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditTrail } from '../access/audit.service.js';
-import { markingRank, type Marking } from '../access/marking.js';
+import type { Marking } from '../access/marking.js';
+import { JUDGING_MARKINGS } from '../agreement/agreement.service.js';
 import type { OrganisationKind, Principal } from '../access/policy.js';
 import type { Agreement } from '../agreement/agreement.schema.js';
 import { AppError, forbidden } from '../core/errors.js';
@@ -21,7 +22,8 @@ export interface VerificationDeps {
   ledger: LedgerWriter;
   audit: AuditTrail;
   agreements: {
-    versionIds(): Promise<string[]>;
+    /** Every stored version's id, or those marked one of `markings`. */
+    versionIds(markings?: readonly Marking[]): Promise<string[]>;
     /** The versions a principal may read (list filters on agreement ids match only under these). */
     listVersions(principal: Principal): Promise<{ id: string }[]>;
     versionById(
@@ -43,8 +45,8 @@ export const VERIFICATION_MARKING: Marking = 'AMBER';
  */
 export class VerificationContext {
   readonly #rules = new Map<string, VerificationRules>();
-  /** Whether every organisation may read each version, as `prepare` last read it. */
-  readonly #shared = new Map<string, boolean>();
+  /** The versions every organisation may read, as `prepare` last read them. */
+  #shared: ReadonlySet<string> = new Set();
   #organisations: { id: string; kind: OrganisationKind }[] = [];
 
   constructor(readonly deps: VerificationDeps) {}
@@ -64,15 +66,13 @@ export class VerificationContext {
    */
   async prepare(): Promise<void> {
     this.#organisations = await this.deps.organisations.list();
-    for (const id of await this.deps.agreements.versionIds()) {
-      await this.rules(id);
-      this.#shared.set(id, await this.#readShared(id));
-    }
+    for (const id of await this.deps.agreements.versionIds()) await this.rules(id);
+    this.#shared = await this.#sharedVersions();
   }
 
-  async #readShared(agreementVersionId: string): Promise<boolean> {
-    const version = await this.deps.agreements.versionById(agreementVersionId);
-    return version !== undefined && markingRank(version.info.marking) <= markingRank('GREEN');
+  /** The versions every organisation may read: those marked {@link JUDGING_MARKINGS}, one query. */
+  async #sharedVersions(): Promise<Set<string>> {
+    return new Set(await this.deps.agreements.versionIds(JUDGING_MARKINGS));
   }
 
   /** The verification rules of an agreement version (cached; loaded by `prepare`). */
@@ -98,15 +98,16 @@ export class VerificationContext {
    * operation asks inside its transaction, where SQLite could not read the versions.
    */
   sharedWithEveryone(agreementVersionId: string): boolean {
-    return this.#shared.get(agreementVersionId) ?? false;
+    return this.#shared.has(agreementVersionId);
   }
 
   /** Which versions' findings a principal sees in full (see {@link FindingDisclosure}). */
   async findingDisclosure(principal: Principal): Promise<FindingDisclosure> {
-    const sharedWithEveryone = new Set<string>();
-    for (const id of await this.deps.agreements.versionIds())
-      if (await this.#readShared(id)) sharedWithEveryone.add(id);
-    return { readable: await this.readableVersions(principal), sharedWithEveryone };
+    const [readable, sharedWithEveryone] = await Promise.all([
+      this.readableVersions(principal),
+      this.#sharedVersions(),
+    ]);
+    return { readable, sharedWithEveryone };
   }
 
   /** Findings as the principal may read them: without what a version it may not read says (`asReadBy`). */
