@@ -5,7 +5,7 @@ import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDate, t } from '../i18n/index.js';
 import { useAsync } from '../lib/useAsync.js';
-import { FindingStateBadge, SeverityBadge, useAgreementNames } from '../verification/labels.js';
+import { FindingStateBadge, SeverityBadge, useAgreementNames, zonesOf } from '../verification/labels.js';
 
 /** The body's findings the user may see: published ones for everyone; the body sees those in vote too. */
 export default function FindingsScreen() {
@@ -92,13 +92,7 @@ export default function FindingsScreen() {
                           })
                       : '—'}
                   </td>
-                  <td data-label={t('incident.zones')}>
-                    {f.redacted
-                      ? t('verification.notDisclosed')
-                      : f.zones.length > 0
-                        ? f.zones.map(names.zone).join(', ')
-                        : '—'}
-                  </td>
+                  <td data-label={t('incident.zones')}>{zonesOf(f, names, '—')}</td>
                   <td data-label={t('findings.state')}>
                     <FindingStateBadge state={f.state} />
                   </td>

@@ -24,6 +24,7 @@ import {
   SeverityBadge,
   StatusBadge,
   useAgreementNames,
+  zonesOf,
   type AgreementNames,
 } from '../verification/labels.js';
 import { ProposeForm } from '../verification/ProposeForm.js';
@@ -246,13 +247,7 @@ function IncidentFacts({ detail, names }: { detail: IncidentDetail; names: Agree
         )}
       </dd>
       <dt>{t('incident.zones')}</dt>
-      <dd>
-        {i.redacted
-          ? t('verification.notDisclosed')
-          : i.zones.length > 0
-            ? i.zones.map(names.zone).join(', ')
-            : t('incident.noZones')}
-      </dd>
+      <dd>{zonesOf(i, names, t('incident.noZones'))}</dd>
       {i.side && (
         <>
           <dt>{t('incident.side')}</dt>

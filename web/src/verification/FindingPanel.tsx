@@ -10,7 +10,7 @@ import {
 import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, t } from '../i18n/index.js';
-import { FindingStateBadge, SeverityBadge, useAgreementNames } from './labels.js';
+import { FindingStateBadge, SeverityBadge, useAgreementNames, zonesOf } from './labels.js';
 
 interface Props {
   detail: FindingDetail;
@@ -63,13 +63,7 @@ export function FindingPanel({ detail, onChange, level = 2 }: Props) {
           )}
         </dd>
         <dt>{t('incident.zones')}</dt>
-        <dd>
-          {f.redacted
-            ? t('verification.notDisclosed')
-            : f.zones.length > 0
-              ? f.zones.map(names.zone).join(', ')
-              : t('incident.noZones')}
-        </dd>
+        <dd>{zonesOf(f, names, t('incident.noZones'))}</dd>
         {f.sector && (
           <>
             <dt>{t('incident.sector')}</dt>

@@ -80,6 +80,19 @@ export function useAgreementNames(): AgreementNames {
   }, [agreement.data, zones.data]);
 }
 
+/**
+ * An incident's or finding's zones, in words: "Not disclosed" when it comes redacted (judged by a
+ * version the reader may not read), `none` when it lies in no zone.
+ */
+export function zonesOf(
+  r: { zones: readonly string[]; redacted?: true },
+  names: AgreementNames,
+  none: string,
+): string {
+  if (r.redacted) return t('verification.notDisclosed');
+  return r.zones.length > 0 ? r.zones.map(names.zone).join(', ') : none;
+}
+
 /** Where an incident lies, in words: its zones, else its sector. */
 export function placeOf(i: Pick<Incident, 'zones' | 'sector'>, names: AgreementNames): string {
   if (i.zones.length > 0) return i.zones.map(names.zone).join(', ');
