@@ -2,8 +2,8 @@
  * The log's integrator (Tessera's sequencer and integrator in one): takes queued entries in batches,
  * numbers them contiguously after the current size, moves them into `log_entries`, moves the tree and
  * signs a checkpoint naming the one stored before it (`checkpoint-chain.ts`) — one transaction per
- * batch. One sequencer per database: on PostgreSQL only the
- * holder of an advisory lock integrates, other processes follow; on SQLite the write lock serialises.
+ * batch. One sequencer per database: on PostgreSQL only the holder of an advisory lock integrates,
+ * other processes follow; on SQLite the write lock serialises.
  * After each batch it runs the witness cosigning (which never blocks integration).
  */
 import { EventEmitter } from 'node:events';
