@@ -22,6 +22,7 @@ import { documentErrorResponses } from './error-responses.js';
 import type { AppServices } from './context.js';
 import { AppError } from '../core/errors.js';
 import { clientErrorOf, problemOf, rawProblemResponse, STATUS_OF, toAppError } from './errors.js';
+import { closeConnectionsOnClose } from './close-connections.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerBasemapApi, registerBasemapArchive } from './basemap.routes.js';
 import { registerPlaceRoutes } from './places.routes.js';
@@ -81,6 +82,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  closeConnectionsOnClose(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
