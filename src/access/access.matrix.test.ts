@@ -954,7 +954,7 @@ const CASES: Case[] = [
   {
     method: 'GET',
     route: '/api/v1/events',
-    allowed: signedIn,
+    allowed: () => true,
     request: () => Promise.resolve({ url: '/api/v1/events' }),
   },
 ];

@@ -53,6 +53,7 @@ export const PERMISSIONS = [
   'commitments:read',
   'commitments:record',
   'webhooks:manage',
+  'events:read',
   'log:read',
 ] as const;
 /** One permission; routes declare the one they need. */
@@ -72,6 +73,8 @@ const EVERY_SIGNED_IN: Permission[] = [
   'notices:read',
   'cases:read',
   'commitments:read',
+  // The event stream: each reader receives the events it may see (the public, CLEAR ones).
+  'events:read',
 ];
 
 /** What each role may do; a user with several roles has the union. */
@@ -162,6 +165,8 @@ const ANONYMOUS_PERMISSIONS: Permission[] = [
   'findings:read',
   'cases:read',
   'commitments:read',
+  // Live updates of what the public may read: CLEAR events only, the streams capped per process.
+  'events:read',
 ];
 
 /** The principal of a request without credentials: the public. */

@@ -33,6 +33,11 @@ export interface Config {
   /** Milliseconds between heartbeat comments on an open event stream. */
   eventHeartbeatMs: number;
   /**
+   * Most event streams the anonymous public may hold open on one process at once; past it a new
+   * public stream is refused with 503 (signed-in readers are not counted). 0 turns public streams off.
+   */
+  eventPublicStreams: number;
+  /**
    * An offline vector basemap (a PMTiles v3 archive of OpenStreetMap, e.g. a `pmtiles extract` of the
    * Protomaps build) served to the map at /basemap/tiles.pmtiles; unset, the map shows countries only.
    */
@@ -90,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretsKeyFile: path.resolve(env.TRUCELINE_SECRETS_KEY_FILE ?? path.join(dataDir, 'secrets.key')),
     webhookAllowPrivate: env.TRUCELINE_WEBHOOK_ALLOW_PRIVATE === '1',
     eventHeartbeatMs: intFrom(env, 'TRUCELINE_EVENT_HEARTBEAT_MS', 15_000, 100, 3_600_000),
+    eventPublicStreams: intFrom(env, 'TRUCELINE_EVENT_PUBLIC_STREAMS', 200, 0, 100_000),
     ...(env.TRUCELINE_BASEMAP_PMTILES ? { basemapPmtiles: path.resolve(env.TRUCELINE_BASEMAP_PMTILES) } : {}),
   };
 }

@@ -86,7 +86,7 @@ describe('the event stream', () => {
     expect(text).toContain(': heartbeat');
   });
 
-  it('resumes after Last-Event-ID from the buffer, and refuses the anonymous public', async () => {
+  it('resumes after Last-Event-ID from the buffer', async () => {
     const euc = await t.tokenFor('EUC', ['guarantor']);
     const first = t.services.events.publish(event(1, 'AMBER'));
     t.services.events.publish(event(2, 'AMBER'));
@@ -106,8 +106,62 @@ describe('the event stream', () => {
       (s) => s.includes('r-4'),
     );
     expect(ids(all)).toEqual(['r-1', 'r-2', 'r-4']);
-    const anonymous = await fetch(base, { headers: { accept: 'text/event-stream' } });
-    expect(anonymous.status).toBe(401);
-    await anonymous.body?.cancel();
+  });
+
+  it('streams the anonymous public its CLEAR events only, nothing marked for narrower audiences', async () => {
+    t.services.events.publish(event(1, 'GREEN'));
+    t.services.events.publish(event(2, 'CLEAR'));
+    const text = await readStream(
+      base,
+      {},
+      (s) => s.includes('r-6'),
+      () => {
+        t.services.events.publish(event(3, 'AMBER', { owner: 'US', addressees: [] }));
+        t.services.events.publish(event(4, 'AMBER+STRICT', { owner: 'RU', addressees: [] }));
+        t.services.events.publish(event(5, 'RED', { owner: 'RU', addressees: [] }));
+        t.services.events.publish(event(6, 'CLEAR'));
+      },
+    );
+    expect(ids(text)).toEqual(['r-2', 'r-6']);
+    expect(text).not.toMatch(/"marking":"(GREEN|AMBER|AMBER\+STRICT|RED)"/);
+    // The JSON page holds the same.
+    const page = (await (await fetch(base)).json()) as { events: { recordId: string }[] };
+    expect(page.events.map((e) => e.recordId)).toEqual(['r-2', 'r-6']);
+  });
+});
+
+describe('public event streams', () => {
+  let t: TestApp;
+  let base: string;
+  beforeEach(async () => {
+    t = await startTestApp('sqlite', { config: { eventHeartbeatMs: 100, eventPublicStreams: 1 } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api/v1/events`;
+  });
+  afterEach(async () => t.close());
+
+  it('are capped per process: past the cap the public gets 503 with Retry-After, signed-in readers do not count', async () => {
+    const abort = new AbortController();
+    const first = await fetch(base, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
+    expect(first.status).toBe(200);
+    const refused = await fetch(base, { headers: { accept: 'text/event-stream' } });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/limit of 1 public event stream/);
+    // A signed-in reader still streams.
+    const ru = await t.tokenFor('RU', ['liaison']);
+    const text = await readStream(base, { authorization: `Bearer ${ru}` }, (s) => s.includes('retry:'));
+    expect(text).toContain('retry: 5000');
+    // Once the first public stream ends, its place is free again.
+    abort.abort();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      const again = await fetch(base, { headers: { accept: 'text/event-stream' } });
+      status = again.status;
+      await again.body?.cancel();
+    }
+    expect(status).toBe(200);
   });
 });

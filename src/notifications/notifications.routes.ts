@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { App } from '../http/app.js';
 import { actorOf } from '../http/request.js';
+import { AppError } from '../core/errors.js';
 import type { EventBus, PublishedEvent } from './event-bus.js';
 import {
   DeliveriesQuery,
@@ -23,6 +24,8 @@ export interface NotificationRouteDeps {
   webhooks: WebhookService;
   /** Milliseconds between heartbeat comments on an open stream. */
   heartbeatMs?: number;
+  /** Most streams the anonymous public may hold open at once (see `Config.eventPublicStreams`). */
+  publicStreams?: number;
 }
 
 function lastEventIdOf(request: FastifyRequest, after: string | undefined): string | undefined {
@@ -32,13 +35,18 @@ function lastEventIdOf(request: FastifyRequest, after: string | undefined): stri
 
 /**
  * Webhook subscriptions and their delivery logs (`webhooks:manage`, each organisation its own), and
- * the event stream: `GET /events` with `Accept: text/event-stream` streams the signed-in principal's
- * visible events (heartbeats, `Last-Event-ID` resume from the buffer); without it, the buffered
- * events as JSON. Registered inside the `/api/v1` block.
+ * the event stream: `GET /events` with `Accept: text/event-stream` streams the principal's visible
+ * events (heartbeats, `Last-Event-ID` resume from the buffer); without it, the buffered events as
+ * JSON. The anonymous public receives CLEAR events only, on at most `publicStreams` streams at once.
+ * Registered inside the `/api/v1` block.
  */
 export function registerNotificationRoutes(app: App, deps: NotificationRouteDeps): void {
   const { bus, webhooks } = deps;
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const publicStreams = deps.publicStreams ?? 200;
+  // Open public streams: each holds a socket and a subscription, and the public needs no account to
+  // open one, so their number is capped (the rate limit counts requests, not what stays open).
+  let publicOpen = 0;
   // Open streams end when the server closes: it would otherwise wait for every dashboard to leave.
   const open = new Set<() => void>();
   app.addHook('preClose', (done) => {
@@ -122,16 +130,24 @@ export function registerNotificationRoutes(app: App, deps: NotificationRouteDeps
         querystring: EventsQuery,
         response: { 200: EventsPageSchema },
       },
-      config: { permission: 'me:read' },
+      config: { permission: 'events:read' },
     },
     async (request, reply) => {
       const principal = request.principal;
+      const isPublic = principal.via === 'anonymous';
       const after = bus.seqOf(lastEventIdOf(request, request.query.after));
       const accept = request.headers.accept ?? '';
       if (!accept.includes('text/event-stream')) {
         const { events, complete } = bus.since(principal, after);
         return { events: events.map(view), lastEventId: `${bus.epoch}.${bus.lastSeq}`, complete };
       }
+      if (isPublic && publicOpen >= publicStreams)
+        throw new AppError(
+          'unavailable',
+          `this server holds its limit of ${publicStreams} public event streams; sign in, or try again later`,
+          [],
+          { 'retry-after': '60' },
+        );
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -150,7 +166,12 @@ export function registerNotificationRoutes(app: App, deps: NotificationRouteDeps
       const unsubscribe = bus.subscribeFor(principal, send);
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
       heartbeat.unref();
+      if (isPublic) publicOpen += 1;
+      let stopped = false;
       const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        if (isPublic) publicOpen -= 1;
         clearInterval(heartbeat);
         unsubscribe();
         open.delete(end);

@@ -191,6 +191,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
         bus: services.events,
         webhooks: services.webhooks,
         heartbeatMs: services.config.eventHeartbeatMs,
+        publicStreams: services.config.eventPublicStreams,
       });
       registerPlaceRoutes(api, services);
       registerBasemapApi(api, services.config.basemapPmtiles);

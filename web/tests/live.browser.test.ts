@@ -99,4 +99,59 @@ describeInBrowser('live updates over the event stream', () => {
       .toBe(incidentsBefore + 1);
     await map.shot('live-map-updated');
   });
+
+  it('the public, not signed in, sees a new CLEAR report on the overview and the reports list without a reload', async () => {
+    const { t } = session.dashboard;
+    await session.reopen(LAPTOP);
+    const app = new AppPage(session.page);
+    let streaming = streamOpened(session.page);
+    await app.goto('/');
+    const tile = session.page.getByTestId('tile-reports').locator('.stat-value');
+    await tile.waitFor();
+    expect((await app.badge()).kind).toBe('public');
+    await streaming;
+    const before = Number((await tile.innerText()).replace(/\D/g, ''));
+    let navigations = 0;
+    session.page.on('framenavigated', () => (navigations += 1));
+
+    // An AMBER report is the parties' business: the public's figures move only for the CLEAR one.
+    const monitor = callerFor(t, await t.tokenFor('UA', ['monitor'], 'live-public-monitor'));
+    const now = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const observed = { from: now, precision: 'exact', timeZone: 'Europe/Kyiv' };
+    const amber = await monitor(
+      'POST',
+      '/api/v1/reports',
+      recentReport('AMBER', 'Not for the public.', { observed }),
+    );
+    expect(amber.status).toBe(201);
+    const clear = await monitor(
+      'POST',
+      '/api/v1/reports',
+      recentReport('CLEAR', 'Seen by the public.', { observed }),
+    );
+    expect(clear.status).toBe(201);
+    await expect
+      .poll(async () => Number((await tile.innerText()).replace(/\D/g, '')), { timeout: 15_000 })
+      .toBe(before + 1);
+    expect(navigations).toBe(0);
+    await app.shot('live-public-overview');
+
+    // The public reports list: the CLEAR report arrives, never the AMBER one.
+    streaming = streamOpened(session.page);
+    await app.goto('/reports');
+    const rows = session.page.locator('[data-testid="reports-table"] tbody tr');
+    await rows.first().waitFor();
+    await streaming;
+    const listed = await rows.count();
+    const another = await monitor(
+      'POST',
+      '/api/v1/reports',
+      recentReport('CLEAR', 'Seen again.', { observed }),
+    );
+    expect(another.status).toBe(201);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(listed + 1);
+    const hrefs = await rows.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    const amberId = (amber.json as { report: { id: string } }).report.id;
+    expect(hrefs).not.toContain(`/reports/${amberId}`);
+  });
 });

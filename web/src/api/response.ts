@@ -48,8 +48,8 @@ export function getGuaranteeStatus(): Promise<GuaranteeStatusView> {
  * Calls `onEvent` for every new event of the given kinds (prefix match: `case.` takes every case event)
  * on the server's event stream (`GET /api/v1/events`), which carries only what the principal may see.
  * The stream starts after the newest buffered event, so the backlog does not replay as news. Returns
- * the function that closes it. Nothing is called without EventSource, or for the anonymous public
- * (the stream needs an account).
+ * the function that closes it. Nothing is called without EventSource, or when the server refuses the
+ * stream (the public's streams are capped: a refused one just means no live updates).
  */
 export function subscribeToEvents(
   prefix: string,

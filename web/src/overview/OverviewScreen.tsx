@@ -3,11 +3,13 @@ import { Link } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDate, formatDateTime, formatNumber, humanise, t } from '../i18n/index.js';
-import { useAsync } from '../lib/useAsync.js';
+import { useLiveAsync } from '../reports/useLiveAsync.js';
 import { getOverview, type CountRow, type Overview } from './api.js';
 import { DailyChart } from './DailyChart.js';
 import { ageText, bandText, cellText, deltaText, hasFigures } from './format.js';
 import './overview.css';
+
+const LIVE_KINDS = ['report.', 'incident.', 'case.'] as const;
 
 /**
  * The landing screen: for the signed-in, what they may see; for the public, the public variant
@@ -16,7 +18,8 @@ import './overview.css';
 export default function OverviewScreen() {
   const session = useSession();
   const [days, setDays] = useState<30 | 90>(30);
-  const overview = useAsync(() => getOverview(days), [days]);
+  // New reports, incidents and cases the viewer may see refresh the figures without a reload.
+  const overview = useLiveAsync(() => getOverview(days), [days], LIVE_KINDS);
   return (
     <section className="page overview" data-testid="overview">
       <div className="page-head">
