@@ -1,8 +1,9 @@
 /**
  * Accessibility and small screens over every screen of the dashboard (issue #18): axe-core (WCAG 2 A
  * and AA rules) must find no serious or critical violation, and no screen may scroll sideways at a
- * 360 px phone or a 768 px tablet. Each screen is visited as the public and as a signed-in commission
- * analyst and administrator, detail screens with a seeded report, incident, finding, case and notice.
+ * 360 px phone or a 768 px tablet. Each screen is visited as the public, as a signed-in commission
+ * analyst and administrator, as a party's liaison officer reading Ukrainian, and as a guarantor;
+ * detail screens with a seeded report, incident, finding, case and notice.
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
@@ -177,6 +178,18 @@ describeInBrowser('accessibility: axe over every screen, and every screen fits a
   const viewers: { name: string; signIn: (s: BrowserSession) => Promise<unknown> }[] = [
     { name: 'public', signIn: () => Promise.resolve() },
     { name: 'commission', signIn: (s) => s.signIn('JMVC', ['analyst', 'admin', 'monitor']) },
+    // A party and a guarantor see other screens' contents (their own notices, cases, pledges), and
+    // Ukrainian words run longer than English ones: the party reads the dashboard in Ukrainian.
+    {
+      name: 'party-uk',
+      signIn: async (s) => {
+        await s.signIn('RU', ['liaison', 'monitor']);
+        await open(s.page, '/');
+        await s.page.getByTestId('locale-switch').selectOption('uk');
+        await s.page.locator('html[lang="uk"]').waitFor();
+      },
+    },
+    { name: 'guarantor', signIn: (s) => s.signIn('US', ['guarantor']) },
   ];
   const counts = { screens: 0, violations: 0, overflows: 0 };
 

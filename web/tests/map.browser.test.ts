@@ -84,9 +84,11 @@ describeInBrowser('the map', () => {
     await map.tickReliability('B');
     expect(await map.shownCount()).toEqual({ shown: 2, total: 3 });
     await map.clearFilters();
+    // Dates are asked of the server: the total is then the reports of those dates.
     await map.setDates('2026-11-12', '2026-11-30');
-    expect(await map.shownCount()).toEqual({ shown: 2, total: 3 });
+    await expect.poll(() => map.shownCount()).toEqual({ shown: 2, total: 2 });
     await map.clearFilters();
+    await expect.poll(() => map.shownCount()).toEqual({ shown: 3, total: 3 });
     await map.slideTime('Home');
     expect(await map.shownCount()).toEqual({ shown: 1, total: 3 });
     await map.slideTime('End');

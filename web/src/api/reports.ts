@@ -39,10 +39,48 @@ export const REPORT_PAGE = 5000;
 
 export interface ReportFilter {
   bbox?: [number, number, number, number];
+  /** Observed windows ending at or after this instant (ISO 8601). */
   from?: string;
+  /** Observed windows starting at or before this instant (ISO 8601). */
   to?: string;
   category?: string;
   zone?: string;
+  flagged?: boolean;
+}
+
+/** How the server orders a list: newest or oldest observation first, or best source grade first. */
+export type ReportSort = '-observed' | 'observed' | 'grade';
+
+/** One page of the list, and the cursor of the next (absent on the last page). */
+export interface ReportPage {
+  reports: Report[];
+  next?: string;
+}
+
+function listQuery(filter: ReportFilter, sort: ReportSort, limit: number): URLSearchParams {
+  const query = new URLSearchParams({ sort, limit: String(limit) });
+  if (filter.bbox) query.set('bbox', filter.bbox.join(','));
+  if (filter.from) query.set('from', filter.from);
+  if (filter.to) query.set('to', filter.to);
+  if (filter.category) query.set('category', filter.category);
+  if (filter.zone) query.set('zone', filter.zone);
+  if (filter.flagged) query.set('flagged', 'true');
+  return query;
+}
+
+/**
+ * One page of the reports the principal may see, filtered and sorted by the server (so any week of
+ * any number of reports can be listed); `cursor` is the `next` of the page before.
+ */
+export function listReportPage(
+  filter: ReportFilter,
+  sort: ReportSort,
+  limit: number,
+  cursor?: string,
+): Promise<ReportPage> {
+  const query = listQuery(filter, sort, limit);
+  if (cursor !== undefined) query.set('cursor', cursor);
+  return getJson<ReportPage>(`/api/v1/reports?${query.toString()}`);
 }
 
 export interface ReportList {
@@ -53,12 +91,7 @@ export interface ReportList {
 
 /** Reports the principal may see, newest observation first. */
 export async function listReports(filter: ReportFilter = {}, signal?: AbortSignal): Promise<ReportList> {
-  const query = new URLSearchParams({ sort: '-observed', limit: String(REPORT_PAGE) });
-  if (filter.bbox) query.set('bbox', filter.bbox.join(','));
-  if (filter.from) query.set('from', filter.from);
-  if (filter.to) query.set('to', filter.to);
-  if (filter.category) query.set('category', filter.category);
-  if (filter.zone) query.set('zone', filter.zone);
+  const query = listQuery(filter, '-observed', REPORT_PAGE);
   const body = await getJson<{ reports: Report[]; next?: string }>(
     `/api/v1/reports?${query.toString()}`,
     signal ? { signal } : {},

@@ -248,6 +248,20 @@ export const messages = {
   'reports.fileFirst': 'File the first one.',
   'reports.place': 'Place',
   'reports.more': 'Showing the newest {count} reports; narrow the filters to see older ones.',
+  'map.moreInView':
+    'More than {count} reports in these dates even in this view: the newest {count} are shown; zoom in or narrow the dates.',
+  'map.allInView':
+    'Too many reports in these dates for one map: the map shows those in view, and loads more as you move.',
+  'reports.noneMatch': 'No report you may see matches these filters.',
+  'reports.anyCategory': 'Any category',
+  'reports.sort': 'Order',
+  'reports.sortNewest': 'Newest observed first',
+  'reports.sortOldest': 'Oldest observed first',
+  'reports.sortGrade': 'Best source grade first',
+  'reports.pages': 'Pages of reports',
+  'reports.previous': 'Previous page',
+  'reports.next': 'Next page',
+  'reports.range': 'Reports {first}–{last}',
   'reports.caption': { one: '{count} report', other: '{count} reports' },
 
   'report.title': 'Report',

@@ -272,6 +272,20 @@ export const uk: Translation = {
   'reports.fileFirst': 'Подайте перший.',
   'reports.place': 'Місце',
   'reports.more': 'Показано {count} найновіших звітів; звузьте фільтри, щоб побачити давніші.',
+  'map.moreInView':
+    'Навіть у цій області за ці дати понад {count} звітів: показано {count} найновіших; наблизьте карту або звузьте дати.',
+  'map.allInView':
+    'За ці дати звітів забагато для однієї карти: показано ті, що в області перегляду, решта завантажується під час руху.',
+  'reports.noneMatch': 'Жоден доступний вам звіт не відповідає цим фільтрам.',
+  'reports.anyCategory': 'Будь-яка категорія',
+  'reports.sort': 'Порядок',
+  'reports.sortNewest': 'Спершу найновіші спостереження',
+  'reports.sortOldest': 'Спершу найдавніші спостереження',
+  'reports.sortGrade': 'Спершу найкраща оцінка джерела',
+  'reports.pages': 'Сторінки звітів',
+  'reports.previous': 'Попередня сторінка',
+  'reports.next': 'Наступна сторінка',
+  'reports.range': 'Звіти {first}–{last}',
   'reports.caption': {
     one: '{count} звіт',
     few: '{count} звіти',

@@ -66,6 +66,8 @@ export interface MapViewProps {
   /** Called with the clicked position when the click hit nothing selectable (or always, in pick mode). */
   onPick?: (p: LonLat) => void;
   onSelect?: (s: MapSelection) => void;
+  /** Called with the visible box ([west, south, east, north]) once loaded and after every move. */
+  onView?: (bbox: [number, number, number, number]) => void;
   className?: string;
 }
 
@@ -164,6 +166,8 @@ export function MapView(props: MapViewProps) {
         );
     });
     map.on('moveend', refreshPlaces);
+    map.on('load', () => callbacks.current.onView?.(viewBox(map)));
+    map.on('moveend', () => callbacks.current.onView?.(viewBox(map)));
     map.on('moveend', () => {
       if (gridOn.current) setGridFeatures(drawGrid(map));
     });

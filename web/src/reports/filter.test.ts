@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../api/reports.js';
-import { activeFilterCount, filterReports, NO_FILTERS, timeExtent } from './filter.js';
+import {
+  activeFilterCount,
+  filterReports,
+  NO_FILTERS,
+  roundOut,
+  serverWindow,
+  timeExtent,
+} from './filter.js';
 
 function report(id: string, over: Partial<Report> = {}): Report {
   const base: Report = {
@@ -98,5 +105,32 @@ describe('report filters', () => {
       Date.parse('2026-01-21T02:00:00Z'),
     ]);
     expect(timeExtent([])).toBeNull();
+  });
+});
+
+describe('the server window of a date range', () => {
+  it('covers whole UTC days, open ends left out', () => {
+    expect(serverWindow('', '')).toEqual({});
+    expect(serverWindow('2026-11-20', '')).toEqual({ from: '2026-11-20T00:00:00.000Z' });
+    expect(serverWindow('2026-11-20', '2026-11-26')).toEqual({
+      from: '2026-11-20T00:00:00.000Z',
+      to: '2026-11-26T23:59:59.999Z',
+    });
+  });
+});
+
+describe('the box the map asks for', () => {
+  it('covers the view, on a grid of about a quarter of its span, so small pans ask for the same box', () => {
+    const view: [number, number, number, number] = [37.31, 47.92, 38.93, 48.77];
+    const box = roundOut(view);
+    expect(box[0]).toBeLessThanOrEqual(view[0]);
+    expect(box[1]).toBeLessThanOrEqual(view[1]);
+    expect(box[2]).toBeGreaterThanOrEqual(view[2]);
+    expect(box[3]).toBeGreaterThanOrEqual(view[3]);
+    expect(box).toEqual([37, 47.5, 39, 49]);
+    expect(roundOut([37.33, 47.95, 38.95, 48.8])).toEqual(box);
+    // Zoomed far in, the grid stops at 0.01°; at the edges of the world it is clamped.
+    expect(roundOut([38.0012, 48.0011, 38.0031, 48.0029])).toEqual([38, 48, 38.01, 48.01]);
+    expect(roundOut([-180, -90, 180, 90])).toEqual([-180, -90, 180, 90]);
   });
 });

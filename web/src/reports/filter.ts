@@ -73,3 +73,28 @@ export function activeFilterCount(f: ReportFilters): number {
     (f.flagged ? 1 : 0)
   );
 }
+
+/**
+ * The server's observed-window bounds for inclusive calendar dates (YYYY-MM-DD, UTC; '' for open):
+ * windows ending on or after the first day's start and starting on or before the last day's end, the
+ * overlap rule `filterReports` applies.
+ */
+export function serverWindow(from: string, to: string): { from?: string; to?: string } {
+  return {
+    ...(from ? { from: `${from}T00:00:00.000Z` } : {}),
+    ...(to ? { to: `${to}T23:59:59.999Z` } : {}),
+  };
+}
+
+/**
+ * A view box widened outward to a grid of about a quarter of its span (at least 0.01°), so that small
+ * pans ask for the same box (and nothing is fetched again) while the box still covers the view.
+ */
+export function roundOut(bbox: readonly [number, number, number, number]): [number, number, number, number] {
+  const [w, s, e, n] = bbox;
+  const step = Math.max(0.01, 2 ** Math.ceil(Math.log2(Math.max(e - w, n - s) / 4)));
+  const down = (v: number, lo: number) => Math.max(lo, Math.floor(v / step) * step);
+  const up = (v: number, hi: number) => Math.min(hi, Math.ceil(v / step) * step);
+  const r = (v: number) => Number(v.toFixed(6));
+  return [r(down(w, -180)), r(down(s, -90)), r(up(e, 180)), r(up(n, 90))];
+}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { listReports, REPORT_PAGE, type Report } from '../api/reports.js';
+import { listReports, REPORT_PAGE, type Report, type ReportFilter, type ReportList } from '../api/reports.js';
 import { useAgreement, useZones } from '../agreement/useAgreement.js';
 import { Link } from '../app/router.js';
 import { useSession } from '../app/session.js';
@@ -13,7 +13,7 @@ import { Legend } from '../map/Legend.js';
 import { MapView, type MapSelection } from '../map/MapView.js';
 import { boundsOf, reportPoints, styleZones } from '../map/overlays.js';
 import { ReportFiltersPanel } from '../reports/ReportFiltersPanel.js';
-import { filterReports, NO_FILTERS, type ReportFilters } from '../reports/filter.js';
+import { filterReports, NO_FILTERS, roundOut, serverWindow, type ReportFilters } from '../reports/filter.js';
 import { ReportSummary } from '../reports/ReportSummary.js';
 import { SeverityBadge, StatusBadge } from '../verification/labels.js';
 
@@ -23,12 +23,34 @@ export default function MapScreen() {
   const canReadReports = session.can('reports:read');
   const agreement = useAgreement();
   const zones = useZones();
+  const [filters, setFilters] = useState<ReportFilters>(NO_FILTERS);
+  // The date range is asked of the server, so any week can be shown however many newer reports there
+  // are. When one page does not hold the window's reports, the map asks for those in view as well,
+  // again on every move, so zooming in shows them all.
+  const [windowTruncated, setWindowTruncated] = useState(false);
+  const [view, setView] = useState<[number, number, number, number] | null>(null);
+  /** The box asked for, as text (a stable dependency): '' while the whole window fits one page. */
+  const box = windowTruncated && view ? roundOut(view).join(',') : '';
+  const query = useMemo<ReportFilter>(() => {
+    const span = serverWindow(filters.from, filters.to);
+    return box ? { ...span, bbox: box.split(',').map(Number) as ReportFilter['bbox'] } : span;
+  }, [filters.from, filters.to, box]);
   // New reports and incidents the viewer may see appear without a reload (the event stream).
   const reports = useLiveAsync(
-    () => (canReadReports ? listReports() : Promise.resolve({ reports: [] as Report[], more: false })),
-    [canReadReports],
+    () => (canReadReports ? listReports(query) : Promise.resolve({ reports: [] as Report[], more: false })),
+    [canReadReports, query],
     ['report.'],
   );
+  // A new window is first asked for whole; whether it needs the view is known from that answer.
+  useEffect(() => setWindowTruncated(false), [filters.from, filters.to]);
+  useEffect(() => {
+    if (reports.status === 'done' && box === '' && reports.data.more) setWindowTruncated(true);
+  }, [reports, box]);
+  // While the next box or window loads, the last answer stays on the map (no flash of an empty map).
+  const [shownList, setShownList] = useState<ReportList | undefined>(undefined);
+  useEffect(() => {
+    if (reports.status === 'done') setShownList(reports.data);
+  }, [reports]);
 
   const canReadIncidents = session.can('incidents:read');
   const incidents = useLiveAsync(
@@ -39,7 +61,6 @@ export default function MapScreen() {
   const [showIncidents, setShowIncidents] = useState(true);
 
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  const [filters, setFilters] = useState<ReportFilters>(NO_FILTERS);
   const [selection, setSelection] = useState<MapSelection | null>(null);
   const [focus, setFocus] = useState<LonLat | null>(null);
   const panel = useRef<HTMLElement>(null);
@@ -54,7 +75,7 @@ export default function MapScreen() {
 
   const styled = useMemo(() => styleZones(zones.data ?? null), [zones.data]);
   const taxonomy = useMemo(() => agreement.data?.agreement.report_taxonomy ?? [], [agreement.data]);
-  const all = useMemo(() => reports.data?.reports ?? [], [reports.data]);
+  const all = useMemo(() => shownList?.reports ?? [], [shownList]);
   const shown = useMemo(
     () =>
       filterReports(all, filters).sort((a, b) => Date.parse(b.observed.from) - Date.parse(a.observed.from)),
@@ -89,6 +110,7 @@ export default function MapScreen() {
         focus={focus}
         selectedId={selection?.type === 'report' || selection?.type === 'incident' ? selection.id : null}
         onSelect={setSelection}
+        onView={setView}
       />
       <aside className="map-panel" aria-label={t('map.panel')} ref={panel}>
         {(selectedReport || selectedZone || selectedIncident) && (
@@ -161,7 +183,16 @@ export default function MapScreen() {
               </span>
             </div>
             {reports.status === 'failed' && <Problem error={reports.error} />}
-            {reports.data?.more && <p className="hint">{t('reports.more', { count: REPORT_PAGE })}</p>}
+            {shownList?.more && (
+              <p className="hint" data-testid="reports-truncated">
+                {t(box ? 'map.moreInView' : 'reports.more', { count: REPORT_PAGE })}
+              </p>
+            )}
+            {shownList && !shownList.more && box && (
+              <p className="hint" data-testid="reports-in-view">
+                {t('map.allInView')}
+              </p>
+            )}
             <ReportFiltersPanel
               filters={filters}
               onChange={setFilters}
@@ -169,7 +200,7 @@ export default function MapScreen() {
               zones={styled.legend.filter((l) => l.kind === 'zone')}
               reports={all}
             />
-            {reports.status === 'done' && all.length === 0 ? (
+            {shownList !== undefined && all.length === 0 ? (
               <p className="empty" data-testid="no-reports">
                 {t('reports.none')}
                 {session.can('reports:create') && (
