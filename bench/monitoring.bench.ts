@@ -46,7 +46,8 @@ import { sqliteCeiling } from './sqlite-ceiling.js';
 const TARGET_PER_S = 100_000;
 
 /** Writes generated reports as a Truceline CSV file (the derived columns left empty). */
-function writeCsv(file: string, inputs: Iterable<Record<string, unknown>>): number {
+/** Writes generated reports as a Truceline CSV file; returns how many. */
+export function writeCsv(file: string, inputs: Iterable<Record<string, unknown>>): number {
   const fd = fs.openSync(file, 'w');
   const header = [...CSV_FIELDS, ...CSV_DERIVED];
   fs.writeSync(fd, `${csvLine(header)}\r\n`);

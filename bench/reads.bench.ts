@@ -1,0 +1,370 @@
+/**
+ * Reads at field scale (issue #19): the two queries the dashboard makes, over 1 M reports (50 k with
+ * --smoke), answered by the real route (`GET /api/v1/reports` through Fastify, with authentication,
+ * markings, JSON and brotli), beside the same query in PostGIS in the same run:
+ * - `map`: one week and a viewport (about 0.6° × 0.4°), newest first, up to 5,000 reports;
+ * - `list`: one week and one category, newest first, a page of 100.
+ * Also the server's RSS after the queries, holding the 1 M-report database.
+ *
+ * The database is built fast, not through intake: 20 k generated reports (5 k with --smoke) are
+ * imported for real over 120 days, then copied in SQL with new ids, times shifted by up to a day and
+ * positions by up to 3 km until the table holds the target. The copies' stored bodies still carry
+ * their original's times and position (the filters read the columns), and they are not in the log:
+ * this database is for timing reads, not for an audit.
+ *
+ * The PostGIS peer holds the same rows (id, window, category, marking, a Point with a GiST index,
+ * the body as text) and answers with the same JSON; it needs TRUCELINE_TEST_PG_URL (or the default
+ * test URL) and Debian's postgresql-15-postgis-3, and is skipped, saying so, without them.
+ * Targets: p95 < 50 ms at 1 M reports and no worse than PostGIS's p95; server RSS < 512 MB.
+ *
+ *   npm run bench -- --only reads
+ *   TRUCELINE_BENCH_READ_REPORTS=200000 npm run bench -- --only reads
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { initialise } from '../src/access/bootstrap.js';
+import { CONSOLE_ACTOR, openRuntime } from '../src/cli/runtime.js';
+import { generateReports, rng } from '../src/monitoring/generator.js';
+import type { Database } from '../src/db/database.js';
+import { importFile } from '../src/monitoring/import/importer.js';
+import { buildApp } from '../src/server/app.js';
+import { illustrativeAgreementText } from '../test/support/fixtures.js';
+import { msSince, num, type BenchOptions, type BenchResult } from './harness.js';
+import { writeCsv } from './monitoring.bench.js';
+
+const TARGET_P95_MS = 50;
+const TARGET_RSS_MB = 512;
+const DAY = 86_400_000;
+const PG_URL =
+  process.env.TRUCELINE_TEST_PG_URL ?? 'postgres://truceline:truceline@127.0.0.1:5432/truceline_test';
+
+/** One query's timings. */
+interface Timed {
+  p50: number;
+  p95: number;
+  bytes: number;
+  wire: number;
+  rows: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function time(
+  runs: number,
+  once: (i: number) => Promise<{ bytes: number; wire: number; rows: number }>,
+) {
+  const ms: number[] = [];
+  let bytes = 0;
+  let wire = 0;
+  let rows = 0;
+  for (let i = 0; i < runs; i += 1) {
+    const t = process.hrtime.bigint();
+    const r = await once(i);
+    ms.push(msSince(t));
+    bytes += r.bytes;
+    wire += r.wire;
+    rows += r.rows;
+  }
+  ms.sort((a, b) => a - b);
+  return {
+    p50: percentile(ms, 50),
+    p95: percentile(ms, 95),
+    bytes: bytes / runs,
+    wire: wire / runs,
+    rows: rows / runs,
+  };
+}
+
+/** The query parameters of run `i`: the same for Truceline and the peer. */
+interface Query {
+  from: string;
+  to: string;
+  bbox: [number, number, number, number];
+  category: string;
+}
+
+export async function run(options: BenchOptions): Promise<BenchResult[]> {
+  const total = Number(process.env.TRUCELINE_BENCH_READ_REPORTS) || (options.smoke ? 50_000 : 1_000_000);
+  const seed = Math.min(total, options.smoke ? 5_000 : 20_000);
+  const runs = options.smoke ? 15 : 100;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-bench-reads-'));
+  const results: BenchResult[] = [];
+  const services = await openRuntime(
+    {
+      dataDir: dir,
+      databaseUrl: `sqlite:${path.join(dir, 'bench.db')}`,
+      logKeyFile: path.join(dir, 'log-signer.key'),
+      secretsKeyFile: path.join(dir, 'secrets.key'),
+      rateLimitPerMinute: 1_000_000_000,
+    },
+    { serving: true },
+  );
+  try {
+    await initialise(services, CONSOLE_ACTOR, {
+      adminUsername: 'admin',
+      demo: true,
+      adminPassword: 'bench-password-bench',
+    });
+    await services.agreements.load(CONSOLE_ACTOR, {
+      text: illustrativeAgreementText(),
+      fileName: 'illustrative-framework.yaml',
+      marking: 'GREEN',
+    });
+    const reports = services.monitoring.reports;
+    await reports.timeline.refresh();
+    const end = Date.now() - DAY;
+    const start = end - 120 * DAY;
+    const ctx = reports.timeline.at(end);
+    if (ctx === undefined) throw new Error('the illustrative agreement is not in force now');
+
+    // The seed: generated reports imported for real.
+    let t = process.hrtime.bigint();
+    const file = path.join(dir, 'seed.csv');
+    writeCsv(file, generateReports(ctx, seed, { seed: 7, start, end }));
+    const imported = await importFile(reports, CONSOLE_ACTOR, file, { format: 'csv', marking: 'AMBER' });
+    if (imported.accepted !== seed)
+      throw new Error(
+        `seed import: ${imported.accepted} of ${seed} accepted; ${JSON.stringify(imported.problems.slice(0, 3))}`,
+      );
+    const seedMs = msSince(t);
+
+    // Copies until the table holds `total`.
+    t = process.hrtime.bigint();
+    const db = services.database.db;
+    const columns = Object.keys(
+      (await sql<Record<string, unknown>>`select * from reports limit 1`.execute(db)).rows[0] ?? {},
+    );
+    const copied = (name: string, k: number): string => {
+      if (name === 'id') return `id || '~${k}'`;
+      if (name === 'external_id')
+        return `case when external_id is null then null else external_id || '~${k}' end`;
+      if (name === 'observed_from' || name === 'observed_to')
+        return `strftime('%Y-%m-%dT%H:%M:%fZ', ${name}, '-' || ((rowid * 7919 + ${k} * 104729) % 86400) || ' seconds')`;
+      if (name === 'lon') return `lon + ((${k} % 7) - 3) * 0.013`;
+      if (name === 'lat') return `lat + (((${k} / 7) % 7) - 3) * 0.009`;
+      return name;
+    };
+    for (let k = 1, have = seed; have < total; k += 1) {
+      const take = Math.min(seed, total - have);
+      await sql
+        .raw(
+          `insert into reports (${columns.join(', ')}) select ${columns.map((c) => copied(c, k)).join(', ')} from reports where instr(id, '~') = 0 order by rowid limit ${take}`,
+        )
+        .execute(db);
+      have += take;
+    }
+    await sql`analyze`.execute(db);
+    const copyMs = msSince(t);
+    const count = Number(
+      (await sql<{ n: number }>`select count(*) as n from reports`.execute(db)).rows[0]?.n ?? 0,
+    );
+    const dbBytes = ['bench.db', 'bench.db-wal']
+      .map((f) => path.join(dir, f))
+      .reduce((sum, f) => sum + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
+
+    // What the queries ask: a random week of the span, a box in the reports' area, the commonest category.
+    const area = (
+      await sql<{ w: number; s: number; e: number; n: number }>`
+        select min(lon) as w, min(lat) as s, max(lon) as e, max(lat) as n from reports`.execute(db)
+    ).rows[0];
+    if (!area) throw new Error('no reports');
+    const commonest = String(
+      (
+        await sql<{ category: string }>`
+          select category from reports group by category order by count(*) desc limit 1`.execute(db)
+      ).rows[0]?.category,
+    );
+    const random = rng(11);
+    const queries: Query[] = Array.from({ length: runs }, () => {
+      const weekStart = start + random() * (end - start - 7 * DAY);
+      const w = area.w + random() * Math.max(0, area.e - area.w - 0.6);
+      const s = area.s + random() * Math.max(0, area.n - area.s - 0.4);
+      return {
+        from: new Date(weekStart).toISOString(),
+        to: new Date(weekStart + 7 * DAY).toISOString(),
+        bbox: [w, s, w + 0.6, s + 0.4].map((v) => Number(v.toFixed(4))) as Query['bbox'],
+        category: commonest,
+      };
+    });
+
+    const app = await buildApp(services);
+    await app.ready();
+    const user = await services.users.create(CONSOLE_ACTOR, {
+      organisationId: 'JMVC',
+      username: 'bench-analyst',
+      roles: ['analyst'],
+      password: 'bench-password-bench',
+    });
+    const { secret } = await services.tokens.create(CONSOLE_ACTOR, { userId: user.id, name: 'bench' });
+    const get = async (url: string) => {
+      const res = await app.inject({
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${secret}`, 'accept-encoding': 'br' },
+      });
+      if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      const raw = res.rawPayload;
+      const body = res.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(raw) : raw;
+      return {
+        bytes: body.length,
+        wire: raw.length,
+        rows: (JSON.parse(body.toString('utf8')) as { reports: unknown[] }).reports.length,
+      };
+    };
+    const mapUrl = (q: Query) =>
+      `/api/v1/reports?sort=-observed&limit=5000&from=${q.from}&to=${q.to}&bbox=${q.bbox.join(',')}`;
+    const listUrl = (q: Query) =>
+      `/api/v1/reports?sort=-observed&limit=100&from=${q.from}&to=${q.to}&category=${encodeURIComponent(q.category)}`;
+    // Warm the caches as a running server has them.
+    await get(mapUrl(queries[0] as Query));
+    const ours = {
+      map: await time(runs, (i) => get(mapUrl(queries[i] as Query))),
+      list: await time(runs, (i) => get(listUrl(queries[i] as Query))),
+    };
+    const rssMb = process.memoryUsage().rss / 1e6;
+    await app.close();
+
+    const peer = await postgisPeer(services.database.db, queries, runs);
+    const context = `${num(count)} reports (${num(seed)} imported in ${num(seedMs / 1000, 1)} s, the rest copied in ${num(copyMs / 1000, 1)} s); SQLite ${num(dbBytes / 1e9, 2)} GB`;
+    for (const kind of ['map', 'list'] as const) {
+      const o = ours[kind];
+      const p = peer.timings?.[kind];
+      const what =
+        kind === 'map'
+          ? 'map query: a week × a 0.6° × 0.4° viewport, up to 5,000'
+          : 'list page: a week × one category, 100 newest';
+      results.push({
+        name: `${what}, SQLite, p95`,
+        value: o.p95,
+        unit: 'ms',
+        target: `< ${TARGET_P95_MS} ms and ≤ PostGIS p95`,
+        pass: o.p95 < TARGET_P95_MS && (p === undefined || o.p95 <= p.p95),
+        notes: [
+          `p50 ${num(o.p50, 1)} ms over ${runs} queries; ${num(o.rows)} reports a query, ${num(o.bytes / 1024)} KiB JSON, ${num(o.wire / 1024)} KiB brotli on the wire`,
+          p
+            ? `PostGIS ${peer.version}, same query and JSON: p50 ${num(p.p50, 1)} ms, p95 ${num(p.p95, 1)} ms (${num(p.rows)} rows); ratio Truceline/PostGIS p95 ${num(o.p95 / Math.max(0.001, p.p95), 2)}×`
+            : `PostGIS: ${peer.skipped}`,
+          context,
+        ],
+      });
+    }
+    results.push({
+      name: `RSS of the server process holding ${num(count)} reports, after the queries`,
+      value: rssMb,
+      unit: 'MB',
+      target: `< ${TARGET_RSS_MB} MB`,
+      pass: rssMb < TARGET_RSS_MB,
+      notes: [
+        'measured in this process, which built the database and ran the app in process (an upper bound)',
+      ],
+    });
+    return results;
+  } finally {
+    await services.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same rows in a PostGIS table with a GiST index, and the same queries answered as JSON. */
+async function postgisPeer(
+  db: Kysely<Database>,
+  queries: Query[],
+  runs: number,
+): Promise<{ version?: string; skipped?: string; timings?: { map: Timed; list: Timed } }> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  try {
+    await client.connect();
+  } catch (err) {
+    return { skipped: `skipped: no PostgreSQL at ${PG_URL} (${(err as Error).message})` };
+  }
+  const schema = `bench_reads_${process.pid}`;
+  try {
+    try {
+      await client.query('create extension if not exists postgis');
+    } catch (err) {
+      return {
+        skipped: `skipped: PostGIS is not installed (${(err as Error).message}); apt-get install postgresql-15-postgis-3`,
+      };
+    }
+    const version = String(
+      (await client.query<{ v: string }>('select postgis_lib_version() as v')).rows[0]?.v,
+    );
+    await client.query(`create schema ${schema}`);
+    await client.query(
+      `create table ${schema}.peer (id text primary key, observed_from timestamptz not null, observed_to timestamptz not null,
+         category text not null, marking text not null, owner text not null, geom geometry(Point, 4326) not null, body text not null)`,
+    );
+    for (let after = ''; ;) {
+      const page = (
+        await sql<{
+          id: string;
+          observed_from: string;
+          observed_to: string;
+          category: string;
+          marking: string;
+          owner_organisation_id: string;
+          lon: number;
+          lat: number;
+          body: string;
+        }>`
+          select id, observed_from, observed_to, category, marking, owner_organisation_id, lon, lat, body
+          from reports where id > ${after} order by id limit 5000`.execute(db)
+      ).rows;
+      if (page.length === 0) break;
+      after = page.at(-1)?.id ?? after;
+      await client.query(
+        `insert into ${schema}.peer select id, f::timestamptz, t::timestamptz, c, m, o, st_setsrid(st_makepoint(x, y), 4326), b
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[], $9::text[]) as u(id, f, t, c, m, o, x, y, b)`,
+        [
+          page.map((r) => r.id),
+          page.map((r) => r.observed_from),
+          page.map((r) => r.observed_to),
+          page.map((r) => r.category),
+          page.map((r) => r.marking),
+          page.map((r) => r.owner_organisation_id),
+          page.map((r) => r.lon),
+          page.map((r) => r.lat),
+          page.map((r) => r.body),
+        ],
+      );
+    }
+    await client.query(`create index on ${schema}.peer using gist (geom)`);
+    await client.query(`create index on ${schema}.peer (observed_from)`);
+    await client.query(`create index on ${schema}.peer (category, observed_from)`);
+    await client.query(`analyze ${schema}.peer`);
+    // The rows the analyst may see (the commission's own, and everything GREEN or CLEAR), as ours filters.
+    const visible = `(owner = 'JMVC' or marking in ('CLEAR', 'GREEN') or marking = 'AMBER')`;
+    const answer = async (text: string, values: unknown[]) => {
+      const rows = (await client.query<{ body: string }>(text, values)).rows;
+      const json = `{"reports":[${rows.map((r) => r.body).join(',')}]}`;
+      return { bytes: json.length, wire: 0, rows: rows.length };
+    };
+    const map = await time(runs, (i) => {
+      const q = queries[i] as Query;
+      return answer(
+        `select body from ${schema}.peer where observed_to >= $1 and observed_from <= $2
+           and geom && st_makeenvelope($3, $4, $5, $6, 4326) and ${visible}
+         order by observed_from desc, id desc limit 5000`,
+        [q.from, q.to, ...q.bbox],
+      );
+    });
+    const list = await time(runs, (i) => {
+      const q = queries[i] as Query;
+      return answer(
+        `select body from ${schema}.peer where observed_to >= $1 and observed_from <= $2 and category = $3 and ${visible}
+         order by observed_from desc, id desc limit 100`,
+        [q.from, q.to, q.category],
+      );
+    });
+    return { version, timings: { map, list } };
+  } finally {
+    await client.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
+    await client.end();
+  }
+}
