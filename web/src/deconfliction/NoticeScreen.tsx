@@ -39,7 +39,13 @@ export default function NoticeScreen({ params }: { params: Record<string, string
         <Link to="/deconfliction">← {t('deconfliction.title')}</Link>
       </p>
       {page.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {page.status === 'failed' && <Problem error={page.error} />}
+      {page.status === 'failed' && (
+        <>
+          {/* The screen keeps its heading when the notice is missing or not visible to this reader. */}
+          <h1>{t('notice.title')}</h1>
+          <Problem error={page.error} />
+        </>
+      )}
       {page.data && <NoticeBody page={page.data} reload={page.reload} />}
     </section>
   );

@@ -43,6 +43,8 @@ export default function ReportsScreen() {
   const zones = useZones();
   const id = useId();
   const [filters, setFilters] = useState<ListFilters>(NO_LIST_FILTERS);
+  // Open where there is room beside the list's width; folded on a phone, where they would push the list down.
+  const [filtersOpen, setFiltersOpen] = useState(() => window.matchMedia('(min-width: 720px)').matches);
   /** Cursors of the pages after the first that were reached with Older; the last is the page shown. */
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
@@ -74,13 +76,11 @@ export default function ReportsScreen() {
     [zones.data],
   );
   const rows = reports.data?.reports ?? [];
-  const filtered =
-    filters.from !== '' ||
-    filters.to !== '' ||
-    filters.category !== '' ||
-    filters.zone !== '' ||
-    filters.flagged;
   const first = cursors.length * LIST_PAGE + 1;
+  const active = [filters.from || filters.to, filters.category, filters.zone, filters.flagged].filter(
+    Boolean,
+  ).length;
+  const filtered = active > 0;
 
   return (
     <section className="page">
@@ -92,84 +92,90 @@ export default function ReportsScreen() {
           </Link>
         )}
       </div>
-      <form
-        className="list-filters"
-        aria-label={t('filters.title')}
-        data-testid="report-list-filters"
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <div className="field">
-          <label htmlFor={`${id}-from`}>{t('filters.from')}</label>
-          <input
-            id={`${id}-from`}
-            type="date"
-            value={filters.from}
-            max={filters.to || undefined}
-            onChange={(e) => set({ from: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>{t('filters.to')}</label>
-          <input
-            id={`${id}-to`}
-            type="date"
-            value={filters.to}
-            min={filters.from || undefined}
-            onChange={(e) => set({ to: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-category`}>{t('filters.category')}</label>
-          <select
-            id={`${id}-category`}
-            value={filters.category}
-            onChange={(e) => set({ category: e.target.value })}
-          >
-            <option value="">{t('reports.anyCategory')}</option>
-            {taxonomy.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-zone`}>{t('filters.zone')}</label>
-          <select id={`${id}-zone`} value={filters.zone} onChange={(e) => set({ zone: e.target.value })}>
-            <option value="">{t('filters.anyZone')}</option>
-            {zoneChoices.map((z) => (
-              <option key={z.id} value={z.id}>
-                {z.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-sort`}>{t('reports.sort')}</label>
-          <select
-            id={`${id}-sort`}
-            value={filters.sort}
-            onChange={(e) => set({ sort: e.target.value as ReportSort })}
-          >
-            <option value="-observed">{t('reports.sortNewest')}</option>
-            <option value="observed">{t('reports.sortOldest')}</option>
-            <option value="grade">{t('reports.sortGrade')}</option>
-          </select>
-        </div>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={filters.flagged}
-            onChange={(e) => set({ flagged: e.target.checked })}
-          />{' '}
-          {t('filters.flagged')}
-        </label>
-        {filtered && (
-          <button type="button" className="button button-small" onClick={() => set(NO_LIST_FILTERS)}>
-            {t('filters.clear')}
-          </button>
-        )}
-      </form>
+      <details className="filters" open={filtersOpen} onToggle={(e) => setFiltersOpen(e.currentTarget.open)}>
+        <summary>
+          {t('filters.title')}
+          {active > 0 && <span className="badge">{t('filters.active', { count: active })}</span>}
+        </summary>
+        <form
+          className="list-filters"
+          aria-label={t('filters.title')}
+          data-testid="report-list-filters"
+          onSubmit={(e) => e.preventDefault()}
+        >
+          <div className="field">
+            <label htmlFor={`${id}-from`}>{t('filters.from')}</label>
+            <input
+              id={`${id}-from`}
+              type="date"
+              value={filters.from}
+              max={filters.to || undefined}
+              onChange={(e) => set({ from: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-to`}>{t('filters.to')}</label>
+            <input
+              id={`${id}-to`}
+              type="date"
+              value={filters.to}
+              min={filters.from || undefined}
+              onChange={(e) => set({ to: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-category`}>{t('filters.category')}</label>
+            <select
+              id={`${id}-category`}
+              value={filters.category}
+              onChange={(e) => set({ category: e.target.value })}
+            >
+              <option value="">{t('reports.anyCategory')}</option>
+              {taxonomy.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-zone`}>{t('filters.zone')}</label>
+            <select id={`${id}-zone`} value={filters.zone} onChange={(e) => set({ zone: e.target.value })}>
+              <option value="">{t('filters.anyZone')}</option>
+              {zoneChoices.map((z) => (
+                <option key={z.id} value={z.id}>
+                  {z.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-sort`}>{t('reports.sort')}</label>
+            <select
+              id={`${id}-sort`}
+              value={filters.sort}
+              onChange={(e) => set({ sort: e.target.value as ReportSort })}
+            >
+              <option value="-observed">{t('reports.sortNewest')}</option>
+              <option value="observed">{t('reports.sortOldest')}</option>
+              <option value="grade">{t('reports.sortGrade')}</option>
+            </select>
+          </div>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={filters.flagged}
+              onChange={(e) => set({ flagged: e.target.checked })}
+            />{' '}
+            {t('filters.flagged')}
+          </label>
+          {filtered && (
+            <button type="button" className="button button-small" onClick={() => set(NO_LIST_FILTERS)}>
+              {t('filters.clear')}
+            </button>
+          )}
+        </form>
+      </details>
       {reports.status === 'loading' && <p role="status">{t('common.loading')}</p>}
       {reports.status === 'failed' && <Problem error={reports.error} />}
       {reports.status === 'done' && rows.length === 0 && (
