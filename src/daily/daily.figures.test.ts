@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barChart, mapFigure, type Figure, type Shape } from './daily.figures.js';
+import { figureSvg } from './daily.html.js';
 import type { CountRow } from './daily.model.js';
 
 const row = (name: string, day: number, previousDay: number, previousWeekMean: number): CountRow => ({
@@ -51,6 +52,15 @@ describe('daily report figures', () => {
     expect(
       texts(barChart('x', [], { labels: { day: 'a', previousDay: 'b', mean: 'c', empty: 'Немає.' } })),
     ).toContain('Немає.');
+  });
+
+  it("titles each day's bar with the row's figures, escaped in the HTML edition's SVG", () => {
+    const f = barChart('x', [row('Fire <small arms>', 3, 1, 0.4)]);
+    const titled = f.shapes.filter((s) => s.kind === 'rect' && s.title !== undefined);
+    expect(titled.map((s) => s.kind === 'rect' && s.title)).toEqual([
+      'Fire <small arms>: this day 3, previous day 1, mean of the 7 days before 0.4',
+    ]);
+    expect(figureSvg(f)).toContain('<title>Fire &#60;small arms&#62;: this day 3,');
   });
 
   it('keeps a long legend inside the figure', () => {

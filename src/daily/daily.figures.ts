@@ -7,7 +7,17 @@ import type { CountRow, DayMap } from './daily.model.js';
  */
 
 export type Shape =
-  | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; stroke?: string }
+  | {
+      kind: 'rect';
+      x: number;
+      y: number;
+      w: number;
+      h: number;
+      fill: string;
+      stroke?: string;
+      /** What the mark stands for, in words: an SVG `<title>` (a tooltip); the PDF has no tooltips. */
+      title?: string;
+    }
   | { kind: 'circle'; x: number; y: number; r: number; fill: string; stroke?: string }
   | {
       kind: 'line';
@@ -164,7 +174,15 @@ export function barChart(title: string, rows: readonly CountRow[], options: BarC
         anchor: 'end',
         fill: COLOURS.text,
       },
-      { kind: 'rect', x: label, y: y + 2, w: bar(r.day), h: 9, fill: COLOURS.day },
+      {
+        kind: 'rect',
+        x: label,
+        y: y + 2,
+        w: bar(r.day),
+        h: 9,
+        fill: COLOURS.day,
+        title: `${r.name}: ${labels.day} ${format(r.day)}, ${labels.previousDay} ${format(r.previousDay)}, ${labels.mean} ${format(r.previousWeekMean)}`,
+      },
       { kind: 'rect', x: label, y: y + 12, w: bar(r.previousDay), h: 6, fill: COLOURS.previousDay },
       {
         kind: 'line',
