@@ -77,6 +77,19 @@ describe('daily report figures', () => {
     const labels = texts(f).filter((t) => t.includes('°'));
     expect(labels.filter((t) => t.endsWith('E'))).toEqual(['37.5°E', '38°E', '38.5°E', '39°E']);
     expect(labels.filter((t) => t.endsWith('N')).length).toBeGreaterThanOrEqual(2);
+    // A box on round degrees: the lines on its edges are the frame, unlabelled.
+    const round = mapFigure('Map', { bbox: [38, 48, 39, 48.5], points: [], places: [] });
+    const graticule = round.shapes.filter(
+      (s): s is Extract<Shape, { kind: 'text' }> => s.kind === 'text' && s.text.includes('°'),
+    );
+    expect(graticule.length).toBeGreaterThan(3);
+    for (const label of graticule) {
+      expect(label.x).toBeGreaterThanOrEqual(2);
+      expect(label.x).toBeLessThan(round.width - 20);
+      expect(label.y).toBeGreaterThan(7);
+      expect(label.y).toBeLessThan(round.height);
+    }
+    expect(graticule.map((l) => l.text)).not.toContain('48°N');
     const west = mapFigure('Map', { bbox: [-2.2, 51, 0.4, 52], points: [], places: [] });
     expect(texts(west)).toEqual(expect.arrayContaining(['2°W', '0°E']));
   });

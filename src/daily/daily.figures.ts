@@ -244,12 +244,15 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
   ];
   // Graticule lines where d3-scale puts nice ticks (1, 2 or 5 × a power of ten degrees), about one
   // per 100 points of the frame; labelled with their hemisphere.
+  // A line on the frame's edge would be the frame, and its label would fall outside or on another's.
   const lonTicks = scaleLinear()
     .domain([w, e])
-    .ticks(Math.max(2, Math.round(width / 100)));
+    .ticks(Math.max(2, Math.round(width / 100)))
+    .filter((lon) => x(lon) > 4 && x(lon) < width - 24);
   const latTicks = scaleLinear()
     .domain([s, n])
-    .ticks(Math.max(2, Math.round(height / 100)));
+    .ticks(Math.max(2, Math.round(height / 100)))
+    .filter((lat) => y(lat) > 10 && y(lat) < height - 12);
   const degrees = (v: number, positive: string, negative: string) =>
     `${Math.abs(Math.round(v * 1000) / 1000)}°${v < 0 ? negative : positive}`;
   for (const lon of lonTicks) {
