@@ -108,20 +108,30 @@ export function AxisBottomTime({
   width: number;
   offset?: number;
 }) {
-  const labels = timeTickLabels(ticks);
+  // Labels differ in length by language ("Nov 29", "29 лист."): keep every k-th tick so that the
+  // longest label (about 6.5 px a character at 11 px) has room between two ticks.
+  const all = timeTickLabels(ticks);
+  const gap = ticks.length > 1 ? x(ticks[1]!) - x(ticks[0]!) : Infinity;
+  const longest = Math.max(0, ...all.map((l) => l.length)) * 6.5 + 8;
+  const every = Math.max(1, Math.ceil(longest / gap));
+  const kept = ticks.filter((_, i) => i % every === 0);
+  const labels = all.filter((_, i) => i % every === 0);
   return (
     <g className="axis-x" data-testid="axis-x">
       <line className="axis" x1={x.range()[0]} x2={x.range()[1]} y1={y} y2={y} />
-      {ticks.map((d, i) => {
+      {kept.map((d, i) => {
         const px = x(d) + offset;
-        // A label at either edge is anchored inward so that it is not cut off.
-        const anchor = px < 24 ? 'start' : px > width - 24 ? 'end' : 'middle';
+        const half = (labels[i]!.length * 6.5) / 2;
+        // A label that would be cut off at either edge is left out; its tick mark stays.
+        const fits = px - half >= 0 && px + half <= width;
         return (
           <g key={d.getTime()}>
             <line className="axis" x1={px} x2={px} y1={y} y2={y + 5} />
-            <text className="tick" x={px} y={y + 18} textAnchor={anchor}>
-              {labels[i]}
-            </text>
+            {fits && (
+              <text className="tick" x={px} y={y + 18} textAnchor="middle">
+                {labels[i]}
+              </text>
+            )}
           </g>
         );
       })}
