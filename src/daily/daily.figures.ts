@@ -1,3 +1,4 @@
+import { scaleLinear } from 'd3-scale';
 import type { CountRow, DayMap } from './daily.model.js';
 
 /**
@@ -6,7 +7,17 @@ import type { CountRow, DayMap } from './daily.model.js';
  */
 
 export type Shape =
-  | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; stroke?: string }
+  | {
+      kind: 'rect';
+      x: number;
+      y: number;
+      w: number;
+      h: number;
+      fill: string;
+      stroke?: string;
+      /** What the mark stands for, in words: an SVG `<title>` (a tooltip); the PDF has no tooltips. */
+      title?: string;
+    }
   | { kind: 'circle'; x: number; y: number; r: number; fill: string; stroke?: string }
   | {
       kind: 'line';
@@ -60,96 +71,133 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** The words a bar chart writes (the dashboard passes its own language's; the editions are English). */
+export interface BarChartLabels {
+  day: string;
+  previousDay: string;
+  mean: string;
+  empty: string;
+}
+
+const ENGLISH: BarChartLabels = {
+  day: 'this day',
+  previousDay: 'previous day',
+  mean: 'mean of the 7 days before',
+  empty: 'No reports.',
+};
+
+export interface BarChartOptions {
+  width?: number;
+  maxRows?: number;
+  labels?: BarChartLabels;
+  /** How a count is written (ticks and bar ends); `shown` unless the reader's locale asks otherwise. */
+  format?: (n: number) => string;
+}
+
+/** A rough width of `text` at `size` points in DejaVu Sans, to lay out a legend without measuring. */
+const textWidth = (text: string, size: number) => text.length * size * 0.6;
+
 /**
  * Horizontal bars per row: the day (dark), the previous day (light) and a tick at the mean of the
- * seven days before. At most `maxRows` rows (the largest first, as the rows come).
+ * seven days before, over a count axis whose ticks d3-scale chooses (0, 5, 10 … never 0, 3.5, 7).
+ * At most `maxRows` rows (the largest first, as the rows come).
  */
-export function barChart(title: string, rows: readonly CountRow[], width = 500, maxRows = 12): Figure {
+export function barChart(title: string, rows: readonly CountRow[], options: BarChartOptions = {}): Figure {
+  const { width = 500, maxRows = 12, labels = ENGLISH, format = shown } = options;
   const shown_ = rows.slice(0, maxRows);
-  const label = 190;
+  // The names' column: 190 points on a page, less on a narrow screen so that the bars keep room.
+  const label = Math.min(190, Math.round(width * 0.4));
   const right = 40;
   const rowH = 22;
   const top = 22;
-  const plot = width - label - right;
+  const bottom = top + Math.max(1, shown_.length) * rowH;
   const max = Math.max(1, ...shown_.map((r) => Math.max(r.day, r.previousDay, r.previousWeekMean)));
-  const scale = plot / max;
+  const x = scaleLinear()
+    .domain([0, max])
+    .nice(5)
+    .range([label, width - right]);
+  // Counts are whole: a tick at 0.5 would name a count no row can have.
+  const ticks = x.ticks(5).filter((v) => Number.isInteger(v));
   const shapes: Shape[] = [];
+  for (const v of ticks)
+    shapes.push(
+      { kind: 'line', x1: x(v), y1: top - 2, x2: x(v), y2: bottom, stroke: COLOURS.grid, width: 0.5 },
+      {
+        kind: 'text',
+        x: x(v),
+        y: bottom + 10,
+        text: format(v),
+        size: 7,
+        anchor: 'middle',
+        fill: COLOURS.muted,
+      },
+    );
   const legendY = 10;
-  shapes.push(
-    { kind: 'rect', x: label, y: legendY - 7, w: 10, h: 8, fill: COLOURS.day },
-    {
+  const keyWidth = (text: string, markWidth: number) => markWidth + 4 + textWidth(text, 8) + 12;
+  const legendWidth =
+    keyWidth(labels.day, 10) + keyWidth(labels.previousDay, 10) + keyWidth(labels.mean, 2) - 12;
+  // Over the bars when it fits there, else moved left as far as it must (longer words in Ukrainian).
+  let at = Math.max(0, Math.min(label, width - legendWidth));
+  const key = (mark: Shape[], text: string, markWidth: number) => {
+    shapes.push(...mark, {
       kind: 'text',
-      x: label + 14,
+      x: at + markWidth + 4,
       y: legendY,
-      text: 'this day',
+      text,
       size: 8,
       anchor: 'start',
       fill: COLOURS.text,
-    },
-    { kind: 'rect', x: label + 70, y: legendY - 7, w: 10, h: 8, fill: COLOURS.previousDay },
-    {
-      kind: 'text',
-      x: label + 84,
-      y: legendY,
-      text: 'previous day',
-      size: 8,
-      anchor: 'start',
-      fill: COLOURS.text,
-    },
-    {
-      kind: 'line',
-      x1: label + 160,
-      y1: legendY - 8,
-      x2: label + 160,
-      y2: legendY + 1,
-      stroke: COLOURS.mean,
-      width: 2,
-    },
-    {
-      kind: 'text',
-      x: label + 166,
-      y: legendY,
-      text: 'mean of the 7 days before',
-      size: 8,
-      anchor: 'start',
-      fill: COLOURS.text,
-    },
+    });
+    at += keyWidth(text, markWidth);
+  };
+  key([{ kind: 'rect', x: at, y: legendY - 7, w: 10, h: 8, fill: COLOURS.day }], labels.day, 10);
+  key(
+    [{ kind: 'rect', x: at, y: legendY - 7, w: 10, h: 8, fill: COLOURS.previousDay }],
+    labels.previousDay,
+    10,
+  );
+  key(
+    [{ kind: 'line', x1: at, y1: legendY - 8, x2: at, y2: legendY + 1, stroke: COLOURS.mean, width: 2 }],
+    labels.mean,
+    2,
   );
   shown_.forEach((r, i) => {
     const y = top + i * rowH;
+    const bar = (v: number) => Math.max(x(v) - label, 0.5);
     shapes.push(
       {
         kind: 'text',
         x: label - 6,
         y: y + 12,
-        text: clip(r.name, 36),
+        text: clip(r.name, Math.floor((label - 6) / 5)),
         size: 8,
         anchor: 'end',
         fill: COLOURS.text,
       },
-      { kind: 'rect', x: label, y: y + 2, w: Math.max(r.day * scale, 0.5), h: 9, fill: COLOURS.day },
       {
         kind: 'rect',
         x: label,
-        y: y + 12,
-        w: Math.max(r.previousDay * scale, 0.5),
-        h: 6,
-        fill: COLOURS.previousDay,
+        y: y + 2,
+        w: bar(r.day),
+        h: 9,
+        fill: COLOURS.day,
+        title: `${r.name}: ${labels.day} ${format(r.day)}, ${labels.previousDay} ${format(r.previousDay)}, ${labels.mean} ${format(r.previousWeekMean)}`,
       },
+      { kind: 'rect', x: label, y: y + 12, w: bar(r.previousDay), h: 6, fill: COLOURS.previousDay },
       {
         kind: 'line',
-        x1: label + r.previousWeekMean * scale,
+        x1: x(r.previousWeekMean),
         y1: y,
-        x2: label + r.previousWeekMean * scale,
+        x2: x(r.previousWeekMean),
         y2: y + 20,
         stroke: COLOURS.mean,
         width: 2,
       },
       {
         kind: 'text',
-        x: label + Math.max(r.day, r.previousDay, r.previousWeekMean) * scale + 6,
+        x: x(Math.max(r.day, r.previousDay, r.previousWeekMean)) + 6,
         y: y + 10,
-        text: shown(r.day),
+        text: format(r.day),
         size: 8,
         anchor: 'start',
         fill: COLOURS.text,
@@ -162,21 +210,16 @@ export function barChart(title: string, rows: readonly CountRow[], width = 500, 
       kind: 'text',
       x: label,
       y: top + 12,
-      text: 'No reports.',
+      text: labels.empty,
       size: 9,
       anchor: 'start',
       fill: COLOURS.muted,
     });
-  shapes.push({
-    kind: 'line',
-    x1: label,
-    y1: top - 2,
-    x2: label,
-    y2: top + Math.max(1, shown_.length) * rowH,
-    stroke: COLOURS.frame,
-    width: 0.5,
-  });
-  return { title, width, height: top + Math.max(1, shown_.length) * rowH + 4, shapes };
+  shapes.push(
+    { kind: 'line', x1: label, y1: top - 2, x2: label, y2: bottom, stroke: COLOURS.frame, width: 0.5 },
+    { kind: 'line', x1: label, y1: bottom, x2: width - right, y2: bottom, stroke: COLOURS.frame, width: 0.5 },
+  );
+  return { title, width, height: bottom + 14, shapes };
 }
 
 const mercator = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
@@ -199,8 +242,20 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
   const shapes: Shape[] = [
     { kind: 'rect', x: 0, y: 0, w: width, h: height, fill: COLOURS.land, stroke: COLOURS.frame },
   ];
-  const step = e - w > 6 ? 2 : e - w > 2 ? 1 : 0.5;
-  for (let lon = Math.ceil(w / step) * step; lon <= e; lon += step) {
+  // Graticule lines where d3-scale puts nice ticks (1, 2 or 5 × a power of ten degrees), about one
+  // per 100 points of the frame; labelled with their hemisphere.
+  // A line on the frame's edge would be the frame, and its label would fall outside or on another's.
+  const lonTicks = scaleLinear()
+    .domain([w, e])
+    .ticks(Math.max(2, Math.round(width / 100)))
+    .filter((lon) => x(lon) > 4 && x(lon) < width - 24);
+  const latTicks = scaleLinear()
+    .domain([s, n])
+    .ticks(Math.max(2, Math.round(height / 100)))
+    .filter((lat) => y(lat) > 10 && y(lat) < height - 12);
+  const degrees = (v: number, positive: string, negative: string) =>
+    `${Math.abs(Math.round(v * 1000) / 1000)}°${v < 0 ? negative : positive}`;
+  for (const lon of lonTicks) {
     shapes.push(
       {
         kind: 'line',
@@ -216,14 +271,14 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
         kind: 'text',
         x: x(lon) + 2,
         y: height - 3,
-        text: `${shown(lon)}°E`,
+        text: degrees(lon, 'E', 'W'),
         size: 6,
         anchor: 'start',
         fill: COLOURS.muted,
       },
     );
   }
-  for (let lat = Math.ceil(s / step) * step; lat <= n; lat += step) {
+  for (const lat of latTicks) {
     shapes.push(
       {
         kind: 'line',
@@ -239,7 +294,7 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
         kind: 'text',
         x: 2,
         y: y(lat) - 2,
-        text: `${shown(lat)}°N`,
+        text: degrees(lat, 'N', 'S'),
         size: 6,
         anchor: 'start',
         fill: COLOURS.muted,

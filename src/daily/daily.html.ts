@@ -27,7 +27,7 @@ const n = (v: number) => (Math.round(v * 100) / 100).toString();
 function shapeSvg(s: Shape): string {
   switch (s.kind) {
     case 'rect':
-      return `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"${s.stroke !== undefined ? ` stroke="${s.stroke}"` : ''}/>`;
+      return `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"${s.stroke !== undefined ? ` stroke="${s.stroke}"` : ''}${s.title !== undefined ? `><title>${esc(s.title)}</title></rect>` : '/>'}`;
     case 'circle':
       return `<circle cx="${n(s.x)}" cy="${n(s.y)}" r="${n(s.r)}" fill="${s.fill}"${s.stroke !== undefined ? ` stroke="${s.stroke}" stroke-width="0.8"` : ''}/>`;
     case 'line':

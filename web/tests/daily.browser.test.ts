@@ -84,6 +84,10 @@ describeInBrowser('daily report page', () => {
       for (const id of ['daily-chart-categories', 'daily-chart-sectors', 'daily-map-figure'])
         expect(await session.page.getByTestId(id).locator('svg').count()).toBe(1);
       expect(await session.page.getByTestId('daily-map-figure').locator('circle').count()).toBeGreaterThan(3);
+      // The bar chart's count axis (whole, nice ticks from 0) and its legend, in the page's language.
+      const bars = await session.page.getByTestId('daily-chart-categories').locator('text').allTextContents();
+      expect(bars).toEqual(expect.arrayContaining(['0', '1', '2', 'This day', 'Previous day']));
+      expect(bars).toContain('Mean of the 7 days before');
       await expect
         .poll(() => session.page.getByText('Restrictions of the monitors’ freedom of movement').count())
         .toBe(1);

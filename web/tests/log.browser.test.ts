@@ -26,6 +26,13 @@ describeInBrowser('the transparency log page', () => {
     expect(await session.page.locator('.chart svg').getAttribute('aria-label')).toMatch(
       /Log size over \d+ checkpoints?/,
     );
+    // Ticks on both axes (the count from 0, times of day on the hour), a title on every checkpoint.
+    const chart = session.page.getByTestId('size-chart');
+    expect(await chart.getByTestId('axis-y').locator('text').first().textContent()).toBe('0');
+    const times = await chart.getByTestId('axis-x').locator('text').allTextContents();
+    expect(times.length).toBeGreaterThanOrEqual(3);
+    expect(times.filter((t) => /^\d\d:00$/.test(t)).length).toBeGreaterThanOrEqual(2);
+    expect(await chart.locator('circle.dot title').count()).toBe(await chart.locator('circle.dot').count());
     await log.shot('log');
   });
 

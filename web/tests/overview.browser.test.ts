@@ -44,7 +44,24 @@ describeInBrowser('overview: the landing screen, public and signed in', () => {
     // The CLEAR reports exactly; the GREEN ones only as a band below the minimum cell.
     const reports = await session.page.getByTestId('tile-reports').innerText();
     expect(reports).toContain('+ <5 restricted');
-    expect(await session.page.getByTestId('overview-chart').locator('svg[role="img"]').count()).toBe(1);
+    const chart = session.page.getByTestId('overview-chart');
+    await chart.locator('svg[role="img"]').waitFor();
+    expect(await chart.locator('svg[role="img"]').getAttribute('aria-label')).toMatch(/last 30 days/);
+    // A time axis with several dated ticks, a count axis starting at 0, a legend of both series, and
+    // a title (tooltip) on each day that says what the table says.
+    expect(await chart.getByTestId('axis-x').locator('text').count()).toBeGreaterThanOrEqual(3);
+    expect(await chart.getByTestId('axis-x').locator('text').first().textContent()).toMatch(
+      /^[A-Z][a-z]{2} \d{1,2}$/,
+    );
+    expect(await chart.getByTestId('axis-y').locator('text').first().textContent()).toBe('0');
+    expect(await chart.getByTestId('chart-legend').locator('li').allInnerTexts()).toEqual([
+      'Verified violations',
+      'Reports flagged as possible violations (seen)',
+    ]);
+    expect(await chart.getByTestId('overview-chart-day').count()).toBe(30);
+    expect(await chart.getByTestId('overview-chart-day').last().locator('title').textContent()).toMatch(
+      /; Reports 2 \(\+<5\)$/,
+    );
     expect(await session.page.getByTestId('overview-series-table').locator('tbody tr').count()).toBe(30);
     expect(await session.page.getByTestId('overview-log').innerText()).toContain('Entries');
     expect(await session.page.getByTestId('overview-open').innerText()).toContain('Nothing open');

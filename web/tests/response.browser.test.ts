@@ -204,6 +204,16 @@ describeInBrowser('breach response: a guarantor sees a case reach its rung and d
     expect(await app.page.locator('[data-testid="pledge-chart"] .bar-text').innerText()).toBe(
       '10 of 40 delivered (25%)',
     );
+    // The month-by-month chart: a count axis from 0, a month on the time axis, both series in a legend.
+    const cumulative = app.page.getByTestId('cumulative-chart').first();
+    expect(await cumulative.getByTestId('axis-y').locator('text').first().textContent()).toBe('0');
+    expect(await cumulative.getByTestId('axis-x').locator('text').first().textContent()).toMatch(
+      /^[A-Z][a-z]{2} \d{4}$/,
+    );
+    expect(await cumulative.getByTestId('chart-legend').locator('li').allInnerTexts()).toEqual([
+      'Pledged to date',
+      'Delivered to date',
+    ]);
     await app.page.locator('[data-testid="ratification"]').waitFor();
     await app.shot('commitments-laptop');
     await session.reopen(PHONE);

@@ -1,59 +1,83 @@
+import { scaleLinear, scaleUtc } from 'd3-scale';
+import { curveStepAfter, line } from 'd3-shape';
 import type { TimelinePoint } from '../api/commitments.js';
-import { formatNumber, t } from '../i18n/index.js';
+import {
+  AxisBottomTime,
+  AxisLeft,
+  ChartLegend,
+  ChartSvg,
+  tickCount,
+  useWidth,
+  type Margin,
+} from '../charts/chart.js';
+import { formatAxisDate, formatNumber, t } from '../i18n/index.js';
 
-const W = 640;
-const H = 200;
-const PAD = { left: 64, right: 16, top: 12, bottom: 36 };
+const HEIGHT = 220;
+const MARGIN: Margin = { top: 12, right: 20, bottom: 30, left: 64 };
+
+/** The first instant of a month given as YYYY-MM, in UTC. */
+const monthStart = (month: string) => new Date(`${month}-01T00:00:00Z`);
 
 /** Cumulative pledged and delivered month by month for one unit, as two step lines and a table. */
 export function CumulativeChart({ unit, points }: { unit: string; points: TimelinePoint[] }) {
+  const [ref, width] = useWidth<HTMLDivElement>(640);
+  const months = points.map((p) => monthStart(p.month));
+  const first = months[0] ?? new Date();
+  const last = months[months.length - 1] ?? first;
+  // One month alone still gets a month of axis, so that its point has room.
+  const end = last > first ? last : new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 1));
+  const x = scaleUtc()
+    .domain([first, end])
+    .range([MARGIN.left, width - MARGIN.right]);
   const max = Math.max(1, ...points.map((p) => Math.max(p.cumulativePledged, p.cumulativeDelivered)));
-  const n = points.length;
-  const x = (i: number) => PAD.left + (n <= 1 ? 0.5 : i / (n - 1)) * (W - PAD.left - PAD.right);
-  const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
+  const y = scaleLinear()
+    .domain([0, max])
+    .nice(5)
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  // Amounts may be fractional (tonnes, millions): the ticks are whatever d3-scale finds nice.
+  const yTicks = y.ticks(5);
+  // Ticks on the months themselves, every so many so that their labels do not collide.
+  const every = Math.ceil(months.length / tickCount(width - MARGIN.left - MARGIN.right, 80));
+  const xTicks = months.filter((_, i) => i % every === 0);
   const path = (value: (p: TimelinePoint) => number) =>
-    points
-      .map((p, i) => `${i === 0 ? 'M' : 'H'}${x(i)}${i === 0 ? `,${y(value(p))}` : `V${y(value(p))}`}`)
-      .join('');
-  const first = points[0];
-  const last = points[n - 1];
+    line<TimelinePoint>()
+      .curve(curveStepAfter)
+      .x((_, i) => x(months[i]!))
+      .y((p) => y(value(p)))(points) ?? undefined;
+  const title = (p: TimelinePoint) =>
+    `${formatAxisDate(monthStart(p.month), 'month')}: ${t('commitments.cumulativePledged')} ${formatNumber(p.cumulativePledged)}; ${t('commitments.cumulativeDelivered')} ${formatNumber(p.cumulativeDelivered)}`;
   return (
     <figure className="chart cumulative-chart" data-testid="cumulative-chart" data-unit={unit}>
       <figcaption>
         <h3>{t('commitments.unit', { unit })}</h3>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('commitments.timelineLabel', { unit })}>
-        <line className="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
-        <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        <text className="tick" x={PAD.left - 6} y={y(max) + 4} textAnchor="end">
-          {formatNumber(max)}
-        </text>
-        <text className="tick" x={PAD.left - 6} y={y(0) + 4} textAnchor="end">
-          0
-        </text>
-        {first && (
-          <text className="tick" x={PAD.left} y={H - 12} textAnchor="start">
-            {first.month}
-          </text>
-        )}
-        {last && n > 1 && (
-          <text className="tick" x={W - PAD.right} y={H - 12} textAnchor="end">
-            {last.month}
-          </text>
-        )}
-        <path className="series series-pledged" d={path((p) => p.cumulativePledged)} />
-        <path className="series series-delivered" d={path((p) => p.cumulativeDelivered)} />
-        {points.map((p, i) => (
-          <g key={p.month}>
-            <circle className="dot dot-pledged" cx={x(i)} cy={y(p.cumulativePledged)} r={3} />
-            <circle className="dot dot-delivered" cx={x(i)} cy={y(p.cumulativeDelivered)} r={3} />
-          </g>
-        ))}
-      </svg>
-      <p className="legend-swatches muted" aria-hidden="true">
-        <span className="swatch-key swatch-pledged" /> {t('commitments.cumulativePledged')}{' '}
-        <span className="swatch-key swatch-delivered" /> {t('commitments.cumulativeDelivered')}
-      </p>
+      <div className="chart-plot" ref={ref}>
+        <ChartSvg width={width} height={HEIGHT} label={t('commitments.timelineLabel', { unit })}>
+          <AxisLeft
+            y={y}
+            ticks={yTicks}
+            format={formatNumber}
+            left={MARGIN.left}
+            right={width - MARGIN.right}
+          />
+          <AxisBottomTime x={x} ticks={xTicks} y={HEIGHT - MARGIN.bottom} width={width} />
+          <path className="series series-pledged" d={path((p) => p.cumulativePledged)} />
+          <path className="series series-delivered" d={path((p) => p.cumulativeDelivered)} />
+          {points.map((p, i) => (
+            <g key={p.month}>
+              <title>{title(p)}</title>
+              <circle className="dot dot-pledged" cx={x(months[i]!)} cy={y(p.cumulativePledged)} r={4} />
+              <circle className="dot dot-delivered" cx={x(months[i]!)} cy={y(p.cumulativeDelivered)} r={4} />
+            </g>
+          ))}
+        </ChartSvg>
+      </div>
+      <ChartLegend
+        items={[
+          { swatch: 'swatch-pledged', label: t('commitments.cumulativePledged') },
+          { swatch: 'swatch-delivered', label: t('commitments.cumulativeDelivered') },
+        ]}
+      />
       <details>
         <summary>{t('commitments.timeline')}</summary>
         <table className="data-table">

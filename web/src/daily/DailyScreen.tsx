@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { barChart, mapFigure, type CountRow, type ListedReport } from '../../../src/wire.js';
 import { Problem } from '../components/Problem.js';
-import { t } from '../i18n/index.js';
+import { useWidth } from '../charts/chart.js';
+import { formatNumber, t } from '../i18n/index.js';
 import { useAsync } from '../lib/useAsync.js';
 import { FigureSvg } from './FigureSvg.js';
 import { dailyUrl, getDailyReport, yesterdayUtc } from './dailyApi.js';
@@ -56,24 +57,39 @@ function Listing({ rows, empty }: { rows: readonly ListedReport[]; empty: string
   );
 }
 
+/** The bar charts' legend and numbers in the reader's language (the server's editions are English). */
+const chartWords = () => ({
+  labels: {
+    day: t('daily.thisDay'),
+    previousDay: t('daily.previousDay'),
+    mean: t('daily.weekMean'),
+    empty: t('daily.noReports'),
+  },
+  format: formatNumber,
+});
+
 /** The daily report of one UTC day, as the signed-in reader (or the public) may see it. */
 export default function DailyScreen() {
   const [date, setDate] = useState(yesterdayUtc());
   const loaded = useAsync(() => getDailyReport(date), [date]);
   const r = loaded.data;
+  // The figures are laid out at the width they are shown at (1 point = 1 CSS pixel), between a phone's
+  // and the printed page's, so that their text stays at its size.
+  const [ref, measured] = useWidth<HTMLElement>(500);
+  const width = Math.max(300, Math.min(measured, 640));
   const figures = useMemo(
     () =>
       r === undefined
         ? undefined
         : {
-            categories: barChart(t('daily.byCategory'), r.byCategory),
-            sectors: barChart(t('daily.bySector'), r.bySector),
-            map: mapFigure(`${t('daily.map')}: ${r.date}`, r.map),
+            categories: barChart(t('daily.byCategory'), r.byCategory, { width, ...chartWords() }),
+            sectors: barChart(t('daily.bySector'), r.bySector, { width, ...chartWords() }),
+            map: mapFigure(`${t('daily.map')}: ${r.date}`, r.map, width),
           },
-    [r],
+    [r, width],
   );
   return (
-    <section className="page daily">
+    <section className="page daily" ref={ref}>
       <div className="page-head">
         <h1>{t('daily.title')}</h1>
       </div>

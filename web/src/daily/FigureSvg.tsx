@@ -3,7 +3,11 @@ import type { Figure, Shape } from '../../../src/wire.js';
 function ShapeEl({ s }: { s: Shape }) {
   switch (s.kind) {
     case 'rect':
-      return <rect x={s.x} y={s.y} width={s.w} height={s.h} fill={s.fill} stroke={s.stroke} />;
+      return (
+        <rect x={s.x} y={s.y} width={s.w} height={s.h} fill={s.fill} stroke={s.stroke}>
+          {s.title !== undefined && <title>{s.title}</title>}
+        </rect>
+      );
     case 'circle':
       return (
         <circle

@@ -49,7 +49,11 @@ interface Formatters {
   date: Intl.DateTimeFormat;
   percent: Intl.NumberFormat;
   km: Intl.NumberFormat;
+  axis: Record<AxisDatePart, Intl.DateTimeFormat>;
 }
+
+/** How much of a date a chart's axis tick writes: "5 Dec", "Dec 2026", or "14:30" (all UTC). */
+export type AxisDatePart = 'day' | 'month' | 'time';
 
 function formattersFor(locale: Locale): Formatters {
   return {
@@ -73,6 +77,16 @@ function formattersFor(locale: Locale): Formatters {
     }),
     percent: new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }),
     km: new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    axis: {
+      day: new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
+      month: new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }),
+      time: new Intl.DateTimeFormat(locale, {
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: 'UTC',
+      }),
+    },
   };
 }
 
@@ -135,6 +149,11 @@ export function formatDateTime(iso: string | number | Date): string {
 export function formatDate(iso: string | number | Date): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? String(iso) : formatters.date.format(d);
+}
+
+/** A short date for a chart's axis tick, in the chosen language (UTC, as every date on the dashboard). */
+export function formatAxisDate(d: Date, part: AxisDatePart): string {
+  return formatters.axis[part].format(d);
 }
 
 export function formatPercent(share: number): string {

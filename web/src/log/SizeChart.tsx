@@ -1,12 +1,23 @@
+import { scaleLinear, scaleUtc } from 'd3-scale';
+import { curveStepAfter, line } from 'd3-shape';
 import type { CheckpointSummary } from '../api/types.js';
+import {
+  AxisBottomTime,
+  AxisLeft,
+  ChartSvg,
+  countTicks,
+  tickCount,
+  useWidth,
+  type Margin,
+} from '../charts/chart.js';
 import { formatDateTime, formatNumber, t } from '../i18n/index.js';
 
-const W = 640;
-const H = 200;
-const PAD = { left: 56, right: 16, top: 12, bottom: 36 };
+const HEIGHT = 220;
+const MARGIN: Margin = { top: 12, right: 16, bottom: 30, left: 56 };
 
 /** The log's size over time as a step line, with the numbers in a table for those who cannot see it. */
 export function SizeChart({ checkpoints }: { checkpoints: CheckpointSummary[] }) {
+  const [ref, width] = useWidth<HTMLDivElement>(640);
   const points = [...checkpoints].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   if (points.length === 0) return <p className="muted">{t('log.noCheckpoints')}</p>;
   if (points.length === 1) {
@@ -19,50 +30,55 @@ export function SizeChart({ checkpoints }: { checkpoints: CheckpointSummary[] })
   }
   const t0 = Date.parse(points[0]!.createdAt);
   const t1 = Math.max(Date.parse(points[points.length - 1]!.createdAt), t0 + 1);
-  const maxSize = Math.max(1, ...points.map((p) => p.size));
-  const x = (ms: number) => PAD.left + ((ms - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
-  const y = (size: number) => H - PAD.bottom - (size / maxSize) * (H - PAD.top - PAD.bottom);
-  let d = '';
-  points.forEach((p, i) => {
-    const px = x(Date.parse(p.createdAt));
-    const py = y(p.size);
-    d += i === 0 ? `M${px},${py}` : `H${px}V${py}`;
-  });
+  const x = scaleUtc()
+    .domain([new Date(t0), new Date(t1)])
+    .range([MARGIN.left, width - MARGIN.right]);
+  const y = scaleLinear()
+    .domain([0, Math.max(1, ...points.map((p) => p.size))])
+    .nice(5)
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const path = line<CheckpointSummary>()
+    .curve(curveStepAfter)
+    .x((p) => x(Date.parse(p.createdAt)))
+    .y((p) => y(p.size))(points);
   return (
-    <figure className="chart">
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        role="img"
-        aria-label={t('log.chartLabel', {
-          count: points.length,
-          size: points[points.length - 1]!.size,
-        })}
-      >
-        <line className="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
-        <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        <text className="tick" x={PAD.left - 6} y={y(maxSize) + 4} textAnchor="end">
-          {formatNumber(maxSize)}
-        </text>
-        <text className="tick" x={PAD.left - 6} y={y(0) + 4} textAnchor="end">
-          0
-        </text>
-        <text className="tick" x={PAD.left} y={H - 12} textAnchor="start">
-          {formatDateTime(t0)}
-        </text>
-        <text className="tick" x={W - PAD.right} y={H - 12} textAnchor="end">
-          {formatDateTime(t1)}
-        </text>
-        <path className="series" d={d} />
-        {points.map((p) => (
-          <circle
-            key={`${p.size}-${p.createdAt}`}
-            className="dot"
-            cx={x(Date.parse(p.createdAt))}
-            cy={y(p.size)}
-            r={3}
+    <figure className="chart size-chart" data-testid="size-chart">
+      <div className="chart-plot" ref={ref}>
+        <ChartSvg
+          width={width}
+          height={HEIGHT}
+          label={t('log.chartLabel', {
+            count: points.length,
+            size: points[points.length - 1]!.size,
+          })}
+        >
+          <AxisLeft
+            y={y}
+            ticks={countTicks(y, 5)}
+            format={formatNumber}
+            left={MARGIN.left}
+            right={width - MARGIN.right}
           />
-        ))}
-      </svg>
+          <AxisBottomTime
+            x={x}
+            ticks={x.ticks(tickCount(width - MARGIN.left - MARGIN.right, 110))}
+            y={HEIGHT - MARGIN.bottom}
+            width={width}
+          />
+          {path !== null && <path className="series" d={path} />}
+          {points.map((p) => (
+            <circle
+              key={`${p.size}-${p.createdAt}`}
+              className="dot"
+              cx={x(Date.parse(p.createdAt))}
+              cy={y(p.size)}
+              r={4}
+            >
+              <title>{`${formatDateTime(p.createdAt)}: ${t('log.size')} ${formatNumber(p.size)}`}</title>
+            </circle>
+          ))}
+        </ChartSvg>
+      </div>
       <details>
         <summary>{t('log.chartTable')}</summary>
         <table className="data-table">

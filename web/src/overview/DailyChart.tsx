@@ -1,72 +1,107 @@
+import { scaleLinear, scaleUtc } from 'd3-scale';
+import { line } from 'd3-shape';
+import {
+  AxisBottomTime,
+  AxisLeft,
+  ChartLegend,
+  ChartSvg,
+  countTicks,
+  tickCount,
+  useWidth,
+  type Margin,
+} from '../charts/chart.js';
 import { formatDate, formatNumber, t } from '../i18n/index.js';
 import type { Overview } from './api.js';
 import { cellText } from './format.js';
 
-const W = 720;
-const H = 220;
-const PAD = { left: 44, right: 12, top: 12, bottom: 32 };
+const HEIGHT = 240;
+const MARGIN: Margin = { top: 12, right: 16, bottom: 30, left: 44 };
+const DAY_MS = 86_400_000;
 
 /**
- * Violations per day as bars and flagged reports as a line, drawn as SVG (no script or style is
- * injected, so the strict CSP holds); every figure is also in the table under it.
+ * Violations per day as bars and flagged reports as a line, on a time axis and a count axis whose
+ * ticks d3-scale chooses. Only what the reader may see exactly is drawn: the line follows the visible
+ * flagged reports, never the restricted band (below the minimum cell it is no count at all), and each
+ * day's title gives the same text as the table under the chart.
  */
 export function DailyChart({ overview }: { overview: Overview }) {
   const series = overview.series;
   const k = overview.minCell;
+  const [ref, width] = useWidth<HTMLDivElement>(720);
+  const days = series.map((d) => Date.parse(`${d.day}T00:00:00Z`));
+  const start = days[0] ?? Date.now();
+  const end = (days[days.length - 1] ?? start) + DAY_MS;
+  const x = scaleUtc()
+    .domain([new Date(start), new Date(end)])
+    .range([MARGIN.left, width - MARGIN.right]);
   const max = Math.max(1, ...series.map((d) => Math.max(d.violations, d.flagged.visible)));
-  const step = (W - PAD.left - PAD.right) / Math.max(1, series.length);
-  const x = (i: number) => PAD.left + i * step;
-  const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
-  const line = series
-    .map((d, i) => `${i === 0 ? 'M' : 'L'}${(x(i) + step / 2).toFixed(1)},${y(d.flagged.visible).toFixed(1)}`)
-    .join('');
+  const y = scaleLinear()
+    .domain([0, max])
+    .nice(5)
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const dayWidth = x(start + DAY_MS) - x(start);
+  const centre = (i: number) => x(days[i]!) + dayWidth / 2;
+  const flaggedLine = line<Overview['series'][number]>()
+    .x((_, i) => centre(i))
+    .y((d) => y(d.flagged.visible))(series);
   return (
     <figure className="chart overview-chart" data-testid="overview-chart">
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        role="img"
-        aria-label={t('overview.seriesLabel', { count: series.length })}
-      >
-        <line className="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
-        <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        <text className="tick" x={PAD.left - 6} y={y(max) + 4} textAnchor="end">
-          {formatNumber(max)}
-        </text>
-        <text className="tick" x={PAD.left - 6} y={y(0) + 4} textAnchor="end">
-          0
-        </text>
-        {series.length > 0 && (
-          <>
-            <text className="tick" x={PAD.left} y={H - 10} textAnchor="start">
-              {formatDate(series[0]!.day)}
-            </text>
-            <text className="tick" x={W - PAD.right} y={H - 10} textAnchor="end">
-              {formatDate(series[series.length - 1]!.day)}
-            </text>
-          </>
-        )}
-        {series.map((d, i) =>
-          d.violations > 0 ? (
+      <div className="chart-plot" ref={ref}>
+        <ChartSvg width={width} height={HEIGHT} label={t('overview.seriesLabel', { count: series.length })}>
+          <AxisLeft
+            y={y}
+            ticks={countTicks(y, 5)}
+            format={formatNumber}
+            left={MARGIN.left}
+            right={width - MARGIN.right}
+          />
+          {series.map((d, i) =>
+            d.violations > 0 ? (
+              <rect
+                key={d.day}
+                className="bar"
+                x={x(days[i]!) + dayWidth * 0.15}
+                y={y(d.violations)}
+                width={Math.max(1, dayWidth * 0.7)}
+                height={y(0) - y(d.violations)}
+              />
+            ) : null,
+          )}
+          {flaggedLine !== null && <path className="series" d={flaggedLine} />}
+          <AxisBottomTime
+            x={x}
+            // Midnights that begin a day of the series, each under its day's bar (not the end's).
+            ticks={x
+              .ticks(tickCount(width - MARGIN.left - MARGIN.right, 90))
+              .filter((d) => d.getTime() < end)}
+            y={HEIGHT - MARGIN.bottom}
+            width={width}
+            offset={dayWidth / 2}
+          />
+          {/* One column per day over the whole height: its title is the day's tooltip. */}
+          {series.map((d, i) => (
             <rect
               key={d.day}
-              className="bar"
-              x={x(i) + step * 0.15}
-              y={y(d.violations)}
-              width={Math.max(1, step * 0.7)}
-              height={y(0) - y(d.violations)}
-            />
-          ) : null,
-        )}
-        <path className="series" d={line} />
-      </svg>
-      <ul className="chart-legend">
-        <li>
-          <span className="swatch swatch-bar" aria-hidden="true" /> {t('overview.legendViolations')}
-        </li>
-        <li>
-          <span className="swatch swatch-line" aria-hidden="true" /> {t('overview.legendFlagged')}
-        </li>
-      </ul>
+              className="hit"
+              data-testid="overview-chart-day"
+              x={x(days[i]!)}
+              y={MARGIN.top}
+              width={dayWidth}
+              height={HEIGHT - MARGIN.top - MARGIN.bottom}
+            >
+              <title>
+                {`${formatDate(d.day)}: ${t('overview.violations')} ${formatNumber(d.violations)}; ${t('overview.flagged')} ${cellText(d.flagged, k)}; ${t('overview.reports')} ${cellText(d.reports, k)}`}
+              </title>
+            </rect>
+          ))}
+        </ChartSvg>
+      </div>
+      <ChartLegend
+        items={[
+          { swatch: 'swatch-bar', label: t('overview.legendViolations') },
+          { swatch: 'swatch-rule', label: t('overview.legendFlagged') },
+        ]}
+      />
       <details>
         <summary>{t('overview.seriesTable')}</summary>
         <div className="table-wrap">

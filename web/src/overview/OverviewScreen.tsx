@@ -1,15 +1,19 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDate, formatDateTime, formatNumber, humanise, t } from '../i18n/index.js';
 import { useLiveAsync } from '../reports/useLiveAsync.js';
 import { getOverview, type CountRow, type Overview } from './api.js';
-import { DailyChart } from './DailyChart.js';
 import { ageText, bandText, cellText, deltaText, hasFigures } from './format.js';
 import './overview.css';
 
 const LIVE_KINDS = ['report.', 'incident.', 'case.'] as const;
+
+// The chart and its d3 modules are a chunk of their own (about 14 kB gzipped), so that the landing
+// screen's figures do not wait for them; its download starts with this screen, beside the API call.
+const chartModule = import('./DailyChart.js');
+const DailyChart = lazy(() => chartModule.then((m) => ({ default: m.DailyChart })));
 
 /**
  * The landing screen: for the signed-in, what they may see; for the public, the public variant
@@ -92,7 +96,9 @@ function OverviewBody({ overview: o, signedIn }: { overview: Overview; signedIn:
         <h2 id="overview-series">
           {t('overview.series')} · {t('overview.days', { count: o.days })}
         </h2>
-        <DailyChart overview={o} />
+        <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+          <DailyChart overview={o} />
+        </Suspense>
       </section>
 
       <div className="overview-columns">
