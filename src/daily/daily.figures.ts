@@ -51,6 +51,26 @@ export const COLOURS = {
   place: '#333333',
 } as const;
 
+/** The words of the charts' legends, in the edition's language. */
+export interface ChartLabels {
+  day: string;
+  previousDay: string;
+  mean: string;
+  noReports: string;
+  report: string;
+  incident: string;
+}
+
+/** The charts' words in English (the default, and the dashboard's until it passes its own). */
+export const ENGLISH_LABELS: ChartLabels = {
+  day: 'this day',
+  previousDay: 'previous day',
+  mean: 'mean of the 7 days before',
+  noReports: 'No reports.',
+  report: 'report',
+  incident: 'verified incident',
+};
+
 /** Rounds for display: whole numbers as they are, others to one decimal. */
 export function shown(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
@@ -64,7 +84,13 @@ function clip(text: string, max: number): string {
  * Horizontal bars per row: the day (dark), the previous day (light) and a tick at the mean of the
  * seven days before. At most `maxRows` rows (the largest first, as the rows come).
  */
-export function barChart(title: string, rows: readonly CountRow[], width = 500, maxRows = 12): Figure {
+export function barChart(
+  title: string,
+  rows: readonly CountRow[],
+  labels: ChartLabels = ENGLISH_LABELS,
+  width = 500,
+  maxRows = 12,
+): Figure {
   const shown_ = rows.slice(0, maxRows);
   const label = 190;
   const right = 40;
@@ -81,7 +107,7 @@ export function barChart(title: string, rows: readonly CountRow[], width = 500, 
       kind: 'text',
       x: label + 14,
       y: legendY,
-      text: 'this day',
+      text: labels.day,
       size: 8,
       anchor: 'start',
       fill: COLOURS.text,
@@ -91,7 +117,7 @@ export function barChart(title: string, rows: readonly CountRow[], width = 500, 
       kind: 'text',
       x: label + 84,
       y: legendY,
-      text: 'previous day',
+      text: labels.previousDay,
       size: 8,
       anchor: 'start',
       fill: COLOURS.text,
@@ -109,7 +135,7 @@ export function barChart(title: string, rows: readonly CountRow[], width = 500, 
       kind: 'text',
       x: label + 166,
       y: legendY,
-      text: 'mean of the 7 days before',
+      text: labels.mean,
       size: 8,
       anchor: 'start',
       fill: COLOURS.text,
@@ -162,7 +188,7 @@ export function barChart(title: string, rows: readonly CountRow[], width = 500, 
       kind: 'text',
       x: label,
       y: top + 12,
-      text: 'No reports.',
+      text: labels.noReports,
       size: 9,
       anchor: 'start',
       fill: COLOURS.muted,
@@ -185,7 +211,12 @@ const mercator = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI
  * The day's map on a web-mercator projection of its box: a graticule, the largest settlements with
  * their names, the reports (blue) and verified incidents (red).
  */
-export function mapFigure(title: string, map: DayMap, width = 500): Figure {
+export function mapFigure(
+  title: string,
+  map: DayMap,
+  labels: ChartLabels = ENGLISH_LABELS,
+  width = 500,
+): Figure {
   const [w, s, e, n] = map.bbox;
   const spanX = (e - w) * (Math.PI / 180);
   const spanY = mercator(n) - mercator(s);
@@ -300,7 +331,7 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
       kind: 'text',
       x: width - 134,
       y: legend + 3,
-      text: 'report',
+      text: labels.report,
       size: 7,
       anchor: 'start',
       fill: COLOURS.text,
@@ -310,7 +341,7 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
       kind: 'text',
       x: width - 88,
       y: legend + 3,
-      text: 'verified incident',
+      text: labels.incident,
       size: 7,
       anchor: 'start',
       fill: COLOURS.text,

@@ -155,6 +155,7 @@ export function createServices(
     reports: monitoring.reports,
     incidents: verification.incidents,
     findings: verification.findings,
+    placeNames,
   });
   return {
     config,
