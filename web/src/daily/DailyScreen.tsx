@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { barChart, mapFigure, type CountRow, type ListedReport } from '../../../src/wire.js';
 import { Problem } from '../components/Problem.js';
 import { t } from '../i18n/index.js';
+import { useLocale } from '../i18n/useLocale.js';
 import { useAsync } from '../lib/useAsync.js';
 import { FigureSvg } from './FigureSvg.js';
 import { dailyUrl, getDailyReport, yesterdayUtc } from './dailyApi.js';
@@ -59,6 +60,7 @@ function Listing({ rows, empty }: { rows: readonly ListedReport[]; empty: string
 /** The daily report of one UTC day, as the signed-in reader (or the public) may see it. */
 export default function DailyScreen() {
   const [date, setDate] = useState(yesterdayUtc());
+  const locale = useLocale();
   const loaded = useAsync(() => getDailyReport(date), [date]);
   const r = loaded.data;
   const figures = useMemo(
@@ -92,10 +94,10 @@ export default function DailyScreen() {
           />
         </label>
         <div className="daily-downloads" aria-label={t('daily.download')}>
-          <a href={dailyUrl(date, 'html')} target="_blank" rel="noreferrer" data-testid="daily-html">
+          <a href={dailyUrl(date, 'html', locale)} target="_blank" rel="noreferrer" data-testid="daily-html">
             {t('daily.downloadHtml')}
           </a>
-          <a href={dailyUrl(date, 'pdf')} download data-testid="daily-pdf">
+          <a href={dailyUrl(date, 'pdf', locale)} download data-testid="daily-pdf">
             {t('daily.downloadPdf')}
           </a>
         </div>
