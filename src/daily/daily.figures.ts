@@ -324,22 +324,26 @@ export function mapFigure(
     );
   }
   const legend = height - 14;
+  // The frame grows with the words (Ukrainian's are longer), at about 4.4 points a character at 7 points.
+  const incidentAt = Math.max(55, 30 + labels.report.length * 4.4);
+  const legendW = Math.max(146, incidentAt + 13 + labels.incident.length * 4.4);
+  const x0 = width - 4 - legendW;
   shapes.push(
-    { kind: 'rect', x: width - 150, y: legend - 10, w: 146, h: 20, fill: '#ffffff', stroke: COLOURS.frame },
-    { kind: 'circle', x: width - 140, y: legend, r: 2.5, fill: COLOURS.report },
+    { kind: 'rect', x: x0, y: legend - 10, w: legendW, h: 20, fill: '#ffffff', stroke: COLOURS.frame },
+    { kind: 'circle', x: x0 + 10, y: legend, r: 2.5, fill: COLOURS.report },
     {
       kind: 'text',
-      x: width - 134,
+      x: x0 + 16,
       y: legend + 3,
       text: labels.report,
       size: 7,
       anchor: 'start',
       fill: COLOURS.text,
     },
-    { kind: 'circle', x: width - 95, y: legend, r: 4, fill: COLOURS.incident },
+    { kind: 'circle', x: x0 + incidentAt, y: legend, r: 4, fill: COLOURS.incident },
     {
       kind: 'text',
-      x: width - 88,
+      x: x0 + incidentAt + 7,
       y: legend + 3,
       text: labels.incident,
       size: 7,

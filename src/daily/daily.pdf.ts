@@ -49,6 +49,14 @@ async function pdfkit(): Promise<new (options?: PDFKit.PDFDocumentOptions) => Pd
 const MARGIN = 50;
 const WIDTH = 595.28 - 2 * MARGIN;
 
+/** The text cut with "…" to fit `width` in the current font, so that it never wraps. */
+function fit(doc: PdfDocument, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  let cut = text.length;
+  while (cut > 0 && doc.widthOfString(`${text.slice(0, cut).trimEnd()}…`) > width) cut -= 1;
+  return `${text.slice(0, cut).trimEnd()}…`;
+}
+
 class Writer {
   constructor(
     readonly doc: PdfDocument,
@@ -134,7 +142,8 @@ class Writer {
 
   table(rows: readonly CountRow[]): void {
     const { doc } = this;
-    const cols = [WIDTH - 240, 70, 80, 90];
+    // Ukrainian heads are longer than English ones: the name column gives way.
+    const cols = [WIDTH - 300, 70, 105, 125];
     const heads = this.text.pdfTableHeads;
     const line = (cells: readonly string[], bold: boolean) => {
       this.room(16);
@@ -146,7 +155,8 @@ class Writer {
           .font(bold ? this.f.bold : this.f.regular)
           .fontSize(9)
           .fillColor(COLOURS.text);
-        doc.text(c, x, y, {
+        // One line per row, always: a cell that wrapped would spill past the page's end onto a new page.
+        doc.text(fit(doc, c, w - 4), x, y, {
           width: w - 4,
           align: i === 0 ? 'left' : 'right',
           lineBreak: false,
@@ -160,6 +170,8 @@ class Writer {
       this.para(this.text.chart.noReports, { muted: true });
       return;
     }
+    // The head stays on the page with the first rows under it.
+    this.room(13 * Math.min(rows.length + 1, 4));
     line(heads, true);
     for (const r of rows) line(rowCells(this.text, r), false);
     doc.x = MARGIN;
