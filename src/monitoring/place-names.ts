@@ -91,6 +91,14 @@ export function parseAlternateNameLine(line: string): AlternateName | { reason: 
   };
 }
 
+/**
+ * A string of its own: a name cut from a line is a slice of readline's whole chunk, and keeping it
+ * would keep every chunk of the file alive (about 90 MB retained for a 50 MB file, measured).
+ */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 /** Higher is better: a preferred name over others, a full name over a short one; ties keep the first. */
 const rank = (n: AlternateName) => (n.preferred ? 2 : 0) + (n.short ? 0 : 1);
 
@@ -165,7 +173,8 @@ export async function loadPlaceNames(
       const byId = best.get(parsed.language as Language);
       if (byId === undefined || parsed.colloquial || parsed.historic || !known(parsed.geonameId)) continue;
       const held = byId.get(parsed.geonameId);
-      if (held === undefined || rank(parsed) > rank(held)) byId.set(parsed.geonameId, parsed);
+      if (held === undefined || rank(parsed) > rank(held))
+        byId.set(parsed.geonameId, { ...parsed, name: ownCopy(parsed.name) });
     }
   }
   if (problems.length > 0) throw new PlaceNamesError(problems);
