@@ -144,6 +144,11 @@ describeInBrowser('daily report page', () => {
       await session.page.getByTestId('locale-switch').selectOption('uk');
       await expect.poll(() => daily.heading()).toBe('Щоденний звіт');
       await session.page.getByTestId('daily-edition').waitFor();
+      // The page itself: the restriction placed in Ukrainian words, the charts' legends and the basis.
+      const main = () => session.page.locator('main').innerText();
+      await expect.poll(main).toMatch(/\d+,\d км на [а-яі ]+ від Horlivka/);
+      expect(await main()).toContain('Класифікатор звітів угоди не має окремого типу');
+      expect(await session.page.getByTestId('daily-chart-categories').innerText()).toContain('ця доба');
 
       const htmlHref = (await session.page.getByTestId('daily-html').getAttribute('href')) ?? '';
       const pdfHref = (await session.page.getByTestId('daily-pdf').getAttribute('href')) ?? '';
