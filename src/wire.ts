@@ -167,4 +167,4 @@ export type { Overview } from './overview/overview.schemas.js';
 // dashboard draws them as SVG, as the HTML edition does).
 export type { DailyReport, CountRow, NotableIncident, ListedReport } from './daily/daily.model.js';
 export { barChart, mapFigure } from './daily/daily.figures.js';
-export type { Figure, Shape } from './daily/daily.figures.js';
+export type { ChartLabels, Figure, Shape } from './daily/daily.figures.js';

@@ -5,6 +5,13 @@ import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createServices, type AppServices } from '../server/context.js';
 import { loadOrCreateSigner } from '../ledger/log-keys.js';
+import { gazetteerIds } from '../monitoring/gazetteer.js';
+import {
+  loadPlaceNames,
+  NO_PLACE_NAMES,
+  PlaceNamesError,
+  type PlaceNames,
+} from '../monitoring/place-names.js';
 
 /** A CLI failure: printed as one line `truceline: <message>`, exit code 1. */
 export class CliError extends Error {
@@ -40,6 +47,8 @@ export async function openRuntime(
   { agreementId, serving = false }: { agreementId?: string; serving?: boolean } = {},
 ): Promise<AppServices & { close(): Promise<void> }> {
   const config = { ...loadConfig(), ...overrides };
+  // Before the database opens: a server with bad place name files does not start at all.
+  const placeNames = await placeNamesOf(config.placeNamesFiles);
   const database = await openDatabase(
     config.databaseUrl,
     serving ? {} : { busyTimeoutMs: CLI_BUSY_TIMEOUT_MS },
@@ -57,7 +66,7 @@ export async function openRuntime(
     await database.close();
     throw err;
   }
-  const services = createServices(config, database, signer);
+  const services = createServices(config, database, signer, undefined, placeNames);
   return {
     ...services,
     close: async () => {
@@ -65,6 +74,18 @@ export async function openRuntime(
       await database.close();
     },
   };
+}
+
+/** The configured place name files, loaded for the gazetteer's places; a bad file is a CliError naming its lines. */
+async function placeNamesOf(files: readonly string[]): Promise<PlaceNames> {
+  if (files.length === 0) return NO_PLACE_NAMES;
+  const known = await gazetteerIds();
+  try {
+    return await loadPlaceNames(files, (id) => known.has(id));
+  } catch (err) {
+    if (err instanceof PlaceNamesError) throw new CliError(err.message);
+    throw err;
+  }
 }
 
 export const CONSOLE_ACTOR = consoleActor(CONSOLE_PRINCIPAL);

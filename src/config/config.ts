@@ -42,6 +42,12 @@ export interface Config {
    * Protomaps build) served to the map at /basemap/tiles.pmtiles; unset, the map shows countries only.
    */
   basemapPmtiles?: string;
+  /**
+   * GeoNames alternate names files (the unzipped `alternatenames/UA.txt` and other countries'),
+   * read at start for the places' Ukrainian names (TRUCELINE_PLACE_NAMES, comma-separated); empty,
+   * places are called by their GeoNames name in every language.
+   */
+  placeNamesFiles: string[];
 }
 
 /** The server's log levels, quietest first. */
@@ -75,6 +81,15 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function filesFrom(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const files = raw.split(',').map((f) => f.trim());
+  if (files.some((f) => f === ''))
+    throw new ConfigError(`${name}=${raw}: an empty file name (the list is comma-separated)`);
+  return files.map((f) => path.resolve(f));
+}
+
 /** Reads the configuration from environment variables; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.TRUCELINE_DATA_DIR ?? './data');
@@ -97,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventHeartbeatMs: intFrom(env, 'TRUCELINE_EVENT_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     eventPublicStreams: intFrom(env, 'TRUCELINE_EVENT_PUBLIC_STREAMS', 200, 0, 100_000),
     ...(env.TRUCELINE_BASEMAP_PMTILES ? { basemapPmtiles: path.resolve(env.TRUCELINE_BASEMAP_PMTILES) } : {}),
+    placeNamesFiles: filesFrom(env, 'TRUCELINE_PLACE_NAMES'),
   };
 }

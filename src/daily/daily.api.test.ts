@@ -6,6 +6,7 @@ import { describeEachDialect } from '../../test/support/databases.js';
 import { callerFor } from '../../test/support/verification.js';
 import { ROW_BINDINGS } from '../../test/support/composition.js';
 import { auditDatabase } from '../ledger/database-audit.js';
+import { languageFromAccept } from '../core/language.js';
 import { formatFromAccept } from './daily.routes.js';
 
 const DAY = '2026-11-25';
@@ -109,6 +110,62 @@ describeEachDialect('daily report API', (dialect) => {
     ).toHaveLength(1);
   });
 
+  it('writes HTML and PDF in ?lang=, else Accept-Language; JSON is the same in both', async () => {
+    const uk = await get(`${URL}?format=html&lang=uk`);
+    expect(uk.statusCode, uk.body).toBe(200);
+    expect(uk.body).toContain('<html lang="uk">');
+    expect(uk.body).toContain('Щоденний звіт, 25 листопада 2026 р.');
+    expect(uk.headers['content-language']).toBe('uk');
+    expect(uk.headers.vary).toContain('Accept-Language');
+    expect(uk.headers['content-disposition']).toBe(
+      `inline; filename="truceline-daily-${DAY}-public-uk.html"`,
+    );
+    const byHeader = await get(`${URL}?format=html`, { 'accept-language': 'uk-UA,uk;q=0.9,en;q=0.5' });
+    expect(byHeader.body).toBe(uk.body);
+    const en = await get(`${URL}?format=html&lang=en`, { 'accept-language': 'uk' });
+    expect(en.body).toContain('<html lang="en">');
+    expect((await get(`${URL}?format=html`, { 'accept-language': 'fr' })).body).toBe(en.body);
+    const pdf = await get(`${URL}?format=pdf`, { 'accept-language': 'uk' });
+    expect(pdf.headers['content-language']).toBe('uk');
+    const jsonUk = await get(`${URL}?format=json&lang=uk`);
+    const jsonEn = await get(`${URL}?format=json`);
+    expect(jsonUk.body).toBe(jsonEn.body);
+    expect(jsonUk.headers['content-language']).toBeUndefined();
+    expect((await get(`${URL}?format=html&lang=fr`)).statusCode).toBe(422);
+  });
+
+  it('logs the language of each edition, in full for the public one; the audit rebuilds it', async () => {
+    const before = (await logEntries()).length;
+    const pubUk = await get(`${URL}?format=pdf&lang=uk`);
+    const pubEn = await get(`${URL}?format=pdf&lang=en`);
+    const ownUk = await get(`${URL}?format=html&lang=uk`, { authorization: `Bearer ${ruToken}` });
+    expect(ownUk.statusCode).toBe(200);
+    const entries = (await logEntries())
+      .slice(before)
+      .filter((e) => e.includes('daily-report.published'))
+      .map((e) => JSON.parse(e) as Record<string, unknown>);
+    expect(entries).toHaveLength(3);
+    expect(entries[0]).toMatchObject({
+      record: { sha256: pubUk.headers['x-content-sha256'], format: 'pdf', edition: 'public', lang: 'uk' },
+    });
+    expect(entries[1]).toMatchObject({ record: { sha256: pubEn.headers['x-content-sha256'], lang: 'en' } });
+    while ((await t.services.ledger.integrateOnce()) > 0);
+    const logKeys = [t.services.ledger.sequencer.signer.verifierKey];
+    expect(
+      (await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings,
+    ).toEqual([]);
+    // Relabelling the Ukrainian edition as English is found: the language is part of the logged record.
+    const id = String(pubUk.headers['x-content-sha256']);
+    await t.services.database.db
+      .updateTable('daily_report_editions')
+      .set({ lang: 'en' })
+      .where('id', '=', id)
+      .execute();
+    expect(
+      (await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings,
+    ).toEqual([expect.objectContaining({ table: 'daily_report_editions', id, check: 'edited' })]);
+  });
+
   it('logs each distinct edition once: the public one in full (CLEAR), a reader’s as a commitment only', async () => {
     const before = (await logEntries()).length;
     const pub = await get(`${URL}?format=pdf`);
@@ -148,6 +205,16 @@ describeEachDialect('daily report API', (dialect) => {
       (await auditDatabase(t.services.database.db, { bindings: ROW_BINDINGS, logKeys })).findings,
     ).toEqual([expect.objectContaining({ table: 'daily_report_editions', id, check: 'edited' })]);
   });
+});
+
+it('reads the language from Accept-Language: Ukrainian when preferred, else English', () => {
+  expect(languageFromAccept(undefined)).toBe('en');
+  expect(languageFromAccept('uk')).toBe('uk');
+  expect(languageFromAccept('uk-UA,uk;q=0.9,en-US;q=0.8,en;q=0.7')).toBe('uk');
+  expect(languageFromAccept('en-GB,en;q=0.9,uk;q=0.8')).toBe('en');
+  expect(languageFromAccept('de-DE,de;q=0.9')).toBe('en');
+  expect(languageFromAccept('de, uk;q=0.5')).toBe('uk');
+  expect(languageFromAccept('uk;q=0, en;q=0.1')).toBe('en');
 });
 
 it('reads the format from Accept: the preferred of PDF, HTML and JSON, else JSON', () => {

@@ -100,12 +100,23 @@ export function placeOf(view: ReportView): string {
 
 function listed(view: ReportView, tax: Taxonomy, what: string, why: string): ListedReport {
   const category = view.category ?? UNCATEGORISED;
+  const near = view.classification.nearestPlace;
   return {
     id: view.id,
     observedFrom: view.observed.from,
     category,
     categoryName: tax.categoryName(category),
     place: placeOf(view),
+    ...(near !== undefined
+      ? {
+          nearest: {
+            geonameId: near.geonameId,
+            name: near.name,
+            distanceKm: near.distanceKm,
+            bearingDeg: near.bearingDeg,
+          },
+        }
+      : {}),
     what,
     why,
   };
@@ -182,7 +193,9 @@ export function mapBox(
 export function dayMap(
   points: MapPoint[],
   fallback: [number, number, number, number],
-  placesWithin: (box: [number, number, number, number]) => { name: string; lon: number; lat: number }[],
+  placesWithin: (
+    box: [number, number, number, number],
+  ) => { geonameId?: number; name: string; lon: number; lat: number }[],
   maxPlaces = 8,
 ): DayMap {
   const bbox = mapBox(points, fallback);

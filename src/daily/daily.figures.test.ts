@@ -44,13 +44,31 @@ describe('daily report figures', () => {
       expect.arrayContaining(['this day', 'previous day', 'mean of the 7 days before']),
     );
     const uk = barChart('x', [row('A', 1500, 0, 0)], {
-      labels: { day: 'цей день', previousDay: 'попередній день', mean: 'середнє', empty: 'Немає.' },
+      labels: {
+        day: 'цей день',
+        previousDay: 'попередній день',
+        mean: 'середнє',
+        noReports: 'Немає.',
+        report: 'звіт',
+        incident: 'інцидент',
+      },
       format: (n) => new Intl.NumberFormat('uk').format(n),
     });
     expect(texts(uk)).toEqual(expect.arrayContaining(['цей день', 'попередній день', 'середнє']));
     expect(tickLabels(uk)).toContain('1\u00a0500');
     expect(
-      texts(barChart('x', [], { labels: { day: 'a', previousDay: 'b', mean: 'c', empty: 'Немає.' } })),
+      texts(
+        barChart('x', [], {
+          labels: {
+            day: 'a',
+            previousDay: 'b',
+            mean: 'c',
+            noReports: 'Немає.',
+            report: 'звіт',
+            incident: 'інцидент',
+          },
+        }),
+      ),
     ).toContain('Немає.');
   });
 
@@ -66,7 +84,14 @@ describe('daily report figures', () => {
   it('keeps a long legend inside the figure', () => {
     const long = 'середнє за сім днів перед цим днем, округлене';
     const f = barChart('x', [row('A', 2, 1, 1)], {
-      labels: { day: 'цей день', previousDay: 'попередній день', mean: long, empty: '' },
+      labels: {
+        day: 'цей день',
+        previousDay: 'попередній день',
+        mean: long,
+        noReports: '',
+        report: '',
+        incident: '',
+      },
     });
     const keys = f.shapes.filter((s) => s.kind === 'text' && s.size === 8 && s.anchor === 'start');
     for (const k of keys) expect(k.kind === 'text' && k.x).toBeGreaterThanOrEqual(0);

@@ -62,6 +62,26 @@ export const COLOURS = {
   place: '#333333',
 } as const;
 
+/** The words of the charts' legends, in the edition's language. */
+export interface ChartLabels {
+  day: string;
+  previousDay: string;
+  mean: string;
+  noReports: string;
+  report: string;
+  incident: string;
+}
+
+/** The charts' words in English (the default, and the dashboard's until it passes its own). */
+export const ENGLISH_LABELS: ChartLabels = {
+  day: 'this day',
+  previousDay: 'previous day',
+  mean: 'mean of the 7 days before',
+  noReports: 'No reports.',
+  report: 'report',
+  incident: 'verified incident',
+};
+
 /** Rounds for display: whole numbers as they are, others to one decimal. */
 export function shown(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
@@ -71,25 +91,11 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** The words a bar chart writes (the dashboard passes its own language's; the editions are English). */
-export interface BarChartLabels {
-  day: string;
-  previousDay: string;
-  mean: string;
-  empty: string;
-}
-
-const ENGLISH: BarChartLabels = {
-  day: 'this day',
-  previousDay: 'previous day',
-  mean: 'mean of the 7 days before',
-  empty: 'No reports.',
-};
-
 export interface BarChartOptions {
   width?: number;
   maxRows?: number;
-  labels?: BarChartLabels;
+  /** The legend's words, in the edition's or the dashboard's language (English by default). */
+  labels?: ChartLabels;
   /** How a count is written (ticks and bar ends); `shown` unless the reader's locale asks otherwise. */
   format?: (n: number) => string;
 }
@@ -103,7 +109,7 @@ const textWidth = (text: string, size: number) => text.length * size * 0.6;
  * At most `maxRows` rows (the largest first, as the rows come).
  */
 export function barChart(title: string, rows: readonly CountRow[], options: BarChartOptions = {}): Figure {
-  const { width = 500, maxRows = 12, labels = ENGLISH, format = shown } = options;
+  const { width = 500, maxRows = 12, labels = ENGLISH_LABELS, format = shown } = options;
   const shown_ = rows.slice(0, maxRows);
   // The names' column: 190 points on a page, less on a narrow screen so that the bars keep room.
   const label = Math.min(190, Math.round(width * 0.4));
@@ -210,7 +216,7 @@ export function barChart(title: string, rows: readonly CountRow[], options: BarC
       kind: 'text',
       x: label,
       y: top + 12,
-      text: labels.empty,
+      text: labels.noReports,
       size: 9,
       anchor: 'start',
       fill: COLOURS.muted,
@@ -228,7 +234,12 @@ const mercator = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI
  * The day's map on a web-mercator projection of its box: a graticule, the largest settlements with
  * their names, the reports (blue) and verified incidents (red).
  */
-export function mapFigure(title: string, map: DayMap, width = 500): Figure {
+export function mapFigure(
+  title: string,
+  map: DayMap,
+  labels: ChartLabels = ENGLISH_LABELS,
+  width = 500,
+): Figure {
   const [w, s, e, n] = map.bbox;
   const spanX = (e - w) * (Math.PI / 180);
   const spanY = mercator(n) - mercator(s);
@@ -348,24 +359,28 @@ export function mapFigure(title: string, map: DayMap, width = 500): Figure {
     );
   }
   const legend = height - 14;
+  // The frame grows with the words (Ukrainian's are longer), at about 4.4 points a character at 7 points.
+  const incidentAt = Math.max(55, 30 + labels.report.length * 4.4);
+  const legendW = Math.max(146, incidentAt + 13 + labels.incident.length * 4.4);
+  const x0 = width - 4 - legendW;
   shapes.push(
-    { kind: 'rect', x: width - 150, y: legend - 10, w: 146, h: 20, fill: '#ffffff', stroke: COLOURS.frame },
-    { kind: 'circle', x: width - 140, y: legend, r: 2.5, fill: COLOURS.report },
+    { kind: 'rect', x: x0, y: legend - 10, w: legendW, h: 20, fill: '#ffffff', stroke: COLOURS.frame },
+    { kind: 'circle', x: x0 + 10, y: legend, r: 2.5, fill: COLOURS.report },
     {
       kind: 'text',
-      x: width - 134,
+      x: x0 + 16,
       y: legend + 3,
-      text: 'report',
+      text: labels.report,
       size: 7,
       anchor: 'start',
       fill: COLOURS.text,
     },
-    { kind: 'circle', x: width - 95, y: legend, r: 4, fill: COLOURS.incident },
+    { kind: 'circle', x: x0 + incidentAt, y: legend, r: 4, fill: COLOURS.incident },
     {
       kind: 'text',
-      x: width - 88,
+      x: x0 + incidentAt + 7,
       y: legend + 3,
-      text: 'verified incident',
+      text: labels.incident,
       size: 7,
       anchor: 'start',
       fill: COLOURS.text,

@@ -1,16 +1,6 @@
 import type { CountRow, DailyReport, ListedReport } from './daily.model.js';
 import { barChart, mapFigure, type Figure, type Shape } from './daily.figures.js';
-import {
-  SECTIONS,
-  editionLine,
-  incidentBasisText,
-  omittedText,
-  rowCells,
-  summaryText,
-  timeOf,
-  titleOf,
-  unclassifiedNote,
-} from './daily.text.js';
+import { rowCells, timeOf, type DailyText } from './daily.text.js';
 
 /**
  * The printable HTML edition: one self-contained page (inline CSS and SVG, no script, nothing
@@ -42,17 +32,18 @@ export function figureSvg(f: Figure): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="${esc(f.title)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">${f.shapes.map(shapeSvg).join('')}</svg>`;
 }
 
-function countTable(caption: string, rows: readonly CountRow[]): string {
-  if (rows.length === 0) return '<p class="muted">No reports.</p>';
+function countTable(text: DailyText, caption: string, rows: readonly CountRow[]): string {
+  if (rows.length === 0) return `<p class="muted">${esc(text.chart.noReports)}</p>`;
   const body = rows
     .map(
       (r) =>
-        `<tr>${rowCells(r)
+        `<tr>${rowCells(text, r)
           .map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`))
           .join('')}</tr>`,
     )
     .join('');
-  return `<table><caption>${esc(caption)}</caption><thead><tr><th scope="col"></th><th scope="col">This day</th><th scope="col">Previous day</th><th scope="col">Mean of the 7 days before</th></tr></thead><tbody>${body}</tbody></table>`;
+  const heads = text.tableHeads.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
+  return `<table><caption>${esc(caption)}</caption><thead><tr>${heads}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function listing(rows: readonly ListedReport[], empty: string): string {
@@ -85,30 +76,32 @@ footer { margin-top: 2rem; font-size: .8rem; color: #555; border-top: 1px solid 
 @media print { body { margin: 0; max-width: none; } }
 `;
 
-/** The HTML edition of a report (same report, same bytes). */
-export function renderHtml(r: DailyReport): string {
-  const title = titleOf(r);
-  const note = unclassifiedNote(r);
-  const categoriesChart = barChart(
-    'Reports by category: this day, the previous day and the mean of the 7 days before',
-    r.byCategory,
-  );
-  const sectorsChart = barChart(
-    'Reports by sector: this day, the previous day and the mean of the 7 days before',
-    r.bySector,
-  );
-  const map = mapFigure(`Reports and verified incidents of ${r.date}`, r.map);
+/** The HTML edition of a report in the language of `text` (same report, same bytes). */
+export function renderHtml(r: DailyReport, text: DailyText): string {
+  const title = text.title(r);
+  const s = text.sections;
+  const note = text.unclassifiedNote(r);
+  const rows = (list: readonly CountRow[]) => list.map((row) => ({ ...row, name: text.rowName(row) }));
+  const categoriesChart = barChart(text.categoriesChart, rows(r.byCategory), {
+    labels: text.chart,
+    format: (n) => text.number(n),
+  });
+  const sectorsChart = barChart(text.sectorsChart, rows(r.bySector), {
+    labels: text.chart,
+    format: (n) => text.number(n),
+  });
+  const map = mapFigure(text.mapTitle(r), r.map, text.chart);
   const incidents =
     r.incidents.length === 0
-      ? '<p class="muted">No verified incident observed on this day.</p>'
+      ? `<p class="muted">${esc(text.noIncidents)}</p>`
       : `<ul>${r.incidents
           .map(
             (i) =>
-              `<li><strong>${esc(i.place)}</strong>, ${esc(timeOf(i.observedFrom))}: ${esc(i.categoryName)} (${esc(i.severity)})${i.attributedTo !== undefined ? `, attributed to ${esc(i.attributedTo)}` : ''}. <span class="muted">${esc(i.note)}</span> <span class="id">${esc(i.id)}</span></li>`,
+              `<li><strong>${esc(i.place)}</strong>, ${esc(timeOf(i.observedFrom))}: ${esc(text.incident(i))} <span class="id">${esc(i.id)}</span></li>`,
           )
           .join('')}</ul>`;
   return `<!doctype html>
-<html lang="en">
+<html lang="${text.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -118,26 +111,26 @@ export function renderHtml(r: DailyReport): string {
 <body>
 <header>
 <h1>${esc(title)}</h1>
-<p class="edition">${esc(editionLine(r))}</p>
-<p class="muted">Observed ${esc(r.date)} 00:00–24:00 UTC. Compiled by Truceline from the reports, incidents and findings of the record${r.agreementVersionId !== null ? `, under agreement version ${esc(r.agreementVersionId)}` : ''}.</p>
+<p class="edition">${esc(text.edition(r))}</p>
+<p class="muted">${esc(text.observed(r))}</p>
 </header>
 <main>
-<section><h2>${SECTIONS.summary}</h2><p>${esc(summaryText(r))}</p></section>
-<section><h2>${SECTIONS.categories}</h2>${note !== undefined ? `<p class="muted">${esc(note)}</p>` : ''}
+<section><h2>${esc(s.summary)}</h2><p>${esc(text.summary(r))}</p></section>
+<section><h2>${esc(s.categories)}</h2>${note !== undefined ? `<p class="muted">${esc(note)}</p>` : ''}
 <figure>${figureSvg(categoriesChart)}<figcaption>${esc(categoriesChart.title)}</figcaption></figure>
-${countTable('Reports by category', r.byCategory)}</section>
-<section><h2>${SECTIONS.sectors}</h2>
+${countTable(text, s.categories, r.byCategory)}</section>
+<section><h2>${esc(s.sectors)}</h2>
 <figure>${figureSvg(sectorsChart)}<figcaption>${esc(sectorsChart.title)}</figcaption></figure>
-${countTable('Reports by sector', r.bySector)}</section>
-<section><h2>${SECTIONS.incidents}</h2><p class="muted">${esc(incidentBasisText(r))}</p>${incidents}</section>
-<section><h2>${esc(SECTIONS.movement)}</h2><p>${r.freedomOfMovement.count} on this day; ${r.freedomOfMovement.previousDay} the day before.</p><p class="muted">${esc(r.freedomOfMovement.basis)}</p>
-${listing(r.freedomOfMovement.reports, 'No restriction reported on this day.')}</section>
-<section><h2>${SECTIONS.weapons}</h2><p>${r.weaponsInZones.count} on this day; ${r.weaponsInZones.previousDay} the day before.</p><p class="muted">${esc(r.weaponsInZones.basis)}</p>
-${listing(r.weaponsInZones.reports, 'No weapons seen in violation of withdrawal lines on this day.')}</section>
-<section><h2>${SECTIONS.map}</h2><figure>${figureSvg(map)}<figcaption>${esc(map.title)}; box ${r.map.bbox.join(', ')} (west, south, east, north), web-mercator projection. Settlements: GeoNames.</figcaption></figure></section>
-<section><h2>${SECTIONS.omitted}</h2><p>${esc(omittedText(r))}</p></section>
+${countTable(text, s.sectors, r.bySector)}</section>
+<section><h2>${esc(s.incidents)}</h2><p class="muted">${esc(text.incidentBasis(r))}</p>${incidents}</section>
+<section><h2>${esc(s.movement)}</h2><p>${esc(text.countLine(r.freedomOfMovement.count, r.freedomOfMovement.previousDay))}</p><p class="muted">${esc(text.movementBasis)}</p>
+${listing(r.freedomOfMovement.reports, text.noMovement)}</section>
+<section><h2>${esc(s.weapons)}</h2><p>${esc(text.countLine(r.weaponsInZones.count, r.weaponsInZones.previousDay))}</p><p class="muted">${esc(text.weaponsBasis)}</p>
+${listing(r.weaponsInZones.reports, text.noWeapons)}</section>
+<section><h2>${esc(s.map)}</h2><figure>${figureSvg(map)}<figcaption>${esc(map.title)}; ${esc(text.mapCaption(r))}</figcaption></figure></section>
+<section><h2>${esc(s.omitted)}</h2><p>${esc(text.omitted(r))}</p></section>
 </main>
-<footer>Each edition is recorded in Truceline's transparency log by the SHA-256 of its bytes: check a copy with <code>truceline report verify FILE</code>.</footer>
+<footer>${esc(text.verifyNote).replace(/`([^`]*)`/g, '<code>$1</code>')}</footer>
 </body>
 </html>
 `;

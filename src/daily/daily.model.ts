@@ -1,4 +1,5 @@
 import type { Marking } from '../access/marking.js';
+import type { Language } from '../core/language.js';
 
 /**
  * The daily report's objects as services see them (docs/daily-report.md). A report is built for one
@@ -29,6 +30,17 @@ export interface CountRow {
   previousWeekMean: number;
 }
 
+/** The settlement a point is described from: the HTML and PDF editions name it in their language. */
+export interface PlaceRef {
+  /** GeoNames id. */
+  geonameId: number;
+  /** The GeoNames name (the gazetteer's). */
+  name: string;
+  distanceKm: number;
+  /** Azimuth from the place to the point, degrees. */
+  bearingDeg: number;
+}
+
 /** A verified incident (or, for readers without the incident queue, an adopted finding) of the day. */
 export interface NotableIncident {
   id: string;
@@ -39,12 +51,17 @@ export interface NotableIncident {
   observedFrom: string;
   lon: number;
   lat: number;
-  /** e.g. "3.2 km NE of Horlivka". */
+  /** e.g. "3.2 km NE of Horlivka" (English; `nearest` is what it is made from). */
   place: string;
+  nearest?: PlaceRef;
   /** The side held responsible, when attributed. */
   attributedTo?: string;
-  /** Corroboration level (incidents) or the finding's summary. */
+  /** Corroboration level and report count (incidents) or the finding's summary, in English. */
   note: string;
+  /** An incident's corroboration level (`single_source`, …); absent for a finding. */
+  corroboration?: string;
+  /** How many reports an incident joins; absent for a finding. */
+  reportCount?: number;
 }
 
 /** A report of the day listed in a section (freedom of movement, weapons in zones). */
@@ -53,7 +70,9 @@ export interface ListedReport {
   observedFrom: string;
   category: string;
   categoryName: string;
+  /** e.g. "3.2 km NE of Horlivka" (English; `nearest` is what it is made from). */
   place: string;
+  nearest?: PlaceRef;
   /** The equipment seen, or the narrative's first words. */
   what: string;
   /** Why it is listed: the restrictions it breaks (empty for an obstruction: its category says it). */
@@ -72,7 +91,7 @@ export interface MapPoint {
 export interface DayMap {
   bbox: [number, number, number, number];
   points: MapPoint[];
-  places: { name: string; lon: number; lat: number }[];
+  places: { geonameId?: number; name: string; lon: number; lat: number }[];
 }
 
 /** Who an edition is for. */
@@ -120,6 +139,11 @@ export interface Edition {
   format: DailyFormat;
   edition: EditionKind;
   audience: string;
+  /**
+   * The language of an HTML or PDF edition; null for JSON (language-neutral) and for editions
+   * recorded before editions had a language (all English).
+   */
+  lang: Language | null;
   byteLength: number;
   generatedAt: string;
   logSeq: number | null;
@@ -129,8 +153,10 @@ export interface Edition {
 }
 
 /**
- * What the log holds of an edition: the document's hash, its day, format and edition. A public
- * edition is CLEAR and logged in full; a restricted one (which names its audience) as a commitment.
+ * What the log holds of an edition: the document's hash, its day, format, edition and language. A
+ * public edition is CLEAR and logged in full; a restricted one (which names its audience) as a
+ * commitment. `lang` is left out when null (JSON, and editions logged before it existed), so a
+ * stored row rebuilds the record it was logged with.
  */
 export function editionRecord(e: Edition): Record<string, unknown> {
   return {
@@ -139,6 +165,7 @@ export function editionRecord(e: Edition): Record<string, unknown> {
     format: e.format,
     edition: e.edition,
     ...(e.edition === 'public' ? {} : { audience: e.audience }),
+    ...(e.lang !== null ? { lang: e.lang } : {}),
     byteLength: e.byteLength,
   };
 }

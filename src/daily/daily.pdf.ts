@@ -4,17 +4,7 @@ import path from 'node:path';
 import { unavailable } from '../core/errors.js';
 import type { CountRow, DailyReport, ListedReport } from './daily.model.js';
 import { COLOURS, barChart, mapFigure, type Figure } from './daily.figures.js';
-import {
-  SECTIONS,
-  editionLine,
-  incidentBasisText,
-  omittedText,
-  rowCells,
-  summaryText,
-  timeOf,
-  titleOf,
-  unclassifiedNote,
-} from './daily.text.js';
+import { rowCells, timeOf, type DailyText } from './daily.text.js';
 
 /**
  * The PDF edition, drawn with PDFKit (pure JavaScript: no native build, no browser). The standard
@@ -59,10 +49,19 @@ async function pdfkit(): Promise<new (options?: PDFKit.PDFDocumentOptions) => Pd
 const MARGIN = 50;
 const WIDTH = 595.28 - 2 * MARGIN;
 
+/** The text cut with "…" to fit `width` in the current font, so that it never wraps. */
+function fit(doc: PdfDocument, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  let cut = text.length;
+  while (cut > 0 && doc.widthOfString(`${text.slice(0, cut).trimEnd()}…`) > width) cut -= 1;
+  return `${text.slice(0, cut).trimEnd()}…`;
+}
+
 class Writer {
   constructor(
     readonly doc: PdfDocument,
     readonly f: Fonts,
+    readonly text: DailyText,
   ) {}
 
   room(height: number): void {
@@ -143,8 +142,9 @@ class Writer {
 
   table(rows: readonly CountRow[]): void {
     const { doc } = this;
-    const cols = [WIDTH - 240, 70, 80, 90];
-    const heads = ['', 'This day', 'Previous day', '7-day mean'];
+    // Ukrainian heads are longer than English ones: the name column gives way.
+    const cols = [WIDTH - 300, 70, 105, 125];
+    const heads = this.text.pdfTableHeads;
     const line = (cells: readonly string[], bold: boolean) => {
       this.room(16);
       const y = doc.y;
@@ -155,7 +155,8 @@ class Writer {
           .font(bold ? this.f.bold : this.f.regular)
           .fontSize(9)
           .fillColor(COLOURS.text);
-        doc.text(c, x, y, {
+        // One line per row, always: a cell that wrapped would spill past the page's end onto a new page.
+        doc.text(fit(doc, c, w - 4), x, y, {
           width: w - 4,
           align: i === 0 ? 'left' : 'right',
           lineBreak: false,
@@ -166,11 +167,13 @@ class Writer {
       doc.y = y + 13;
     };
     if (rows.length === 0) {
-      this.para('No reports.', { muted: true });
+      this.para(this.text.chart.noReports, { muted: true });
       return;
     }
+    // The head stays on the page with the first rows under it.
+    this.room(13 * Math.min(rows.length + 1, 4));
     line(heads, true);
-    for (const r of rows) line(rowCells(r), false);
+    for (const r of rows) line(rowCells(this.text, r), false);
     doc.x = MARGIN;
     doc.moveDown(0.3);
   }
@@ -188,23 +191,25 @@ class Writer {
   }
 }
 
-/** The PDF edition of a report (same report, same bytes). */
-export async function renderPdf(r: DailyReport): Promise<Buffer> {
+/** The PDF edition of a report in the language of `text` (same report, same bytes). */
+export async function renderPdf(r: DailyReport, text: DailyText): Promise<Buffer> {
   const f = fonts();
   const PDFDocument = await pdfkit();
   const day = new Date(`${r.date}T00:00:00Z`);
-  const title = titleOf(r);
+  const title = text.title(r);
+  const s = text.sections;
+  const rows = (list: readonly CountRow[]) => list.map((row) => ({ ...row, name: text.rowName(row) }));
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
     pdfVersion: '1.7',
     displayTitle: true,
-    lang: 'en',
+    lang: text.lang,
     info: {
       Title: title,
       Author: 'Truceline',
-      Subject: editionLine(r),
-      Keywords: `daily report; ${r.date}; ${r.edition}`,
+      Subject: text.edition(r),
+      Keywords: text.keywords(r),
       Creator: 'Truceline',
       Producer: 'Truceline (PDFKit)',
       CreationDate: day,
@@ -217,70 +222,52 @@ export async function renderPdf(r: DailyReport): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const w = new Writer(doc, f);
+  const w = new Writer(doc, f, text);
   doc.font(f.bold).fontSize(18).fillColor(COLOURS.text).text(title, MARGIN, MARGIN, { width: WIDTH });
   doc.outline.addItem(title);
-  w.para(editionLine(r), { size: 10 });
-  w.para(
-    `Observed ${r.date} 00:00–24:00 UTC. Compiled by Truceline from the reports, incidents and findings of the record${r.agreementVersionId !== null ? `, under agreement version ${r.agreementVersionId}` : ''}.`,
-    { muted: true, size: 9 },
-  );
+  w.para(text.edition(r), { size: 10 });
+  w.para(text.observed(r), { muted: true, size: 9 });
 
-  w.heading(SECTIONS.summary);
-  w.para(summaryText(r));
+  w.heading(s.summary);
+  w.para(text.summary(r));
 
-  w.heading(SECTIONS.categories);
-  const note = unclassifiedNote(r);
+  w.heading(s.categories);
+  const note = text.unclassifiedNote(r);
   if (note !== undefined) w.para(note, { muted: true, size: 9 });
   w.figure(
-    barChart(
-      'Reports by category: this day, the previous day and the mean of the 7 days before',
-      r.byCategory,
-    ),
+    barChart(text.categoriesChart, rows(r.byCategory), { labels: text.chart, format: (n) => text.number(n) }),
   );
   w.table(r.byCategory);
 
-  w.heading(SECTIONS.sectors);
+  w.heading(s.sectors);
   w.figure(
-    barChart('Reports by sector: this day, the previous day and the mean of the 7 days before', r.bySector),
+    barChart(text.sectorsChart, rows(r.bySector), { labels: text.chart, format: (n) => text.number(n) }),
   );
   w.table(r.bySector);
 
-  w.heading(SECTIONS.incidents);
-  w.para(incidentBasisText(r), { muted: true, size: 9 });
-  if (r.incidents.length === 0) w.para('No verified incident observed on this day.', { muted: true });
+  w.heading(s.incidents);
+  w.para(text.incidentBasis(r), { muted: true, size: 9 });
+  if (r.incidents.length === 0) w.para(text.noIncidents, { muted: true });
   for (const i of r.incidents)
-    w.para(
-      `• ${i.place}, ${timeOf(i.observedFrom)}: ${i.categoryName} (${i.severity})${i.attributedTo !== undefined ? `, attributed to ${i.attributedTo}` : ''}. ${i.note} [${i.id}]`,
-      { size: 9 },
-    );
+    w.para(`• ${i.place}, ${timeOf(i.observedFrom)}: ${text.incident(i)} [${i.id}]`, { size: 9 });
 
-  w.heading(SECTIONS.movement);
-  w.para(`${r.freedomOfMovement.count} on this day; ${r.freedomOfMovement.previousDay} the day before.`);
-  w.para(r.freedomOfMovement.basis, { muted: true, size: 9 });
-  w.list(r.freedomOfMovement.reports, 'No restriction reported on this day.');
+  w.heading(s.movement);
+  w.para(text.countLine(r.freedomOfMovement.count, r.freedomOfMovement.previousDay));
+  w.para(text.movementBasis, { muted: true, size: 9 });
+  w.list(r.freedomOfMovement.reports, text.noMovement);
 
-  w.heading(SECTIONS.weapons);
-  w.para(`${r.weaponsInZones.count} on this day; ${r.weaponsInZones.previousDay} the day before.`);
-  w.para(r.weaponsInZones.basis, { muted: true, size: 9 });
-  w.list(r.weaponsInZones.reports, 'No weapons seen in violation of withdrawal lines on this day.');
+  w.heading(s.weapons);
+  w.para(text.countLine(r.weaponsInZones.count, r.weaponsInZones.previousDay));
+  w.para(text.weaponsBasis, { muted: true, size: 9 });
+  w.list(r.weaponsInZones.reports, text.noWeapons);
 
-  const map = mapFigure(
-    `Reports and verified incidents of ${r.date} (web-mercator; settlements: GeoNames)`,
-    r.map,
-  );
-  w.heading(SECTIONS.map, map.height * Math.min(1, WIDTH / map.width) + 24);
+  const map = mapFigure(`${text.mapTitle(r)}; ${text.mapCaption(r)}`, r.map, text.chart);
+  w.heading(s.map, map.height * Math.min(1, WIDTH / map.width) + 24);
   w.figure(map);
 
-  w.heading(SECTIONS.omitted);
-  w.para(omittedText(r));
-  w.para(
-    'Each edition is recorded in the transparency log by the SHA-256 of its bytes: check a copy with `truceline report verify FILE`.',
-    {
-      muted: true,
-      size: 8,
-    },
-  );
+  w.heading(s.omitted);
+  w.para(text.omitted(r));
+  w.para(text.verifyNote, { muted: true, size: 8 });
   doc.end();
   return done;
 }

@@ -4,6 +4,7 @@ import type { Principal } from '../access/policy.js';
 import { listVisibleReports } from '../monitoring/report.repository.js';
 import type { Report } from '../monitoring/report.model.js';
 import type { Executor } from '../db/database.js';
+import type { Language } from '../core/language.js';
 import type { DailyFormat, Edition, EditionKind } from './daily.model.js';
 import type { DailyReportEditionTable } from './daily.tables.js';
 
@@ -14,6 +15,7 @@ function editionOf(row: Selectable<DailyReportEditionTable>): Edition {
     format: row.format as DailyFormat,
     edition: row.edition as EditionKind,
     audience: row.audience,
+    lang: row.lang === null ? null : (row.lang as Language),
     byteLength: Number(row.byte_length),
     generatedAt: row.generated_at,
     logSeq: row.log_seq === null ? null : Number(row.log_seq),
@@ -37,6 +39,7 @@ export async function insertEdition(db: Executor, e: Edition): Promise<boolean> 
       format: e.format,
       edition: e.edition,
       audience: e.audience,
+      lang: e.lang,
       byte_length: e.byteLength,
       generated_at: e.generatedAt,
       log_seq: e.logSeq,

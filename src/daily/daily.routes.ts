@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ANONYMOUS } from '../access/policy.js';
+import { languageFromAccept } from '../core/language.js';
 import type { App } from '../http/app.js';
 import { DAILY_FORMATS, type DailyFormat } from './daily.model.js';
 import { DailyParams, DailyQuery } from './daily.schemas.js';
@@ -48,7 +49,7 @@ export function registerDailyRoutes(app: App, daily: DailyReportService): void {
         tags,
         summary: "A day's report for the caller (public edition without sign-in): JSON, HTML or PDF",
         description:
-          'The format is `?format=` when given, else the first of application/pdf, text/html and application/json that Accept prefers (default JSON). The served bytes are logged as `daily-report.published` (once per distinct document); their SHA-256 is in `x-content-sha256`.',
+          'The format is `?format=` when given, else the first of application/pdf, text/html and application/json that Accept prefers (default JSON). HTML and PDF are written in `?lang=` when given, else the language Accept-Language prefers (uk: Ukrainian, otherwise English). The served bytes are logged as `daily-report.published` (once per distinct document, with its language); their SHA-256 is in `x-content-sha256`.',
         params: DailyParams,
         querystring: DailyQuery,
         produces: ['application/json', 'text/html', 'application/pdf'],
@@ -65,14 +66,19 @@ export function registerDailyRoutes(app: App, daily: DailyReportService): void {
     async (request, reply) => {
       const format = request.query.format ?? formatFromAccept(request.headers.accept);
       const principal = request.query.edition === 'public' ? ANONYMOUS : request.principal;
-      const out = await daily.render(principal, request.params.date, format);
+      const lang = request.query.lang ?? languageFromAccept(request.headers['accept-language']);
+      const out = await daily.render(principal, request.params.date, format, lang);
       const e = out.edition;
+      if (e.lang !== null) void reply.header('content-language', e.lang);
       return reply
         .type(out.mediaType)
         .header('x-content-sha256', e.sha256)
-        .header('vary', 'Accept, Authorization, Cookie')
+        .header('vary', 'Accept, Accept-Language, Authorization, Cookie')
         .header('cache-control', 'private, no-store')
-        .header('content-disposition', `inline; filename="truceline-daily-${e.date}-${e.edition}.${format}"`)
+        .header(
+          'content-disposition',
+          `inline; filename="truceline-daily-${e.date}-${e.edition}${e.lang !== null ? `-${e.lang}` : ''}.${format}"`,
+        )
         .send(out.bytes);
     },
   );

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../http/schema.js';
+import { LANGUAGES } from '../core/language.js';
 import { DAILY_FORMATS } from './daily.model.js';
 
 export const DailyParams = Type.Object({
@@ -12,6 +13,12 @@ export const DailyQuery = Type.Object(
       StringEnum(
         DAILY_FORMATS,
         'json, html or pdf; when given it wins over the Accept header (links cannot set one)',
+      ),
+    ),
+    lang: Type.Optional(
+      StringEnum(
+        LANGUAGES,
+        'the language of an HTML or PDF edition (en or uk); when absent, the Accept-Language header chooses (uk: Ukrainian, otherwise English). JSON is the same in every language',
       ),
     ),
     edition: Type.Optional(

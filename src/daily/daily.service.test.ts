@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startTestApp, sampleInput, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
+import { fixturePlaceNames } from '../../test/support/place-names.js';
 import {
   callerFor,
   fileThreeSightings,
@@ -30,7 +31,7 @@ describeEachDialect('daily report (service)', (dialect) => {
     t.services.sessions.principalFromToken(await t.tokenFor(org, [role]));
 
   beforeEach(async () => {
-    t = await startTestApp(dialect, { monitoring: {} });
+    t = await startTestApp(dialect, { monitoring: {}, placeNames: await fixturePlaceNames() });
     monitorUA = callerFor(t, await t.tokenFor('UA', ['monitor']));
     const post = async (body: unknown) => {
       const res = await monitorUA('POST', '/api/v1/reports', body);
@@ -146,7 +147,58 @@ describeEachDialect('daily report (service)', (dialect) => {
       expect(text).not.toContain(amberId);
     }
     const html = (await t.services.daily.render(ANONYMOUS, DAY, 'html')).bytes.toString('utf8');
-    expect(html).toContain('leaves out 1 report(s)');
+    expect(html).toContain('leaves out 1 report of the day marked for narrower audiences');
+    expect(html).toContain('4 reports observed on this day');
+  });
+
+  it('writes the Ukrainian edition: lang, date, plurals and place names in Ukrainian', async () => {
+    const html = (await t.services.daily.render(ANONYMOUS, DAY, 'html', 'uk')).bytes.toString('utf8');
+    expect(html).toContain('<html lang="uk">');
+    expect(html).toContain('<h1>Щоденний звіт, 25 листопада 2026 р.</h1>');
+    expect(html).toContain('зафіксовано 4 звіти');
+    expect(html).toContain('0 обмежень пересування спостерігачів');
+    expect(html).toContain('у середньому 0,9 на добу');
+    expect(html).toContain('не містить 1 звіту за добу, позначеного для вужчого кола');
+    expect(html).not.toContain(CANARY);
+    // The commission's edition lists the obstruction, placed by the fixture's Ukrainian name.
+    const commission = await principal('JMVC', 'analyst');
+    const ukFull = (await t.services.daily.render(commission, DAY, 'html', 'uk')).bytes.toString('utf8');
+    expect(ukFull).toContain('1 обмеження пересування спостерігачів');
+    expect(ukFull).toMatch(/\d+(,\d)? км на [а-яі ]+ від н\. п\. Горлівка/);
+    expect(ukFull).not.toMatch(/ km (N|NE|E|SE|S|SW|W|NW) of /);
+    const en = (await t.services.daily.render(commission, DAY, 'html', 'en')).bytes.toString('utf8');
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('1 restriction of the monitors&#39; movement');
+    expect(en).toMatch(/\d+(\.\d)? km (N|NE|E|SE|S|SW|W|NW) of Horlivka/);
+  });
+
+  it('records the Ukrainian edition under its own hash with its language; JSON has none', async () => {
+    const en = await t.services.daily.render(ANONYMOUS, DAY, 'pdf', 'en');
+    const uk = await t.services.daily.render(ANONYMOUS, DAY, 'pdf', 'uk');
+    expect(uk.bytes.equals(en.bytes)).toBe(false);
+    expect([en.logged, uk.logged]).toEqual([true, true]);
+    expect([en.edition.lang, uk.edition.lang]).toEqual(['en', 'uk']);
+    expect((await t.services.daily.verify(uk.bytes)).edition).toMatchObject({
+      date: DAY,
+      format: 'pdf',
+      lang: 'uk',
+    });
+    expect((await t.services.daily.verify(en.bytes)).edition?.lang).toBe('en');
+    const jsonEn = await t.services.daily.render(ANONYMOUS, DAY, 'json', 'en');
+    const jsonUk = await t.services.daily.render(ANONYMOUS, DAY, 'json', 'uk');
+    expect(jsonUk.bytes.equals(jsonEn.bytes)).toBe(true);
+    expect([jsonEn.logged, jsonUk.logged, jsonEn.edition.lang]).toEqual([true, false, null]);
+    const rows = await t.services.database.db
+      .selectFrom('daily_report_editions')
+      .select(['format', 'lang'])
+      .orderBy('format')
+      .orderBy('lang')
+      .execute();
+    expect(rows).toEqual([
+      { format: 'json', lang: null },
+      { format: 'pdf', lang: 'en' },
+      { format: 'pdf', lang: 'uk' },
+    ]);
   });
 
   it("an AMBER report of UA never appears in RU's edition, and does in UA's and the commission's", async () => {

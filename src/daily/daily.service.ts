@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../access/policy.js';
 import type { Agreement } from '../agreement/agreement.schema.js';
 import { invalid, isNotFound } from '../core/errors.js';
+import type { Language } from '../core/language.js';
+import { NO_PLACE_NAMES, type PlaceNames } from '../monitoring/place-names.js';
 import type { Database } from '../db/database.js';
 import type { LedgerWriter } from '../ledger/log-appender.service.js';
 import { gazetteerFor, type Gazetteer } from '../monitoring/gazetteer.js';
@@ -38,6 +40,8 @@ import {
 } from './daily.model.js';
 import { renderHtml } from './daily.html.js';
 import { renderPdf } from './daily.pdf.js';
+import { withPlaceNames } from './daily.places.js';
+import { dailyText } from './daily.text.js';
 import { findEditions, insertEdition, reportsStartingBetween, setEditionLogSeq } from './daily.repository.js';
 
 /** What the daily report reads and writes, injected. */
@@ -64,6 +68,8 @@ export interface DailyDeps {
       filter: { state: 'adopted'; limit: number },
     ): Promise<{ findings: FindingView[] }>;
   };
+  /** Places' names in the editions' languages (the GeoNames name where there is none). */
+  placeNames: PlaceNames;
 }
 
 /** A rendered edition: its bytes, media type and the edition as recorded. */
@@ -211,7 +217,7 @@ export class DailyReportService {
         gazetteer
           .within(box)
           .slice(0, 8)
-          .map((p) => ({ name: p.name, lon: p.lon, lat: p.lat })),
+          .map((p) => ({ geonameId: p.geonameId, name: p.name, lon: p.lon, lat: p.lat })),
       ),
       omitted: { reports: Math.max(0, all.length - today.length) },
     };
@@ -237,8 +243,19 @@ export class DailyReportService {
     gazetteer: Gazetteer,
     readable: ReadonlySet<string>,
   ): Promise<{ basis: 'incidents' | 'findings'; incidents: NotableIncident[] }> {
-    const place = (lon: number, lat: number) =>
-      gazetteer.nearest(lon, lat)?.text ?? `${lat.toFixed(3)}, ${lon.toFixed(3)}`;
+    const place = (lon: number, lat: number): Pick<NotableIncident, 'place' | 'nearest'> => {
+      const near = gazetteer.nearest(lon, lat);
+      if (near === undefined) return { place: `${lat.toFixed(3)}, ${lon.toFixed(3)}` };
+      return {
+        place: near.text,
+        nearest: {
+          geonameId: near.geonameId,
+          name: near.name,
+          distanceKm: near.distanceKm,
+          bearingDeg: near.bearingDeg,
+        },
+      };
+    };
     const from = `${date}T00:00:00.000Z`;
     const to = `${shiftDay(date, 1)}T00:00:00.000Z`;
     const inDay = (t: string) => dayOf(t) === date;
@@ -266,9 +283,11 @@ export class DailyReportService {
             observedFrom: i.observedFrom,
             lon: i.lon,
             lat: i.lat,
-            place: place(i.lon, i.lat),
+            ...place(i.lon, i.lat),
             ...(i.attribution?.party !== undefined ? { attributedTo: i.attribution.party } : {}),
-            note: `${i.corroboration.level.replace(/_/g, ' ')}; ${i.reportIds.length} report(s)`,
+            note: `${i.corroboration.level.replace(/_/g, ' ')}; ${i.reportIds.length} ${i.reportIds.length === 1 ? 'report' : 'reports'}`,
+            corroboration: i.corroboration.level,
+            reportCount: i.reportIds.length,
           })),
       };
     }
@@ -289,7 +308,7 @@ export class DailyReportService {
           observedFrom: f.observedFrom,
           lon: f.lon,
           lat: f.lat,
-          place: place(f.lon, f.lat),
+          ...place(f.lon, f.lat),
           ...(f.attribution?.party !== undefined ? { attributedTo: f.attribution.party } : {}),
           note: f.summary,
         })),
@@ -299,11 +318,17 @@ export class DailyReportService {
   /**
    * Renders the principal's edition of `date` and records it: stored by its SHA-256 and logged as
    * `daily-report.published` in the same transaction, unless the same bytes were recorded before or
-   * the day has nothing on record.
+   * the day has nothing on record. HTML and PDF are written in `lang`; JSON is data, the same in
+   * every language (its edition records no language).
    */
-  async render(principal: Principal, date: string, format: DailyFormat): Promise<RenderedEdition> {
+  async render(
+    principal: Principal,
+    date: string,
+    format: DailyFormat,
+    lang: Language = 'en',
+  ): Promise<RenderedEdition> {
     const report = await this.build(principal, date);
-    const bytes = await renderAs(report, format);
+    const bytes = await renderAs(report, format, lang, this.deps.placeNames);
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
     const publicEdition = report.edition === 'public';
     const edition: Edition = {
@@ -312,6 +337,7 @@ export class DailyReportService {
       format,
       edition: report.edition,
       audience: report.audience,
+      lang: format === 'json' ? null : lang,
       byteLength: bytes.length,
       generatedAt: this.deps.now().toISOString(),
       logSeq: null,
@@ -362,14 +388,23 @@ function bySeverityThenTime(
   );
 }
 
-/** The bytes of a report in one format (same report, same bytes). */
-export async function renderAs(report: DailyReport, format: DailyFormat): Promise<Buffer> {
+/**
+ * The bytes of a report in one format (same report, language and names: same bytes). JSON is the
+ * data as built; HTML and PDF are written in `lang`, their places named by `names`.
+ */
+export async function renderAs(
+  report: DailyReport,
+  format: DailyFormat,
+  lang: Language = 'en',
+  names: PlaceNames = NO_PLACE_NAMES,
+): Promise<Buffer> {
+  const text = dailyText(lang);
   switch (format) {
     case 'json':
       return Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8');
     case 'html':
-      return Buffer.from(renderHtml(report), 'utf8');
+      return Buffer.from(renderHtml(withPlaceNames(report, text, names), text), 'utf8');
     case 'pdf':
-      return renderPdf(report);
+      return renderPdf(withPlaceNames(report, text, names), text);
   }
 }

@@ -16,6 +16,8 @@ export interface DailyReportEditionTable {
   edition: string;
   /** Whose view: `public`, or the reader's organisation id. */
   audience: string;
+  /** `en` or `uk` for HTML and PDF; null for JSON and for editions recorded before editions had one (English). */
+  lang: string | null;
   byte_length: number;
   generated_at: Timestamp;
   /** Queue sequence of its log entry. */

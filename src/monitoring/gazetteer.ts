@@ -135,6 +135,11 @@ async function loadAllPlaces(): Promise<Place[]> {
   return allPlaces;
 }
 
+/** The GeoNames ids of every place in the gazetteer (which place names are worth keeping). */
+export async function gazetteerIds(): Promise<ReadonlySet<number>> {
+  return new Set((await loadAllPlaces()).map((p) => p.geonameId));
+}
+
 const byRegion = new Map<string, Promise<Gazetteer>>();
 
 /** The gazetteer of an agreement's region (its bbox with a margin of about 100 km); cached per region. */

@@ -21,6 +21,7 @@ import { EventBus } from '../notifications/event-bus.js';
 import { SecretSealer } from '../notifications/secret-seal.js';
 import { WebhookService } from '../notifications/webhook.service.js';
 import { DailyReportService } from '../daily/daily.service.js';
+import { NO_PLACE_NAMES, type PlaceNames } from '../monitoring/place-names.js';
 
 /** The services a running Truceline holds; built once, handed to each domain's routes. */
 export interface AppServices {
@@ -59,6 +60,8 @@ export interface AppServices {
   commitments: CommitmentServices;
   /** The daily report: built per reader, rendered as JSON, HTML or PDF, each edition logged. */
   daily: DailyReportService;
+  /** Places' names in Ukrainian, from the operator's GeoNames files (empty when none are configured). */
+  placeNames: PlaceNames;
 }
 
 /** Wires the services over one database. `now` is injectable so tests can move the clock. */
@@ -67,6 +70,7 @@ export function createServices(
   database: Db,
   signer: Ed25519NoteSigner,
   now: () => Date = () => new Date(),
+  placeNames: PlaceNames = NO_PLACE_NAMES,
 ): AppServices {
   const audit = new AuditTrail(database.db, now);
   const db = database.db;
@@ -151,6 +155,7 @@ export function createServices(
     reports: monitoring.reports,
     incidents: verification.incidents,
     findings: verification.findings,
+    placeNames,
   });
   return {
     config,
@@ -179,6 +184,7 @@ export function createServices(
     webhooks,
     commitments,
     daily,
+    placeNames,
   };
 }
 

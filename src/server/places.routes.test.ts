@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
+import { fixturePlaceNames } from '../../test/support/place-names.js';
 import { MAX_PLACES, parseBbox, placesIn } from './places.routes.js';
 
 interface Places {
@@ -72,6 +73,55 @@ describe('GET /api/v1/places', () => {
 
   it('refuses a limit above the cap', async () => {
     const res = await t.app.inject({ url: `/api/v1/places?bbox=0,0,10,10&limit=${MAX_PLACES + 1}` });
+    expect(res.statusCode).toBe(422);
+  });
+});
+
+describe('GET /api/v1/places in Ukrainian', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite', { placeNames: await fixturePlaceNames() });
+  });
+  afterAll(() => t.close());
+
+  // Around Horlivka and Donetsk: places the fixture names, and Toretsk's neighbours it does not.
+  const URL = '/api/v1/places?bbox=37.0,47.8,38.3,48.7&minPopulation=10000';
+  const names = (body: Places) => new Map(body.features.map((f) => [f.id, f.properties.name]));
+
+  it('answers ?lang=uk with the Ukrainian names, the GeoNames name where the files have none', async () => {
+    const en = await t.app.inject({ url: URL });
+    const uk = await t.app.inject({ url: `${URL}&lang=uk` });
+    expect(uk.statusCode).toBe(200);
+    expect(uk.headers['content-language']).toBe('uk');
+    expect(uk.headers.vary).toContain('Accept-Language');
+    const enNames = names(en.json<Places>());
+    const ukNames = names(uk.json<Places>());
+    expect(enNames.get(707753)).toBe('Horlivka');
+    expect(ukNames.get(707753)).toBe('Горлівка');
+    expect(ukNames.get(709717)).toBe('Донецьк');
+    expect(ukNames.get(688148)).toBe('Єнакієве');
+    // The same places in the same order; those without a Ukrainian name keep their GeoNames one.
+    expect([...ukNames.keys()]).toEqual([...enNames.keys()]);
+    const unnamed = [...enNames].filter(([id]) => ukNames.get(id) === enNames.get(id));
+    expect(unnamed.length).toBeGreaterThan(0);
+    for (const [, name] of unnamed) expect(name).toMatch(/^[A-Za-z’' -]+$/);
+  });
+
+  it('takes the language from Accept-Language when ?lang is absent, ?lang winning', async () => {
+    const byHeader = await t.app.inject({
+      url: URL,
+      headers: { 'accept-language': 'uk-UA,uk;q=0.9,en;q=0.8' },
+    });
+    expect(names(byHeader.json<Places>()).get(707753)).toBe('Горлівка');
+    const other = await t.app.inject({ url: URL, headers: { 'accept-language': 'de-DE,de;q=0.9' } });
+    expect(names(other.json<Places>()).get(707753)).toBe('Horlivka');
+    expect(other.headers['content-language']).toBe('en');
+    const forced = await t.app.inject({ url: `${URL}&lang=en`, headers: { 'accept-language': 'uk' } });
+    expect(names(forced.json<Places>()).get(707753)).toBe('Horlivka');
+  });
+
+  it('refuses a language it does not speak', async () => {
+    const res = await t.app.inject({ url: `${URL}&lang=fr` });
     expect(res.statusCode).toBe(422);
   });
 });

@@ -2,6 +2,9 @@ import { createRequire } from 'node:module';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppServices } from './context.js';
 import { AppError } from '../core/errors.js';
+import { LANGUAGES, languageFromAccept, type Language } from '../core/language.js';
+import type { PlaceNames } from '../monitoring/place-names.js';
+import { StringEnum } from '../http/schema.js';
 import type { App } from '../http/app.js';
 
 /** Most places one request returns; the largest come first, so a wide view still shows the cities. */
@@ -15,6 +18,12 @@ const PlacesQuery = Type.Object(
     }),
     minPopulation: Type.Integer({ minimum: 0, default: 0 }),
     limit: Type.Integer({ minimum: 1, maximum: MAX_PLACES, default: MAX_PLACES }),
+    lang: Type.Optional(
+      StringEnum(
+        LANGUAGES,
+        "the names' language (en or uk); when absent, Accept-Language chooses (uk: Ukrainian, otherwise English)",
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -27,7 +36,10 @@ const PlaceFeature = Type.Object({
     coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }),
   }),
   properties: Type.Object({
-    name: Type.String(),
+    name: Type.String({
+      description:
+        "The name in the asked language where the server's GeoNames alternate names have it, else the GeoNames name",
+    }),
     population: Type.Integer(),
     country: Type.String({ description: 'ISO 3166-1 alpha-2' }),
   }),
@@ -104,11 +116,16 @@ export function parseBbox(text: string): [number, number, number, number] {
   return [minLon, minLat, maxLon, maxLat];
 }
 
-/** The largest places inside a box, down to a population floor. */
+/**
+ * The largest places inside a box, down to a population floor, named in `lang` where `names` has the
+ * place's name in it (the GeoNames name otherwise).
+ */
 export function placesIn(
   bbox: [number, number, number, number],
   minPopulation: number,
   limit: number,
+  lang: Language = 'en',
+  names?: PlaceNames,
 ): PlacesResult {
   const g = loadGazetteer();
   const [minLon, minLat, maxLon, maxLat] = bbox;
@@ -130,14 +147,18 @@ export function placesIn(
       type: 'Feature',
       id: g.ids[i]!,
       geometry: { type: 'Point', coordinates: [lon, lat] },
-      properties: { name: g.names[i]!, population, country: g.countries[i]! },
+      properties: {
+        name: names?.nameOf(g.ids[i]!, lang) ?? g.names[i]!,
+        population,
+        country: g.countries[i]!,
+      },
     });
   }
   return { type: 'FeatureCollection', features, truncated };
 }
 
 /** `GET /api/v1/places`: settlement names for map labels, from the GeoNames towns shipped with the server. */
-export function registerPlaceRoutes(app: App, _services: AppServices): void {
+export function registerPlaceRoutes(app: App, services: AppServices): void {
   app.get(
     '/places',
     {
@@ -151,9 +172,19 @@ export function registerPlaceRoutes(app: App, _services: AppServices): void {
     },
     (request, reply) => {
       const bbox = parseBbox(request.query.bbox);
-      const result = placesIn(bbox, request.query.minPopulation, request.query.limit);
-      // The gazetteer only changes with a new server release.
-      void reply.header('cache-control', 'public, max-age=3600');
+      const lang = request.query.lang ?? languageFromAccept(request.headers['accept-language']);
+      const result = placesIn(
+        bbox,
+        request.query.minPopulation,
+        request.query.limit,
+        lang,
+        services.placeNames,
+      );
+      // The gazetteer and its names only change when the server restarts.
+      void reply
+        .header('cache-control', 'public, max-age=3600')
+        .header('vary', 'Accept-Language')
+        .header('content-language', lang);
       return result;
     },
   );

@@ -12,6 +12,7 @@ import { createVerificationServices } from '../../src/verification/verification.
 import { createMonitoringService } from '../../src/monitoring/monitoring.js';
 import type { MonitoringSettings } from '../../src/monitoring/report.service.js';
 import { buildApp } from '../../src/server/app.js';
+import type { PlaceNames } from '../../src/monitoring/place-names.js';
 import { createServices, wireResponse, type AppServices } from '../../src/server/context.js';
 import { freshDatabase } from './databases.js';
 import { illustrativeAgreementText } from './fixtures.js';
@@ -54,6 +55,8 @@ export interface TestAppOptions {
    * these overrides: what report, evidence and import tests need.
    */
   monitoring?: Partial<MonitoringSettings>;
+  /** Place names in other languages (as the server loads them from TRUCELINE_PLACE_NAMES). */
+  placeNames?: PlaceNames;
 }
 
 export interface TestApp {
@@ -86,7 +89,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
     ...options.config,
   };
   const signer = parseSignerKey(generateSignerKey('truceline.test/log').signerKey);
-  const services = createServices(config, database, signer, clock.now);
+  const services = createServices(config, database, signer, clock.now, options.placeNames);
   await initialise(services, CONSOLE_ACTOR, {
     adminUsername: 'admin',
     demo: true,

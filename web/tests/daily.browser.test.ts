@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { fixturePlaceNames } from '../../test/support/place-names.js';
 import { AppPage } from './pages/AppPage.js';
 import { describeInBrowser, useDashboardBrowser } from './support/browser.js';
 import type { Dashboard } from './support/server.js';
@@ -66,8 +67,14 @@ class DailyPage extends AppPage {
   }
 }
 
+/** The Ukrainian names of the fixture's places, as the server loads TRUCELINE_PLACE_NAMES. */
+const PLACE_NAMES = await fixturePlaceNames();
+
 describeInBrowser('daily report page', () => {
-  const session = useDashboardBrowser({ prepare: fileDay });
+  const session = useDashboardBrowser({
+    prepare: fileDay,
+    app: { placeNames: PLACE_NAMES },
+  });
 
   it(
     'the public sees the public edition: counts, charts, map, what it leaves out, and the downloads',
@@ -127,6 +134,47 @@ describeInBrowser('daily report page', () => {
       await phone.open();
       expect(await phone.overflow()).toBeLessThanOrEqual(0);
       await phone.shot('daily-commission-390');
+    },
+  );
+
+  it(
+    'in Ukrainian, the page links the Ukrainian HTML and PDF editions, places named in Ukrainian',
+    { timeout: 180_000 },
+    async () => {
+      await session.reopen(WIDE);
+      await session.signIn('JMVC', ['analyst']);
+      const daily = new DailyPage(session.page);
+      await daily.open();
+      await session.page.getByTestId('locale-switch').selectOption('uk');
+      await expect.poll(() => daily.heading()).toBe('Щоденний звіт');
+      await session.page.getByTestId('daily-edition').waitFor();
+      // The page itself: the restriction placed in Ukrainian words, the charts' legends and the basis.
+      const main = () => session.page.locator('main').innerText();
+      await expect.poll(main).toMatch(/\d+,\d км на [а-яі ]+ від Horlivka/);
+      expect(await main()).toContain('Класифікатор звітів угоди не має окремого типу');
+      expect(await session.page.getByTestId('daily-chart-categories').innerText()).toContain('ця доба');
+
+      const htmlHref = (await session.page.getByTestId('daily-html').getAttribute('href')) ?? '';
+      const pdfHref = (await session.page.getByTestId('daily-pdf').getAttribute('href')) ?? '';
+      expect(new URL(htmlHref, 'http://x').searchParams.get('lang')).toBe('uk');
+      expect(new URL(pdfHref, 'http://x').searchParams.get('lang')).toBe('uk');
+      const html = await session.page.request.get(htmlHref);
+      expect(html.headers()['content-language']).toBe('uk');
+      const text = await html.text();
+      expect(text).toContain('<html lang="uk">');
+      expect(text).toContain('Видання для JMVC');
+      expect(text).toContain('зафіксовано 5 звітів');
+      expect(text).toMatch(/км на [а-яі ]+ від н\. п\. Горлівка/);
+      const pdf = await session.page.request.get(pdfHref);
+      expect(pdf.headers()['content-language']).toBe('uk');
+      expect(pdf.headers()['content-disposition']).toContain(`truceline-daily-${DAY}-restricted-uk.pdf`);
+      await daily.shot('daily-uk-commission-1280');
+
+      // Back in English, the links ask for the English editions.
+      await session.page.getByTestId('locale-switch').selectOption('en');
+      await expect.poll(() => daily.heading()).toBe('Daily report');
+      const enHref = (await session.page.getByTestId('daily-html').getAttribute('href')) ?? '';
+      expect(new URL(enHref, 'http://x').searchParams.get('lang')).toBe('en');
     },
   );
 });

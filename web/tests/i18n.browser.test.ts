@@ -1,7 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { sampleInput } from '../../test/support/app.js';
+import { fixturePlaceNames } from '../../test/support/place-names.js';
 import { AppPage } from './pages/AppPage.js';
+import { MapPage } from './pages/MapPage.js';
 import { describeInBrowser, useDashboardBrowser } from './support/browser.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -36,8 +38,20 @@ const sticksOut = (page: Page) =>
 const navText = (page: Page) => page.locator('nav.mainnav').innerText();
 const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
 
+/** The fixture's places and their Ukrainian names (test/fixtures/alternatenames-UA.txt). */
+const UKRAINIAN_NAMES = new Map([
+  [709717, 'Донецьк'],
+  [707753, 'Горлівка'],
+  [701822, 'Маріуполь'],
+  [702658, 'Луганськ'],
+]);
+
+/** The Ukrainian names of the fixture's places, as the server loads TRUCELINE_PLACE_NAMES. */
+const PLACE_NAMES = await fixturePlaceNames();
+
 describeInBrowser('i18n: Ukrainian from the browser, the switch, and the layout in Ukrainian', () => {
   const session = useDashboardBrowser({
+    app: { placeNames: PLACE_NAMES },
     prepare: async (d) => {
       await d.loadIllustrativeAgreement('CLEAR');
       const monitor = await d.t.tokenFor('JMVC', ['monitor']);
@@ -194,4 +208,46 @@ describeInBrowser('i18n: Ukrainian from the browser, the switch, and the layout 
       await phone.shot('i18n-uk-analyst-390-top', false);
     },
   );
+
+  it('the map asks for settlement names in the dashboard\u2019s language', { timeout: 120_000 }, async () => {
+    const context = await ukrainianContext(WIDE);
+    try {
+      const page = await context.newPage();
+      const answers: { url: URL; language: string | undefined; names: Map<number, string> }[] = [];
+      page.on('response', (r) => {
+        if (!r.url().includes('/api/v1/places')) return;
+        void r
+          .json()
+          .then((body: { features: { id: number; properties: { name: string } }[] }) =>
+            answers.push({
+              url: new URL(r.url()),
+              language: r.headers()['content-language'],
+              names: new Map(body.features.map((f) => [f.id, f.properties.name])),
+            }),
+          )
+          .catch(() => undefined);
+      });
+      const map = new MapPage(page);
+      await map.open();
+      await expect.poll(() => answers.length, { timeout: 20_000 }).toBeGreaterThan(0);
+      for (const a of answers) {
+        expect(a.url.searchParams.get('lang')).toBe('uk');
+        expect(a.language).toBe('uk');
+        for (const [id, name] of UKRAINIAN_NAMES) if (a.names.has(id)) expect(a.names.get(id)).toBe(name);
+      }
+      const named = answers.flatMap((a) => [...UKRAINIAN_NAMES.keys()].filter((id) => a.names.has(id)));
+      expect(named.length).toBeGreaterThan(0);
+      await map.shot('i18n-uk-map-1280');
+
+      // The switch asks again, in English.
+      const before = answers.length;
+      await page.getByTestId('locale-switch').selectOption('en');
+      await expect.poll(() => answers.length, { timeout: 20_000 }).toBeGreaterThan(before);
+      const english = answers.slice(before);
+      expect(english.every((a) => a.url.searchParams.get('lang') === 'en')).toBe(true);
+      expect(english.some((a) => a.names.get(709717) === 'Donetsk')).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
 });

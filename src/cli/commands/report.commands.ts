@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { ANONYMOUS, type Principal } from '../../access/policy.js';
 import { isNotFound } from '../../core/errors.js';
+import { isLanguage, LANGUAGES } from '../../core/language.js';
 import { DAILY_FORMATS, type DailyFormat } from '../../daily/daily.model.js';
 import type { AppServices } from '../../server/context.js';
 import { CliError, openRuntime } from '../runtime.js';
+
+const LANGUAGE_NAMES = { en: 'English', uk: 'Ukrainian' } as const;
 
 /** A one-line usage error on stderr; the command exits with 2, as commander's own usage errors do. */
 function usageError(message: string): CommanderError {
@@ -51,27 +54,42 @@ export function registerReportCommands(program: Command): void {
     .requiredOption('--out <file>', 'where to write')
     .option('--as <name>', 'the edition of a user (username) or of an organisation as a whole (id)')
     .option('--public', 'the public edition (the default)')
-    .action(async (opts: { date: string; format: string; out: string; as?: string; public?: boolean }) => {
-      if (opts.as !== undefined && opts.public === true)
-        throw usageError('truceline report daily: say --as <name> or --public, not both');
-      if (!(DAILY_FORMATS as readonly string[]).includes(opts.format))
-        throw usageError(
-          `truceline report daily: --format ${opts.format}: must be one of ${DAILY_FORMATS.join(', ')}`,
-        );
-      const services = await openRuntime();
-      try {
-        const viewer = await viewerOf(services, opts);
-        const out = await services.daily.render(viewer, opts.date, opts.format as DailyFormat);
-        fs.writeFileSync(opts.out, out.bytes);
-        const e = out.edition;
-        process.stdout.write(
-          `Wrote the ${e.edition === 'public' ? 'public' : `${e.audience}`} edition of ${e.date} (${opts.format}, ${e.byteLength} bytes) to ${opts.out}\n` +
-            `sha256 ${e.sha256} — ${out.logged ? 'logged as daily-report.published' : 'the same bytes were logged before'}\n`,
-        );
-      } finally {
-        await services.close();
-      }
-    });
+    .option('--lang <lang>', `the language of HTML and PDF: ${LANGUAGES.join(' | ')}`, 'en')
+    .action(
+      async (opts: {
+        date: string;
+        format: string;
+        out: string;
+        as?: string;
+        public?: boolean;
+        lang: string;
+      }) => {
+        if (opts.as !== undefined && opts.public === true)
+          throw usageError('truceline report daily: say --as <name> or --public, not both');
+        if (!(DAILY_FORMATS as readonly string[]).includes(opts.format))
+          throw usageError(
+            `truceline report daily: --format ${opts.format}: must be one of ${DAILY_FORMATS.join(', ')}`,
+          );
+        if (!isLanguage(opts.lang))
+          throw usageError(
+            `truceline report daily: --lang ${opts.lang}: must be one of ${LANGUAGES.join(', ')}`,
+          );
+        const lang = opts.lang;
+        const services = await openRuntime();
+        try {
+          const viewer = await viewerOf(services, opts);
+          const out = await services.daily.render(viewer, opts.date, opts.format as DailyFormat, lang);
+          fs.writeFileSync(opts.out, out.bytes);
+          const e = out.edition;
+          process.stdout.write(
+            `Wrote the ${e.edition === 'public' ? 'public' : `${e.audience}`} edition of ${e.date} (${opts.format}${e.lang !== null ? `, ${LANGUAGE_NAMES[e.lang]}` : ''}, ${e.byteLength} bytes) to ${opts.out}\n` +
+              `sha256 ${e.sha256} — ${out.logged ? 'logged as daily-report.published' : 'the same bytes were logged before'}\n`,
+          );
+        } finally {
+          await services.close();
+        }
+      },
+    );
 
   report
     .command('verify <file>')
@@ -93,7 +111,7 @@ export function registerReportCommands(program: Command): void {
         else {
           const e = check.edition;
           process.stdout.write(
-            `${file}: sha256 ${check.sha256} is the ${e.edition === 'public' ? 'public' : 'restricted'} ${e.format} edition of ${e.date}, generated ${e.generatedAt}; ` +
+            `${file}: sha256 ${check.sha256} is the ${e.edition === 'public' ? 'public' : 'restricted'} ${e.format} edition${e.lang !== null ? ` in ${LANGUAGE_NAMES[e.lang]}` : ''} of ${e.date}, generated ${e.generatedAt}; ` +
               `${e.logIndex !== null ? `log entry ${e.logIndex}` : 'its log entry is queued, not yet integrated'}\n`,
           );
         }

@@ -1,8 +1,15 @@
 import { useMemo, useState } from 'react';
-import { barChart, mapFigure, type CountRow, type ListedReport } from '../../../src/wire.js';
+import {
+  barChart,
+  mapFigure,
+  type ChartLabels,
+  type CountRow,
+  type ListedReport,
+} from '../../../src/wire.js';
 import { Problem } from '../components/Problem.js';
 import { useWidth } from '../charts/chart.js';
-import { formatNumber, t } from '../i18n/index.js';
+import { formatNearestPlace, formatNumber, t } from '../i18n/index.js';
+import { useLocale } from '../i18n/useLocale.js';
 import { useAsync } from '../lib/useAsync.js';
 import { FigureSvg } from './FigureSvg.js';
 import { dailyUrl, getDailyReport, yesterdayUtc } from './dailyApi.js';
@@ -10,6 +17,26 @@ import './daily.css';
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 const time = (instant: string) => `${instant.slice(0, 10)} ${instant.slice(11, 16)} UTC`;
+
+const COMPASS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const;
+
+/** Where a listed item lies, in the dashboard's language when the report gives its nearest settlement. */
+function placeOf(item: Pick<ListedReport, 'place' | 'nearest'>): string {
+  const near = item.nearest;
+  if (near === undefined) return item.place;
+  const direction = COMPASS[Math.round((((near.bearingDeg % 360) + 360) % 360) / 45) % 8] ?? 'N';
+  return formatNearestPlace({ name: near.name, distanceKm: near.distanceKm, direction });
+}
+
+/** The charts' words in the dashboard's language. */
+const chartLabels = (): ChartLabels => ({
+  day: t('daily.legend.day'),
+  previousDay: t('daily.legend.previousDay'),
+  mean: t('daily.legend.mean'),
+  noReports: t('daily.noReports'),
+  report: t('daily.legend.report'),
+  incident: t('daily.legend.incident'),
+});
 
 function Counts({ caption, rows }: { caption: string; rows: readonly CountRow[] }) {
   if (rows.length === 0) return <p className="muted">{t('daily.noReports')}</p>;
@@ -46,7 +73,7 @@ function Listing({ rows, empty }: { rows: readonly ListedReport[]; empty: string
     <ul className="daily-list">
       {rows.map((r) => (
         <li key={r.id}>
-          <strong>{r.place}</strong>, {time(r.observedFrom)}: {r.categoryName}
+          <strong>{placeOf(r)}</strong>, {time(r.observedFrom)}: {r.categoryName}
           {r.what !== '' ? ` — ${r.what}` : ''}. <span className="muted">{r.why}</span>{' '}
           <a className="daily-id" href={`/reports/${encodeURIComponent(r.id)}`}>
             {r.id}
@@ -57,20 +84,10 @@ function Listing({ rows, empty }: { rows: readonly ListedReport[]; empty: string
   );
 }
 
-/** The bar charts' legend and numbers in the reader's language (the server's editions are English). */
-const chartWords = () => ({
-  labels: {
-    day: t('daily.thisDay'),
-    previousDay: t('daily.previousDay'),
-    mean: t('daily.weekMean'),
-    empty: t('daily.noReports'),
-  },
-  format: formatNumber,
-});
-
 /** The daily report of one UTC day, as the signed-in reader (or the public) may see it. */
 export default function DailyScreen() {
   const [date, setDate] = useState(yesterdayUtc());
+  const locale = useLocale();
   const loaded = useAsync(() => getDailyReport(date), [date]);
   const r = loaded.data;
   // The figures are laid out at the width they are shown at (1 point = 1 CSS pixel), between a phone's
@@ -82,11 +99,20 @@ export default function DailyScreen() {
       r === undefined
         ? undefined
         : {
-            categories: barChart(t('daily.byCategory'), r.byCategory, { width, ...chartWords() }),
-            sectors: barChart(t('daily.bySector'), r.bySector, { width, ...chartWords() }),
-            map: mapFigure(`${t('daily.map')}: ${r.date}`, r.map, width),
+            categories: barChart(t('daily.byCategory'), r.byCategory, {
+              width,
+              labels: chartLabels(),
+              format: formatNumber,
+            }),
+            sectors: barChart(t('daily.bySector'), r.bySector, {
+              width,
+              labels: chartLabels(),
+              format: formatNumber,
+            }),
+            map: mapFigure(`${t('daily.map')}: ${r.date}`, r.map, chartLabels(), width),
           },
-    [r, width],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the labels are read through t(), which follows the locale
+    [r, width, locale],
   );
   return (
     <section className="page daily" ref={ref}>
@@ -108,10 +134,10 @@ export default function DailyScreen() {
           />
         </label>
         <div className="daily-downloads" aria-label={t('daily.download')}>
-          <a href={dailyUrl(date, 'html')} target="_blank" rel="noreferrer" data-testid="daily-html">
+          <a href={dailyUrl(date, 'html', locale)} target="_blank" rel="noreferrer" data-testid="daily-html">
             {t('daily.downloadHtml')}
           </a>
-          <a href={dailyUrl(date, 'pdf')} download data-testid="daily-pdf">
+          <a href={dailyUrl(date, 'pdf', locale)} download data-testid="daily-pdf">
             {t('daily.downloadPdf')}
           </a>
         </div>
@@ -153,7 +179,7 @@ export default function DailyScreen() {
               <ul className="daily-list">
                 {r.incidents.map((i) => (
                   <li key={i.id}>
-                    <strong>{i.place}</strong>, {time(i.observedFrom)}: {i.categoryName} ({i.severity})
+                    <strong>{placeOf(i)}</strong>, {time(i.observedFrom)}: {i.categoryName} ({i.severity})
                     {i.attributedTo !== undefined ? `, ${i.attributedTo}` : ''}.{' '}
                     <span className="muted">{i.note}</span>
                   </li>
@@ -169,7 +195,7 @@ export default function DailyScreen() {
                 previousDay: r.freedomOfMovement.previousDay,
               })}
             </p>
-            <p className="muted">{r.freedomOfMovement.basis}</p>
+            <p className="muted">{t('daily.movementBasis')}</p>
             <Listing rows={r.freedomOfMovement.reports} empty={t('daily.noMovement')} />
           </section>
           <section aria-labelledby="daily-weapons">
@@ -180,7 +206,7 @@ export default function DailyScreen() {
                 previousDay: r.weaponsInZones.previousDay,
               })}
             </p>
-            <p className="muted">{r.weaponsInZones.basis}</p>
+            <p className="muted">{t('daily.weaponsBasis')}</p>
             <Listing rows={r.weaponsInZones.reports} empty={t('daily.noWeapons')} />
           </section>
           <section aria-labelledby="daily-map">

@@ -4,12 +4,17 @@
  */
 import type { DailyReport } from '../../../src/wire.js';
 import { getJson } from '../api/client.js';
+import type { Locale } from '../i18n/index.js';
 
 export type { DailyReport };
 
-/** The URL of one day's edition in a format. */
-export function dailyUrl(date: string, format: 'json' | 'html' | 'pdf'): string {
-  return `/api/v1/daily-reports/${encodeURIComponent(date)}?format=${format}`;
+/**
+ * The URL of one day's edition in a format; HTML and PDF in `lang` (the dashboard's language), since
+ * a link cannot choose by Accept-Language. JSON is the same in every language.
+ */
+export function dailyUrl(date: string, format: 'json' | 'html' | 'pdf', lang?: Locale): string {
+  const base = `/api/v1/daily-reports/${encodeURIComponent(date)}?format=${format}`;
+  return format === 'json' || lang === undefined ? base : `${base}&lang=${lang}`;
 }
 
 /** The caller's edition of one UTC day, as data. */

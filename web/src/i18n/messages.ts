@@ -1027,6 +1027,15 @@ export const messages = {
     other: 'This edition leaves out {count} reports of the day that you may not see.',
   },
   'daily.noReports': 'No reports.',
+  'daily.legend.day': 'this day',
+  'daily.legend.previousDay': 'previous day',
+  'daily.legend.mean': 'mean of the 7 days before',
+  'daily.legend.report': 'report',
+  'daily.legend.incident': 'verified incident',
+  'daily.movementBasis':
+    'The agreement\u2019s report taxonomy has no type of its own for these restrictions: reports in its obstruction categories are counted.',
+  'daily.weaponsBasis':
+    'Reports of weapons or equipment that their classification placed inside a zone whose restrictions they break (withdrawal bands, security zones).',
 } satisfies Record<string, string | Plural>;
 
 export type MessageKey = keyof typeof messages;

@@ -17,7 +17,7 @@ import {
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { getPlaces } from '../api/places.js';
-import { t } from '../i18n/index.js';
+import { subscribeLocale, t } from '../i18n/index.js';
 import type { LonLat } from '../lib/position.js';
 import { loadBasemap } from './basemap.js';
 import { mgrsGrid } from './mgrsGrid.js';
@@ -168,6 +168,8 @@ export function MapView(props: MapViewProps) {
     map.on('moveend', refreshPlaces);
     map.on('load', () => callbacks.current.onView?.(viewBox(map)));
     map.on('moveend', () => callbacks.current.onView?.(viewBox(map)));
+    // The labels follow the dashboard's language when the switch changes it.
+    const unsubscribeLocale = subscribeLocale(refreshPlaces);
     map.on('moveend', () => {
       if (gridOn.current) setGridFeatures(drawGrid(map));
     });
@@ -226,6 +228,7 @@ export function MapView(props: MapViewProps) {
     resize.observe(element);
     return () => {
       resize.disconnect();
+      unsubscribeLocale();
       placesAbort?.abort();
       map.remove();
       mapRef.current = null;
