@@ -12,6 +12,7 @@ import { loadConfig, LOG_LEVELS, type LogLevel } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
 import { storageFaultOf } from '../../db/faults.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
+import { eventRelayFor } from '../../notifications/event-relay.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
 import { demoWitnessRoot, runDemoWitnesses, withLocalWitnessKeys } from '../demo-witnesses.js';
 
@@ -55,6 +56,11 @@ async function serve(
   });
   await services.ledger.refresh();
   services.ledger.start();
+  // PostgreSQL: events reach the streams of every server process on the database (event-relay.ts).
+  const relay = eventRelayFor(services.database, services.events, (err, doing) =>
+    app.log.warn({ err }, `event relay: ${doing} failed; other server processes may miss events`),
+  );
+  await relay?.start();
   // The strike check reads the conflict index synchronously on intake: build it before serving.
   await services.deconfliction.conflicts.load();
   // Webhook secrets stored before they were sealed are sealed now (see secret-seal.ts).
@@ -77,6 +83,7 @@ async function serve(
     await stopSweeps();
     await stopWebhooks();
     await app.close();
+    await relay?.stop();
     await services.close();
     await alongside?.();
     releaseKey();
