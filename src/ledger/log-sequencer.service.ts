@@ -28,6 +28,13 @@ import type { LogAwaiter } from './log-awaiter.service.js';
 import type { LogTree } from './log-tree.js';
 import { signNote, type Ed25519NoteSigner, type NoteSigner } from './note.js';
 
+/**
+ * How often a process that is not the sequencer tries for the advisory lock (PostgreSQL): when the
+ * holder dies its session ends, the lock frees, and another process takes over within this (sooner
+ * when a write queues there). The bound the two-process failover test measures.
+ */
+export const ELECTION_INTERVAL_MS = 1000;
+
 /** Tuning of the sequencer. */
 export interface SequencerOptions {
   /** Most entries integrated in one batch. */
@@ -211,7 +218,7 @@ export class LogSequencer {
       // A follower keeps its tree current for readers and tries again for the lock.
       if (this.#running) {
         await this.#tree.refresh().catch(() => undefined);
-        await this.#sleep(1000);
+        await this.#sleep(ELECTION_INTERVAL_MS);
       }
     }
   }
