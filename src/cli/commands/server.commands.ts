@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { AlreadyInitialisedError, initialise, isInitialised } from '../../access/bootstrap.js';
 import { buildApp } from '../../server/app.js';
 import { startSweeps } from '../../server/sweeper.js';
+import { Election } from '../../server/election.js';
 import type { AppServices } from '../../server/context.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { CosigningError } from '../../ledger/cosigning.service.js';
@@ -66,8 +67,16 @@ async function serve(
   // Webhook secrets stored before they were sealed are sealed now (see secret-seal.ts).
   const sealed = await services.webhooks.sealStored();
   if (sealed > 0) app.log.warn({ sealed }, 'sealed webhook secrets that were stored in plain text');
-  const stopSweeps = startSweeps(services.sweeps, (name, err) =>
-    app.log.error({ err, sweep: name }, 'periodic sweep failed; trying again next round'),
+  // One process among those serving the database runs the sweeps and sends the webhooks (election.ts).
+  const election = new Election(services.database.db, services.database.dialect);
+  election.start();
+  const leads = () => election.leading;
+  const stopSweeps = startSweeps(
+    services.sweeps,
+    (name, err) => app.log.error({ err, sweep: name }, 'periodic sweep failed; trying again next round'),
+    undefined,
+    undefined,
+    leads,
   );
   // Webhook deliveries that are due (first attempts and retries) go out every 5 s.
   const stopWebhooks = startSweeps(
@@ -75,6 +84,7 @@ async function serve(
     (name, err) => app.log.error({ err, sweep: name }, 'webhook sweep failed'),
     undefined,
     5_000,
+    leads,
   );
   // `keys rotate` refuses while the key is held: this process would go on signing with the old one.
   const releaseKey = holdKey(services.config.logKeyFile);
@@ -82,6 +92,7 @@ async function serve(
     app.log.info({ signal }, 'shutting down');
     await stopSweeps();
     await stopWebhooks();
+    await election.stop();
     await app.close();
     await relay?.stop();
     await services.close();
