@@ -3,7 +3,8 @@
  * numbers them contiguously after the current size, moves them into `log_entries`, moves the tree and
  * signs a checkpoint naming the one stored before it (`checkpoint-chain.ts`) — one transaction per
  * batch. One sequencer per database: on PostgreSQL only the holder of an advisory lock integrates,
- * other processes follow; on SQLite the write lock serialises.
+ * other processes follow and take over when it dies (ELECTION_INTERVAL_MS); on SQLite the write lock
+ * serialises.
  * After each batch it runs the witness cosigning (which never blocks integration).
  */
 import { EventEmitter } from 'node:events';
