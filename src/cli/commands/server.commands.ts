@@ -78,6 +78,15 @@ async function serve(
     undefined,
     leads,
   );
+  // The strike check's conflict index is this process's own: the leader rebuilds it in its re-check
+  // sweep; the others rebuild it as often, to see the notices other processes took.
+  const stopIndex = startSweeps(
+    [{ name: 'conflict index', run: () => services.deconfliction.conflicts.load() }],
+    (name, err) => app.log.error({ err, sweep: name }, 'rebuilding the conflict index failed'),
+    undefined,
+    CONFLICT_INDEX_REBUILD_MS,
+    () => !election.leading,
+  );
   // Webhook deliveries that are due (first attempts and retries) go out every 5 s.
   const stopWebhooks = startSweeps(
     [{ name: 'webhooks', run: () => services.webhooks.sweep() }],
@@ -92,6 +101,7 @@ async function serve(
     app.log.info({ signal }, 'shutting down');
     await stopSweeps();
     await stopWebhooks();
+    await stopIndex();
     await election.stop();
     await app.close();
     await relay?.stop();
@@ -109,6 +119,9 @@ async function serve(
       `    open      ${shown}/\n    API docs  ${shown}/docs\n    health    ${shown}/healthz\n\n`,
   );
 }
+
+/** How often a process that does not lead the sweeps rebuilds its conflict index (the leader's re-check does every 10 minutes). */
+const CONFLICT_INDEX_REBUILD_MS = 10 * 60_000;
 
 /** Generated reports on a first start, so the map and the lists have something to show. */
 const DEMO_REPORTS = 2000;
