@@ -4,11 +4,12 @@
  * A (and only those its principal may see); then the process holding the sequencer's advisory lock is
  * killed with SIGKILL, and writing goes on through the survivor.
  *
- * Checked, with every process stopped: every report either process answered 201 for is stored; the
- * database audit finds every row bound to its log entry and the log rebuilding every stored
- * checkpoint; every checkpoint either process published is a prefix of the log; nothing is left
- * queued while the survivor ran (it integrated what the dead holder left); the survivor held the lock within
- * TAKEOVER_BOUND_MS of the kill (the figure is printed).
+ * Checked: the survivor holds the sequencer's lock within TAKEOVER_BOUND_MS of the kill (the figure
+ * is printed), then the sweeps' lock; it answers every write and every receipt (some waiting across
+ * the kill); the queue empties while it runs (it integrated what the dead holder left). Then, with
+ * every process stopped: every report either process answered 201 for is stored; the database audit
+ * finds every row bound to its log entry and the log rebuilding every stored checkpoint; every
+ * checkpoint either process published is a prefix of the log.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
