@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 /** Runtime configuration, read once from the environment. */
@@ -48,6 +49,12 @@ export interface Config {
    * places are called by their GeoNames name in every language.
    */
   placeNamesFiles: string[];
+  /**
+   * The reverse proxies (load balancers) whose `X-Forwarded-For` names the client: addresses or CIDR
+   * ranges (TRUCELINE_TRUST_PROXY). Unset, the client is the connection's peer, and behind a load
+   * balancer every client would share its address (one rate limit, one sign-in throttle for all).
+   */
+  trustProxy?: string[];
 }
 
 /** The server's log levels, quietest first. */
@@ -113,5 +120,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventPublicStreams: intFrom(env, 'TRUCELINE_EVENT_PUBLIC_STREAMS', 200, 0, 100_000),
     ...(env.TRUCELINE_BASEMAP_PMTILES ? { basemapPmtiles: path.resolve(env.TRUCELINE_BASEMAP_PMTILES) } : {}),
     placeNamesFiles: filesFrom(env, 'TRUCELINE_PLACE_NAMES'),
+    ...(env.TRUCELINE_TRUST_PROXY
+      ? { trustProxy: proxiesFrom('TRUCELINE_TRUST_PROXY', env.TRUCELINE_TRUST_PROXY) }
+      : {}),
   };
+}
+
+/** Comma-separated addresses or CIDR ranges (`10.0.0.0/8,2001:db8::1`); a bad one is named. */
+function proxiesFrom(name: string, raw: string): string[] {
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = net.isIP(address);
+    const validBits =
+      bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !validBits || rest.length > 0)
+      throw new ConfigError(`${name}: "${entry}" is not an IP address or CIDR range (e.g. 10.0.0.0/8)`);
+  }
+  return entries;
 }

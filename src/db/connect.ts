@@ -12,6 +12,13 @@ export interface Db {
   /** Where it lives, with any password removed, for messages and logs. */
   description: string;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: a new connection outside the pool, as the pool's are made (same server, same
+   * schema), for a session held open to LISTEN (`EventRelay`). Not yet connected; the caller ends it.
+   */
+  newClient?: () => pg.Client;
+  /** PostgreSQL only: the schema the connections use when not the default (tests). */
+  schema?: string;
 }
 
 /** Raised when the configured database cannot be opened; the message names the cause. */
@@ -139,12 +146,12 @@ function withStatementCache(handle: SqliteDatabase.Database, capacity = 512) {
 }
 
 async function openPostgres(url: string, poolSize: number, schema?: string): Promise<Db> {
-  const pool = new pg.Pool({
+  const settings = {
     connectionString: url,
-    max: poolSize,
     connectionTimeoutMillis: 5000,
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
-  });
+  };
+  const pool = new pg.Pool({ ...settings, max: poolSize });
   // A client that loses its server must not crash the process; the next query on it reports it (and
   // the pool then drops it). The pool's own listener covers idle clients; this one covers clients that
   // are checked out but between queries, like the sequencer's long-held connection.
@@ -162,7 +169,15 @@ async function openPostgres(url: string, poolSize: number, schema?: string): Pro
     );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', description, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    description,
+    close: () => db.destroy(),
+    // Keepalive: a held session whose server vanished (the network dropped it) is noticed.
+    newClient: () => new pg.Client({ ...settings, keepAlive: true }),
+    ...(schema !== undefined ? { schema } : {}),
+  };
 }
 
 /**

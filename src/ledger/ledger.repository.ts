@@ -127,7 +127,7 @@ export async function readLogSize(db: Executor): Promise<number> {
 }
 
 /** Key of the PostgreSQL advisory lock whose holder is the database's one sequencer ("truc"). */
-const SEQUENCER_LOCK_KEY = 0x7472_7563;
+export const SEQUENCER_LOCK_KEY = 0x7472_7563;
 
 /**
  * PostgreSQL only: tries to become the database's sequencer; true if this session now holds the lock.

@@ -3,7 +3,8 @@
  * numbers them contiguously after the current size, moves them into `log_entries`, moves the tree and
  * signs a checkpoint naming the one stored before it (`checkpoint-chain.ts`) — one transaction per
  * batch. One sequencer per database: on PostgreSQL only the holder of an advisory lock integrates,
- * other processes follow; on SQLite the write lock serialises.
+ * other processes follow and take over when it dies (ELECTION_INTERVAL_MS); on SQLite the write lock
+ * serialises.
  * After each batch it runs the witness cosigning (which never blocks integration).
  */
 import { EventEmitter } from 'node:events';
@@ -27,6 +28,13 @@ import type { LogAppender } from './log-appender.service.js';
 import type { LogAwaiter } from './log-awaiter.service.js';
 import type { LogTree } from './log-tree.js';
 import { signNote, type Ed25519NoteSigner, type NoteSigner } from './note.js';
+
+/**
+ * How often a process that is not the sequencer tries for the advisory lock (PostgreSQL): when the
+ * holder dies its session ends, the lock frees, and another process takes over within this (sooner
+ * when a write queues there). The bound the two-process failover test measures.
+ */
+export const ELECTION_INTERVAL_MS = 1000;
 
 /** Tuning of the sequencer. */
 export interface SequencerOptions {
@@ -211,7 +219,7 @@ export class LogSequencer {
       // A follower keeps its tree current for readers and tries again for the lock.
       if (this.#running) {
         await this.#tree.refresh().catch(() => undefined);
-        await this.#sleep(1000);
+        await this.#sleep(ELECTION_INTERVAL_MS);
       }
     }
   }

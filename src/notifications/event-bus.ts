@@ -76,16 +76,32 @@ export function organisationMaySee(org: ReceivingOrganisation, event: BusEvent):
 
 type Listener = (event: PublishedEvent) => void;
 
+/** Where a stream resumes: the events it gets, and whether it can have missed any before them. */
+export interface Backlog {
+  events: PublishedEvent[];
+  /** False when events the client has not seen may be missing (the stream then says `event: gap`). */
+  complete: boolean;
+}
+
 /**
- * The in-process event bus. Domains publish after their transaction commits; each subscriber filters
- * by who it serves (`principalMaySee`, `organisationMaySee`). The last `bufferSize` events are kept
- * so a reconnecting stream resumes from its `Last-Event-ID`.
+ * The event bus of one process. Domains publish after their transaction commits; each subscriber
+ * filters by who it serves (`principalMaySee`, `organisationMaySee`). The last `bufferSize` events are
+ * kept so a reconnecting stream resumes from its `Last-Event-ID`.
+ *
+ * With several server processes on one PostgreSQL database, `EventRelay` hands the events published
+ * here to the other processes, which `receive` them: numbered in this bus's order (ids are per
+ * process: `<epoch>.<seq>`) and delivered to streams, but not to `subscribeOwn` subscribers (the
+ * webhooks: the publishing process queued those deliveries).
  */
 export class EventBus {
   readonly #buffer: PublishedEvent[] = [];
   readonly #listeners = new Set<Listener>();
+  readonly #ownListeners = new Set<Listener>();
+  readonly #gapListeners = new Set<() => void>();
   #seq = 0;
-  /** Names this bus's numbering: a stream id from before a restart is recognised as stale. */
+  /** The newest event's number when events were last lost (the relay's connection dropped); -1 before. */
+  #lastGap = -1;
+  /** Names this bus's numbering: a stream id from before a restart, or from another process, is recognised. */
   readonly epoch = crypto.randomBytes(4).toString('hex');
 
   constructor(readonly bufferSize = 1000) {}
@@ -97,7 +113,7 @@ export class EventBus {
 
   /**
    * The sequence number a client's `Last-Event-ID` names; 0 (replay the buffer) when it is from
-   * another epoch (the server restarted) or not an id of ours.
+   * another epoch (the server restarted, or another process numbered it) or not an id of ours.
    */
   seqOf(lastEventId: string | undefined): number {
     const m = /^([0-9a-f]{8})\.(\d{1,15})$/.exec(lastEventId ?? '');
@@ -105,13 +121,39 @@ export class EventBus {
     return Math.min(Number(m[2]), this.#seq);
   }
 
-  /** Numbers, buffers and hands the event to every listener; a failing listener does not stop others. */
+  /** Numbers, buffers and hands an event published in this process to every listener. */
   publish(event: BusEvent): PublishedEvent {
+    return this.#deliver(event, true);
+  }
+
+  /** An event another process published (see `EventRelay`): for streams, not for `subscribeOwn`. */
+  receive(event: BusEvent): PublishedEvent {
+    return this.#deliver(event, false);
+  }
+
+  /**
+   * Events may have been lost here (the relay's connection dropped): open streams are told at once,
+   * and a stream resuming from before this point is told it may have missed some.
+   */
+  markGap(): void {
+    this.#lastGap = this.#seq;
+    for (const listener of this.#gapListeners) {
+      try {
+        listener();
+      } catch {
+        // as in #deliver
+      }
+    }
+  }
+
+  /** A failing listener does not stop the others. */
+  #deliver(event: BusEvent, own: boolean): PublishedEvent {
     this.#seq += 1;
     const published: PublishedEvent = { ...event, addressees: [...event.addressees], seq: this.#seq };
     this.#buffer.push(published);
     if (this.#buffer.length > this.bufferSize) this.#buffer.shift();
-    for (const listener of this.#listeners) {
+    const listeners = own ? [...this.#listeners, ...this.#ownListeners] : [...this.#listeners];
+    for (const listener of listeners) {
       try {
         listener(published);
       } catch {
@@ -121,17 +163,33 @@ export class EventBus {
     return published;
   }
 
-  /** Every event from now on, unfiltered: for subscribers that filter themselves. Returns the unsubscribe. */
-  subscribe(listener: Listener): () => void {
+  /**
+   * Every event from now on, unfiltered, including those other processes published: for subscribers
+   * that filter themselves. `onGap` hears `markGap`. Returns the unsubscribe.
+   */
+  subscribe(listener: Listener, onGap?: () => void): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    if (onGap) this.#gapListeners.add(onGap);
+    return () => {
+      this.#listeners.delete(listener);
+      if (onGap) this.#gapListeners.delete(onGap);
+    };
   }
 
-  /** Events from now on that the principal may see. */
-  subscribeFor(principal: Principal, listener: Listener): () => void {
+  /**
+   * Only the events published in this process, unfiltered: for work that must happen once per event
+   * however many processes run (webhook deliveries, the relay to other processes).
+   */
+  subscribeOwn(listener: Listener): () => void {
+    this.#ownListeners.add(listener);
+    return () => this.#ownListeners.delete(listener);
+  }
+
+  /** Events from now on that the principal may see; `onGap` as in `subscribe`. */
+  subscribeFor(principal: Principal, listener: Listener, onGap?: () => void): () => void {
     return this.subscribe((event) => {
       if (principalMaySee(principal, event)) listener(event);
-    });
+    }, onGap);
   }
 
   /** The newest event's number (0 before any). */
@@ -143,9 +201,24 @@ export class EventBus {
    * The buffered events after `seq` that the principal may see, oldest first; `complete` is false
    * when events after `seq` have already left the buffer (the client missed some).
    */
-  since(principal: Principal, seq: number): { events: PublishedEvent[]; complete: boolean } {
+  since(principal: Principal, seq: number): Backlog {
     const oldest = this.#buffer[0]?.seq ?? this.#seq + 1;
     const events = this.#buffer.filter((e) => e.seq > seq && principalMaySee(principal, e));
     return { events, complete: seq >= oldest - 1 || seq >= this.#seq };
+  }
+
+  /**
+   * Where a stream with this `Last-Event-ID` (none: a first connection) resumes. An id of another
+   * epoch (before a restart, or from another process behind the same load balancer) replays the
+   * buffer, incomplete: the client may have missed events, or seen some of them already. So does an
+   * id from before a `markGap`.
+   */
+  resume(principal: Principal, lastEventId: string | undefined): Backlog {
+    const seq = this.seqOf(lastEventId);
+    const backlog = this.since(principal, seq);
+    if (lastEventId === undefined) return backlog;
+    const foreign = seq === 0 && lastEventId !== `${this.epoch}.0`;
+    const gapped = seq <= this.#lastGap;
+    return foreign || gapped ? { ...backlog, complete: false } : backlog;
   }
 }

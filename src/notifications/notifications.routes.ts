@@ -135,10 +135,10 @@ export function registerNotificationRoutes(app: App, deps: NotificationRouteDeps
     async (request, reply) => {
       const principal = request.principal;
       const isPublic = principal.via === 'anonymous';
-      const after = bus.seqOf(lastEventIdOf(request, request.query.after));
+      const lastEventId = lastEventIdOf(request, request.query.after);
       const accept = request.headers.accept ?? '';
       if (!accept.includes('text/event-stream')) {
-        const { events, complete } = bus.since(principal, after);
+        const { events, complete } = bus.resume(principal, lastEventId);
         return { events: events.map(view), lastEventId: `${bus.epoch}.${bus.lastSeq}`, complete };
       }
       if (isPublic && publicOpen >= publicStreams)
@@ -159,11 +159,13 @@ export function registerNotificationRoutes(app: App, deps: NotificationRouteDeps
       const send = (e: PublishedEvent) =>
         raw.write(`id: ${bus.idOf(e)}\nevent: ${e.kind}\ndata: ${JSON.stringify(view(e))}\n\n`);
       // Backlog and subscription in one synchronous step: no event falls between them.
-      const backlog = bus.since(principal, after);
+      const gap = () => raw.write(`event: gap\ndata: {"complete":false}\n\n`);
+      const backlog = bus.resume(principal, lastEventId);
       raw.write(`retry: 5000\n\n`);
-      if (!backlog.complete) raw.write(`event: gap\ndata: {"complete":false}\n\n`);
+      if (!backlog.complete) gap();
       backlog.events.forEach(send);
-      const unsubscribe = bus.subscribeFor(principal, send);
+      // Events relayed from other processes may have been lost (the relay reconnected): say so.
+      const unsubscribe = bus.subscribeFor(principal, send, gap);
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
       heartbeat.unref();
       if (isPublic) publicOpen += 1;

@@ -38,6 +38,45 @@ describe('who receives an event', () => {
     expect(bus.seqOf('00000000.4')).toBe(0);
     expect(bus.since(ANONYMOUS, bus.seqOf('garbage')).events).toHaveLength(3);
   });
+
+  it('resumes an id of another epoch, or from before a gap, as incomplete', () => {
+    const bus = new EventBus();
+    const first = bus.publish(event('CLEAR'));
+    bus.publish(event('CLEAR'));
+    expect(bus.resume(ANONYMOUS, undefined)).toMatchObject({ complete: true });
+    expect(bus.resume(ANONYMOUS, bus.idOf(first))).toMatchObject({ complete: true });
+    expect(bus.resume(ANONYMOUS, `${bus.epoch}.0`)).toMatchObject({ complete: true });
+    const other = bus.epoch === '00000000' ? '00000001' : '00000000';
+    const foreign = bus.resume(ANONYMOUS, `${other}.1`);
+    expect(foreign.complete).toBe(false);
+    expect(foreign.events.map((e) => e.seq)).toEqual([1, 2]);
+    const gaps: number[] = [];
+    bus.subscribe(
+      () => undefined,
+      () => gaps.push(bus.lastSeq),
+    );
+    bus.markGap();
+    const third = bus.publish(event('CLEAR'));
+    expect(gaps).toEqual([2]);
+    expect(bus.resume(ANONYMOUS, bus.idOf(first))).toMatchObject({ complete: false });
+    expect(bus.resume(ANONYMOUS, bus.idOf(third))).toMatchObject({ complete: true });
+  });
+
+  it("delivers received events to streams but not to this process's own subscribers", () => {
+    const bus = new EventBus();
+    const all: string[] = [];
+    const own: string[] = [];
+    bus.subscribe((e) => all.push(e.recordId));
+    bus.subscribeOwn((e) => own.push(e.recordId));
+    bus.publish({ ...event('CLEAR'), recordId: 'here' });
+    bus.receive({ ...event('CLEAR'), recordId: 'elsewhere' });
+    expect(all).toEqual(['here', 'elsewhere']);
+    expect(own).toEqual(['here']);
+    expect(bus.since(ANONYMOUS, 0).events.map((e) => [e.seq, e.recordId])).toEqual([
+      [1, 'here'],
+      [2, 'elsewhere'],
+    ]);
+  });
 });
 
 describe('webhook rules', () => {

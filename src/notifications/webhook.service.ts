@@ -159,9 +159,12 @@ export class WebhookService {
     return listDeliveriesOf(this.deps.db, id, limit);
   }
 
-  /** Listens to the bus: every event becomes deliveries for the subscriptions entitled to it. */
+  /**
+   * Listens to the bus: every event published in this process becomes deliveries for the
+   * subscriptions entitled to it (events relayed from other processes were queued by their publisher).
+   */
   attach(bus: EventBus): () => void {
-    return bus.subscribe((event) => {
+    return bus.subscribeOwn((event) => {
       const work = this.enqueue(event).catch(() => 0);
       this.#pending.add(work);
       void work.finally(() => this.#pending.delete(work));

@@ -53,6 +53,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   const app: App = Fastify({
     logger: options.logger ?? false,
     bodyLimit: services.config.bodyLimitBytes,
+    // Behind the load balancers named here, request.ip is the client X-Forwarded-For names (docs/deployment.md).
+    trustProxy: services.config.trustProxy ?? false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();

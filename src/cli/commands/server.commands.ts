@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { AlreadyInitialisedError, initialise, isInitialised } from '../../access/bootstrap.js';
 import { buildApp } from '../../server/app.js';
 import { startSweeps } from '../../server/sweeper.js';
+import { Election } from '../../server/election.js';
 import type { AppServices } from '../../server/context.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { CosigningError } from '../../ledger/cosigning.service.js';
@@ -12,6 +13,7 @@ import { loadConfig, LOG_LEVELS, type LogLevel } from '../../config/config.js';
 import { openDatabase } from '../../db/connect.js';
 import { storageFaultOf } from '../../db/faults.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
+import { eventRelayFor } from '../../notifications/event-relay.js';
 import { fillDemoReports } from '../../monitoring/demo.js';
 import { demoWitnessRoot, runDemoWitnesses, withLocalWitnessKeys } from '../demo-witnesses.js';
 
@@ -55,13 +57,35 @@ async function serve(
   });
   await services.ledger.refresh();
   services.ledger.start();
+  // PostgreSQL: events reach the streams of every server process on the database (event-relay.ts).
+  const relay = eventRelayFor(services.database, services.events, (err, doing) =>
+    app.log.warn({ err }, `event relay: ${doing} failed; other server processes may miss events`),
+  );
+  await relay?.start();
   // The strike check reads the conflict index synchronously on intake: build it before serving.
   await services.deconfliction.conflicts.load();
   // Webhook secrets stored before they were sealed are sealed now (see secret-seal.ts).
   const sealed = await services.webhooks.sealStored();
   if (sealed > 0) app.log.warn({ sealed }, 'sealed webhook secrets that were stored in plain text');
-  const stopSweeps = startSweeps(services.sweeps, (name, err) =>
-    app.log.error({ err, sweep: name }, 'periodic sweep failed; trying again next round'),
+  // One process among those serving the database runs the sweeps and sends the webhooks (election.ts).
+  const election = new Election(services.database.db, services.database.dialect);
+  election.start();
+  const leads = () => election.leading;
+  const stopSweeps = startSweeps(
+    services.sweeps,
+    (name, err) => app.log.error({ err, sweep: name }, 'periodic sweep failed; trying again next round'),
+    undefined,
+    undefined,
+    leads,
+  );
+  // The strike check's conflict index is this process's own: the leader rebuilds it in its re-check
+  // sweep; the others rebuild it as often, to see the notices other processes took.
+  const stopIndex = startSweeps(
+    [{ name: 'conflict index', run: () => services.deconfliction.conflicts.load() }],
+    (name, err) => app.log.error({ err, sweep: name }, 'rebuilding the conflict index failed'),
+    undefined,
+    CONFLICT_INDEX_REBUILD_MS,
+    () => !election.leading,
   );
   // Webhook deliveries that are due (first attempts and retries) go out every 5 s.
   const stopWebhooks = startSweeps(
@@ -69,6 +93,7 @@ async function serve(
     (name, err) => app.log.error({ err, sweep: name }, 'webhook sweep failed'),
     undefined,
     5_000,
+    leads,
   );
   // `keys rotate` refuses while the key is held: this process would go on signing with the old one.
   const releaseKey = holdKey(services.config.logKeyFile);
@@ -76,7 +101,10 @@ async function serve(
     app.log.info({ signal }, 'shutting down');
     await stopSweeps();
     await stopWebhooks();
+    await stopIndex();
+    await election.stop();
     await app.close();
+    await relay?.stop();
     await services.close();
     await alongside?.();
     releaseKey();
@@ -91,6 +119,9 @@ async function serve(
       `    open      ${shown}/\n    API docs  ${shown}/docs\n    health    ${shown}/healthz\n\n`,
   );
 }
+
+/** How often a process that does not lead the sweeps rebuilds its conflict index (the leader's re-check does every 10 minutes). */
+const CONFLICT_INDEX_REBUILD_MS = 10 * 60_000;
 
 /** Generated reports on a first start, so the map and the lists have something to show. */
 const DEMO_REPORTS = 2000;
