@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely';
 import pg from 'pg';
 import type { Database, Dialect } from './database.js';
+import { sqliteDeferredSync, type DeferredSync } from './deferred-sync.js';
 
 /** A connected database and what it runs on. */
 export interface Db {
@@ -11,6 +12,11 @@ export interface Db {
   dialect: Dialect;
   /** Where it lives, with any password removed, for messages and logs. */
   description: string;
+  /**
+   * Commits whose fsync runs off the event loop (SQLite files only: their commits otherwise fsync on
+   * it); undefined where a commit does not hold up the process (PostgreSQL, SQLite in memory).
+   */
+  deferredSync?: DeferredSync;
   close(): Promise<void>;
 }
 
@@ -81,6 +87,7 @@ function openSqlite(url: string, busyTimeoutMs: number): Db {
     db,
     dialect: 'sqlite',
     description: inMemory ? 'sqlite::memory:' : `sqlite:${file}`,
+    ...(inMemory ? {} : { deferredSync: sqliteDeferredSync(db, `${path.resolve(file)}-wal`) }),
     close: () => db.destroy(),
   };
 }
