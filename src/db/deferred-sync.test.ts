@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from './connect.js';
 import type { Database } from './database.js';
 import type { DeferredSync } from './deferred-sync.js';
@@ -39,6 +40,37 @@ function gated(inner: DeferredSync) {
   };
 }
 
+/** Counts the fdatasyncs of every open file from now on; `hold` keeps the next ones waiting. */
+async function watchDatasync() {
+  const state = { count: 0, waiting: 0, gate: undefined as Promise<void> | undefined, open: () => {} };
+  const probe = await fsp.open(os.tmpdir(), 'r');
+  const prototype = Object.getPrototypeOf(probe) as fsp.FileHandle;
+  await probe.close();
+  const datasync = prototype.datasync;
+  vi.spyOn(prototype, 'datasync').mockImplementation(async function (this: fsp.FileHandle) {
+    state.waiting += 1;
+    await state.gate;
+    state.waiting -= 1;
+    state.count += 1;
+    return datasync.call(this);
+  });
+  return {
+    get count() {
+      return state.count;
+    },
+    get waiting() {
+      return state.waiting;
+    },
+    hold: () => {
+      state.gate = new Promise((resolve) => (state.open = resolve));
+    },
+    release: () => {
+      state.open();
+      state.gate = undefined;
+    },
+  };
+}
+
 describe('deferred sync [sqlite file]', () => {
   let dir: string;
   let database: Db;
@@ -52,6 +84,7 @@ describe('deferred sync [sqlite file]', () => {
     sync = database.deferredSync;
   });
   afterEach(async () => {
+    vi.restoreAllMocks();
     await database.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -62,26 +95,56 @@ describe('deferred sync [sqlite file]', () => {
     await memory.close();
   });
 
-  it('commits with NORMAL and leaves the connection at FULL for every other transaction', async () => {
-    let during = -1;
-    await sync.transaction(async (tx) => {
-      await sql`insert into probe (id) values ('a')`.execute(tx);
-      during = await safetyLevel(tx);
-    });
-    expect(during).toBe(1); // NORMAL
-    expect(await safetyLevel(database.db)).toBe(2); // FULL
-    await sync.flush();
-    expect(await storedIds(database.db)).toEqual(['a']);
+  it('runs a file with synchronous = NORMAL: its commits are made durable by the WAL fdatasync', async () => {
+    expect(await safetyLevel(database.db)).toBe(1);
   });
 
-  it('sets FULL back when the transaction fails, and keeps nothing of it', async () => {
+  it('returns from a commit, or a write outside a transaction, only after the fdatasync; reads sync nothing', async () => {
+    const syncs = await watchDatasync();
+    await database.db.transaction().execute(async (tx) => {
+      await sql`insert into probe (id) values ('a')`.execute(tx);
+      await sql`insert into probe (id) values ('b')`.execute(tx);
+    });
+    expect(syncs.count).toBe(1);
+    await sql`insert into probe (id) values ('c')`.execute(database.db);
+    expect(syncs.count).toBe(2);
+    await storedIds(database.db);
+    expect(syncs.count).toBe(2);
+    syncs.hold();
+    let committed = false;
+    const commit = database.db
+      .transaction()
+      .execute((tx) => sql`insert into probe (id) values ('d')`.execute(tx))
+      .then(() => (committed = true));
+    while (syncs.waiting === 0) await new Promise((r) => setTimeout(r, 2));
+    let read = false;
+    const reading = storedIds(database.db).then(() => (read = true));
+    await new Promise((r) => setTimeout(r, 30));
+    // Neither the commit nor a read behind it goes on before the disk has the commit.
+    expect([committed, read]).toEqual([false, false]);
+    syncs.release();
+    await Promise.all([commit, reading]);
+    expect(syncs.count).toBe(3);
+  });
+
+  it('commits a deferred transaction without waiting; its flush syncs', async () => {
+    const syncs = await watchDatasync();
+    await sync.transaction((tx) => sql`insert into probe (id) values ('a')`.execute(tx));
+    expect(syncs.count).toBe(0);
+    await sync.flush();
+    expect(syncs.count).toBe(1);
+    // The next plain commit waits again.
+    await sql`insert into probe (id) values ('b')`.execute(database.db);
+    expect(syncs.count).toBe(2);
+  });
+
+  it('keeps nothing of a deferred transaction that fails', async () => {
     await expect(
       sync.transaction(async (tx) => {
         await sql`insert into probe (id) values ('a')`.execute(tx);
         throw new Error('refused');
       }),
     ).rejects.toThrow('refused');
-    expect(await safetyLevel(database.db)).toBe(2);
     expect(await storedIds(database.db)).toEqual([]);
   });
 
