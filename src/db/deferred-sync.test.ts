@@ -46,6 +46,8 @@ async function watchDatasync() {
   const probe = await fsp.open(os.tmpdir(), 'r');
   const prototype = Object.getPrototypeOf(probe) as fsp.FileHandle;
   await probe.close();
+  // Called below with each file handle as `this`, as the real method is.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const datasync = prototype.datasync;
   vi.spyOn(prototype, 'datasync').mockImplementation(async function (this: fsp.FileHandle) {
     state.waiting += 1;
