@@ -7,7 +7,9 @@
  * Both servers run in their own process (the load generator runs in this one), so on a 2-core machine
  * the server gets about a core of its own. Targets at c=64: ≥ 5,000 reports/s, p99 < 100 ms and
  * ≥ 0.25× the ceiling. SQLite always; PostgreSQL when TRUCELINE_TEST_PG_URL is set (a fresh database
- * is created and dropped). `--smoke` runs each level for 2 s instead of 10 s.
+ * is created and dropped). `--smoke` runs each level for 2 s instead of 10 s. Each level also reports
+ * the server process's CPU time per report (Linux, from /proc): on a shared machine the rates swing
+ * with the other load, the work each report costs much less.
  *
  *   npm run bench -- --only intake            # both engines (PostgreSQL when its URL is set)
  *   npm run bench -- --only intake.sqlite     # one engine
@@ -42,7 +44,29 @@ interface Level {
   p99: number;
   ok: number;
   failed: number;
+  /**
+   * CPU time the server process used per request answered 201 (µs, user + system, all its threads;
+   * Linux only). Unlike the rates it barely moves with the machine's load: the work each report costs.
+   */
+  cpuUsPerRequest?: number;
 }
+
+/** CPU time (µs, user + system) a process has used so far, from /proc; undefined where there is none. */
+function cpuMicrosOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1e6) / CLOCK_TICKS_PER_S : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: Linux reports /proc CPU times in these ticks (100 on every mainstream kernel). */
+const CLOCK_TICKS_PER_S = 100;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -77,7 +101,7 @@ async function startProcess(
   env: NodeJS.ProcessEnv,
   port: number,
   readyPath: string,
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
   const prof = process.env.TRUCELINE_BENCH_CPU_PROF;
   const nodeArgs = [
     ...(prof !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
@@ -103,6 +127,7 @@ async function startProcess(
     throw err;
   }
   return {
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -261,7 +286,11 @@ async function measure(
     await drive(`http://127.0.0.1:${port}`, bodies, token, 4, 0, 200);
     await drive(`http://127.0.0.1:${ceilingPort}`, ceilingBodies, undefined, 4, 0, 2000);
     for (const c of LEVELS) {
+      const cpuBefore = cpuMicrosOf(server.pid);
       const truceline = await drive(`http://127.0.0.1:${port}`, bodies, token, c, seconds);
+      const cpuAfter = cpuMicrosOf(server.pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined && truceline.ok > 0)
+        truceline.cpuUsPerRequest = Math.round((cpuAfter - cpuBefore) / truceline.ok);
       const empty = await drive(`http://127.0.0.1:${ceilingPort}`, ceilingBodies, undefined, c, seconds);
       levels.push({ truceline, ceiling: empty });
     }
@@ -284,7 +313,7 @@ async function measure(
         : 'no failures',
       pass,
       notes: [
-        `p50 ${num(t.p50, 1)} ms, p99 ${num(t.p99, 1)} ms; ${num(t.ok)} answered 201, ${num(t.failed)} failed, in ${seconds} s`,
+        `p50 ${num(t.p50, 1)} ms, p99 ${num(t.p99, 1)} ms; ${num(t.ok)} answered 201, ${num(t.failed)} failed, in ${seconds} s${t.cpuUsPerRequest !== undefined ? `; server CPU ${num(t.cpuUsPerRequest)} µs per report` : ''}`,
         `empty Fastify route (ceiling): ${num(e.perSecond)} /s, p50 ${num(e.p50, 1)} ms, p99 ${num(e.p99, 1)} ms; ratio ${num(ratio, 3)}×`,
       ],
     };

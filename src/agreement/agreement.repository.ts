@@ -134,6 +134,21 @@ export async function findVersionIdInForceAt(
 }
 
 /**
+ * Everything {@link findVersionIdInForceAt}, {@link findNewestLiveVersionId} and
+ * {@link findAgreementVersion} could read of the versions marked one of `markings`, as one string:
+ * equal strings, equal answers.
+ */
+export async function judgingVersionsState(db: Executor, markings: readonly Marking[]): Promise<string> {
+  const rows = await db
+    .selectFrom('agreement_versions')
+    .select(INFO_COLUMNS)
+    .where('marking', 'in', [...markings])
+    .orderBy('id')
+    .execute();
+  return JSON.stringify(rows);
+}
+
+/**
  * The id of the most recently loaded live version (draft, signed or in force) among those marked one
  * of `markings`, whatever date it names.
  */

@@ -18,6 +18,7 @@ import {
   findLoggedCommitments,
   insertAgreementVersion,
   findNewestLiveVersionId,
+  judgingVersionsState,
   listVersionIds,
   findVersionIdInForceAt,
   listVisibleVersions,
@@ -246,6 +247,11 @@ export class AgreementService {
     const agreement = await this.#document(info.id);
     const derived = this.#derive(info.id, agreement);
     return { info, agreement, derived, index: derived.index, provisional: inForce === undefined };
+  }
+
+  /** Changes whenever an answer of {@link versionInForceAt} may (the timeline of intake re-reads then). */
+  judgingState(): Promise<string> {
+    return judgingVersionsState(this.db, JUDGING_MARKINGS);
   }
 
   /**

@@ -1,9 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+} from 'kysely';
 import pg from 'pg';
 import type { Database, Dialect } from './database.js';
+import { WalSync, type DeferredSync } from './deferred-sync.js';
 
 /** A connected database and what it runs on. */
 export interface Db {
@@ -11,6 +21,11 @@ export interface Db {
   dialect: Dialect;
   /** Where it lives, with any password removed, for messages and logs. */
   description: string;
+  /**
+   * Commits whose fsync runs off the event loop (SQLite files only: their commits otherwise fsync on
+   * it); undefined where a commit does not hold up the process (PostgreSQL, SQLite in memory).
+   */
+  deferredSync?: DeferredSync;
   close(): Promise<void>;
   /**
    * PostgreSQL only: a new connection outside the pool, as the pool's are made (same server, same
@@ -75,20 +90,54 @@ function openSqlite(url: string, busyTimeoutMs: number): Db {
     handle = new SqliteDatabase(inMemory ? ':memory:' : file);
     handle.pragma(`page_size = ${SQLITE_PAGE_SIZE}`);
     if (!inMemory) handle.pragma('journal_mode = WAL');
-    handle.pragma('synchronous = FULL');
+    // A file's commits are made durable by its WalSync, off the event loop (deferred-sync.ts).
+    handle.pragma(inMemory ? 'synchronous = FULL' : 'synchronous = NORMAL');
     handle.pragma('foreign_keys = ON');
     handle.pragma(`busy_timeout = ${busyTimeoutMs}`);
   } catch (err) {
     throw new DatabaseUnavailableError(`cannot open SQLite database ${file}: ${(err as Error).message}`);
   }
+  const statements = withStatementCache(handle);
+  const wal = inMemory ? undefined : new WalSync(`${path.resolve(file)}-wal`);
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(handle) }),
+    dialect: new ImmediateSqliteDialect({ database: statements }, wal && { handle, statements, wal }),
   });
   return {
     db,
     dialect: 'sqlite',
     description: inMemory ? 'sqlite::memory:' : `sqlite:${file}`,
-    close: () => db.destroy(),
+    ...(wal !== undefined ? { deferredSync: wal.deferred(db) } : {}),
+    close: async () => {
+      await db.destroy();
+      await wal?.close();
+    },
+  };
+}
+
+/** What a SQLite file's connection needs to make each commit durable (see {@link durableConnection}). */
+interface Durability {
+  handle: SqliteDatabase.Database;
+  statements: ReturnType<typeof withStatementCache>;
+  wal: WalSync;
+}
+
+/**
+ * The connection of a SQLite file whose statements that commit (a COMMIT, or a write outside a
+ * transaction) return only once the WAL is fdatasynced (`WalSync`, on the thread pool): Kysely holds
+ * the one connection until then, so nothing in this process reads a commit before it is on disk.
+ */
+function durableConnection(connection: DatabaseConnection, d: Durability): DatabaseConnection {
+  return {
+    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      const inTransaction = d.handle.inTransaction;
+      const result = await connection.executeQuery<R>(query);
+      if (!d.handle.inTransaction && query.sql !== 'rollback') {
+        // Ended a transaction, or wrote outside one (the statement is the cached one just run).
+        if (inTransaction || !d.statements.prepare(query.sql).readonly) await d.wal.afterCommit();
+      }
+      return result;
+    },
+    streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
   };
 }
 
@@ -112,8 +161,25 @@ const NOTHING_TO_ROLL_BACK = {
  * a read snapshot that holds no lock.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(
+    config: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly durability?: Durability,
+  ) {
+    super(config);
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
+    const durability = this.durability;
+    if (durability !== undefined) {
+      const acquire = driver.acquireConnection.bind(driver);
+      let durable: DatabaseConnection | undefined;
+      driver.acquireConnection = async () => {
+        // Acquired every time (that takes Kysely's lock on the one connection), wrapped once.
+        const connection = await acquire();
+        return (durable ??= durableConnection(connection, durability));
+      };
+    }
     const deferred = driver.beginTransaction.bind(driver);
     driver.beginTransaction = async (connection, settings) => {
       if (settings.accessMode === 'read only') return deferred(connection, settings);

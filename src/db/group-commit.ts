@@ -12,6 +12,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
+import type { DeferredSync } from './deferred-sync.js';
 
 /** When a group is flushed, and what the tests may observe. */
 export interface GroupCommitOptions {
@@ -32,6 +33,12 @@ export interface GroupCommitOptions {
    * transactions with it; a throw here fails the whole group).
    */
   beforeCommit?: (size: number) => void | Promise<void>;
+  /**
+   * Commit without waiting for the disk on the event loop, then wait for it apart (SQLite files: see
+   * `deferred-sync.ts`). The next group may write while this one's fsync runs; this one's writers
+   * settle only once it is done.
+   */
+  deferredSync?: DeferredSync;
 }
 
 const DEFAULTS: GroupCommitOptions = { maxItems: 256, maxWaitMs: 1, concurrency: 1 };
@@ -51,6 +58,8 @@ export class GroupCommit {
   #queue: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<void>>();
+  /** Committed groups waiting for their fsync (deferred sync). */
+  readonly #syncing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -78,9 +87,10 @@ export class GroupCommit {
 
   /** Waits until everything queued so far has been written (or failed). */
   async idle(): Promise<void> {
-    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
+    while (this.#queue.length > 0 || this.#inFlight.size > 0 || this.#syncing.size > 0) {
       if (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
-      else this.#flushNow();
+      else if (this.#queue.length > 0) this.#flushNow();
+      else await Promise.allSettled(this.#syncing);
     }
   }
 
@@ -96,7 +106,7 @@ export class GroupCommit {
     this.#timer = undefined;
     while (this.#inFlight.size < this.#options.concurrency && this.#queue.length > 0) {
       const group = this.#queue.splice(0, this.#options.maxItems);
-      const flight: Promise<void> = this.#write(group).finally(() => {
+      const flight: Promise<void> = this.#commit(group).finally(() => {
         this.#inFlight.delete(flight);
         // Writes that queued during this flush go at once: they have waited long enough.
         if (this.#queue.length > 0) this.#flushNow();
@@ -107,25 +117,57 @@ export class GroupCommit {
     }
   }
 
-  async #write(group: Pending[]): Promise<void> {
+  /**
+   * Writes and commits a group; its writers settle once the commit is durable (awaited apart from
+   * the group's turn with deferred sync, so that the next group can write meanwhile).
+   */
+  async #commit(group: Pending[]): Promise<void> {
     let outcomes: Outcome[];
+    const sync = this.#options.deferredSync;
     try {
-      outcomes = await this.db.transaction().execute(async (tx) => {
-        const done: Outcome[] = [];
-        for (const item of group) done.push(await runAlone(tx, item, group.length > 1));
-        await this.#options.beforeCommit?.(group.length);
-        return done;
-      });
+      outcomes = await (sync !== undefined
+        ? sync.transaction(this.#writer(group))
+        : this.db.transaction().execute(this.#writer(group)));
     } catch (err) {
       for (const item of group) item.reject(err);
       return;
     }
-    group.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok === true) item.resolve(outcome.value);
-      else item.reject(outcome?.ok === false ? outcome.error : new Error('group commit lost a write'));
-    });
+    if (sync !== undefined) void this.#settleWhenDurable(group, outcomes, sync);
+    else settle(group, outcomes);
   }
+
+  #writer(group: Pending[]): (tx: Transaction<Database>) => Promise<Outcome[]> {
+    return async (tx) => {
+      const done: Outcome[] = [];
+      for (const item of group) done.push(await runAlone(tx, item, group.length > 1));
+      await this.#options.beforeCommit?.(group.length);
+      return done;
+    };
+  }
+
+  async #settleWhenDurable(group: Pending[], outcomes: Outcome[], sync: DeferredSync): Promise<void> {
+    const durable = sync.flush();
+    this.#syncing.add(durable);
+    try {
+      await durable;
+    } catch (err) {
+      // Committed, but not known to be on disk: no writer may be told it is stored.
+      for (const item of group) item.reject(err);
+      return;
+    } finally {
+      this.#syncing.delete(durable);
+    }
+    settle(group, outcomes);
+  }
+}
+
+/** Settles each writer of a committed group with its own outcome. */
+function settle(group: Pending[], outcomes: Outcome[]): void {
+  group.forEach((item, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.ok === true) item.resolve(outcome.value);
+    else item.reject(outcome?.ok === false ? outcome.error : new Error('group commit lost a write'));
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { clearChange } from '../../test/support/ledger.js';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Db } from '../db/connect.js';
 import { describeEachDialect, freshDatabase } from '../../test/support/databases.js';
@@ -78,6 +79,29 @@ describeEachDialect('ledger service', (dialect) => {
         opened.checkpoint.rootHash,
       ),
     ).toBe(true);
+  });
+
+  it('integrates entries committed in quick succession together, not one checkpoint per commit', async () => {
+    const paced = new Ledger(db.db, dialect, signer, now, {
+      batchSize: 100,
+      intervalMs: 10_000,
+      minGapMs: 300,
+    });
+    paced.start();
+    try {
+      for (let i = 0; i < 6; i++) {
+        await db.db.transaction().execute((tx) => paced.record(tx, clearChange('test.paced', { i })));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await paced.awaiter.waitForIndices([1, 2, 3, 4, 5, 6], 5000);
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from log_checkpoints`.execute(
+        db.db,
+      );
+      // Without the gap each commit's wake integrated 2 ms later: six checkpoints.
+      expect(Number(rows[0]?.n)).toBeLessThanOrEqual(2);
+    } finally {
+      await paced.stop();
+    }
   });
 
   it('issues receipts that verify offline with the published key', async () => {

@@ -37,6 +37,12 @@ export interface AgreementSource {
    * version is redacted for that principal (`reportFor`).
    */
   listVersions(principal: Principal): Promise<readonly { id: string }[]>;
+  /**
+   * A value that changes whenever an answer of `versionInForceAt` may (it reads the versions that may
+   * judge, and nothing else): the timeline re-reads itself only then. Optional: without it the
+   * timeline is re-read on every refresh.
+   */
+  judgingState?(): Promise<string>;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AuditTrail } from '../access/audit.service.js';
 import type { OrganisationKind } from '../access/policy.js';
 import type { Database } from '../db/database.js';
+import type { DeferredSync } from '../db/deferred-sync.js';
 import { GroupCommit } from '../db/group-commit.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
 import type { AgreementSource, DeconflictionLookup } from './classify.js';
@@ -39,6 +40,8 @@ export function createMonitoringService(deps: {
   deconfliction?: DeconflictionLookup;
   /** Announces stored reports to the event stream and webhooks. */
   publish?: MonitoringDeps['publish'];
+  /** Group commits fsync off the event loop (SQLite files: `Db.deferredSync`). */
+  deferredSync?: DeferredSync;
 }): MonitoringServices {
   const settings = deps.settings ?? monitoringSettingsFromEnv();
   const store =
@@ -56,7 +59,12 @@ export function createMonitoringService(deps: {
     // Live submissions arriving together share one commit (one fsync) and one wake of the sequencer.
     // One group at a time on both engines: writes of one group see each other (a source two
     // reports name on first sight is registered once), as they do when run one after another.
-    groupCommit: new GroupCommit(deps.db),
+    // On SQLite the group's fsync runs off the event loop (deferred-sync.ts): the process goes on
+    // reading and validating the next group's submissions while the disk syncs this one.
+    groupCommit: new GroupCommit(
+      deps.db,
+      deps.deferredSync !== undefined ? { deferredSync: deps.deferredSync } : {},
+    ),
     ...(deps.deconfliction !== undefined ? { deconfliction: deps.deconfliction } : {}),
     ...(deps.publish !== undefined ? { publish: deps.publish } : {}),
   });

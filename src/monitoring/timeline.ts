@@ -20,6 +20,8 @@ export class AgreementTimeline {
   #segments: { from: number; ctx: VersionContext }[] = [];
   /** What applies before the first entry into force: a provisional version, or nothing. */
   #before: VersionContext | undefined;
+  /** The source's `judgingState` when the timeline was last read (undefined: read it again). */
+  #state: string | undefined;
 
   constructor(
     private readonly source: AgreementSource,
@@ -51,8 +53,14 @@ export class AgreementTimeline {
     return ctx;
   }
 
-  /** Re-reads the versions' timeline. Call before each intake. */
+  /**
+   * Re-reads the versions' timeline. Call before each intake: when the source tells its judging
+   * state, one query finds the timeline unchanged (the usual case) and nothing more is read.
+   */
   async refresh(): Promise<void> {
+    const state = await this.source.judgingState?.();
+    if (state !== undefined && state === this.#state) return;
+    this.#state = undefined;
     const segments: { from: number; ctx: VersionContext }[] = [];
     let t = Date.UTC(9999, 11, 31);
     let before: VersionContext | undefined;
@@ -69,6 +77,7 @@ export class AgreementTimeline {
     }
     this.#segments = segments;
     this.#before = before;
+    this.#state = state;
   }
 
   /** The version for an instant (from the last refresh); undefined before any agreement. */

@@ -115,6 +115,7 @@ export function createServices(
     // Which notified sites and movements a report touches (the strike check).
     deconfliction: deconfliction.conflicts,
     publish: announce,
+    ...(database.deferredSync !== undefined ? { deferredSync: database.deferredSync } : {}),
   });
   const verification = createVerificationServices({
     db,
