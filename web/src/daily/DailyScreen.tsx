@@ -15,7 +15,8 @@ import { FigureSvg } from './FigureSvg.js';
 import { dailyUrl, getDailyReport, yesterdayUtc } from './dailyApi.js';
 import './daily.css';
 
-const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+/** A count or mean as shown: to one decimal, in the reader's locale (5.6, 5,6). */
+const fmt = (n: number) => formatNumber(Math.round(n * 10) / 10);
 const time = (instant: string) => `${instant.slice(0, 10)} ${instant.slice(11, 16)} UTC`;
 
 const COMPASS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const;
