@@ -4,6 +4,7 @@ import type { ReportCategory } from '../api/types.js';
 import { formatDateTime, humanise, t } from '../i18n/index.js';
 import { groupColor } from '../map/colors.js';
 import type { LegendEntry } from '../map/overlays.js';
+import { DateRangeFields } from './DateRangeFields.js';
 import { activeFilterCount, NO_FILTERS, timeExtent, type ReportFilters } from './filter.js';
 
 interface Props {
@@ -146,26 +147,7 @@ export function ReportFiltersPanel({ filters, onChange, taxonomy, zones, reports
         <fieldset className="filter-dates">
           <legend>{t('filters.dates')}</legend>
           <div className="field-row">
-            <div className="field">
-              <label htmlFor={`${id}-from`}>{t('filters.from')}</label>
-              <input
-                id={`${id}-from`}
-                type="date"
-                value={filters.from}
-                max={filters.to || undefined}
-                onChange={(e) => set({ from: e.target.value })}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-to`}>{t('filters.to')}</label>
-              <input
-                id={`${id}-to`}
-                type="date"
-                value={filters.to}
-                min={filters.from || undefined}
-                onChange={(e) => set({ to: e.target.value })}
-              />
-            </div>
+            <DateRangeFields id={id} from={filters.from} to={filters.to} onChange={set} />
           </div>
         </fieldset>
 

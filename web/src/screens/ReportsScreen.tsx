@@ -7,6 +7,7 @@ import { Problem } from '../components/Problem.js';
 import { formatDateTime, formatNearestPlace, formatNumber, t } from '../i18n/index.js';
 import { formatLonLat } from '../lib/position.js';
 import { styleZones } from '../map/overlays.js';
+import { DateRangeFields } from '../reports/DateRangeFields.js';
 import { serverWindow } from '../reports/filter.js';
 import { useLiveAsync } from '../reports/useLiveAsync.js';
 
@@ -103,26 +104,7 @@ export default function ReportsScreen() {
           data-testid="report-list-filters"
           onSubmit={(e) => e.preventDefault()}
         >
-          <div className="field">
-            <label htmlFor={`${id}-from`}>{t('filters.from')}</label>
-            <input
-              id={`${id}-from`}
-              type="date"
-              value={filters.from}
-              max={filters.to || undefined}
-              onChange={(e) => set({ from: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-to`}>{t('filters.to')}</label>
-            <input
-              id={`${id}-to`}
-              type="date"
-              value={filters.to}
-              min={filters.from || undefined}
-              onChange={(e) => set({ to: e.target.value })}
-            />
-          </div>
+          <DateRangeFields id={id} from={filters.from} to={filters.to} onChange={set} />
           <div className="field">
             <label htmlFor={`${id}-category`}>{t('filters.category')}</label>
             <select
