@@ -1,5 +1,5 @@
 import type { Language } from '../core/language.js';
-import type { ChartLabels } from './daily.figures.js';
+import { ENGLISH_LABELS, type ChartLabels } from './daily.figures.js';
 import type { CountRow, DailyReport, NotableIncident } from './daily.model.js';
 import { NO_SECTOR, UNCATEGORISED } from './daily.build.js';
 import { UNDISCLOSED_CATEGORY } from '../verification/redaction.js';
@@ -125,14 +125,7 @@ function english(): DailyText {
     },
     tableHeads: ['', 'This day', 'Previous day', 'Mean of the 7 days before'],
     pdfTableHeads: ['', 'This day', 'Previous day', '7-day mean'],
-    chart: {
-      day: 'this day',
-      previousDay: 'previous day',
-      mean: 'mean of the 7 days before',
-      noReports: 'No reports.',
-      report: 'report',
-      incident: 'verified incident',
-    },
+    chart: ENGLISH_LABELS,
     noIncidents: 'No verified incident observed on this day.',
     noMovement: 'No restriction reported on this day.',
     noWeapons: 'No weapons seen in violation of withdrawal lines on this day.',
