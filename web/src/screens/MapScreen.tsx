@@ -27,25 +27,33 @@ export default function MapScreen() {
   // The date range is asked of the server, so any week can be shown however many newer reports there
   // are. When one page does not hold the window's reports, the map asks for those in view as well,
   // again on every move, so zooming in shows them all.
-  const [windowTruncated, setWindowTruncated] = useState(false);
+  const windowKey = `${filters.from}/${filters.to}`;
+  /** The window whose whole answer did not fit one page: for it, the map asks by view. */
+  const [truncatedWindow, setTruncatedWindow] = useState<string | null>(null);
   const [view, setView] = useState<[number, number, number, number] | null>(null);
   /** The box asked for, as text (a stable dependency): '' while the whole window fits one page. */
-  const box = windowTruncated && view ? roundOut(view).join(',') : '';
+  const box = truncatedWindow === windowKey && view ? roundOut(view).join(',') : '';
   const query = useMemo<ReportFilter>(() => {
     const span = serverWindow(filters.from, filters.to);
     return box ? { ...span, bbox: box.split(',').map(Number) as ReportFilter['bbox'] } : span;
   }, [filters.from, filters.to, box]);
-  // New reports and incidents the viewer may see appear without a reload (the event stream).
+  // New reports and incidents the viewer may see appear without a reload (the event stream). Each
+  // answer says which window and box it is for, so a late one cannot mislead what follows.
   const reports = useLiveAsync(
-    () => (canReadReports ? listReports(query) : Promise.resolve({ reports: [] as Report[], more: false })),
-    [canReadReports, query],
+    async () => ({
+      ...(canReadReports ? await listReports(query) : { reports: [] as Report[], more: false }),
+      windowKey,
+      box,
+    }),
+    [canReadReports, query, windowKey, box],
     ['report.'],
   );
   // A new window is first asked for whole; whether it needs the view is known from that answer.
-  useEffect(() => setWindowTruncated(false), [filters.from, filters.to]);
   useEffect(() => {
-    if (reports.status === 'done' && box === '' && reports.data.more) setWindowTruncated(true);
-  }, [reports, box]);
+    const answer = reports.data;
+    if (reports.status === 'done' && answer !== undefined && answer.box === '' && answer.more)
+      setTruncatedWindow(answer.windowKey);
+  }, [reports]);
   // While the next box or window loads, the last answer stays on the map (no flash of an empty map).
   const [shownList, setShownList] = useState<ReportList | undefined>(undefined);
   useEffect(() => {
