@@ -75,6 +75,8 @@ export class LogSequencer {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #integrating: Promise<number> | undefined;
+  /** The integration callers wait for while one is in flight (see `integrateOnce`). */
+  #next: Promise<number> | undefined;
   /** When the loop's last integration began (performance.now()). */
   #lastIntegration = -Infinity;
   /** Collects witness cosignatures; the loop runs it after each integration. */
@@ -109,11 +111,28 @@ export class LogSequencer {
    * moves the state, signs a checkpoint — all in one transaction. Returns how many were integrated.
    */
   integrateOnce(db: Kysely<Database> = this.db): Promise<number> {
-    // One integration at a time in this process; callers share the one in flight.
-    this.#integrating ??= this.#integrate(db).finally(() => {
-      this.#integrating = undefined;
+    // One integration at a time in this process. One already in flight may have read the queue before
+    // the caller's entries committed, so the caller gets the next one, which starts once it is done:
+    // on return, everything queued before the call is integrated (up to a batch). Callers that arrive
+    // while one is in flight share that next integration.
+    const inFlight = this.#integrating;
+    if (inFlight === undefined) return this.#startIntegration(db);
+    this.#next ??= (async () => {
+      await inFlight.catch(() => undefined);
+      // A key rotation may have started meanwhile; the check and the start are one synchronous step.
+      while (this.#integrating) await this.#integrating.catch(() => undefined);
+      this.#next = undefined;
+      return this.#startIntegration(db);
+    })();
+    return this.#next;
+  }
+
+  #startIntegration(db: Kysely<Database>): Promise<number> {
+    const integrating = this.#integrate(db).finally(() => {
+      if (this.#integrating === integrating) this.#integrating = undefined;
     });
-    return this.#integrating;
+    this.#integrating = integrating;
+    return integrating;
   }
 
   /**
