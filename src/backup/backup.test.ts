@@ -15,7 +15,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createSignerFile, readSigner } from '../ledger/log-keys.js';
 import { createMonitoringService } from '../monitoring/monitoring.js';
 import { createServices, ROW_BINDINGS, type AppServices } from '../../test/support/composition.js';
-import { describeEachDialect, PG_URL } from '../../test/support/databases.js';
+import { describeEachDialect, dropTestSchema, PG_URL, whileMigrating } from '../../test/support/databases.js';
 import { sampleInput, TEST_PASSWORD, TEST_SETTINGS } from '../../test/support/app.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 import { SecretSealer } from '../notifications/secret-seal.js';
@@ -26,6 +26,9 @@ import {
   type BackupManifest,
   type DataPaths,
 } from './backup.service.js';
+
+/** A restore migrates its target: while no test schema is dropped (see `whileMigrating`). */
+const restoreWhileMigrating: typeof restoreBackup = (...args) => whileMigrating(() => restoreBackup(...args));
 
 /**
  * A Truceline on a database of its own that a second connection can open (a SQLite file, or a
@@ -70,10 +73,7 @@ async function newSite(dialect: Dialect): Promise<Site> {
     paths,
     connect: () => openDatabase(url, { schema, poolSize: 4 }),
     drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
+      await dropTestSchema(schema);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -82,7 +82,9 @@ async function newSite(dialect: Dialect): Promise<Site> {
 /** Migrates the site's database and wires a running Truceline over it (demo organisations, agreement). */
 async function startSite(site: Site): Promise<{ services: AppServices; close(): Promise<void> }> {
   const database = await site.connect();
-  await migrateToLatest(database.db, site.schema === undefined ? {} : { schema: site.schema });
+  await whileMigrating(() =>
+    migrateToLatest(database.db, site.schema === undefined ? {} : { schema: site.schema }),
+  );
   const config = {
     ...loadConfig({}),
     dataDir: site.dir,
@@ -232,7 +234,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
 
       const copy = await site();
       const restoreDb = await connection(copy);
-      const restored = await restoreBackup(restoreDb, copy.paths, target, { bindings: ROW_BINDINGS });
+      const restored = await restoreWhileMigrating(restoreDb, copy.paths, target, { bindings: ROW_BINDINGS });
       expect(restored.audit.size).toBe(manifest.log.size);
       expect(restored.audit.rootHash).toBe(manifest.log.rootHash);
       expect(await count(restoreDb, 'reports')).toBe(inBackup);
@@ -289,7 +291,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
 
       const copy = await site();
       const restoreDb = await connection(copy);
-      const restored = await restoreBackup(restoreDb, copy.paths, target, { bindings: ROW_BINDINGS });
+      const restored = await restoreWhileMigrating(restoreDb, copy.paths, target, { bindings: ROW_BINDINGS });
       for (const table of [
         'reports',
         'users',
@@ -356,10 +358,12 @@ describeEachDialect('truceline backup / restore', (dialect) => {
 
     const copy = await site();
     const restoreDb = await connection(copy);
-    await migrateToLatest(restoreDb.db, copy.schema === undefined ? {} : { schema: copy.schema });
-    const err: unknown = await restoreBackup(restoreDb, copy.paths, target, { bindings: ROW_BINDINGS }).catch(
-      (e: unknown) => e,
+    await whileMigrating(() =>
+      migrateToLatest(restoreDb.db, copy.schema === undefined ? {} : { schema: copy.schema }),
     );
+    const err: unknown = await restoreWhileMigrating(restoreDb, copy.paths, target, {
+      bindings: ROW_BINDINGS,
+    }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/damaged; nothing was restored/);
     expect(JSON.stringify((err as { errors?: unknown }).errors)).toContain('database/reports.jsonl');
     expect(await count(restoreDb, 'reports')).toBe(0);
@@ -397,7 +401,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
 
       const copy = await site();
       const restoreDb = await connection(copy);
-      const err: unknown = await restoreBackup(restoreDb, copy.paths, target, {
+      const err: unknown = await restoreWhileMigrating(restoreDb, copy.paths, target, {
         bindings: ROW_BINDINGS,
       }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
@@ -414,7 +418,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       // The untouched backup restores, and says how many rows its audit checked.
       const clean = await site();
       await createBackup(services.database, source.paths, path.join(source.dir, 'clean'));
-      const restored = await restoreBackup(
+      const restored = await restoreWhileMigrating(
         await connection(clean),
         clean.paths,
         path.join(source.dir, 'clean'),
@@ -453,7 +457,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       // The genuine backup holds the trusted checkpoint: restored, and the audit says so.
       const copy = await site();
       const restoreDb = await connection(copy);
-      const restored = await restoreBackup(restoreDb, copy.paths, genuine, {
+      const restored = await restoreWhileMigrating(restoreDb, copy.paths, genuine, {
         bindings: ROW_BINDINGS,
         trusted,
       });
@@ -470,7 +474,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       await createBackup(forged.services.database, forger.paths, forgedDir);
       const victim = await site();
       const victimDb = await connection(victim);
-      const err: unknown = await restoreBackup(victimDb, victim.paths, forgedDir, {
+      const err: unknown = await restoreWhileMigrating(victimDb, victim.paths, forgedDir, {
         bindings: ROW_BINDINGS,
         trusted,
       }).catch((e: unknown) => e);
@@ -483,7 +487,7 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       const third = await site();
       const thirdDb = await connection(third);
       await expect(
-        restoreBackup(thirdDb, third.paths, genuine, { bindings: ROW_BINDINGS, trusted: newer }),
+        restoreWhileMigrating(thirdDb, third.paths, genuine, { bindings: ROW_BINDINGS, trusted: newer }),
       ).rejects.toThrow(/at size \d+; the backup's log has only \d+ entries/);
       expect(fs.existsSync(third.paths.keyFile)).toBe(false);
       // A file that is no checkpoint is named.
@@ -507,14 +511,14 @@ describeEachDialect('truceline backup / restore', (dialect) => {
       const busy = await running(other);
       await submitReport(busy.services, 2);
       await submitReport(busy.services, 3);
-      const err: unknown = await restoreBackup(busy.services.database, other.paths, target, {
+      const err: unknown = await restoreWhileMigrating(busy.services.database, other.paths, target, {
         bindings: ROW_BINDINGS,
       }).catch((e: unknown) => e);
       expect((err as Error).message).toMatch(/is not empty \(.*reports 2.*\); .*--force/);
       expect(await count(busy.services.database, 'reports')).toBe(2);
 
       await busy.services.ledger.stop();
-      const forced = await restoreBackup(busy.services.database, other.paths, target, {
+      const forced = await restoreWhileMigrating(busy.services.database, other.paths, target, {
         force: true,
         bindings: ROW_BINDINGS,
       });
@@ -548,7 +552,7 @@ describe.skipIf(PG_URL === undefined)('truceline backup / restore across engines
         sites.push(pgSite);
         const pgDb = await pgSite.connect();
         opened.push(pgDb);
-        const onPg = await restoreBackup(pgDb, pgSite.paths, first, { bindings: ROW_BINDINGS });
+        const onPg = await restoreWhileMigrating(pgDb, pgSite.paths, first, { bindings: ROW_BINDINGS });
         expect(onPg.audit.rootHash).toBe(manifest.log.rootHash);
         const second = path.join(source.dir, 'backup-postgres');
         const fromPg = await createBackup(pgDb, pgSite.paths, second);
@@ -558,7 +562,7 @@ describe.skipIf(PG_URL === undefined)('truceline backup / restore across engines
         sites.push(back);
         const backDb = await back.connect();
         opened.push(backDb);
-        const onSqlite = await restoreBackup(backDb, back.paths, second, { bindings: ROW_BINDINGS });
+        const onSqlite = await restoreWhileMigrating(backDb, back.paths, second, { bindings: ROW_BINDINGS });
         expect(onSqlite.audit.rootHash).toBe(manifest.log.rootHash);
         expect(await count(backDb, 'reports')).toBe(3);
         process.stdout.write(

@@ -8,6 +8,42 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 /** Set to a PostgreSQL URL to run every repository and API test on PostgreSQL too (CI always does). */
 export const PG_URL = process.env.TRUCELINE_TEST_PG_URL;
 
+/**
+ * Key of the advisory lock between test migrations (shared) and test schema drops (exclusive). Kysely's
+ * migrator lists the tables of every schema of the database (`has_schema_privilege` on each), so a
+ * schema another test file drops meanwhile fails it with "schema t_… does not exist".
+ */
+const SCHEMA_LOCK_KEY = 0x7363_6865;
+
+async function withSchemaLock<T>(mode: 'shared' | 'exclusive', work: () => Promise<T>): Promise<T> {
+  if (PG_URL === undefined) return work();
+  const lock = new pg.Client({ connectionString: PG_URL });
+  await lock.connect();
+  const suffix = mode === 'shared' ? '_shared' : '';
+  try {
+    await lock.query(`select pg_advisory_lock${suffix}($1)`, [SCHEMA_LOCK_KEY]);
+    return await work();
+  } finally {
+    await lock.end(); // the session's end gives the lock back
+  }
+}
+
+/** Runs `work`, which migrates a PostgreSQL test schema, while no test schema is being dropped. */
+export const whileMigrating = <T>(work: () => Promise<T>): Promise<T> => withSchemaLock('shared', work);
+
+/** Drops a PostgreSQL test schema while no test migration runs. */
+export async function dropTestSchema(schema: string): Promise<void> {
+  await withSchemaLock('exclusive', async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      await c.query(`drop schema if exists ${schema} cascade`);
+    } finally {
+      await c.end();
+    }
+  });
+}
+
 /** A fresh, migrated, empty database of the given dialect; `drop()` removes it. */
 export async function freshDatabase(dialect: Dialect): Promise<Db & { drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
@@ -22,15 +58,12 @@ export async function freshDatabase(dialect: Dialect): Promise<Db & { drop(): Pr
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const db = await openDatabase(PG_URL, { schema, poolSize: 4 });
-  await migrateToLatest(db.db, { schema });
+  await whileMigrating(() => migrateToLatest(db.db, { schema }));
   return {
     ...db,
     drop: async () => {
       await db.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
+      await dropTestSchema(schema);
     },
   };
 }
