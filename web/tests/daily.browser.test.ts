@@ -93,8 +93,8 @@ describeInBrowser('daily report page', () => {
       expect(await session.page.getByTestId('daily-map-figure').locator('circle').count()).toBeGreaterThan(3);
       // The bar chart's count axis (whole, nice ticks from 0) and its legend, in the page's language.
       const bars = await session.page.getByTestId('daily-chart-categories').locator('text').allTextContents();
-      expect(bars).toEqual(expect.arrayContaining(['0', '1', '2', 'This day', 'Previous day']));
-      expect(bars).toContain('Mean of the 7 days before');
+      expect(bars).toEqual(expect.arrayContaining(['0', '1', '2', 'this day', 'previous day']));
+      expect(bars).toContain('mean of the 7 days before');
       await expect
         .poll(() => session.page.getByText('Restrictions of the monitors’ freedom of movement').count())
         .toBe(1);
