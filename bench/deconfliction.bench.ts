@@ -23,7 +23,7 @@ import {
   type RestrictedArea,
 } from '../src/deconfliction/conflicts.js';
 import { rng } from '../src/monitoring/generator.js';
-import { msSince, num, type BenchOptions, type BenchResult } from './harness.js';
+import { msSince, num, quantile, type BenchOptions, type BenchResult } from './harness.js';
 
 const CHECK_P99_TARGET_MS = 2;
 const RECHECK_TARGET_MS = 1000;
@@ -119,8 +119,6 @@ function incidents(count: number, seed: number): IncidentPoint[] {
   }));
 }
 
-const at = (a: Float64Array, f: number): number => a[Math.min(a.length - 1, Math.floor(f * a.length))] ?? 0;
-
 /** Wall and CPU milliseconds of one call (CPU time is the whole process's: GC threads count). */
 function timed<T>(f: () => T): { value: T; wallMs: number; cpuMs: number } {
   const c = process.cpuUsage();
@@ -174,13 +172,13 @@ function check(index: ConflictIndex, queries: readonly NoticeShape[]): BenchResu
   const found = [...kinds].map(([k, v]) => `${k} ${num(v / queries.length, 2)}`).join(', ');
   return {
     name: `check of a new 200-point movement vs ${num(index.size)} notices + zones, p99`,
-    value: at(best, 0.99),
+    value: quantile(best, 0.99),
     unit: 'ms',
     target: `< ${CHECK_P99_TARGET_MS} ms`,
-    pass: at(best, 0.99) < CHECK_P99_TARGET_MS,
+    pass: quantile(best, 0.99) < CHECK_P99_TARGET_MS,
     notes: [
-      `${num(queries.length)} queries, fastest of ${REPEATS} runs each: p50 ${num(at(best, 0.5), 3)} ms, p99 ${num(at(best, 0.99), 3)} ms, max ${num(best[best.length - 1] ?? 0, 3)} ms`,
-      `single run (first round), wall clock: p50 ${num(at(first, 0.5), 3)} ms, p99 ${num(at(first, 0.99), 3)} ms; process CPU time: p50 ${num(at(cpu, 0.5), 3)} ms, p99 ${num(at(cpu, 0.99), 3)} ms`,
+      `${num(queries.length)} queries, fastest of ${REPEATS} runs each: p50 ${num(quantile(best, 0.5), 3)} ms, p99 ${num(quantile(best, 0.99), 3)} ms, max ${num(best[best.length - 1] ?? 0, 3)} ms`,
+      `single run (first round), wall clock: p50 ${num(quantile(first, 0.5), 3)} ms, p99 ${num(quantile(first, 0.99), 3)} ms; process CPU time: p50 ${num(quantile(cpu, 0.5), 3)} ms, p99 ${num(quantile(cpu, 0.99), 3)} ms`,
       `conflicts per query: ${found || 'none'}`,
     ],
   };

@@ -56,6 +56,16 @@ export function formatResult(result: BenchResult): string {
   return [head, ...(result.notes ?? []).map((n) => `      ${n}`)].join('\n');
 }
 
+/**
+ * The `q` quantile (0–1) of values sorted ascending: the value at rank ⌊q·n⌋, the last for q = 1;
+ * `empty` when there are none.
+ */
+export function quantile(sorted: ArrayLike<number>, q: number, empty = 0): number {
+  return sorted.length === 0
+    ? empty
+    : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? empty);
+}
+
 /** Milliseconds since `start` (a `process.hrtime.bigint()` value). */
 export function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;

@@ -33,7 +33,7 @@ import type { Database } from '../src/db/database.js';
 import { importFile } from '../src/monitoring/import/importer.js';
 import { buildApp } from '../src/server/app.js';
 import { illustrativeAgreementText } from '../test/support/fixtures.js';
-import { msSince, num, type BenchOptions, type BenchResult } from './harness.js';
+import { msSince, num, quantile, type BenchOptions, type BenchResult } from './harness.js';
 import { writeCsv } from './monitoring.bench.js';
 
 const TARGET_P95_MS = 50;
@@ -49,10 +49,6 @@ interface Timed {
   bytes: number;
   wire: number;
   rows: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 async function time(
@@ -73,8 +69,8 @@ async function time(
   }
   ms.sort((a, b) => a - b);
   return {
-    p50: percentile(ms, 50),
-    p95: percentile(ms, 95),
+    p50: quantile(ms, 0.5),
+    p95: quantile(ms, 0.95),
     bytes: bytes / runs,
     wire: wire / runs,
     rows: rows / runs,

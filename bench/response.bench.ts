@@ -14,7 +14,7 @@ import type { LadderCase } from '../src/response/ladder.cases.js';
 import { LadderEngine, replayLadder } from '../src/response/ladder.engine.js';
 import { compareReplay } from '../src/response/ladder.replay.js';
 import type { LadderFinding } from '../src/response/ladder.triggers.js';
-import { msSince, num, type BenchOptions, type BenchResult } from './harness.js';
+import { msSince, num, quantile, type BenchOptions, type BenchResult } from './harness.js';
 
 const EVALUATE_P99_TARGET_MS = 5;
 const REPLAY_TARGET_S = 10;
@@ -83,15 +83,14 @@ function evaluate(
     for (const ch of changed) live.set(ch.case.id, ch.case);
   }
   wall.sort();
-  const at = (q: number) => wall[Math.min(wall.length - 1, Math.floor(q * wall.length))] ?? 0;
   return {
     name: `all rungs after one new finding, ${num(findings.length)} on record, p99`,
-    value: at(0.99),
+    value: quantile(wall, 0.99),
     unit: 'ms',
     target: `< ${EVALUATE_P99_TARGET_MS} ms`,
-    pass: at(0.99) < EVALUATE_P99_TARGET_MS,
+    pass: quantile(wall, 0.99) < EVALUATE_P99_TARGET_MS,
     notes: [
-      `${num(probes.length)} new findings: p50 ${num(at(0.5), 3)} ms, p99 ${num(at(0.99), 3)} ms, max ${num(wall[wall.length - 1] ?? 0, 3)} ms; ${num(changes)} case changes`,
+      `${num(probes.length)} new findings: p50 ${num(quantile(wall, 0.5), 3)} ms, p99 ${num(quantile(wall, 0.99), 3)} ms, max ${num(wall[wall.length - 1] ?? 0, 3)} ms; ${num(changes)} case changes`,
       `window counts built from ${num(findings.length)} findings (${num(engine.size - probes.length)} breaches: adopted and verified) in ${num(buildMs / 1000, 2)} s`,
     ],
   };
