@@ -3,7 +3,7 @@
  * draws the SVG (no script or style is injected, so the strict CSP holds). Every chart is as wide as
  * its container, so it stays readable from a 360 px phone to a laptop without scrolling sideways.
  */
-import type { ScaleLinear, ScaleTime } from 'd3-scale';
+import { scaleLinear, scaleUtc, type ScaleLinear, type ScaleTime } from 'd3-scale';
 import { useLayoutEffect, useState, type ReactNode } from 'react';
 import { formatAxisDate } from '../i18n/index.js';
 import './charts.css';
@@ -36,6 +36,28 @@ export function useWidth<T extends HTMLElement>(fallback: number): [(el: T | nul
     return () => observer.disconnect();
   }, [el]);
   return [setEl, width];
+}
+
+/**
+ * A chart's two scales: UTC time across the plot from `from` to `to`, and up it counts from 0 to `max`
+ * (at least 1) rounded to a nice number.
+ */
+export function plotScales(
+  plot: { width: number; height: number; margin: Margin },
+  from: Date,
+  to: Date,
+  max: number,
+): { x: ScaleTime<number, number>; y: ScaleLinear<number, number> } {
+  const { width, height, margin } = plot;
+  return {
+    x: scaleUtc()
+      .domain([from, to])
+      .range([margin.left, width - margin.right]),
+    y: scaleLinear()
+      .domain([0, Math.max(1, max)])
+      .nice(5)
+      .range([height - margin.bottom, margin.top]),
+  };
 }
 
 /** About one tick per `spacing` pixels of `length`, and at least three (weeks, not one month, on a phone). */

@@ -1,4 +1,3 @@
-import { scaleLinear, scaleUtc } from 'd3-scale';
 import { curveStepAfter, line } from 'd3-shape';
 import type { TimelinePoint } from '../api/commitments.js';
 import {
@@ -6,6 +5,7 @@ import {
   AxisLeft,
   ChartLegend,
   ChartSvg,
+  plotScales,
   tickCount,
   useWidth,
   type Margin,
@@ -26,14 +26,12 @@ export function CumulativeChart({ unit, points }: { unit: string; points: Timeli
   const last = months[months.length - 1] ?? first;
   // One month alone still gets a month of axis, so that its point has room.
   const end = last > first ? last : new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 1));
-  const x = scaleUtc()
-    .domain([first, end])
-    .range([MARGIN.left, width - MARGIN.right]);
-  const max = Math.max(1, ...points.map((p) => Math.max(p.cumulativePledged, p.cumulativeDelivered)));
-  const y = scaleLinear()
-    .domain([0, max])
-    .nice(5)
-    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const { x, y } = plotScales(
+    { width, height: HEIGHT, margin: MARGIN },
+    first,
+    end,
+    Math.max(...points.map((p) => Math.max(p.cumulativePledged, p.cumulativeDelivered))),
+  );
   // Amounts may be fractional (tonnes, millions): the ticks are whatever d3-scale finds nice.
   const yTicks = y.ticks(5);
   // Ticks on the months themselves, every so many so that their labels do not collide.

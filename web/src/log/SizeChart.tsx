@@ -1,10 +1,10 @@
-import { scaleLinear, scaleUtc } from 'd3-scale';
 import { curveStepAfter, line } from 'd3-shape';
 import type { CheckpointSummary } from '../api/types.js';
 import {
   AxisBottomTime,
   AxisLeft,
   ChartSvg,
+  plotScales,
   countTicks,
   tickCount,
   useWidth,
@@ -30,13 +30,12 @@ export function SizeChart({ checkpoints }: { checkpoints: CheckpointSummary[] })
   }
   const t0 = Date.parse(points[0]!.createdAt);
   const t1 = Math.max(Date.parse(points[points.length - 1]!.createdAt), t0 + 1);
-  const x = scaleUtc()
-    .domain([new Date(t0), new Date(t1)])
-    .range([MARGIN.left, width - MARGIN.right]);
-  const y = scaleLinear()
-    .domain([0, Math.max(1, ...points.map((p) => p.size))])
-    .nice(5)
-    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const { x, y } = plotScales(
+    { width, height: HEIGHT, margin: MARGIN },
+    new Date(t0),
+    new Date(t1),
+    Math.max(...points.map((p) => p.size)),
+  );
   const path = line<CheckpointSummary>()
     .curve(curveStepAfter)
     .x((p) => x(Date.parse(p.createdAt)))

@@ -1,10 +1,10 @@
-import { scaleLinear, scaleUtc } from 'd3-scale';
 import { line } from 'd3-shape';
 import {
   AxisBottomTime,
   AxisLeft,
   ChartLegend,
   ChartSvg,
+  plotScales,
   countTicks,
   tickCount,
   useWidth,
@@ -31,14 +31,12 @@ export function DailyChart({ overview }: { overview: Overview }) {
   const days = series.map((d) => Date.parse(`${d.day}T00:00:00Z`));
   const start = days[0] ?? Date.now();
   const end = (days[days.length - 1] ?? start) + DAY_MS;
-  const x = scaleUtc()
-    .domain([new Date(start), new Date(end)])
-    .range([MARGIN.left, width - MARGIN.right]);
-  const max = Math.max(1, ...series.map((d) => Math.max(d.violations, d.flagged.visible)));
-  const y = scaleLinear()
-    .domain([0, max])
-    .nice(5)
-    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const { x, y } = plotScales(
+    { width, height: HEIGHT, margin: MARGIN },
+    new Date(start),
+    new Date(end),
+    Math.max(...series.map((d) => Math.max(d.violations, d.flagged.visible))),
+  );
   const dayWidth = x(start + DAY_MS) - x(start);
   const centre = (i: number) => x(days[i]!) + dayWidth / 2;
   const flaggedLine = line<Overview['series'][number]>()
