@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Principal } from '../access/policy.js';
 import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
@@ -8,6 +8,7 @@ import { gradeRank } from './grading.js';
 import { reportFromRow, storedBody } from './report.body.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
 import type { ReportTable } from './report.tables.js';
+import { earliestStart, windowClassOf } from './window-class.js';
 
 /** The stored columns of a report, in the order {@link reportValues} gives them. */
 export const REPORT_COLUMNS = [
@@ -20,6 +21,7 @@ export const REPORT_COLUMNS = [
   'category',
   'observed_from',
   'observed_to',
+  'window_class',
   'time_precision',
   'lon',
   'lat',
@@ -59,6 +61,7 @@ export function reportValues(r: Report, logSeq: number | null, sealSalt: Buffer 
     r.category,
     r.observed.from,
     r.observed.to,
+    windowClassOf(r.observed.from, r.observed.to),
     r.observed.precision,
     r.location.lon,
     r.location.lat,
@@ -195,6 +198,45 @@ function rowToReport(row: Selectable<ReportTable>): Report & { logSeq: number | 
   return { ...reportFromRow(row), logSeq: row.log_seq === null ? null : Number(row.log_seq) };
 }
 
+/** The longest class of observation window stored (`window-class.ts`); -1 when there are no reports. */
+async function longestWindowClass(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('reports')
+    .select((eb) => eb.fn.max('window_class').as('k'))
+    .executeTakeFirst();
+  return row?.k === null || row?.k === undefined ? -1 : Number(row.k);
+}
+
+/**
+ * What bounds a window-overlap query to the index ranges it needs (the overlap itself is tested by
+ * the caller): reports start no earlier than the longest stored class allows; with a viewport, each
+ * class present is asked for its own range of starts on the covering index `reports_window`, which
+ * tests end and position without reading a row, and only the rows that pass are read.
+ */
+async function windowOverlap(
+  db: Executor,
+  from: string,
+  to: string | undefined,
+  bbox: readonly [number, number, number, number] | undefined,
+): Promise<RawBuilder<boolean>> {
+  const longest = await longestWindowClass(db);
+  if (longest < 0) return sql<boolean>`1 = 0`;
+  const earliest = earliestStart(from, longest);
+  const bounded = earliest === undefined ? sql<boolean>`1 = 1` : sql<boolean>`observed_from >= ${earliest}`;
+  if (bbox === undefined) return bounded;
+  const [w, s, e, n] = bbox;
+  const key = dialectOf(db) === 'postgres' ? 'id' : 'rowid';
+  const arms = [];
+  for (let k = 0; k <= longest; k += 1) {
+    const start = earliestStart(from, k);
+    arms.push(sql`select ${sql.raw(key)} from reports where window_class = ${k}
+      ${start === undefined ? sql`` : sql`and observed_from >= ${start}`}
+      ${to === undefined ? sql`` : sql`and observed_from <= ${to}`}
+      and observed_to >= ${from} and lon >= ${w} and lon <= ${e} and lat >= ${s} and lat <= ${n}`);
+  }
+  return sql<boolean>`(${bounded} and ${sql.ref(`reports.${key}`)} in (${sql.join(arms, sql` union all `)}))`;
+}
+
 /** Reports the principal may see, filtered, in keyset pages. */
 export async function listVisibleReports(
   db: Executor,
@@ -206,6 +248,7 @@ export async function listVisibleReports(
   if (filter.includeSuperseded !== true) q = q.where('superseded_by', 'is', null);
   if (filter.from !== undefined) q = q.where('observed_to', '>=', filter.from);
   if (filter.to !== undefined) q = q.where('observed_from', '<=', filter.to);
+  if (filter.from !== undefined) q = q.where(await windowOverlap(db, filter.from, filter.to, filter.bbox));
   if (filter.category !== undefined) q = q.where('category', '=', filter.category);
   if (filter.zone !== undefined)
     q = q.where('zones', 'like', `%${JSON.stringify(filter.zone).replace(/[%_]/g, '')}%`);

@@ -15,6 +15,8 @@ export interface ReportTable {
   category: string;
   observed_from: Timestamp;
   observed_to: Timestamp;
+  /** Length class of the observation window (`window-class.ts`), derived from the two above. */
+  window_class: number;
   time_precision: string;
   lon: number;
   lat: number;
