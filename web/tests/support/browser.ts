@@ -4,14 +4,16 @@
  * where a missing browser fails the run.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import type { Role } from '../../../src/access/policy.js';
 import { SignInPage } from '../pages/SignInPage.js';
 import type { TestAppOptions } from '../../../test/support/app.js';
 import { startDashboard, TEST_PASSWORD, type Dashboard } from './server.js';
 
-export const CHROMIUM = process.env.TRUCELINE_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM, launchChromium };
+
 const available = existsSync(CHROMIUM);
 
 if (!available && process.env.CI === 'true') {
@@ -27,25 +29,6 @@ const BROWSER_TEST_TIMEOUT = 90_000;
 export function describeInBrowser(name: string, body: () => void): void {
   if (available) describe(name, { timeout: BROWSER_TEST_TIMEOUT }, body);
   else describe.skip(`${name} [skipped: no Chromium at ${CHROMIUM}; apt-get install -y chromium]`, body);
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-sync',
-      // WebGL for MapLibre on the software rasteriser (there is no GPU in CI).
-      '--enable-unsafe-swiftshader',
-      '--use-angle=swiftshader',
-    ],
-  });
 }
 
 export const LAPTOP = { width: 1366, height: 900 };
