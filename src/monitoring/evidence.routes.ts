@@ -98,14 +98,27 @@ export function registerEvidenceRoutes(app: App, m: MonitoringServices): void {
             format: 'binary',
             description: 'The file, as stored',
           }),
+          304: Type.Null({
+            description: 'Not modified: the reader holds these bytes already (If-None-Match)',
+          }),
         },
       },
       config: { permission: 'reports:read' },
     },
     async (request, reply) => {
       const { evidence, stream } = await m.evidence.open(actorOf(request), request.params.id);
-      void reply.header('content-type', evidence.mediaType);
+      // The bytes never change (they are addressed by their hash), so their hash is a strong ETag. The
+      // reader's cache revalidates on every use (no-cache): the access check and the custody record
+      // run each time; a copy the reader holds already is answered 304 with no body.
+      const etag = `"${evidence.sha256}"`;
+      void reply.header('etag', etag).header('cache-control', 'private, no-cache');
       void reply.header('x-content-sha256', evidence.sha256);
+      const match = request.headers['if-none-match'];
+      if (match !== undefined && match.split(',').some((m) => m.trim() === etag || m.trim() === '*')) {
+        stream.destroy();
+        return reply.status(304).send(null);
+      }
+      void reply.header('content-type', evidence.mediaType);
       void reply.header('content-disposition', attachmentDisposition(evidence.originalFilename));
       return reply.send(stream);
     },

@@ -553,6 +553,23 @@ describeEachDialect('reports API', (dialect) => {
     const download = await get(monitor, `/api/v1/evidence/${evidenceId}/content`);
     expect(download.rawPayload.equals(bytes)).toBe(true);
     expect(download.headers['x-content-sha256']).toBe(sha256);
+    // The hash is a strong ETag: a copy held already is answered 304, still checked and recorded.
+    expect(download.headers.etag).toBe(`"${sha256}"`);
+    expect(download.headers['cache-control']).toBe('private, no-cache');
+    const url = `/api/v1/evidence/${evidenceId}/content`;
+    const revalidated = await t.app.inject({ url, headers: { ...auth, 'if-none-match': `"${sha256}"` } });
+    expect(revalidated.statusCode).toBe(304);
+    expect(revalidated.rawPayload.length).toBe(0);
+    const stale = await t.app.inject({ url, headers: { ...auth, 'if-none-match': '"0000"' } });
+    expect(stale.statusCode).toBe(200);
+    expect(stale.rawPayload.equals(bytes)).toBe(true);
+    // Another organisation learns nothing from the ETag: no 304 for a report it may not read.
+    const party = await t.tokenFor('UA', ['liaison'], 'etag-liaison');
+    const foreign = await t.app.inject({
+      url,
+      headers: { authorization: `Bearer ${party}`, 'if-none-match': `"${sha256}"` },
+    });
+    expect(foreign.statusCode).toBe(404);
     const handover = await t.app.inject({
       method: 'POST',
       url: `/api/v1/evidence/${evidenceId}/handover`,
@@ -576,7 +593,16 @@ describeEachDialect('reports API', (dialect) => {
     const trail = (await get(monitor, `/api/v1/evidence/${evidenceId}/custody`))
       .json()
       .events.map((e: { action: string }) => e.action);
-    expect(trail).toEqual(['captured', 'declared', 'uploaded', 'accessed', 'handed_over', 'derived']);
+    expect(trail).toEqual([
+      'captured',
+      'declared',
+      'uploaded',
+      'accessed',
+      'accessed',
+      'accessed',
+      'handed_over',
+      'derived',
+    ]);
     const list = (await get(monitor, `/api/v1/reports/${reportId}/evidence`)).json().evidence;
     expect(list.map((e: { sha256: string }) => e.sha256)).toContain(sha256);
   });
