@@ -197,7 +197,14 @@ function importInChild(file: string, databaseUrl: string, dataDir: string): Prom
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(import.meta.dirname, 'import-process.ts'), file],
+      [
+        // e.g. TRUCELINE_BENCH_IMPORT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the import.
+        ...(process.env.TRUCELINE_BENCH_IMPORT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, 'import-process.ts'),
+        file,
+      ],
       {
         env: { ...process.env, DATABASE_URL: databaseUrl, TRUCELINE_DATA_DIR: dataDir },
         stdio: ['ignore', 'pipe', 'pipe'],
