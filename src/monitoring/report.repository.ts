@@ -3,7 +3,7 @@ import type { Principal } from '../access/policy.js';
 import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
-import { insertMany } from '../db/insert-many.js';
+import { copyRows } from '../db/copy-rows.js';
 import { gradeRank } from './grading.js';
 import { reportFromRow, storedBody } from './report.body.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
@@ -109,12 +109,12 @@ export async function findExistingUserIds(db: Executor, ids: readonly string[]):
   return found;
 }
 
-/** Inserts classified reports (and their addressees) with multi-row statements. */
+/** Inserts classified reports (and their addressees): multi-row statements, or COPY on PostgreSQL (`copyRows`). */
 export async function insertReports(
   db: Executor,
   rows: { report: Report; logSeq: number | null; sealSalt: Buffer }[],
 ): Promise<void> {
-  await insertMany(
+  await copyRows(
     db,
     'reports',
     REPORT_COLUMNS,
@@ -127,7 +127,7 @@ export async function insertReports(
     for (const user of report.addressees.users) addressees.push([REPORT_RECORD_KIND, report.id, null, user]);
   }
   if (addressees.length > 0)
-    await insertMany(
+    await copyRows(
       db,
       'record_addressees',
       ['record_kind', 'record_id', 'organisation_id', 'user_id'],
