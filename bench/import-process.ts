@@ -16,6 +16,9 @@ export interface ImportProcessResult {
   ms: number;
   prepareMs: number;
   writeMs: number;
+  commitMs: number;
+  /** Announcing the reports and verification grouping them into incidents, after the commit. */
+  afterCommitMs: number;
   /** Peak resident set of the whole process, MiB. */
   peakRssMib: number;
 }
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
       ms,
       prepareMs: result.timings.prepareMs,
       writeMs: result.timings.writeMs,
+      commitMs: result.timings.commitMs,
+      afterCommitMs: result.timings.afterCommitMs,
       peakRssMib: process.resourceUsage().maxRSS / 1024,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);

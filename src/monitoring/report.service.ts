@@ -84,8 +84,11 @@ export interface IntakeResult {
   dryRun: boolean;
   /** Reports as stored (only for small intakes, for the API response). */
   stored?: Report[];
-  /** Where the time went: validating and classifying, and writing (rows and log entries). */
-  timings: { prepareMs: number; writeMs: number };
+  /**
+   * Where the time went: validating and classifying, writing (rows and log entries), the commit, and
+   * what follows it (announcing the reports and verification's grouping of them into incidents).
+   */
+  timings: { prepareMs: number; writeMs: number; commitMs: number; afterCommitMs: number };
 }
 
 export interface IngestOptions {
@@ -138,7 +141,7 @@ function emptyResult(options: IngestOptions): IntakeResult {
     reports: [],
     problems: [],
     dryRun: options.dryRun === true,
-    timings: { prepareMs: 0, writeMs: 0 },
+    timings: { prepareMs: 0, writeMs: 0, commitMs: 0, afterCommitMs: 0 },
     ...(options.keepReports === true ? { stored: [] } : {}),
   };
 }
@@ -275,6 +278,7 @@ export class ReportService {
     requireMayCreateReports(actor.principal);
     const intake = await this.#openIntake(actor, options);
     const result = emptyResult(options);
+    let committing = 0;
     const write = async (tx: Kysely<Database>): Promise<IntakeResult> => {
       let offset = 0;
       for await (const chunk of chunks) {
@@ -284,6 +288,7 @@ export class ReportService {
       }
       rollBackUnlessApplied(result, options);
       await this.#recordSubmission(tx, actor, result);
+      committing = performance.now();
       return result;
     };
     const group = options.grouped === true ? this.deps.groupCommit : undefined;
@@ -294,7 +299,10 @@ export class ReportService {
       if (err instanceof Rollback) return err.result;
       throw err;
     }
+    const committed = performance.now();
+    stored.timings.commitMs += committed - committing;
     await this.#notifyStored(stored, options);
+    stored.timings.afterCommitMs += performance.now() - committed;
     return stored;
   }
 
