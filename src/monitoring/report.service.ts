@@ -18,6 +18,8 @@ import {
   findVisibleReport,
   listVisibleReports,
   prepareForBulkWrites,
+  refreshBulkStatistics,
+  BULK_ANALYZE_FIRST_ROWS,
   type ReportFilter,
 } from './report.repository.js';
 import { requireMayCreateReports } from './report.permission.js';
@@ -130,6 +132,8 @@ interface Intake {
   /** Who the written records (evidence, custody) name. */
   writer: WriteContext['actor'];
   options: IngestOptions;
+  /** Bulk intakes: reports written when the table's statistics are next refreshed (doubling). */
+  analyzeAt: number;
 }
 
 function emptyResult(options: IngestOptions): IntakeResult {
@@ -320,6 +324,7 @@ export class ReportService {
       policy: { outsideRegion: s.outsideRegion, regionMarginKm: s.regionMarginKm },
       writer: { userId, organisationId, requestId: actor.requestId },
       options,
+      analyzeAt: BULK_ANALYZE_FIRST_ROWS,
     };
   }
 
@@ -337,6 +342,11 @@ export class ReportService {
     result.timings.prepareMs += t1 - t0;
     const writing = intake.options.applyGood === true || result.problems.length === 0;
     if (writing && good.length > 0) await this.#writeChunk(tx, good, paths, intake, result);
+    const written = result.accepted + result.revised;
+    if (intake.options.bulk === true && written >= intake.analyzeAt) {
+      await refreshBulkStatistics(tx);
+      intake.analyzeAt = written * 2;
+    }
     result.timings.writeMs += performance.now() - t1;
   }
 

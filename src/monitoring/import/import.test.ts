@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../../cli/runtime.js';
 import { describeEachDialect } from '../../../test/support/databases.js';
 import { fillDemoReports } from '../demo.js';
+import { BULK_ANALYZE_FIRST_ROWS } from '../report.repository.js';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { ACLED_COLUMNS, ACLED_EXPORT_COLUMNS } from './acled.js';
 import { csvLine, parseCsv } from './csv-parse.js';
@@ -385,6 +387,27 @@ describeEachDialect('report import and export', (dialect) => {
       new Set([acledRow({})[ACLED_COLUMNS.indexOf('notes')]]),
     );
   });
+
+  it.skipIf(dialect === 'sqlite')(
+    'a long import on PostgreSQL gives the planner statistics of the rows it wrote (external ids are looked up by index)',
+    async () => {
+      const rows = Array.from({ length: BULK_ANALYZE_FIRST_ROWS }, (_, i) =>
+        acledRow({ event_id_cnty: `UKRS${i}` }),
+      );
+      const file = write('long.csv', acledFile(rows));
+      const result = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
+        format: 'acled',
+        chunkSize: 1000,
+      });
+      expect(result).toMatchObject({ accepted: BULK_ANALYZE_FIRST_ROWS, problems: [] });
+      const { rows: stats } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stats
+        where schemaname = current_schema() and tablename = 'reports' and attname = 'external_id'`.execute(
+        t.services.database.db,
+      );
+      expect(stats[0]?.n).toBe(1);
+    },
+  );
 
   it('rejects a file in the wrong encoding, naming the line', async () => {
     const text = acledFile([
