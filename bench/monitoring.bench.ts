@@ -339,16 +339,29 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
         notes: ['skipped: TRUCELINE_TEST_PG_URL is not set'],
       });
     else {
-      const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-bench-monitoring-pg-'));
-      const pgDatabase = await createPgDatabase(pgBase, `truceline_bench_import_${process.pid}`);
-      try {
-        const prepared = await prepareDatabase(pgDatabase.url, pgDir);
-        await prepared.database.close();
-        const onPg = await importInChild(file, pgDatabase.url, pgDir);
-        results.push(...importResults('PostgreSQL', count, onPg, peer, skipped, options.smoke));
-      } finally {
-        await pgDatabase.drop();
-        fs.rmSync(pgDir, { recursive: true, force: true });
+      const pgDatabase = await createPgDatabase(pgBase, `truceline_bench_import_${process.pid}`).catch(
+        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+      );
+      if (pgDatabase instanceof Error)
+        results.push({
+          name: 'bulk import PostgreSQL',
+          value: 0,
+          unit: '',
+          notes: [
+            `skipped: cannot create a database at ${pgBase.replace(/:[^:@/]*@/, ':***@')}: ${pgDatabase.message}`,
+          ],
+        });
+      else {
+        const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-bench-monitoring-pg-'));
+        try {
+          const prepared = await prepareDatabase(pgDatabase.url, pgDir);
+          await prepared.database.close();
+          const onPg = await importInChild(file, pgDatabase.url, pgDir);
+          results.push(...importResults('PostgreSQL', count, onPg, peer, skipped, options.smoke));
+        } finally {
+          await pgDatabase.drop();
+          fs.rmSync(pgDir, { recursive: true, force: true });
+        }
       }
     }
 
