@@ -21,11 +21,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { initialise } from '../src/access/bootstrap.js';
 import { CONSOLE_ACTOR, openRuntime } from '../src/cli/runtime.js';
 import { generateReports } from '../src/monitoring/generator.js';
-import { num, type BenchOptions, type BenchResult } from './harness.js';
+import { createPgDatabase, num, type BenchOptions, type BenchResult } from './harness.js';
 import { cpuMicrosOf, freePort, ROOT, startProcess } from './processes.js';
 
 const LEVELS = [1, 16, 64] as const;
@@ -229,25 +228,6 @@ async function measure(
   return { results, levels };
 }
 
-async function createPgDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `truceline_bench_intake_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 function writeJson(smoke: boolean, engines: Record<string, { truceline: Level; ceiling: Level }[]>): void {
   const dir = path.join(import.meta.dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -283,7 +263,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       process.stdout.write('  live intake PostgreSQL: skipped (TRUCELINE_TEST_PG_URL is not set)\n');
     } else {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-bench-intake-pg-'));
-      const database = await createPgDatabase(pgUrl);
+      const database = await createPgDatabase(pgUrl, `truceline_bench_intake_${process.pid}`);
       try {
         const m = await measure('PostgreSQL', database.url, dir, seconds);
         results.push(...m.results);

@@ -48,6 +48,29 @@ pg.types.setTypeParser(20, (value: string) => {
   return n;
 });
 
+/**
+ * The pool clients of this process's open PostgreSQL sessions, by database and backend process id: a
+ * bulk write finds the client behind its Kysely transaction here to stream COPY on that same session
+ * (see `copy-rows.ts`). Kysely keeps the client private; the session names itself by
+ * `pg_backend_pid()`.
+ */
+const sessions = new Map<string, pg.ClientBase>();
+
+const sessionKey = (database: string, pid: number) => `${database}\u0000${pid}`;
+
+function registerSession(client: pg.PoolClient): void {
+  const pid = (client as unknown as { processID: number | null }).processID;
+  if (pid === null || client.database === undefined) return;
+  const key = sessionKey(client.database, pid);
+  sessions.set(key, client);
+  client.once('end', () => sessions.delete(key));
+}
+
+/** The pool client of the session with this backend pid on `database`, if this process holds it. */
+export function pgSessionClient(database: string, pid: number): pg.ClientBase | undefined {
+  return sessions.get(sessionKey(database, pid));
+}
+
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
@@ -222,7 +245,10 @@ async function openPostgres(url: string, poolSize: number, schema?: string): Pro
   // the pool then drops it). The pool's own listener covers idle clients; this one covers clients that
   // are checked out but between queries, like the sequencer's long-held connection.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    registerSession(client);
+  });
   const description = redact(url);
   try {
     const client = await pool.connect();

@@ -1,7 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Dialect, Executor } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
-import { insertMany } from '../db/insert-many.js';
+import { copyRows } from '../db/copy-rows.js';
 
 /** A queued entry waiting to be numbered (its bytes stay in the database). */
 export interface QueuedEntry {
@@ -52,13 +52,14 @@ export async function reserveQueueNumbers(db: Executor, count: number): Promise<
 
 /**
  * Queues entries under the queue numbers {@link reserveQueueNumbers} took for them. Every log entry
- * passes through here, so it skips the query builder (see `insertMany`).
+ * passes through here, so it skips the query builder (see `insertMany`; COPY for a bulk write on
+ * PostgreSQL, see `copyRows`).
  */
 export async function enqueueEntries(
   db: Executor,
   entries: readonly { seq: number; kind: string; data: Buffer; leafHash: Buffer; createdAt: string }[],
 ): Promise<void> {
-  await insertMany(
+  await copyRows(
     db,
     'log_queue',
     ['seq', 'kind', 'data', 'leaf_hash', 'created_at'],
@@ -71,7 +72,7 @@ export async function insertCommitmentSalts(
   db: Executor,
   rows: readonly { queueSeq: number; recordKind: string; recordId: string; salt: Buffer }[],
 ): Promise<void> {
-  await insertMany(
+  await copyRows(
     db,
     'log_commitments',
     ['queue_seq', 'record_kind', 'record_id', 'salt'],

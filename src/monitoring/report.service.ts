@@ -18,6 +18,8 @@ import {
   findVisibleReport,
   listVisibleReports,
   prepareForBulkWrites,
+  refreshBulkStatistics,
+  BULK_ANALYZE_FIRST_ROWS,
   type ReportFilter,
 } from './report.repository.js';
 import { requireMayCreateReports } from './report.permission.js';
@@ -84,8 +86,11 @@ export interface IntakeResult {
   dryRun: boolean;
   /** Reports as stored (only for small intakes, for the API response). */
   stored?: Report[];
-  /** Where the time went: validating and classifying, and writing (rows and log entries). */
-  timings: { prepareMs: number; writeMs: number };
+  /**
+   * Where the time went: validating and classifying, writing (rows and log entries), the commit, and
+   * what follows it (announcing the reports and verification's grouping of them into incidents).
+   */
+  timings: { prepareMs: number; writeMs: number; commitMs: number; afterCommitMs: number };
 }
 
 export interface IngestOptions {
@@ -127,6 +132,8 @@ interface Intake {
   /** Who the written records (evidence, custody) name. */
   writer: WriteContext['actor'];
   options: IngestOptions;
+  /** Bulk intakes: reports written when the table's statistics are next refreshed (doubling). */
+  analyzeAt: number;
 }
 
 function emptyResult(options: IngestOptions): IntakeResult {
@@ -138,7 +145,7 @@ function emptyResult(options: IngestOptions): IntakeResult {
     reports: [],
     problems: [],
     dryRun: options.dryRun === true,
-    timings: { prepareMs: 0, writeMs: 0 },
+    timings: { prepareMs: 0, writeMs: 0, commitMs: 0, afterCommitMs: 0 },
     ...(options.keepReports === true ? { stored: [] } : {}),
   };
 }
@@ -275,6 +282,7 @@ export class ReportService {
     requireMayCreateReports(actor.principal);
     const intake = await this.#openIntake(actor, options);
     const result = emptyResult(options);
+    let committing = 0;
     const write = async (tx: Kysely<Database>): Promise<IntakeResult> => {
       let offset = 0;
       for await (const chunk of chunks) {
@@ -284,6 +292,7 @@ export class ReportService {
       }
       rollBackUnlessApplied(result, options);
       await this.#recordSubmission(tx, actor, result);
+      committing = performance.now();
       return result;
     };
     const group = options.grouped === true ? this.deps.groupCommit : undefined;
@@ -294,7 +303,10 @@ export class ReportService {
       if (err instanceof Rollback) return err.result;
       throw err;
     }
+    const committed = performance.now();
+    stored.timings.commitMs += committed - committing;
     await this.#notifyStored(stored, options);
+    stored.timings.afterCommitMs += performance.now() - committed;
     return stored;
   }
 
@@ -312,6 +324,7 @@ export class ReportService {
       policy: { outsideRegion: s.outsideRegion, regionMarginKm: s.regionMarginKm },
       writer: { userId, organisationId, requestId: actor.requestId },
       options,
+      analyzeAt: BULK_ANALYZE_FIRST_ROWS,
     };
   }
 
@@ -329,6 +342,11 @@ export class ReportService {
     result.timings.prepareMs += t1 - t0;
     const writing = intake.options.applyGood === true || result.problems.length === 0;
     if (writing && good.length > 0) await this.#writeChunk(tx, good, paths, intake, result);
+    const written = result.accepted + result.revised;
+    if (intake.options.bulk === true && written >= intake.analyzeAt) {
+      await refreshBulkStatistics(tx);
+      intake.analyzeAt = written * 2;
+    }
     result.timings.writeMs += performance.now() - t1;
   }
 

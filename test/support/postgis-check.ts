@@ -98,6 +98,47 @@ export async function connectPostgis(baseUrl: string): Promise<pg.Client | undef
 }
 
 /**
+ * Creates and fills, in the client's current schema, the agreement version's zones as PostGIS sees
+ * them: `lines` (geography), `zone_polygons` (geometry(4326): polygon zones, edges straight in
+ * lon/lat as Truceline's) and `zone_parts` (zones derived from lines: a band [min_m, max_m] on both
+ * sides of a line), with GiST indexes. Returns the ids of the zones so represented (zones on one side
+ * of a line only are not).
+ */
+export async function loadZones(client: pg.Client, ctx: VersionContext): Promise<Set<string>> {
+  await client.query('create table lines (id text primary key, geog geography(LineString, 4326))');
+  await client.query('create table zone_polygons (id text, geom geometry(MultiPolygon, 4326))');
+  await client.query(
+    'create table zone_parts (zone_id text, line_id text, min_m double precision, max_m double precision)',
+  );
+  for (const [id, line] of ctx.derived.lines) {
+    const wkt = `LINESTRING(${line.coordinates.map((p) => `${p[0]} ${p[1]}`).join(',')})`;
+    await client.query('insert into lines values ($1, ST_GeogFromText($2))', [id, `SRID=4326;${wkt}`]);
+  }
+  const compared = new Set<string>();
+  for (const z of ctx.derived.zones) {
+    if (z.polygon !== undefined && z.display !== undefined) {
+      await client.query(
+        'insert into zone_polygons values ($1, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)))',
+        [z.id, JSON.stringify(z.display)],
+      );
+      compared.add(z.id);
+    } else if (z.parts.length > 0 && z.parts.every((p) => p.side === 'both')) {
+      for (const p of z.parts)
+        await client.query('insert into zone_parts values ($1, $2, $3, $4)', [
+          z.id,
+          p.lineId,
+          p.minM,
+          p.maxM,
+        ]);
+      compared.add(z.id);
+    }
+  }
+  await client.query('create index on lines using gist (geog)');
+  await client.query('create index on zone_polygons using gist (geom)');
+  return compared;
+}
+
+/**
  * Classifies the same points with PostGIS — ST_Covers on geometry(4326) for polygon zones (edges
  * straight in lon/lat, as Truceline's), ST_DWithin on geography (spheroid distances) for zones
  * derived from lines — with GiST indexes, and compares every (point, zone) decision with
@@ -112,37 +153,10 @@ export async function compareWithPostgis(
   await client.query(`create schema ${schema}`);
   try {
     await client.query(`set search_path = ${schema}, public`);
-    await client.query('create table lines (id text primary key, geog geography(LineString, 4326))');
-    await client.query('create table zone_polygons (id text, geom geometry(MultiPolygon, 4326))');
-    await client.query(
-      'create table zone_parts (zone_id text, line_id text, min_m double precision, max_m double precision)',
-    );
     await client.query(
       'create table pts (i integer primary key, geom geometry(Point, 4326), geog geography(Point, 4326))',
     );
-    for (const [id, line] of ctx.derived.lines) {
-      const wkt = `LINESTRING(${line.coordinates.map((p) => `${p[0]} ${p[1]}`).join(',')})`;
-      await client.query('insert into lines values ($1, ST_GeogFromText($2))', [id, `SRID=4326;${wkt}`]);
-    }
-    const compared = new Set<string>();
-    for (const z of ctx.derived.zones) {
-      if (z.polygon !== undefined && z.display !== undefined) {
-        await client.query(
-          'insert into zone_polygons values ($1, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)))',
-          [z.id, JSON.stringify(z.display)],
-        );
-        compared.add(z.id);
-      } else if (z.parts.length > 0 && z.parts.every((p) => p.side === 'both')) {
-        for (const p of z.parts)
-          await client.query('insert into zone_parts values ($1, $2, $3, $4)', [
-            z.id,
-            p.lineId,
-            p.minM,
-            p.maxM,
-          ]);
-        compared.add(z.id);
-      }
-    }
+    const compared = await loadZones(client, ctx);
     for (let i = 0; i < points.length; i += 100_000) {
       const slice = points.slice(i, i + 100_000);
       await client.query(
@@ -151,8 +165,6 @@ export async function compareWithPostgis(
         [slice.map((_, k) => i + k), slice.map((p) => p[0]), slice.map((p) => p[1])],
       );
     }
-    await client.query('create index on lines using gist (geog)');
-    await client.query('create index on zone_polygons using gist (geom)');
     await client.query('create index on pts using gist (geom)');
     await client.query('create index on pts using gist (geog)');
     await client.query('analyze');

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../../cli/runtime.js';
 import { describeEachDialect } from '../../../test/support/databases.js';
 import { fillDemoReports } from '../demo.js';
+import { BULK_ANALYZE_FIRST_ROWS } from '../report.repository.js';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { ACLED_COLUMNS, ACLED_EXPORT_COLUMNS } from './acled.js';
 import { csvLine, parseCsv } from './csv-parse.js';
@@ -329,6 +331,83 @@ describeEachDialect('report import and export', (dialect) => {
     expect(result).toMatchObject({ accepted: 2, dryRun: true, problems: [] });
     expect(await reportCount()).toBe(0);
   });
+
+  it('a bulk import (COPY on PostgreSQL) stores and logs every row, rolls back on a bad row late in the file, and a dry run writes nothing', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => acledRow({ event_id_cnty: `UKRB${i}` }));
+    const queued = async () =>
+      Number(
+        (
+          await t.services.database.db
+            .selectFrom('log_queue')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ) +
+      Number(
+        (
+          await t.services.database.db
+            .selectFrom('log_entries')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const reports = t.services.monitoring.reports;
+    // Chunks of 150 are written as they come, so the bad last row undoes rows already copied.
+    const bad = write(
+      'late-bad.csv',
+      acledFile([...rows, acledRow({ event_id_cnty: 'UKRX', latitude: '95' })]),
+    );
+    const before = await queued();
+    const refused = await importFile(reports, CONSOLE_ACTOR, bad, { format: 'acled', chunkSize: 150 });
+    expect(refused).toMatchObject({ accepted: 0, rejected: 1 });
+    expect(refused.problems.map((p) => `${p.file}:${p.line}:${p.path}`)).toEqual([`${bad}:602:latitude`]);
+    expect(await reportCount()).toBe(0);
+    expect(await queued()).toBe(before);
+    const file = write('bulk.csv', acledFile(rows));
+    const dry = await importFile(reports, CONSOLE_ACTOR, file, {
+      format: 'acled',
+      chunkSize: 150,
+      dryRun: true,
+    });
+    expect(dry).toMatchObject({ accepted: 300, dryRun: true, problems: [] });
+    expect(await reportCount()).toBe(0);
+    expect(await queued()).toBe(before);
+    const result = await importFile(reports, CONSOLE_ACTOR, file, { format: 'acled', chunkSize: 150 });
+    expect(result).toMatchObject({ accepted: 300, rejected: 0, problems: [] });
+    expect(await reportCount()).toBe(300);
+    // Each report's entry, and its classification's where logged apart.
+    expect(await queued()).toBeGreaterThanOrEqual(before + 300);
+    const again = await importFile(reports, CONSOLE_ACTOR, file, { format: 'acled', chunkSize: 150 });
+    expect(again).toMatchObject({ accepted: 0, unchanged: 300 });
+    // The stored bodies read back whole: the notes' quotes, commas and newline went through COPY.
+    const [header, ...exported] = parseCsv(fs.readFileSync(await exportTo('acled', 'bulk-out.csv'), 'utf8'));
+    const notes = header?.fields.indexOf('notes') ?? -1;
+    expect(exported).toHaveLength(300);
+    expect(new Set(exported.map((r) => r.fields[notes]))).toEqual(
+      new Set([acledRow({})[ACLED_COLUMNS.indexOf('notes')]]),
+    );
+  });
+
+  it.skipIf(dialect === 'sqlite')(
+    'a long import on PostgreSQL gives the planner statistics of the rows it wrote (external ids are looked up by index)',
+    async () => {
+      const rows = Array.from({ length: BULK_ANALYZE_FIRST_ROWS }, (_, i) =>
+        acledRow({ event_id_cnty: `UKRS${i}` }),
+      );
+      const file = write('long.csv', acledFile(rows));
+      const result = await importFile(t.services.monitoring.reports, CONSOLE_ACTOR, file, {
+        format: 'acled',
+        chunkSize: 1000,
+      });
+      expect(result).toMatchObject({ accepted: BULK_ANALYZE_FIRST_ROWS, problems: [] });
+      const { rows: stats } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stats
+        where schemaname = current_schema() and tablename = 'reports' and attname = 'external_id'`.execute(
+        t.services.database.db,
+      );
+      expect(stats[0]?.n).toBe(1);
+    },
+  );
 
   it('rejects a file in the wrong encoding, naming the line', async () => {
     const text = acledFile([
