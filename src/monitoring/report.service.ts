@@ -194,8 +194,9 @@ export class ReportService {
 
   /**
    * Calls `listener` after every intake that stored reports has committed (intakes finishing together
-   * in one call: see `StoredNotifier`). A listener's failure is reported on stderr and does not undo
-   * the intake: what it missed stays pending for its next run.
+   * in one call: see `StoredNotifier`); live submissions (`grouped`) do not wait for it (see
+   * `settled`). A listener's failure is reported on stderr and does not undo the intake: what it
+   * missed stays pending for its next run.
    */
   onStored(listener: (event: StoredEvent) => Promise<void>): void {
     this.#stored.add(listener);
@@ -204,10 +205,24 @@ export class ReportService {
   async #notifyStored(result: IntakeResult, options: IngestOptions): Promise<void> {
     if (result.dryRun || result.accepted + result.revised === 0) return;
     await this.#announce(result);
-    await this.#stored.notify({
+    const notified = this.#stored.notify({
       reportIds: result.reports.filter((r) => r.status !== 'unchanged').map((r) => r.id),
       bulk: options.bulk === true || options.listOutcomes === false,
     });
+    // Live submissions answer before the listeners run (correlation is the system's follow-on work,
+    // not part of what the submitter is told): `settled()` waits for it, and a report whose
+    // correlation never ran (the process stopped, the call failed) is caught up later (see
+    // docs/monitoring.md, "Third round").
+    if (options.grouped !== true) await notified;
+  }
+
+  /**
+   * Resolves once the listeners (`onStored`) have been called for every intake so far, including
+   * the live submissions that answered without waiting for them. Before closing the database, and in
+   * tests that read what correlation made of a submission.
+   */
+  settled(): Promise<void> {
+    return this.#stored.settled();
   }
 
   /** Announces each report an intake stored (those it kept: see `keepReports`), after the commit. */
