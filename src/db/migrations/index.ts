@@ -12,6 +12,7 @@ import * as daily from './20261204T1300_daily.js';
 import * as reportSeal from './20261205T0600_report_seal.js';
 import * as dailyLang from './20261205T0900_daily_lang.js';
 import * as accessGeneration from './20261205T1300_access_generation.js';
+import * as reportsSupersededIndex from './20261205T1310_reports_superseded_index.js';
 
 /** Every migration, by its timestamp name. Add new ones at the end; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T0600_report_seal': reportSeal,
   '20261205T0900_daily_lang': dailyLang,
   '20261205T1300_access_generation': accessGeneration,
+  '20261205T1310_reports_superseded_index': reportsSupersededIndex,
 };
