@@ -998,6 +998,8 @@ async function call(
     ...(payload !== undefined ? { payload } : {}),
   });
   if (res.statusCode !== status) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+  // A report submission answers before its correlation into incidents, which the callers read next.
+  await t.services.monitoring.reports.settled();
   return res.json<Record<string, unknown>>();
 }
 
@@ -1260,6 +1262,7 @@ describeEachDialect('access matrix', (dialect) => {
       payload: reportInput({ externalId: 'matrix-fixture', evidence: [evidenceInput('the original photo')] }),
     });
     if (filed.statusCode !== 201) throw new Error(`filing the fixture report: ${filed.body}`);
+    await t.services.monitoring.reports.settled();
     fx.reportId = filed.json<{ report: { id: string } }>().report.id;
     const evidence = await t.app.inject({
       url: `/api/v1/reports/${fx.reportId}/evidence`,
@@ -1357,6 +1360,8 @@ describeEachDialect('access matrix', (dialect) => {
             ...(contentType ? { 'content-type': contentType } : {}),
           },
         });
+        // What a submission's correlation writes after the answer belongs to this cell, not the next.
+        await t.services.monitoring.reports.settled();
         const ok =
           expected === 'hidden'
             ? res.statusCode === 404

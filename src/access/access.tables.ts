@@ -65,6 +65,12 @@ export interface RecordAddresseeTable {
   user_id: string | null;
 }
 
+/** One row (`id` 1): moved by triggers on every change to who may do or read what (see its migration). */
+export interface AccessGenerationTable {
+  id: number;
+  value: string | number | bigint;
+}
+
 export type UserRow = Selectable<UserTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type SessionRow = Selectable<SessionTable>;
@@ -78,4 +84,5 @@ export interface AccessTables {
   sessions: SessionTable;
   access_events: AccessEventTable;
   record_addressees: RecordAddresseeTable;
+  access_generation: AccessGenerationTable;
 }

@@ -8,6 +8,8 @@ import { hashPassword, hashSecret, verifyPassword } from './password.js';
 import { permissionsFor, type Principal } from './policy.js';
 import { deleteExpiredSessions, deleteSession, findSession, insertSession } from './session.repository.js';
 import { findTokenBySecretHash, markTokenUsed } from './token.repository.js';
+import { readAccessGeneration } from './access-generation.repository.js';
+import { GenerationCache, markCheckedAt } from './generation-cache.js';
 import { findOrganisationById } from './organisation.repository.js';
 import { findUserById, findUserRowByUsername, toUser, type User } from './user.repository.js';
 
@@ -27,6 +29,12 @@ export const LOGIN_WINDOW_MINUTES = 15;
  */
 export const TOKEN_USE_WRITE_INTERVAL_MS = 60_000;
 
+/**
+ * How long a token's principal is kept between requests. Any change to tokens, users or
+ * organisations (in any process) retires it at once (`GenerationCache`); the time bounds the rest.
+ */
+export const TOKEN_PRINCIPAL_TTL_MS = 10_000;
+
 /** Password sign-in, browser sessions, and resolving who a request comes from. */
 export class SessionService {
   constructor(
@@ -40,6 +48,12 @@ export class SessionService {
   #dummyHash: Promise<string> | undefined;
   /** When this process last wrote each token's `last_used_at` (ms by the service's clock). */
   readonly #tokenUseWritten = new Map<string, number>();
+  /** Token secret hash → its principal, as of an access generation (see `principalFromToken`). */
+  readonly #tokenPrincipals = new GenerationCache<{
+    principal: Principal;
+    tokenId: string;
+    expiresAt: string;
+  }>(TOKEN_PRINCIPAL_TTL_MS);
 
   /**
    * Checks a user's password, throttled per client and account; the answer and its timing are the
@@ -130,14 +144,31 @@ export class SessionService {
 
   /** The principal behind a bearer token; throws 401 token_invalid naming why. */
   async principalFromToken(secret: string): Promise<Principal> {
-    const token = await findTokenBySecretHash(this.db, hashSecret(secret));
-    const now = this.now().toISOString();
+    const secretHash = hashSecret(secret);
+    // Read before the token and its user: a change committed after this read moves the generation,
+    // so what is cached below is never taken for newer than it is.
+    const generation = await readAccessGeneration(this.db);
+    const nowDate = this.now();
+    const now = nowDate.toISOString();
+    const cached = this.#tokenPrincipals.get(secretHash, generation, nowDate.getTime());
+    if (cached !== undefined && cached.expiresAt > now) {
+      markCheckedAt(cached.principal, generation);
+      await this.#noteTokenUsed(cached.tokenId);
+      return cached.principal;
+    }
+    const token = await findTokenBySecretHash(this.db, secretHash);
     if (!token) throw new AppError('token_invalid', 'the API token is not known');
     if (token.revokedAt !== null) throw new AppError('token_invalid', 'the API token was revoked');
     if (token.expiresAt <= now)
       throw new AppError('token_invalid', `the API token expired at ${token.expiresAt}`);
     const principal = await this.principalOfUser(token.userId, token.scopes, 'token');
     if (!principal) throw new AppError('token_invalid', 'the token’s account is disabled');
+    this.#tokenPrincipals.set(secretHash, generation, nowDate.getTime(), {
+      principal,
+      tokenId: token.id,
+      expiresAt: token.expiresAt,
+    });
+    markCheckedAt(principal, generation);
     await this.#noteTokenUsed(token.id);
     return principal;
   }

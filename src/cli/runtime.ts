@@ -70,6 +70,8 @@ export async function openRuntime(
   return {
     ...services,
     close: async () => {
+      // Live submissions' correlation may still be running (they answer before it).
+      await services.monitoring.reports.settled();
       await services.ledger.stop();
       await database.close();
     },

@@ -29,6 +29,8 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
       payload: input,
     });
     expect(res.statusCode, res.body).toBe(201);
+    // The tests read the incident it opens: its correlation runs after the answer.
+    await t.services.monitoring.reports.settled();
     return res.json<{ report: { id: string } }>().report.id;
   }
   /** The report as the reader gets it from the detail, the list and the GeoJSON list, as text. */

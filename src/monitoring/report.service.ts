@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Actor, AuditTrail } from '../access/audit.service.js';
 import type { Marking } from '../access/marking.js';
 import type { OrganisationKind, Principal } from '../access/policy.js';
+import { GenerationCache, accessGenerationOf } from '../access/generation-cache.js';
 import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import type { BulkLedgerWriter } from '../ledger/ledger.service.js';
@@ -117,6 +118,9 @@ export interface IngestOptions {
   reader?: ReportReader;
 }
 
+/** How long a token holder's context is kept between its requests (any access change retires it sooner). */
+const CONTEXT_TTL_MS = 10_000;
+
 /** Thrown inside the intake transaction to roll it back while keeping the result. */
 class Rollback extends Error {
   constructor(readonly result: IntakeResult) {
@@ -190,6 +194,32 @@ export interface MonitoringDeps {
 export class ReportService {
   readonly timeline: AgreementTimeline;
   readonly #stored = new StoredNotifier();
+  /**
+   * A token holder's context between its requests, valid at the access generation its request
+   * checked (see `GenerationCache`): the versions it may read, its ceiling, the organisations.
+   */
+  readonly #readable = new GenerationCache<ReadonlySet<string>>(CONTEXT_TTL_MS);
+  readonly #ceilings = new GenerationCache<GradeCeiling>(CONTEXT_TTL_MS);
+  readonly #organisations = new GenerationCache<{ id: string; kind: OrganisationKind }[]>(CONTEXT_TTL_MS);
+
+  /** Looks `key` up in `cache` at the principal's checked generation, else builds and keeps it. */
+  async #cached<V>(
+    cache: GenerationCache<V>,
+    principal: Principal,
+    key: string,
+    build: () => Promise<V>,
+  ): Promise<V> {
+    const generation = accessGenerationOf(principal);
+    if (generation === undefined) return build();
+    const now = this.deps.now().getTime();
+    const hit = cache.get(key, generation, now);
+    if (hit !== undefined) return hit;
+    const value = await build();
+    // Only while nothing moved meanwhile is `value` known to be of that generation: the principal's
+    // generation was read before it, and a later change only retires it sooner.
+    cache.set(key, generation, now, value);
+    return value;
+  }
 
   constructor(private readonly deps: MonitoringDeps) {
     this.timeline = new AgreementTimeline(deps.agreements, deps.deconfliction ?? NO_DECONFLICTION);
@@ -201,8 +231,9 @@ export class ReportService {
 
   /**
    * Calls `listener` after every intake that stored reports has committed (intakes finishing together
-   * in one call: see `StoredNotifier`). A listener's failure is reported on stderr and does not undo
-   * the intake: what it missed stays pending for its next run.
+   * in one call: see `StoredNotifier`); live submissions (`grouped`) do not wait for it (see
+   * `settled`). A listener's failure is reported on stderr and does not undo the intake: what it
+   * missed stays pending for its next run.
    */
   onStored(listener: (event: StoredEvent) => Promise<void>): void {
     this.#stored.add(listener);
@@ -211,10 +242,24 @@ export class ReportService {
   async #notifyStored(result: IntakeResult, options: IngestOptions): Promise<void> {
     if (result.dryRun || result.accepted + result.revised === 0) return;
     await this.#announce(result);
-    await this.#stored.notify({
+    const notified = this.#stored.notify({
       reportIds: result.reports.filter((r) => r.status !== 'unchanged').map((r) => r.id),
       bulk: options.bulk === true || options.listOutcomes === false,
     });
+    // Live submissions answer before the listeners run (correlation is the system's follow-on work,
+    // not part of what the submitter is told): `settled()` waits for it, and a report whose
+    // correlation never ran (the process stopped, the call failed) is caught up later (see
+    // docs/monitoring.md, "Third round").
+    if (options.grouped !== true) await notified;
+  }
+
+  /**
+   * Resolves once the listeners (`onStored`) have been called for every intake so far, including
+   * the live submissions that answered without waiting for them. Before closing the database, and in
+   * tests that read what correlation made of a submission.
+   */
+  settled(): Promise<void> {
+    return this.#stored.settled();
   }
 
   /** Announces each report an intake stored (those it kept: see `keepReports`), after the commit. */
@@ -244,13 +289,22 @@ export class ReportService {
 
   /** The grade ceiling of a principal: their own, else their kind of organisation's. */
   async ceilingOf(principal: Principal): Promise<GradeCeiling> {
-    const own = principal.userId !== null ? await findCeiling(this.deps.db, principal.userId) : undefined;
-    return own ?? DEFAULT_CEILINGS[principal.organisationKind ?? 'public'];
+    return this.#cached(
+      this.#ceilings,
+      principal,
+      `${principal.userId}|${principal.organisationKind}`,
+      async () => {
+        const own = principal.userId !== null ? await findCeiling(this.deps.db, principal.userId) : undefined;
+        return own ?? DEFAULT_CEILINGS[principal.organisationKind ?? 'public'];
+      },
+    );
   }
 
   async #submitter(actor: Actor, options: IngestOptions): Promise<Submitter> {
-    const orgs = await this.deps.organisations.list();
     const principal = actor.principal;
+    const orgs = await this.#cached(this.#organisations, principal, 'all', () =>
+      this.deps.organisations.list(),
+    );
     const owner =
       principal.organisationId ??
       options.ownerOrganisationId ??
@@ -484,8 +538,12 @@ export class ReportService {
 
   /** Who reads reports: the principal and the agreement versions it may read (see `reportFor`). */
   async readerOf(principal: Principal): Promise<ReportReader> {
-    const versions = await this.deps.agreements.listVersions(principal);
-    return { principal, agreementVersions: new Set(versions.map((v) => v.id)) };
+    const key = `${principal.userId}|${principal.organisationId}|${principal.organisationKind}`;
+    const agreementVersions = await this.#cached(this.#readable, principal, key, async () => {
+      const versions = await this.deps.agreements.listVersions(principal);
+      return new Set(versions.map((v) => v.id));
+    });
+    return { principal, agreementVersions };
   }
 
   /**

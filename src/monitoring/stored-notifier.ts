@@ -2,7 +2,8 @@
  * Tells listeners (verification's correlator) which reports an intake stored. Live submissions come
  * in bursts and each listener call is a write transaction of its own, so the events of intakes that
  * finish about together are merged into one call: each intake's promise settles once a call that
- * included its reports has ended, as it did when every intake had a call of its own.
+ * included its reports has ended, as it did when every intake had a call of its own. A caller may
+ * also leave the promise (live submissions answer first): `settled()` then waits for every call.
  */
 
 /** What an intake stored, told to listeners after it committed (verification groups the reports). */
@@ -21,14 +22,31 @@ export class StoredNotifier {
   #queued: { reportIds: string[]; done: (() => void)[] } | undefined;
   #running = false;
   #scheduled = false;
+  /** Every notification not yet settled, awaited or not (see `settled`). */
+  readonly #unsettled = new Set<Promise<void>>();
 
   add(listener: StoredListener): void {
     this.#listeners.push(listener);
   }
 
-  /** Resolves after the listeners have been called with (at least) these reports. */
+  /** Resolves after the listeners have been called with (at least) these reports; never rejects. */
   notify(event: StoredEvent): Promise<void> {
     if (this.#listeners.length === 0) return Promise.resolve();
+    const notified = this.#notify(event);
+    this.#unsettled.add(notified);
+    void notified.finally(() => this.#unsettled.delete(notified));
+    return notified;
+  }
+
+  /**
+   * Resolves once the listeners have been called for every notification so far, including those
+   * notified while it waits (a server closing, a test reading what correlation made of a submission).
+   */
+  async settled(): Promise<void> {
+    while (this.#unsettled.size > 0) await Promise.all([...this.#unsettled]);
+  }
+
+  #notify(event: StoredEvent): Promise<void> {
     // A bulk event asks for everything pending anyway: nothing to merge it with.
     if (event.bulk) return this.#call(event);
     return new Promise((resolve) => {

@@ -26,6 +26,8 @@ describeEachDialect('report and incident events', (dialect) => {
       payload: input,
     });
     expect(res.statusCode, res.body).toBe(201);
+    // The incident events follow the answer (correlation runs after it).
+    await t.services.monitoring.reports.settled();
     return res.json<{ report: { id: string } }>().report.id;
   }
   /** The events the principal may see, as the JSON form of the stream answers them. */
@@ -87,6 +89,7 @@ describeEachDialect('report and incident events', (dialect) => {
       },
     });
     expect(batch.statusCode, batch.body).toBe(201);
+    await t.services.monitoring.reports.settled();
     const regrouped = (await eventsOf(jmvc)).filter((e) => e.kind === 'incident.regrouped');
     expect(regrouped.map((e) => e.recordId)).toEqual([opened[0]!.recordId]);
     const incident = await t.app.inject({

@@ -32,6 +32,8 @@ describeEachDialect('overview API', (dialect) => {
       }),
     });
     expect(res.statusCode, res.body).toBe(201);
+    // The incident it opens is correlated after the answer, by the clock of then.
+    await t.services.monitoring.reports.settled();
     return res.json<{ id: string }>().id;
   }
   async function overview(token?: string, query = ''): Promise<Overview> {

@@ -85,6 +85,10 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     reply.header('x-request-id', request.id);
   });
   closeConnectionsOnClose(app);
+  // Submissions answer before their correlation runs: it ends before the database may close.
+  app.addHook('onClose', async () => {
+    await services.monitoring.reports.settled();
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {

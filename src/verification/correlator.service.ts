@@ -62,6 +62,9 @@ function pointOf(r: MemberReport): CorrelationPoint {
 /** Reports per write transaction of a bulk run. */
 const BULK_CHUNK = 2000;
 
+/** Reports per transaction of a catch-up (each placed incrementally, as live intakes are). */
+const CATCH_UP_CHUNK = 500;
+
 /**
  * Groups reports into candidate incidents by space-time proximity (thresholds per category from the
  * agreement). Incremental as reports arrive: a new report joins the open incident one of whose
@@ -139,6 +142,32 @@ export class Correlator {
     }
     result.ms = performance.now() - t0;
     return result;
+  }
+
+  /**
+   * Correlates, incrementally and oldest first, every report stored but not yet in an incident: what
+   * a live intake's correlation left pending because it never ran (the process stopped after the
+   * answer) or failed. Safe beside live correlation in this or another process: `correlate` re-checks
+   * each report inside its serialised transaction, so none is placed twice.
+   */
+  async catchUp(): Promise<CorrelationResult> {
+    const t0 = performance.now();
+    const total: CorrelationResult = { reports: 0, opened: 0, joined: 0, followed: 0, ms: 0, changed: [] };
+    for (;;) {
+      const pending = await listUncorrelatedReports(this.ctx.db, CATCH_UP_CHUNK);
+      if (pending.length === 0) break;
+      const done = await this.correlate(pending.map((r) => r.id));
+      total.reports += done.reports;
+      total.opened += done.opened;
+      total.joined += done.joined;
+      total.followed += done.followed;
+      total.changed?.push(...(done.changed ?? []));
+      // Fewer than listed were still pending: another correlator took them meanwhile; the next
+      // round lists afresh. A short page was the last one.
+      if (pending.length < CATCH_UP_CHUNK || done.reports === 0) break;
+    }
+    total.ms = performance.now() - t0;
+    return total;
   }
 
   /** The groupable, current, not yet correlated reports among `ids`. */

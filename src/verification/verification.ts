@@ -1,7 +1,7 @@
 import type { Principal } from '../access/policy.js';
 import type { Agreement } from '../agreement/agreement.schema.js';
 import { outsideRequestEntries } from '../ledger/request-entries.js';
-import { Correlator } from './correlator.service.js';
+import { Correlator, type CorrelationResult } from './correlator.service.js';
 import { FindingService } from './finding.service.js';
 import { IncidentService } from './incident.service.js';
 import { listVisibleIncidents } from './incident.repository.js';
@@ -13,6 +13,12 @@ import { VerificationContext, type VerificationDeps } from './verification.conte
 /** The verification domain's services, as the server and the CLI hold them. */
 export interface VerificationServices {
   correlator: Correlator;
+  /**
+   * Correlates (and announces) the reports stored but not yet in an incident: live submissions
+   * answer before their correlation runs, so a process that stopped meanwhile leaves some. The server
+   * runs it at start and periodically (`Correlator.catchUp`).
+   */
+  catchUpCorrelation(): Promise<CorrelationResult>;
   incidents: IncidentService;
   findings: FindingService;
   /** Quiet days per zone and sector under a version the principal may read (default: the newest). */
@@ -42,11 +48,10 @@ export interface VerificationWiring extends VerificationDeps {
 export function createVerificationServices(deps: VerificationWiring): VerificationServices {
   const ctx = new VerificationContext(deps);
   const correlator = new Correlator(ctx);
-  deps.reports?.onStored(async (event) => {
+  /** Runs a correlation outside any request's entries and announces what it changed. */
+  const correlateAndAnnounce = async (run: () => Promise<CorrelationResult>): Promise<CorrelationResult> => {
     // The grouping is the system's follow-on work: its entries are not the submitter's to receipt.
-    const result = await outsideRequestEntries(() =>
-      event.bulk ? correlator.correlateAll() : correlator.correlate(event.reportIds),
-    );
+    const result = await outsideRequestEntries(run);
     // One announcement per incident, in its final state (several reports may join one incident).
     const latest = new Map<string, NonNullable<typeof result.changed>[number]>();
     for (const change of result.changed ?? []) {
@@ -54,9 +59,16 @@ export function createVerificationServices(deps: VerificationWiring): Verificati
       latest.set(change.incident.id, { ...change, kind: opened ? 'incident.opened' : change.kind });
     }
     await ctx.announce([...latest.values()]);
+    return result;
+  };
+  deps.reports?.onStored(async (event) => {
+    await correlateAndAnnounce(() =>
+      event.bulk ? correlator.correlateAll() : correlator.correlate(event.reportIds),
+    );
   });
   return {
     correlator,
+    catchUpCorrelation: () => correlateAndAnnounce(() => correlator.catchUp()),
     incidents: new IncidentService(ctx),
     findings: new FindingService(ctx),
     async quietDays(principal, options = {}) {

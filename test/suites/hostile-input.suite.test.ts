@@ -434,6 +434,8 @@ describeEachDialect('hostile-input suite', (dialect) => {
       filed.push(res.json<{ report: { id: string } }>().report.id);
     }
     realIds.push(...filed);
+    // Their correlation into an incident runs after the answers; the incident's ids are read below.
+    await t.services.monitoring.reports.settled();
     const admin = { authorization: `Bearer ${tokens.admin}` };
     const ev = await t.app.inject({ url: `/api/v1/reports/${filed[0] ?? ''}/evidence`, headers: admin });
     realIds.push(

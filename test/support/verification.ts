@@ -10,7 +10,11 @@ export type Caller = (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test answers are read loosely
 ) => Promise<{ status: number; json: any }>;
 
-/** A caller bound to a token. */
+/**
+ * A caller bound to a token. A report submission answers before its correlation into incidents runs
+ * (docs/monitoring.md): the caller waits for that correlation before returning, as the scenarios read
+ * incidents next.
+ */
 export function callerFor(t: TestApp, token?: string): Caller {
   return async (method, url, body) => {
     const res = await t.app.inject({
@@ -19,6 +23,8 @@ export function callerFor(t: TestApp, token?: string): Caller {
       headers: token !== undefined ? { authorization: `Bearer ${token}` } : {},
       ...(body !== undefined ? { payload: body as object } : {}),
     });
+    if (method === 'POST' && url.split('?')[0] === '/api/v1/reports')
+      await t.services.monitoring.reports.settled();
     return { status: res.statusCode, json: res.body === '' ? undefined : JSON.parse(res.body) };
   };
 }

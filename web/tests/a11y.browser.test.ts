@@ -44,6 +44,8 @@ async function seed(d: Dashboard): Promise<Seeded> {
     }),
   });
   if (res.statusCode !== 201) throw new Error(`filing a report failed: ${res.body}`);
+  // Its correlation (after the answer) is in place before the page is read.
+  await d.t.services.monitoring.reports.settled();
   const report = res.json<{ report: { id: string } }>().report.id;
   // Two verified violations by one party: a finding, its incident, and a case on the ladder.
   await recordBreach(d.t, { party: 'RU' });

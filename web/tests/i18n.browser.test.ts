@@ -70,6 +70,8 @@ describeInBrowser('i18n: Ukrainian from the browser, the switch, and the layout 
         });
         if (res.statusCode !== 201) throw new Error(`filing a report failed: ${res.body}`);
       }
+      // Their correlation (after the answers) is in place before the page is read.
+      await d.t.services.monitoring.reports.settled();
       // A public pledge large enough that its quantity is grouped in thousands ("12 500").
       const guarantor = await d.t.tokenFor('US', ['guarantor']);
       const pledge = await d.t.app.inject({

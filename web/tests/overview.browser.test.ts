@@ -31,6 +31,8 @@ describeInBrowser('overview: the landing screen, public and signed in', () => {
         });
         if (res.statusCode !== 201) throw new Error(`filing a report failed: ${res.body}`);
       }
+      // Their correlation (after the answers) is in place before the page is read.
+      await d.t.services.monitoring.reports.settled();
     },
   });
 

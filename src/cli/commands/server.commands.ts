@@ -95,6 +95,22 @@ async function serve(
     5_000,
     leads,
   );
+  // Live submissions answer before their correlation runs: what a stopped process left uncorrelated
+  // is caught up at start by every process, and periodically by the leader (another process may
+  // have stopped meanwhile).
+  const onCatchUpError = (name: string, err: unknown) =>
+    app.log.error({ err, sweep: name }, 'correlating pending reports failed; trying again next round');
+  const caughtUp = services.verification
+    .catchUpCorrelation()
+    .then(() => undefined)
+    .catch((err: unknown) => onCatchUpError('correlation catch-up', err));
+  const stopCatchUp = startSweeps(
+    [{ name: 'correlation catch-up', run: () => services.verification.catchUpCorrelation() }],
+    onCatchUpError,
+    undefined,
+    CORRELATION_CATCH_UP_MS,
+    leads,
+  );
   // `keys rotate` refuses while the key is held: this process would go on signing with the old one.
   const releaseKey = holdKey(services.config.logKeyFile);
   const shutdown = async (signal: string) => {
@@ -102,6 +118,8 @@ async function serve(
     await stopSweeps();
     await stopWebhooks();
     await stopIndex();
+    await stopCatchUp();
+    await caughtUp;
     await election.stop();
     await app.close();
     await relay?.stop();
@@ -122,6 +140,12 @@ async function serve(
 
 /** How often a process that does not lead the sweeps rebuilds its conflict index (the leader's re-check does every 10 minutes). */
 const CONFLICT_INDEX_REBUILD_MS = 10 * 60_000;
+
+/**
+ * How often the leader correlates reports left uncorrelated (one query over the reports not in an
+ * incident; live correlation leaves none behind unless a process stops or a correlation fails).
+ */
+const CORRELATION_CATCH_UP_MS = 5 * 60_000;
 
 /** Generated reports on a first start, so the map and the lists have something to show. */
 const DEMO_REPORTS = 2000;

@@ -11,7 +11,9 @@ import * as commitments from './20261204T1200_commitments.js';
 import * as daily from './20261204T1300_daily.js';
 import * as reportSeal from './20261205T0600_report_seal.js';
 import * as dailyLang from './20261205T0900_daily_lang.js';
-import * as reportWindowClass from './20261205T1300_report_window_class.js';
+import * as accessGeneration from './20261205T1300_access_generation.js';
+import * as reportsSupersededIndex from './20261205T1310_reports_superseded_index.js';
+import * as reportWindowClass from './20261205T1320_report_window_class.js';
 
 /** Every migration, by its timestamp name. Add new ones at the end; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -27,5 +29,7 @@ export const migrations: Record<string, Migration> = {
   '20261204T1300_daily': daily,
   '20261205T0600_report_seal': reportSeal,
   '20261205T0900_daily_lang': dailyLang,
-  '20261205T1300_report_window_class': reportWindowClass,
+  '20261205T1300_access_generation': accessGeneration,
+  '20261205T1310_reports_superseded_index': reportsSupersededIndex,
+  '20261205T1320_report_window_class': reportWindowClass,
 };
