@@ -227,7 +227,7 @@ describeEachDialect('binding stored rows to the log', (dialect) => {
           `insert into reports select 'copy', revision, external_system, 'copy', superseded_by, agreement_version_id, ` +
           `category, observed_from, observed_to, time_precision, lon, lat, uncertainty_m, geo_precision, source_id, ` +
           `independence_group, reliability, credibility, grade_rank, zones, side, line_distance_km, flagged, body, ` +
-          `content_sha256, null, marking, owner_organisation_id, author_user_id, created_at, seal_salt from reports where id = ${q(r)}`,
+          `content_sha256, null, marking, owner_organisation_id, author_user_id, created_at, seal_salt, window_class from reports where id = ${q(r)}`,
       },
     ];
     const missed: string[] = [];
