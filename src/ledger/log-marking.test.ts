@@ -132,7 +132,11 @@ describeEachDialect('what the public log shows of each kind of record', (dialect
       ],
     };
     await submit(sampleInput(secret));
+    // Correlation follows the answer: let the original join its incident, so that the revision
+    // regroups it (incident.regrouped) rather than arriving in the same correlation call.
+    await s.monitoring.reports.settled();
     const amberReport = await submit(sampleInput({ ...secret, counts: { events: 4 } }));
+    await s.monitoring.reports.settled();
     secrets.push(`sys-${CANARY}`, `ext-${CANARY}`, '38.01234', '48.35678', `collector-${CANARY}`);
     secrets.push(sha(evidenceBytes.toString()));
 
