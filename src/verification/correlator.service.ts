@@ -66,6 +66,13 @@ const BULK_CHUNK = 2000;
 const CATCH_UP_CHUNK = 500;
 
 /**
+ * Transactions one catch-up runs at most (10,000 reports): a large backlog (a restored database, an
+ * import stopped before its grouping) is worked off sweep by sweep, so a starting server is not busy
+ * with it for hours, nor holds every change of it in memory to announce.
+ */
+const CATCH_UP_MAX_CHUNKS = 20;
+
+/**
  * Groups reports into candidate incidents by space-time proximity (thresholds per category from the
  * agreement). Incremental as reports arrive: a new report joins the open incident one of whose
  * reports it matches (the earliest opened, when several), or opens a new one. In bulk after an
@@ -145,15 +152,15 @@ export class Correlator {
   }
 
   /**
-   * Correlates, incrementally and oldest first, every report stored but not yet in an incident: what
-   * a live intake's correlation left pending because it never ran (the process stopped after the
-   * answer) or failed. Safe beside live correlation in this or another process: `correlate` re-checks
+   * Correlates, incrementally and oldest first, the reports stored but not yet in an incident (up to
+   * CATCH_UP_MAX_CHUNKS × CATCH_UP_CHUNK a run; the next sweep goes on): what a live intake's
+   * correlation left pending because it never ran (the process stopped after the answer) or failed. Safe beside live correlation in this or another process: `correlate` re-checks
    * each report inside its serialised transaction, so none is placed twice.
    */
   async catchUp(): Promise<CorrelationResult> {
     const t0 = performance.now();
     const total: CorrelationResult = { reports: 0, opened: 0, joined: 0, followed: 0, ms: 0, changed: [] };
-    for (;;) {
+    for (let chunk = 0; chunk < CATCH_UP_MAX_CHUNKS; chunk += 1) {
       const pending = await listUncorrelatedReports(this.ctx.db, CATCH_UP_CHUNK);
       if (pending.length === 0) break;
       const done = await this.correlate(pending.map((r) => r.id));
