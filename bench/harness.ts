@@ -2,7 +2,8 @@
  * Shared shape of the benchmarks: options, results, the machine description and the report lines.
  */
 import os from 'node:os';
-import pg from 'pg';
+
+export { createPgDatabase } from '../test/support/pg-database.js';
 
 /** Options every bench module's `run` receives. */
 export interface BenchOptions {
@@ -70,32 +71,4 @@ export function quantile(sorted: ArrayLike<number>, q: number, empty = 0): numbe
 /** Milliseconds since `start` (a `process.hrtime.bigint()` value). */
 export function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** A fresh PostgreSQL database `name` beside the one `url` names (same server and role); `drop()` removes it. */
-export async function createPgDatabase(
-  url: string,
-  name: string,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
 }

@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { sampleInput } from './app.js';
 import { PG_URL } from './databases.js';
+import { createPgDatabase } from './pg-database.js';
 import { openDatabase } from '../../src/db/connect.js';
 import type { Dialect } from '../../src/db/database.js';
 import { parseCheckpoint } from '../../src/ledger/checkpoint.js';
@@ -50,22 +50,7 @@ export interface Deployment {
 /** A PostgreSQL database of its own (processes cannot be given a schema); `drop` removes it. */
 export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   if (PG_URL === undefined) throw new Error('TRUCELINE_TEST_PG_URL is not set');
-  const name = `tl_proc_${crypto.randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  return createPgDatabase(PG_URL, `tl_proc_${crypto.randomBytes(5).toString('hex')}`);
 }
 
 /** A data directory (under `parent`, default the temp dir) and a database of the dialect. */
