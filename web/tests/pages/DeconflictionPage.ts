@@ -57,8 +57,16 @@ export class DeconflictionPage extends AppPage {
     await this.page.getByLabel(label, { exact: true }).fill(value);
   }
 
+  /**
+   * Sends the form. The click is dispatched to the visible, enabled button rather than waiting for
+   * the page to paint it twice in the same place: with the map drawing in software on a loaded
+   * machine, that wait once outlasted the 30 s timeout (CI) while the button stood still.
+   */
   async submit(): Promise<void> {
-    await this.page.getByRole('button', { name: 'Send the notice' }).click();
+    const button = this.page.getByRole('button', { name: 'Send the notice' });
+    await button.waitFor({ state: 'visible' });
+    if (!(await button.isEnabled())) throw new Error('"Send the notice" is disabled');
+    await button.dispatchEvent('click');
   }
 
   /** The errors shown beside one field of the form. */
