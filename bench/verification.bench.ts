@@ -10,6 +10,10 @@
  *   the full run (PostGIS takes minutes beyond). Skipped, not failed, without PostgreSQL/PostGIS.
  * - `incremental`: a `CorrelationIndex` of 1 M points (20 k with --smoke), then 10,000 `matches` of
  *   new points: p50/p99 (target p99 < 1 ms), build time and heap bytes per stored point.
+ * - `join`: live correlation of reports that all join one incident (`Correlator.correlate` per report,
+ *   as after each live intake), 400 reports (100 with --smoke) on SQLite in memory, and on PostgreSQL
+ *   when TRUCELINE_TEST_PG_URL is set: CPU time of this process per join, by the incident's size
+ *   (issue #19: a join used to re-read every member, so its cost grew with the incident).
  */
 import { rng } from '../src/monitoring/generator.js';
 import v8 from 'node:v8';
@@ -21,6 +25,11 @@ import {
   type CorrelationThreshold,
 } from '../src/verification/correlation.js';
 import { connectPostgis } from '../test/support/postgis-check.js';
+import { sampleInput, startTestApp, TEST_SETTINGS } from '../test/support/app.js';
+import { CONSOLE_ACTOR } from '../src/cli/runtime.js';
+import { createMonitoringService } from '../src/monitoring/monitoring.js';
+import { Correlator } from '../src/verification/correlator.service.js';
+import { VerificationContext } from '../src/verification/verification.context.js';
 import { msSince, num, type BenchOptions, type BenchResult } from './harness.js';
 
 const BULK_TARGET_PER_S = 200_000;
@@ -353,6 +362,7 @@ function incremental(
 }
 
 export async function run(options: BenchOptions): Promise<BenchResult[]> {
+  if (options.part === 'join') return join(options.smoke);
   const count = options.smoke ? 20_000 : 1_000_000;
   const t = process.hrtime.bigint();
   // The probes of `incremental` come from the same hotspots as the stored points: one generation.
@@ -366,5 +376,88 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
   if (part === undefined || part === 'bulk') results.push(bulk(points, options.smoke));
   if (part === undefined || part === 'postgis') results.push(...(await postgis(points)));
   if (part === undefined || part === 'incremental') results.push(...incremental(points, probes));
+  if (part === undefined) results.push(...(await join(options.smoke)));
+  return results;
+}
+
+/** Reports per size class of the incident in `join`. */
+const JOIN_BUCKET = 100;
+
+/**
+ * `join`: reports filed one by one near one spot within an hour (so each joins the one incident) and
+ * correlated each on its own, timing only the correlation; CPU time per join by the incident's size.
+ */
+async function join(smoke: boolean): Promise<BenchResult[]> {
+  const count = smoke ? JOIN_BUCKET : 4 * JOIN_BUCKET;
+  const engines = process.env.TRUCELINE_TEST_PG_URL
+    ? (['sqlite', 'postgres'] as const)
+    : (['sqlite'] as const);
+  const results: BenchResult[] = [];
+  for (const engine of engines) {
+    const t = await startTestApp(engine, { monitoring: {} });
+    try {
+      const s = t.services;
+      const deps = {
+        db: s.database.db,
+        ledger: s.ledger,
+        audit: s.audit,
+        agreements: s.agreements,
+        organisations: s.organisations,
+        now: t.clock.now,
+      };
+      // An intake of its own, not wired to correlation: only the correlation is timed.
+      const intake = createMonitoringService({
+        ...deps,
+        dataDir: t.dataDir,
+        settings: TEST_SETTINGS,
+      }).reports;
+      const correlator = new Correlator(new VerificationContext(deps));
+      const base = Date.parse('2026-11-25T18:00:00Z');
+      const cpu: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const input = sampleInput({
+          externalId: `join-${i}`,
+          source: {
+            name: `source ${i % 7}`,
+            reliability: 'ABCDF'[i % 5],
+            independenceGroup: `group-${i % 7}`,
+          },
+          credibility: 1 + (i % 6),
+          observed: {
+            from: new Date(base + (i % 60) * 60_000).toISOString(),
+            precision: 'exact',
+            timeZone: 'Europe/Kyiv',
+          },
+          location: {
+            lon: 38.08 + ((i * 37) % 100) / 10_000,
+            lat: 48.36 + ((i * 53) % 100) / 10_000,
+            uncertaintyM: 300,
+          },
+        });
+        const stored = await intake.submit(CONSOLE_ACTOR, [input], () => '/body', false);
+        const id = stored.reports[0]?.id;
+        if (id === undefined) throw new Error(`report ${i} was not stored`);
+        const before = process.cpuUsage();
+        await correlator.correlate([id]);
+        const used = process.cpuUsage(before);
+        cpu.push((used.user + used.system) / 1000);
+      }
+      const perBucket: number[] = [];
+      for (let b = 0; b < count; b += JOIN_BUCKET) {
+        const slice = cpu.slice(b, b + JOIN_BUCKET);
+        perBucket.push(slice.reduce((a, c) => a + c, 0) / slice.length);
+      }
+      results.push({
+        name: `live join into one incident, ${engine}, CPU per join at ${num(count - JOIN_BUCKET)}–${num(count - 1)} members`,
+        value: perBucket.at(-1) ?? 0,
+        unit: 'ms',
+        notes: [
+          `by the incident's size: ${perBucket.map((ms, i) => `${num(i * JOIN_BUCKET)}–${num((i + 1) * JOIN_BUCKET - 1)}: ${num(ms, 2)} ms`).join(', ')} (this process's CPU: ${engine === 'sqlite' ? 'the database too' : 'the client side only'})`,
+        ],
+      });
+    } finally {
+      await t.close();
+    }
+  }
   return results;
 }

@@ -22,9 +22,11 @@ import {
   memberReportsOf,
   previousRevisionsOf,
   readGeneration,
+  supersededMembersOf,
   updateIncident,
   type MemberReport,
 } from './incident.repository.js';
+import { MemberCache } from './member-cache.js';
 import { VERIFICATION_MARKING, type VerificationContext } from './verification.context.js';
 
 /** What one correlation run did. */
@@ -59,6 +61,11 @@ function pointOf(r: MemberReport): CorrelationPoint {
   };
 }
 
+/** Whether the reports are these ids, in this order. */
+function sameIds(reports: readonly MemberReport[], ids: readonly string[]): boolean {
+  return reports.length === ids.length && reports.every((r, i) => r.id === ids[i]);
+}
+
 /** Reports per write transaction of a bulk run. */
 const BULK_CHUNK = 2000;
 
@@ -86,6 +93,8 @@ export class Correlator {
   /** Report id → open incident id, for the reports in the index. */
   readonly #incidentOf = new Map<string, string>();
   readonly #thresholds = new Map<string, CorrelationThreshold>();
+  /** The members of incidents grown lately, as current as the index (cleared with it). */
+  readonly #members = new MemberCache();
 
   constructor(private readonly ctx: VerificationContext) {}
 
@@ -108,6 +117,7 @@ export class Correlator {
     await this.#loadThresholds(members.map((m) => m.report));
     const index = new CorrelationIndex(this.#thresholdOf);
     this.#incidentOf.clear();
+    this.#members.clear();
     index.addAll(members.map((m) => pointOf(m.report)));
     for (const { incidentId, report } of members) this.#incidentOf.set(report.id, incidentId);
     this.#index = index;
@@ -119,6 +129,7 @@ export class Correlator {
   #invalidate(): void {
     this.#index = undefined;
     this.#generation = -1;
+    this.#members.clear();
   }
 
   /**
@@ -245,7 +256,7 @@ export class Correlator {
         (a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id),
       )[0] as Incident;
       await addMembers(tx, target.id, [report.id], 'correlated', null, now);
-      const members = (await memberReportsOf(tx, [target.id])).get(target.id) ?? [];
+      const members = await this.#membersAfterJoin(tx, target, report);
       incident = await this.ctx.derive({ ...target, updatedAt: now }, members);
       await updateIncident(tx, incident);
       await this.ctx.logIncident(tx, 'incident.regrouped', incident);
@@ -258,9 +269,36 @@ export class Correlator {
       await this.ctx.logIncident(tx, 'incident.opened', incident);
       result.changed?.push({ kind: 'incident.opened', incident });
       result.opened += 1;
+      this.#members.set(incident.id, [report]);
     }
     index.add(point);
     this.#incidentOf.set(report.id, incident.id);
+  }
+
+  /**
+   * The members of `target` (as read before `report` joined it) now that `report` has joined, exactly
+   * as a full read would give them (`memberReportsOf`: by report id), so the incident derived from
+   * them is the full re-derivation. From the cache when it holds the incident's members: then only
+   * the members a revision has superseded meanwhile are read (a report's one column that changes
+   * after it is stored; the revision takes its place later, in its own correlation), not every
+   * member's row and body again. Otherwise every member is read. Keeps the result.
+   */
+  async #membersAfterJoin(tx: Executor, target: Incident, report: MemberReport): Promise<MemberReport[]> {
+    const cached = this.#members.get(target.id);
+    let members: MemberReport[];
+    if (cached !== undefined && sameIds(cached, target.reportIds)) {
+      const superseded = await supersededMembersOf(tx, target.id);
+      members = cached.map((m) => {
+        const by = superseded.get(m.id) ?? null;
+        return by === m.supersededBy ? m : { ...m, supersededBy: by };
+      });
+      const at = members.findIndex((m) => m.id > report.id);
+      members.splice(at === -1 ? members.length : at, 0, report);
+    } else {
+      members = (await memberReportsOf(tx, [target.id])).get(target.id) ?? [];
+    }
+    this.#members.set(target.id, members);
+    return members;
   }
 
   /** A new candidate incident around its first reports. */

@@ -13,7 +13,11 @@ import type { VerificationRules } from './verification.settings.js';
 export function corroborationOf(reports: readonly MemberReport[]): Corroboration {
   const current = reports.filter((r) => r.supersededBy === null);
   const groups = new Map<string, MemberReport[]>();
-  for (const r of current) groups.set(r.independenceGroup, [...(groups.get(r.independenceGroup) ?? []), r]);
+  for (const r of current) {
+    const group = groups.get(r.independenceGroup);
+    if (group === undefined) groups.set(r.independenceGroup, [r]);
+    else group.push(r);
+  }
   const reasons: string[] = [];
   const n = groups.size;
   if (n === 0) return { level: 'none', independentGroups: 0, reports: 0, reasons: ['no current reports'] };

@@ -485,6 +485,21 @@ export async function memberReportsOf(
 }
 
 /**
+ * The members of an incident that a revision has superseded meanwhile (report id → the revision's id):
+ * the one column of a member report that changes after it is stored. Reads no report body.
+ */
+export async function supersededMembersOf(db: Executor, incidentId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('incident_reports')
+    .innerJoin('reports', 'reports.id', 'incident_reports.report_id')
+    .select(['reports.id as id', 'reports.superseded_by as superseded_by'])
+    .where('incident_reports.incident_id', '=', incidentId)
+    .where('reports.superseded_by', 'is not', null)
+    .execute();
+  return new Map(rows.flatMap((r) => (r.superseded_by === null ? [] : [[r.id, r.superseded_by] as const])));
+}
+
+/**
  * Current reports that belong to no incident and may be grouped (see CORRELATED_MARKINGS). Oldest first.
  */
 export async function listUncorrelatedReports(db: Executor, limit: number): Promise<MemberReport[]> {
