@@ -400,9 +400,16 @@ export class Correlator {
         const opened: Incident[] = [];
         const memberships: { incidentId: string; reportIds: string[] }[] = [];
         const grown = new Set<string>();
-        for (const c of work.slice(i, i + BULK_CHUNK)) {
+        const chunk = work.slice(i, i + BULK_CHUNK);
+        // The open incidents the chunk's clusters touch, read at once (not a round trip per cluster).
+        const touched = new Map<string, Incident>();
+        const ids = [...new Set(chunk.flatMap((c) => [...c.incidents]))];
+        for (let j = 0; j < ids.length; j += 500)
+          for (const incident of await findIncidents(tx, ids.slice(j, j + 500)))
+            touched.set(incident.id, incident);
+        for (const c of chunk) {
           if (c.incidents.size > 0) {
-            const target = oldestOf(await findIncidents(tx, [...c.incidents]));
+            const target = oldestOf([...c.incidents].flatMap((id) => touched.get(id) ?? []));
             if (target !== undefined) {
               memberships.push({ incidentId: target.id, reportIds: c.fresh.map((r) => r.id) });
               grown.add(target.id);
