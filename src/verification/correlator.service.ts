@@ -93,9 +93,9 @@ const CATCH_UP_MAX_CHUNKS = 20;
  * agreement). Incremental as reports arrive: a new report joins the open incident one of whose
  * reports it matches (the earliest opened, when several), or opens a new one. In bulk after an
  * import: the pending reports are clustered slice by slice in time order, each slice with the reports
- * of the open incidents in its reach. A revised
- * report takes its previous revision's place. Only open incidents (reported, under review) gain
- * reports: a concluded incident is never changed behind its analysts' backs.
+ * of the open incidents in its reach. A revised report takes its previous revision's place. Only
+ * open incidents (reported, under review) gain reports: a concluded incident is never changed behind
+ * its analysts' backs.
  */
 export class Correlator {
   #index: CorrelationIndex | undefined;
