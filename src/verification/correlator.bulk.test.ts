@@ -136,6 +136,27 @@ describeEachDialect('bulk correlation in slices', (dialect) => {
     );
   });
 
+  it('gives the grouping live correlation gives when the same reports arrive one by one', async () => {
+    const at = (lon: number, from: string, narrative: string) =>
+      sampleInput({
+        observed: { from, precision: 'exact' },
+        location: { lon, lat: 48.36, uncertaintyM: 100 },
+        narrative,
+      });
+    const ids = await store([
+      at(38.08, '2026-11-22T10:00:00Z', 'A'),
+      at(38.08 + 0.0676, '2026-11-22T10:00:00Z', 'B'),
+      at(38.08 + 0.0338, '2026-11-22T10:30:00Z', 'C'),
+    ]);
+    const live = correlator(1000);
+    for (const id of ids) await live.correlate([id]);
+    const names = new Map(ids.map((id, i) => [id, 'ABC'[i] ?? '?']));
+    const grouped = await groups(names);
+    // C matches both A's and B's incidents: it joins one (the earliest opened), they are not merged.
+    expect(grouped).toHaveLength(2);
+    expect(grouped.find((g) => g.includes('C'))).toHaveLength(2);
+  });
+
   it('merges the same three reports into one incident when they fall in one slice', async () => {
     const at = (lon: number, from: string, narrative: string) =>
       sampleInput({
