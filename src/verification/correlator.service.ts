@@ -18,13 +18,16 @@ import {
   incidentsOfReports,
   insertIncidents,
   listOpenIncidentMembers,
+  listOpenIncidentMembersWithin,
   listUncorrelatedReports,
+  listUncorrelatedReportsAfter,
   memberReportsOf,
   previousRevisionsOf,
   readGeneration,
   supersededMembersOf,
   updateIncident,
   type MemberReport,
+  type UncorrelatedCursor,
 } from './incident.repository.js';
 import { MemberCache } from './member-cache.js';
 import { VERIFICATION_MARKING, type VerificationContext } from './verification.context.js';
@@ -40,6 +43,13 @@ export interface CorrelationResult {
   /** Revised reports that took their previous revision's place. */
   followed: number;
   ms: number;
+  /** Bulk runs: the slices of uncorrelated reports read one after another. */
+  slices?: number;
+  /**
+   * Bulk runs: the most reports clustered at once (a slice's pending reports and the open incidents'
+   * members in its reach): what the run's memory grows with.
+   */
+  largestSlice?: number;
   /** Incremental runs: the incidents opened or regrouped, as committed (for announcements). */
   changed?: { kind: 'incident.opened' | 'incident.regrouped'; incident: Incident }[];
 }
@@ -69,6 +79,12 @@ function sameIds(reports: readonly MemberReport[], ids: readonly string[]): bool
 /** Reports per write transaction of a bulk run. */
 const BULK_CHUNK = 2000;
 
+/**
+ * Uncorrelated reports a bulk run reads and clusters at once (with the open incidents' members in
+ * their reach): about 10 MB of reports and engine arrays, against 250 MB for 60 k reports at once.
+ */
+export const BULK_SLICE_REPORTS = 10_000;
+
 /** Reports per transaction of a catch-up (each placed incrementally, as live intakes are). */
 const CATCH_UP_CHUNK = 500;
 
@@ -83,9 +99,10 @@ const CATCH_UP_MAX_CHUNKS = 20;
  * Groups reports into candidate incidents by space-time proximity (thresholds per category from the
  * agreement). Incremental as reports arrive: a new report joins the open incident one of whose
  * reports it matches (the earliest opened, when several), or opens a new one. In bulk after an
- * import: every pending report is clustered at once, with the reports of open incidents. A revised
- * report takes its previous revision's place. Only open incidents (reported, under review) gain
- * reports: a concluded incident is never changed behind its analysts' backs.
+ * import: the pending reports are clustered slice by slice in time order, each slice with the reports
+ * of the open incidents in its reach. A revised report takes its previous revision's place. Only
+ * open incidents (reported, under review) gain reports: a concluded incident is never changed behind
+ * its analysts' backs.
  */
 export class Correlator {
   #index: CorrelationIndex | undefined;
@@ -96,7 +113,18 @@ export class Correlator {
   /** The members of incidents grown lately, as current as the index (cleared with it). */
   readonly #members = new MemberCache();
 
-  constructor(private readonly ctx: VerificationContext) {}
+  readonly #bulkSliceReports: number;
+
+  /** `bulkSliceReports`: see {@link BULK_SLICE_REPORTS} (tests make it small). */
+  constructor(
+    private readonly ctx: VerificationContext,
+    options: { bulkSliceReports?: number } = {},
+  ) {
+    const slice = options.bulkSliceReports ?? BULK_SLICE_REPORTS;
+    if (!(Number.isInteger(slice) && slice >= 1))
+      throw new RangeError(`bulkSliceReports must be a positive integer, got ${slice}`);
+    this.#bulkSliceReports = slice;
+  }
 
   #thresholdOf = (key: string): CorrelationThreshold =>
     this.#thresholds.get(key) ?? { distanceM: 0, windowMs: 0 };
@@ -335,20 +363,61 @@ export class Correlator {
   }
 
   /**
-   * Bulk: clusters every pending report with the reports of open incidents in one pass, then writes
-   * the groups in chunked transactions (each with its log entries). Run after an import.
+   * Bulk: groups every pending report, run after an import. The reports are read in slices of
+   * `bulkSliceReports`, oldest first by (observed_from, id); each slice is clustered with the members
+   * of open incidents whose windows come within the slice's largest correlation window of its span
+   * (so with the incidents the slices before it opened), and its groups are written in chunked
+   * transactions (each with its log entries) before the next slice is read: memory is bounded by the
+   * slice, not the backlog. A cluster that touches open incidents joins the oldest of them, as a live
+   * report does; so a report that links two groups already written joins one of them rather than
+   * merging them (docs/verification.md).
    */
   async correlateAll(): Promise<CorrelationResult> {
     const t0 = performance.now();
-    const result: CorrelationResult = { reports: 0, opened: 0, joined: 0, followed: 0, ms: 0 };
+    const result: CorrelationResult = {
+      reports: 0,
+      opened: 0,
+      joined: 0,
+      followed: 0,
+      ms: 0,
+      slices: 0,
+      largestSlice: 0,
+    };
     this.#invalidate();
     await this.ctx.prepare();
-    let pending = await listUncorrelatedReports(this.ctx.db, Number.MAX_SAFE_INTEGER);
-    result.reports = pending.length;
-    if (pending.length === 0) return { ...result, ms: performance.now() - t0 };
-    pending = await this.ctx.db.transaction().execute((tx) => this.#followRevisions(tx, pending, result));
-    const open = await listOpenIncidentMembers(this.ctx.db);
+    let after: UncorrelatedCursor | undefined;
+    for (;;) {
+      const slice = await listUncorrelatedReportsAfter(this.ctx.db, after, this.#bulkSliceReports);
+      const last = slice.at(-1);
+      if (last === undefined) break;
+      after = { observedFrom: last.observedFrom, id: last.id };
+      result.reports += slice.length;
+      result.slices = (result.slices ?? 0) + 1;
+      await this.#correlateSlice(slice, result);
+      if (slice.length < this.#bulkSliceReports) break;
+    }
+    return { ...result, ms: performance.now() - t0 };
+  }
+
+  /** One slice of a bulk run: revisions followed, the rest clustered with the open incidents in reach and written. */
+  async #correlateSlice(slice: readonly MemberReport[], result: CorrelationResult): Promise<void> {
+    const pending = await this.ctx.db.transaction().execute((tx) => this.#followRevisions(tx, slice, result));
+    if (pending.length === 0) return;
+    await this.#loadThresholds(pending);
+    let fromMs = Infinity;
+    let toMs = -Infinity;
+    let reachMs = 0;
+    for (const r of pending) {
+      fromMs = Math.min(fromMs, Date.parse(r.observedFrom));
+      toMs = Math.max(toMs, Date.parse(r.observedTo));
+      reachMs = Math.max(reachMs, this.#thresholdOf(keyOf(r)).windowMs);
+    }
+    const open = await listOpenIncidentMembersWithin(this.ctx.db, {
+      from: storedInstant(fromMs - reachMs),
+      to: storedInstant(toMs + reachMs),
+    });
     const all = [...open.map((o) => o.report), ...pending];
+    result.largestSlice = Math.max(result.largestSlice ?? 0, all.length);
     await this.#loadThresholds(all);
     const labels = clusterPoints(all.map(pointOf), this.#thresholdOf);
     // Per cluster: the open incidents in it and its new reports.
@@ -369,12 +438,16 @@ export class Correlator {
         const opened: Incident[] = [];
         const memberships: { incidentId: string; reportIds: string[] }[] = [];
         const grown = new Set<string>();
-        for (const c of work.slice(i, i + BULK_CHUNK)) {
+        const chunk = work.slice(i, i + BULK_CHUNK);
+        // The open incidents the chunk's clusters touch, read at once (not a round trip per cluster).
+        const touched = new Map<string, Incident>();
+        const ids = [...new Set(chunk.flatMap((c) => [...c.incidents]))];
+        for (let j = 0; j < ids.length; j += 500)
+          for (const incident of await findIncidents(tx, ids.slice(j, j + 500)))
+            touched.set(incident.id, incident);
+        for (const c of chunk) {
           if (c.incidents.size > 0) {
-            const targets = await findIncidents(tx, [...c.incidents]);
-            const target = targets.sort(
-              (a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id),
-            )[0];
+            const target = oldestOf([...c.incidents].flatMap((id) => touched.get(id) ?? []));
             if (target !== undefined) {
               memberships.push({ incidentId: target.id, reportIds: c.fresh.map((r) => r.id) });
               grown.add(target.id);
@@ -403,6 +476,31 @@ export class Correlator {
         }
       });
     }
-    return { ...result, ms: performance.now() - t0 };
   }
+}
+
+/**
+ * The incident a bulk cluster touching several joins: the earliest opened, as live correlation
+ * chooses. Incidents opened in one bulk transaction share their opening instant, so ties go to the
+ * earliest observed, then to the one holding the smallest report id: the choice depends on the
+ * reports alone, never on the random incident ids.
+ */
+function oldestOf(incidents: readonly Incident[]): Incident | undefined {
+  const smallestReport = (i: Incident) => i.reportIds.reduce((a, b) => (b < a ? b : a), '\uffff');
+  return [...incidents].sort(
+    (a, b) =>
+      a.openedAt.localeCompare(b.openedAt) ||
+      a.observedFrom.localeCompare(b.observedFrom) ||
+      smallestReport(a).localeCompare(smallestReport(b)) ||
+      a.id.localeCompare(b.id),
+  )[0];
+}
+
+/** Earliest and latest instants stored as RFC 3339 text (years 0000–9999). */
+const STORED_MIN_MS = Date.parse('0000-01-01T00:00:00.000Z');
+const STORED_MAX_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** An instant as stored (`toISOString`), clamped to the years that text compares correctly in. */
+function storedInstant(ms: number): string {
+  return new Date(Math.min(STORED_MAX_MS, Math.max(STORED_MIN_MS, ms))).toISOString();
 }

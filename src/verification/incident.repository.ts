@@ -7,6 +7,7 @@ import type { Executor } from '../db/database.js';
 import { insertMany } from '../db/insert-many.js';
 import type { Classification } from '../monitoring/report.model.js';
 import type { ReportTable } from '../monitoring/report.tables.js';
+import { earliestStart } from '../monitoring/window-class.js';
 import type {
   Attribution,
   Corroboration,
@@ -512,6 +513,75 @@ export async function listUncorrelatedReports(db: Executor, limit: number): Prom
   q = q.where('reports.marking', 'in', CORRELATED_MARKINGS);
   const rows = await q.orderBy('reports.observed_from').orderBy('reports.id').limit(limit).execute();
   return rows.map(rowToMember);
+}
+
+/** Where a keyset-paged read of the uncorrelated reports stopped: the last report it returned. */
+export interface UncorrelatedCursor {
+  observedFrom: string;
+  id: string;
+}
+
+/**
+ * The next `limit` uncorrelated reports (as {@link listUncorrelatedReports}) after `after` in
+ * (observed_from, id) order, from the first when `after` is undefined: a bulk correlation reads them
+ * slice by slice, so its memory does not grow with the backlog.
+ */
+export async function listUncorrelatedReportsAfter(
+  db: Executor,
+  after: UncorrelatedCursor | undefined,
+  limit: number,
+): Promise<MemberReport[]> {
+  let q = db
+    .selectFrom('reports')
+    .select(MEMBER_COLUMNS.map((c) => `reports.${c}` as const))
+    .leftJoin('incident_reports', 'incident_reports.report_id', 'reports.id')
+    .where('incident_reports.report_id', 'is', null)
+    .where('reports.superseded_by', 'is', null)
+    .where('reports.marking', 'in', CORRELATED_MARKINGS);
+  if (after !== undefined)
+    q = q.where('reports.observed_from', '>=', after.observedFrom).where((eb) =>
+      // The first bound alone lets the index on observed_from start at the cursor (PostgreSQL read
+      // every report for each slice without it); the second skips what the cursor already returned.
+      eb.or([
+        eb('reports.observed_from', '>', after.observedFrom),
+        eb.and([eb('reports.observed_from', '=', after.observedFrom), eb('reports.id', '>', after.id)]),
+      ]),
+    );
+  const rows = await q.orderBy('reports.observed_from').orderBy('reports.id').limit(limit).execute();
+  return rows.map(rowToMember);
+}
+
+/**
+ * The member reports of open incidents whose observed windows reach into [from, to] (RFC 3339 UTC
+ * instants, as stored), in (observed_from, id) order: what a bulk slice of reports observed in that
+ * span, widened by the largest correlation window, can match. Their starts are bounded below by the
+ * longest window class stored (`monitoring/window-class.ts`), so the index range read does not grow
+ * with every report before the span.
+ */
+export async function listOpenIncidentMembersWithin(
+  db: Executor,
+  span: { from: string; to: string },
+): Promise<{ incidentId: string; report: MemberReport }[]> {
+  const longest = await db
+    .selectFrom('reports')
+    .select((eb) => eb.fn.max('window_class').as('k'))
+    .executeTakeFirst();
+  const earliest =
+    longest?.k === null || longest?.k === undefined ? undefined : earliestStart(span.from, Number(longest.k));
+  let q = db
+    .selectFrom('incident_reports')
+    .innerJoin('incidents', 'incidents.id', 'incident_reports.incident_id')
+    .innerJoin('reports', 'reports.id', 'incident_reports.report_id')
+    .select([
+      'incident_reports.incident_id as incident_id',
+      ...MEMBER_COLUMNS.map((c) => `reports.${c}` as const),
+    ])
+    .where('incidents.status', 'in', ['reported', 'under_review'])
+    .where('reports.observed_to', '>=', span.from)
+    .where('reports.observed_from', '<=', span.to);
+  if (earliest !== undefined) q = q.where('reports.observed_from', '>=', earliest);
+  const rows = await q.orderBy('reports.observed_from').orderBy('reports.id').execute();
+  return rows.map((r) => ({ incidentId: r.incident_id, report: rowToMember(r) }));
 }
 
 /** The member reports of every open incident (what a new report may join). */
