@@ -16,6 +16,8 @@ export interface ImportProcessResult {
   ms: number;
   prepareMs: number;
   writeMs: number;
+  /** Building the indexes dropped for the load (SQLite, large imports), before the commit. */
+  indexMs: number;
   commitMs: number;
   /** Announcing the reports and verification grouping them into incidents, after the commit. */
   afterCommitMs: number;
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
       ms,
       prepareMs: result.timings.prepareMs,
       writeMs: result.timings.writeMs,
+      indexMs: result.timings.indexMs,
       commitMs: result.timings.commitMs,
       afterCommitMs: result.timings.afterCommitMs,
       peakRssMib: process.resourceUsage().maxRSS / 1024,

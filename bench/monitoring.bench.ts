@@ -254,7 +254,7 @@ function importResults(
           ? `PostGIS peer ${skipped}`
           : `${num(ratio, 2)}× the PostGIS peer (${num(peerRate ?? 0)} rows/s in the same run)`,
         `${num(r.accepted)} stored and queued in the log in one transaction in ${num(r.ms / 1000, 1)} s; ${r.rejected} rejected; ${load()} after`,
-        `time: reading and parsing the file ${num((r.ms - r.prepareMs - r.writeMs - r.commitMs - r.afterCommitMs) / 1000, 1)} s, validate+classify ${num(r.prepareMs / 1000, 1)} s, store+log ${num(r.writeMs / 1000, 1)} s, commit ${num(r.commitMs / 1000, 1)} s, after the commit (verification groups the reports into incidents) ${num(r.afterCommitMs / 1000, 1)} s`,
+        `time: reading and parsing the file ${num((r.ms - r.prepareMs - r.writeMs - r.indexMs - r.commitMs - r.afterCommitMs) / 1000, 1)} s, validate+classify ${num(r.prepareMs / 1000, 1)} s, store+log ${num(r.writeMs / 1000, 1)} s, index build after the load ${num(r.indexMs / 1000, 1)} s, commit ${num(r.commitMs / 1000, 1)} s, after the commit (verification groups the reports into incidents) ${num(r.afterCommitMs / 1000, 1)} s`,
         ...extra,
         ...r.problems.map((p) => `problem: ${p}`),
       ],

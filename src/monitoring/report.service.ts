@@ -23,6 +23,12 @@ import {
   BULK_ANALYZE_FIRST_ROWS,
   type ReportFilter,
 } from './report.repository.js';
+import {
+  BULK_INDEX_THRESHOLD,
+  deferredIndexPlan,
+  type BulkIndexThreshold,
+  type DeferredIndexPlan,
+} from './report.bulk-indexes.js';
 import { requireMayCreateReports } from './report.permission.js';
 import { managesSources, type ReportReader } from './report.view.js';
 import { writeReports, type WriteContext, type WriteOutcome } from './report.writer.js';
@@ -46,6 +52,8 @@ export interface MonitoringSettings {
   defaultMarking: Marking;
   /** Reports per transaction chunk of a bulk intake. */
   chunkSize: number;
+  /** When a bulk intake on SQLite builds its indexes after the load (default `BULK_INDEX_THRESHOLD`). */
+  bulkIndexThreshold?: BulkIndexThreshold;
 }
 
 /** Reads the settings from the environment (TRUCELINE_OUTSIDE_REGION, …); throws naming a bad one. */
@@ -66,6 +74,10 @@ export function monitoringSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
     evidenceMaxBytes: num('TRUCELINE_EVIDENCE_MAX_BYTES', 256 * 1024 * 1024),
     defaultMarking: 'AMBER',
     chunkSize: 2000,
+    bulkIndexThreshold: {
+      minRows: num('TRUCELINE_BULK_INDEX_MIN_ROWS', BULK_INDEX_THRESHOLD.minRows),
+      perStoredRow: num('TRUCELINE_BULK_INDEX_PER_STORED_ROW', BULK_INDEX_THRESHOLD.perStoredRow),
+    },
   };
 }
 
@@ -85,13 +97,22 @@ export interface IntakeResult {
   }[];
   problems: FieldProblem[];
   dryRun: boolean;
+  /** The indexes a large bulk intake dropped for its load and built again before the commit (SQLite). */
+  indexesBuiltAfterLoad?: string[];
   /** Reports as stored (only for small intakes, for the API response). */
   stored?: Report[];
   /**
    * Where the time went: validating and classifying, writing (rows and log entries), the commit, and
    * what follows it (announcing the reports and verification's grouping of them into incidents).
    */
-  timings: { prepareMs: number; writeMs: number; commitMs: number; afterCommitMs: number };
+  timings: {
+    prepareMs: number;
+    writeMs: number;
+    /** Building, before the commit, the indexes a large bulk intake dropped for its load (SQLite). */
+    indexMs: number;
+    commitMs: number;
+    afterCommitMs: number;
+  };
 }
 
 export interface IngestOptions {
@@ -106,6 +127,12 @@ export interface IngestOptions {
   keepReports?: boolean;
   /** A long bulk intake (imports, the demo): the database is tuned for it first. */
   bulk?: boolean;
+  /**
+   * How many items the whole bulk intake holds, or an estimate from the `seen` so far (a file's size
+   * over its bytes per row), asked after each chunk: a large one builds its indexes after the load
+   * (`report.bulk-indexes.ts`).
+   */
+  expectedItems?: (seen: number) => number | undefined;
   /** List every report's outcome in the result (default true; bulk imports keep only counts and problems). */
   listOutcomes?: boolean;
   onChunk?: (done: number, result: IntakeResult) => void;
@@ -138,6 +165,8 @@ interface Intake {
   options: IngestOptions;
   /** Bulk intakes: reports written when the table's statistics are next refreshed (doubling). */
   analyzeAt: number;
+  /** Bulk intakes on SQLite: the indexes dropped for the load and built again before the commit. */
+  indexes?: DeferredIndexPlan;
 }
 
 function emptyResult(options: IngestOptions): IntakeResult {
@@ -149,7 +178,7 @@ function emptyResult(options: IngestOptions): IntakeResult {
     reports: [],
     problems: [],
     dryRun: options.dryRun === true,
-    timings: { prepareMs: 0, writeMs: 0, commitMs: 0, afterCommitMs: 0 },
+    timings: { prepareMs: 0, writeMs: 0, indexMs: 0, commitMs: 0, afterCommitMs: 0 },
     ...(options.keepReports === true ? { stored: [] } : {}),
   };
 }
@@ -345,6 +374,10 @@ export class ReportService {
         options.onChunk?.(offset, result);
       }
       rollBackUnlessApplied(result, options);
+      const indexing = performance.now();
+      const rebuilt = (await intake.indexes?.rebuild(tx)) ?? [];
+      if (rebuilt.length > 0) result.indexesBuiltAfterLoad = rebuilt;
+      result.timings.indexMs += performance.now() - indexing;
       await this.#recordSubmission(tx, actor, result);
       committing = performance.now();
       return result;
@@ -379,6 +412,7 @@ export class ReportService {
       writer: { userId, organisationId, requestId: actor.requestId },
       options,
       analyzeAt: BULK_ANALYZE_FIRST_ROWS,
+      ...(options.bulk === true ? { indexes: deferredIndexPlan(this.deps.db, s.bulkIndexThreshold) } : {}),
     };
   }
 
@@ -401,6 +435,13 @@ export class ReportService {
       await refreshBulkStatistics(tx);
       intake.analyzeAt = written * 2;
     }
+    const seen = offset + chunk.length;
+    const expected = intake.options.expectedItems?.(seen);
+    await intake.indexes?.afterWrite(tx, {
+      written,
+      seen,
+      ...(expected !== undefined ? { expected } : {}),
+    });
     result.timings.writeMs += performance.now() - t1;
   }
 

@@ -57,6 +57,8 @@ export interface TestAppOptions {
   monitoring?: Partial<MonitoringSettings>;
   /** Place names in other languages (as the server loads them from TRUCELINE_PLACE_NAMES). */
   placeNames?: PlaceNames;
+  /** SQLite in a file of the data directory (WAL) instead of in memory: for a second connection. */
+  sqliteFile?: boolean;
 }
 
 export interface TestApp {
@@ -75,10 +77,13 @@ export interface TestApp {
  * `monitoring`, the illustrative agreement loaded and monitoring built with test settings.
  */
 export async function startTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await freshDatabase(dialect);
-  const clock = new TestClock();
   // Evidence files and keys go to a directory of the test's own, never to ./data.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'truceline-test-'));
+  const database = await freshDatabase(
+    dialect,
+    options.sqliteFile === true ? { sqliteFile: path.join(dataDir, 'truceline.db') } : {},
+  );
+  const clock = new TestClock();
   const config: Config = {
     ...loadConfig({}),
     dataDir,

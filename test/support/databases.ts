@@ -44,10 +44,16 @@ export async function dropTestSchema(schema: string): Promise<void> {
   });
 }
 
-/** A fresh, migrated, empty database of the given dialect; `drop()` removes it. */
-export async function freshDatabase(dialect: Dialect): Promise<Db & { drop(): Promise<void> }> {
+/**
+ * A fresh, migrated, empty database of the given dialect; `drop()` removes it. SQLite lives in memory
+ * unless `sqliteFile` names a file (WAL, as deployed: for tests with a second connection).
+ */
+export async function freshDatabase(
+  dialect: Dialect,
+  options: { sqliteFile?: string } = {},
+): Promise<Db & { drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
-    const db = await openDatabase('sqlite::memory:');
+    const db = await openDatabase(`sqlite:${options.sqliteFile ?? ':memory:'}`);
     await migrateToLatest(db.db);
     return { ...db, drop: () => db.close() };
   }

@@ -79,6 +79,7 @@ async function* itemsOf(
   file: string,
   o: ImportOptions,
   onBytes: (n: number) => void,
+  onTotal: (items: number) => void,
 ): AsyncGenerator<IntakeItem[]> {
   const size = o.chunkSize ?? 2000;
   const tz = o.timeZone ?? 'UTC';
@@ -100,6 +101,7 @@ async function* itemsOf(
         { file, path: '/type', reason: 'must be FeatureCollection with features' },
       ]);
     const features = d.features as unknown[];
+    onTotal(features.length);
     for (let i = 0; i < features.length; i += size) {
       yield features.slice(i, i + size).map((f, k) => {
         const { input, problems } = featureToInput(f);
@@ -192,7 +194,13 @@ export async function importFile(
     throw new ImportFileError(`cannot read ${file}`, [{ file, path: '', reason: 'no such file' }]);
   }
   let bytes = 0;
-  const items = itemsOf(file, o, (n) => (bytes += n));
+  let total: number | undefined;
+  const items = itemsOf(
+    file,
+    o,
+    (n) => (bytes += n),
+    (n) => (total = n),
+  );
   const result = await reports.ingest(actor, items, {
     ...(o.applyGood !== undefined ? { applyGood: o.applyGood } : {}),
     ...(o.dryRun !== undefined ? { dryRun: o.dryRun } : {}),
@@ -201,6 +209,9 @@ export async function importFile(
     externalSystem: o.externalSystem ?? o.format,
     listOutcomes: false,
     bulk: true,
+    // A CSV file's rows, estimated from its size and the bytes read for the rows so far (read ahead
+    // of them, so the estimate is low at first and nears the true count as the import goes on).
+    expectedItems: (seen) => total ?? (bytes > 0 ? Math.round((stat.size * seen) / bytes) : undefined),
     onChunk: (_n, r) => o.onProgress?.(bytes, stat.size, r),
   });
   result.problems = result.problems.map((p) => ({
