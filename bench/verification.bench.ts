@@ -25,9 +25,8 @@ import {
   type CorrelationThreshold,
 } from '../src/verification/correlation.js';
 import { connectPostgis } from '../test/support/postgis-check.js';
-import { sampleInput, startTestApp, TEST_SETTINGS } from '../test/support/app.js';
+import { sampleInput, startTestApp, uncorrelatedReports, verificationDepsOf } from '../test/support/app.js';
 import { CONSOLE_ACTOR } from '../src/cli/runtime.js';
-import { createMonitoringService } from '../src/monitoring/monitoring.js';
 import { Correlator } from '../src/verification/correlator.service.js';
 import { VerificationContext } from '../src/verification/verification.context.js';
 import { msSince, num, type BenchOptions, type BenchResult } from './harness.js';
@@ -396,22 +395,9 @@ async function join(smoke: boolean): Promise<BenchResult[]> {
   for (const engine of engines) {
     const t = await startTestApp(engine, { monitoring: {} });
     try {
-      const s = t.services;
-      const deps = {
-        db: s.database.db,
-        ledger: s.ledger,
-        audit: s.audit,
-        agreements: s.agreements,
-        organisations: s.organisations,
-        now: t.clock.now,
-      };
       // An intake of its own, not wired to correlation: only the correlation is timed.
-      const intake = createMonitoringService({
-        ...deps,
-        dataDir: t.dataDir,
-        settings: TEST_SETTINGS,
-      }).reports;
-      const correlator = new Correlator(new VerificationContext(deps));
+      const intake = uncorrelatedReports(t);
+      const correlator = new Correlator(new VerificationContext(verificationDepsOf(t)));
       const base = Date.parse('2026-11-25T18:00:00Z');
       const cpu: number[] = [];
       for (let i = 0; i < count; i += 1) {

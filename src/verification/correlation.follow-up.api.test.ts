@@ -1,9 +1,8 @@
 // Tests read untyped JSON bodies (see the test override in eslint.config.js).
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/databases.js';
-import { sampleInput, startTestApp, TEST_SETTINGS, type TestApp } from '../../test/support/app.js';
+import { sampleInput, startTestApp, uncorrelatedReports, type TestApp } from '../../test/support/app.js';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
-import { createMonitoringService } from '../monitoring/monitoring.js';
 
 /**
  * Live submissions answer before their correlation into incidents runs; every stored report is still
@@ -48,17 +47,9 @@ describeEachDialect('correlation after the answer', (dialect) => {
   it('correlates a stored report whose correlation never ran, once', async () => {
     // Another process on the database that stored a report and stopped before correlating it: a
     // report service with no listener.
-    const stopped = createMonitoringService({
-      db: t.services.database.db,
-      ledger: t.services.ledger.appender,
-      audit: t.services.audit,
-      agreements: t.services.agreements,
-      organisations: t.services.organisations,
-      dataDir: t.dataDir,
-      now: t.clock.now,
-      settings: TEST_SETTINGS,
-    });
-    const stored = await stopped.reports.ingest(CONSOLE_ACTOR, [[{ input: sampleInput(), path: '/0' }]]);
+    const stored = await uncorrelatedReports(t).ingest(CONSOLE_ACTOR, [
+      [{ input: sampleInput(), path: '/0' }],
+    ]);
     expect(stored.accepted).toBe(1);
     expect(await membership()).toEqual([]);
     const first = await t.services.verification.catchUpCorrelation();

@@ -1,8 +1,13 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/databases.js';
-import { sampleInput, startTestApp, TEST_SETTINGS, type TestApp } from '../../test/support/app.js';
+import {
+  sampleInput,
+  startTestApp,
+  uncorrelatedReports,
+  verificationDepsOf,
+  type TestApp,
+} from '../../test/support/app.js';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
-import { createMonitoringService } from '../monitoring/monitoring.js';
 import { Correlator } from './correlator.service.js';
 import { VerificationContext } from './verification.context.js';
 
@@ -19,33 +24,14 @@ describeEachDialect('bulk correlation in slices', (dialect) => {
 
   /** Stores reports as an import would, without correlating them; returns their ids in input order. */
   async function store(inputs: Record<string, unknown>[]): Promise<string[]> {
-    const uncorrelated = createMonitoringService({
-      db: t.services.database.db,
-      ledger: t.services.ledger.appender,
-      audit: t.services.audit,
-      agreements: t.services.agreements,
-      organisations: t.services.organisations,
-      dataDir: t.dataDir,
-      now: t.clock.now,
-      settings: TEST_SETTINGS,
-    });
     const items = inputs.map((input, i) => ({ input, path: `/${i}` }));
-    const stored = await uncorrelated.reports.ingest(CONSOLE_ACTOR, [items]);
+    const stored = await uncorrelatedReports(t).ingest(CONSOLE_ACTOR, [items]);
     expect(stored.rejected, JSON.stringify(stored.problems)).toBe(0);
     return [...stored.reports].sort((a, b) => a.index - b.index).map((r) => r.id);
   }
 
   function correlator(bulkSliceReports: number): Correlator {
-    const s = t.services;
-    const ctx = new VerificationContext({
-      db: s.database.db,
-      ledger: s.ledger,
-      audit: s.audit,
-      agreements: s.agreements,
-      organisations: s.organisations,
-      now: t.clock.now,
-    });
-    return new Correlator(ctx, { bulkSliceReports });
+    return new Correlator(new VerificationContext(verificationDepsOf(t)), { bulkSliceReports });
   }
 
   /** The incidents as sets of report ids, sorted (ids stand for the reports' labels via `names`). */

@@ -1,13 +1,18 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../cli/runtime.js';
 import { rng } from '../monitoring/generator.js';
-import { createMonitoringService } from '../monitoring/monitoring.js';
-import { sampleInput, startTestApp, TEST_SETTINGS, type TestApp } from '../../test/support/app.js';
+import {
+  sampleInput,
+  startTestApp,
+  uncorrelatedReports,
+  verificationDepsOf,
+  type TestApp,
+} from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { Correlator, type CorrelationResult } from './correlator.service.js';
 import type { Incident } from './incident.model.js';
 import { findIncidents, memberReportsOf } from './incident.repository.js';
-import { VerificationContext, type VerificationDeps } from './verification.context.js';
+import { VerificationContext } from './verification.context.js';
 
 /**
  * A report joining an incident is placed from the members the correlator keeps (it reads back only
@@ -22,28 +27,11 @@ describeEachDialect('correlator: an incident grown by joins', (dialect) => {
   afterEach(() => t.close());
 
   it('is exactly the full re-derivation of its members after every join, over random joins, revisions and two correlators', async () => {
-    const s = t.services;
-    const deps: VerificationDeps = {
-      db: s.database.db,
-      ledger: s.ledger,
-      audit: s.audit,
-      agreements: s.agreements,
-      organisations: s.organisations,
-      now: t.clock.now,
-    };
+    const deps = verificationDepsOf(t);
     // An intake not wired to correlation: the test decides when, in what order and by which of two
     // correlators (two server processes) each report is grouped, as after a stop or beside another
     // process: a revision may then be stored while a report joins its predecessor's incident.
-    const intake = createMonitoringService({
-      db: s.database.db,
-      ledger: s.ledger,
-      audit: s.audit,
-      agreements: s.agreements,
-      organisations: s.organisations,
-      now: t.clock.now,
-      dataDir: t.dataDir,
-      settings: TEST_SETTINGS,
-    }).reports;
+    const intake = uncorrelatedReports(t);
     const fullContext = new VerificationContext(deps);
     const correlators = [
       new Correlator(new VerificationContext(deps)),
@@ -96,8 +84,9 @@ describeEachDialect('correlator: an incident grown by joins', (dialect) => {
       const logged = new Map<string, Incident>();
       for (const change of result.changed ?? []) logged.set(change.incident.id, change.incident);
       const ids = [...logged.keys()];
-      const stored = new Map((await findIncidents(s.database.db, ids)).map((i) => [i.id, i]));
-      const members = await memberReportsOf(s.database.db, ids);
+      const db = t.services.database.db;
+      const stored = new Map((await findIncidents(db, ids)).map((i) => [i.id, i]));
+      const members = await memberReportsOf(db, ids);
       for (const [id, incident] of logged) {
         expect(await fullContext.derive(incident, members.get(id) ?? [])).toEqual(incident);
         expect(stored.get(id)).toEqual(incident);

@@ -568,15 +568,7 @@ export async function listOpenIncidentMembersWithin(
     .executeTakeFirst();
   const earliest =
     longest?.k === null || longest?.k === undefined ? undefined : earliestStart(span.from, Number(longest.k));
-  let q = db
-    .selectFrom('incident_reports')
-    .innerJoin('incidents', 'incidents.id', 'incident_reports.incident_id')
-    .innerJoin('reports', 'reports.id', 'incident_reports.report_id')
-    .select([
-      'incident_reports.incident_id as incident_id',
-      ...MEMBER_COLUMNS.map((c) => `reports.${c}` as const),
-    ])
-    .where('incidents.status', 'in', ['reported', 'under_review'])
+  let q = openMembersQuery(db)
     .where('reports.observed_to', '>=', span.from)
     .where('reports.observed_from', '<=', span.to);
   if (earliest !== undefined) q = q.where('reports.observed_from', '>=', earliest);
@@ -588,7 +580,13 @@ export async function listOpenIncidentMembersWithin(
 export async function listOpenIncidentMembers(
   db: Executor,
 ): Promise<{ incidentId: string; report: MemberReport }[]> {
-  const rows = await db
+  const rows = await openMembersQuery(db).execute();
+  return rows.map((r) => ({ incidentId: r.incident_id, report: rowToMember(r) }));
+}
+
+/** The member reports of the open incidents, each with its incident's id. */
+function openMembersQuery(db: Executor) {
+  return db
     .selectFrom('incident_reports')
     .innerJoin('incidents', 'incidents.id', 'incident_reports.incident_id')
     .innerJoin('reports', 'reports.id', 'incident_reports.report_id')
@@ -596,9 +594,7 @@ export async function listOpenIncidentMembers(
       'incident_reports.incident_id as incident_id',
       ...MEMBER_COLUMNS.map((c) => `reports.${c}` as const),
     ])
-    .where('incidents.status', 'in', ['reported', 'under_review'])
-    .execute();
-  return rows.map((r) => ({ incidentId: r.incident_id, report: rowToMember(r) }));
+    .where('incidents.status', 'in', ['reported', 'under_review']);
 }
 
 /**

@@ -9,8 +9,9 @@ import type { Dialect } from '../../src/db/database.js';
 import type { App } from '../../src/http/app.js';
 import { generateSignerKey, parseSignerKey } from '../../src/ledger/note.js';
 import { createVerificationServices } from '../../src/verification/verification.js';
+import type { VerificationDeps } from '../../src/verification/verification.context.js';
 import { createMonitoringService } from '../../src/monitoring/monitoring.js';
-import type { MonitoringSettings } from '../../src/monitoring/report.service.js';
+import type { MonitoringSettings, ReportService } from '../../src/monitoring/report.service.js';
 import { buildApp } from '../../src/server/app.js';
 import type { PlaceNames } from '../../src/monitoring/place-names.js';
 import { createServices, wireResponse, type AppServices } from '../../src/server/context.js';
@@ -179,4 +180,36 @@ export function sampleInput(overrides: Record<string, unknown> = {}): Record<str
     language: 'en',
     ...overrides,
   };
+}
+
+/** What a verification context of the test app's own needs (a correlator built by the test). */
+export function verificationDepsOf(t: TestApp): VerificationDeps {
+  const s = t.services;
+  return {
+    db: s.database.db,
+    ledger: s.ledger,
+    audit: s.audit,
+    agreements: s.agreements,
+    organisations: s.organisations,
+    now: t.clock.now,
+  };
+}
+
+/**
+ * A report service on the test app's database that nothing correlates (no listener): the test
+ * decides when and by which correlator its reports are grouped, as after another process stored them
+ * and stopped.
+ */
+export function uncorrelatedReports(t: TestApp): ReportService {
+  const s = t.services;
+  return createMonitoringService({
+    db: s.database.db,
+    ledger: s.ledger,
+    audit: s.audit,
+    agreements: s.agreements,
+    organisations: s.organisations,
+    now: t.clock.now,
+    dataDir: t.dataDir,
+    settings: TEST_SETTINGS,
+  }).reports;
 }
