@@ -4,7 +4,7 @@ import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
 import { copyRows } from '../db/copy-rows.js';
-import { gradeRank } from './grading.js';
+import { gradeRank, type Credibility, type Reliability } from './grading.js';
 import { reportFromRow, storedBody } from './report.body.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
 import type { ReportTable } from './report.tables.js';
@@ -250,13 +250,15 @@ async function windowOverlap(
   return sql<boolean>`(${bounded} and ${sql.ref(`reports.${key}`)} in (${sql.join(arms, sql` union all `)}))`;
 }
 
-/** Reports the principal may see, filtered, in keyset pages. */
-export async function listVisibleReports(
-  db: Executor,
-  principal: Principal | undefined,
-  filter: ReportFilter,
-): Promise<{ reports: (Report & { logSeq: number | null })[]; last?: { key: string | number; id: string } }> {
-  let q = db.selectFrom('reports').selectAll('reports');
+/** The sort key of a row for the keyset cursor. */
+type SortKeyRow = Pick<Selectable<ReportTable>, 'id' | 'grade_rank' | 'observed_from'>;
+
+/**
+ * The reports the principal may see, filtered, ordered and positioned after the cursor: the one
+ * query behind the full list and the map's slim list, which differ only in the columns they read.
+ */
+async function visibleReportsQuery(db: Executor, principal: Principal | undefined, filter: ReportFilter) {
+  let q = db.selectFrom('reports');
   if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
   if (filter.includeSuperseded !== true) q = q.where('superseded_by', 'is', null);
   if (filter.from !== undefined) q = q.where('observed_to', '>=', filter.from);
@@ -301,19 +303,111 @@ export async function listVisibleReports(
       );
     q = q.orderBy('observed_from', 'desc').orderBy('id', 'desc');
   }
-  const rows = await q.limit(filter.limit + 1).execute();
+  return q.limit(filter.limit + 1);
+}
+
+/** One page of rows (the query asked for one more than the limit) and the keyset position of its last. */
+function pageOf<R extends SortKeyRow>(
+  rows: R[],
+  filter: ReportFilter,
+): { page: R[]; last?: { key: string | number; id: string } } {
   const page = rows.slice(0, filter.limit);
   const lastRow = rows.length > filter.limit ? page[page.length - 1] : undefined;
+  if (lastRow === undefined) return { page };
+  const key = filter.sort === 'grade' ? Number(lastRow.grade_rank) : lastRow.observed_from;
+  return { page, last: { key, id: lastRow.id } };
+}
+
+/** Reports the principal may see, filtered, in keyset pages. */
+export async function listVisibleReports(
+  db: Executor,
+  principal: Principal | undefined,
+  filter: ReportFilter,
+): Promise<{ reports: (Report & { logSeq: number | null })[]; last?: { key: string | number; id: string } }> {
+  const rows = await (await visibleReportsQuery(db, principal, filter)).selectAll('reports').execute();
+  const { page, last } = pageOf(rows, filter);
+  return { reports: page.map(rowToReport), ...(last !== undefined ? { last } : {}) };
+}
+
+/**
+ * What the map draws of a report, read from its columns (never its body): see `mapReportFor` in
+ * report.view.ts for what each reader gets of it.
+ */
+export interface MapReportRecord {
+  id: string;
+  category: string;
+  /**
+   * The category as submitted, read only where the report was judged by a version outside
+   * `readable` (undefined otherwise, and where none was submitted): the reader keeps a category it
+   * gave itself.
+   */
+  submittedCategory: string | undefined;
+  agreementVersionId: string;
+  observed: { from: string; to: string };
+  location: { lon: number; lat: number; uncertaintyM: number };
+  grade: { reliability: Reliability; credibility: Credibility };
+  /** Ids of the zones and bands containing the point (the classification's). */
+  zones: string[];
+  /** Whether the classification found possible violations of a restriction (beyond the category's provisions). */
+  flagged: boolean;
+}
+
+/**
+ * The map's slim list: the reports `listVisibleReports` lists for the same principal and filter, in
+ * the same order and pages, each as the few columns the map draws. The submitted category is read
+ * from the body only for reports judged by a version outside `readable` (the versions the reader may
+ * read), so most rows are never parsed.
+ */
+export async function listVisibleMapReports(
+  db: Executor,
+  principal: Principal | undefined,
+  filter: ReportFilter,
+  readable: readonly string[],
+): Promise<{ reports: MapReportRecord[]; last?: { key: string | number; id: string } }> {
+  const submitted =
+    dialectOf(db) === 'postgres'
+      ? sql<string | null>`(body::json -> 'submitted' ->> 'category')`
+      : sql<string | null>`json_extract(body, '$.submitted.category')`;
+  const submittedCategory =
+    readable.length === 0
+      ? submitted
+      : sql<
+          string | null
+        >`case when agreement_version_id in (${sql.join(readable.map((v) => sql`${v}`))}) then null else ${submitted} end`;
+  const rows = await (
+    await visibleReportsQuery(db, principal, filter)
+  )
+    .select([
+      'id',
+      'category',
+      'agreement_version_id',
+      'observed_from',
+      'observed_to',
+      'lon',
+      'lat',
+      'uncertainty_m',
+      'reliability',
+      'credibility',
+      'grade_rank',
+      'zones',
+      'flagged',
+      submittedCategory.as('submitted_category'),
+    ])
+    .execute();
+  const { page, last } = pageOf(rows, filter);
   return {
-    reports: page.map(rowToReport),
-    ...(lastRow !== undefined
-      ? {
-          last: {
-            key: sort === 'grade' ? Number(lastRow.grade_rank) : lastRow.observed_from,
-            id: lastRow.id,
-          },
-        }
-      : {}),
+    reports: page.map((r) => ({
+      id: r.id,
+      category: r.category,
+      submittedCategory: r.submitted_category ?? undefined,
+      agreementVersionId: r.agreement_version_id,
+      observed: { from: r.observed_from, to: r.observed_to },
+      location: { lon: Number(r.lon), lat: Number(r.lat), uncertaintyM: Number(r.uncertainty_m) },
+      grade: { reliability: r.reliability as Reliability, credibility: Number(r.credibility) as Credibility },
+      zones: JSON.parse(r.zones) as string[],
+      flagged: Number(r.flagged) === 1,
+    })),
+    ...(last !== undefined ? { last } : {}),
   };
 }
 

@@ -10,7 +10,9 @@ import type { MonitoringServices } from './monitoring.js';
 import { reportFeature } from './import/geojson.js';
 import {
   IntakeResultSchema,
+  MapReportPageSchema,
   ReportBodySchema,
+  ReportPageSchema,
   ReportIdParams,
   ReportListQuery,
   ReportViewSchema,
@@ -146,24 +148,44 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
     {
       schema: {
         tags,
-        summary: 'Reports you may see, filtered; `format=geojson` for a FeatureCollection',
+        summary:
+          'Reports you may see, filtered; `format=geojson` for a FeatureCollection, `view=map` for only what the map draws',
+        description:
+          'The same filters, order and cursor whatever the shape. `view=map` answers each report as a MapReport (id, category, observed window, position, grade, zones, flagged), redacted as the full report is, without reading its body: the map fetches GET /reports/{id} for the one selected.',
         querystring: ReportListQuery,
         response: {
-          200: Type.Object(
-            {},
-            { additionalProperties: true, description: '{ reports, next } or a GeoJSON FeatureCollection' },
-          ),
+          200: Type.Union([
+            ReportPageSchema,
+            MapReportPageSchema,
+            Type.Object(
+              { type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) },
+              { additionalProperties: true, description: 'format=geojson: a GeoJSON FeatureCollection' },
+            ),
+          ]),
         },
       },
+      // The union documents the three shapes; the answer is written as it is built (as the open
+      // object schema did before), not by a serializer that would test each report against each shape.
+      serializerCompiler: () => (data) => JSON.stringify(data),
       config: { permission: 'reports:read' },
     },
     async (request) => {
+      const filter = filterOf(request.query);
+      if (request.query.view === 'map') {
+        if (request.query.format === 'geojson')
+          throw invalid('view=map is answered as JSON only', [
+            { path: '/querystring/format', reason: 'must be json (or absent) with view=map' },
+          ]);
+        const page = await m.reports.listForMap(request.principal, filter);
+        const next = cursorOf(page.last);
+        return { reports: page.reports, ...(next !== undefined ? { next } : {}) };
+      }
       const reader = await m.reports.readerOf(request.principal);
-      const page = await m.reports.list(request.principal, filterOf(request.query));
+      const page = await m.reports.list(request.principal, filter);
       const next = cursorOf(page.last);
       if (request.query.format === 'geojson') {
         return {
-          type: 'FeatureCollection',
+          type: 'FeatureCollection' as const,
           features: page.reports.map((r) => reportFeature(reportFor(r, reader), { derived: true })),
           ...(next !== undefined ? { next } : {}),
         };

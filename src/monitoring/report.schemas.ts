@@ -240,6 +240,12 @@ export const ReportListQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 100 })),
     cursor: Type.Optional(Type.String({ description: 'From the previous page' })),
     format: Type.Optional(StringEnum(['json', 'geojson'] as const)),
+    view: Type.Optional(
+      StringEnum(
+        ['full', 'map'] as const,
+        'full (default): each report as GET /reports/{id} gives it; map: only what the map draws (MapReport), JSON only',
+      ),
+    ),
   },
   strict,
 );
@@ -276,6 +282,64 @@ export const ReportViewSchema = Type.Object(
     ),
   },
   { additionalProperties: true, $id: 'Report' },
+);
+
+/** What the map draws of a report (`view=map`): `MapReportView` in report.view.ts. */
+export const MapReportSchema = Type.Object(
+  {
+    id: Type.String(),
+    category: Type.Optional(
+      Type.String({
+        description:
+          'The agreement category; absent when it was mapped by a version you may not read (as in the full report)',
+      }),
+    ),
+    observed: Type.Object({ from: Type.String(), to: Type.String() }, strict),
+    location: Type.Object(
+      {
+        lon: Type.Number(),
+        lat: Type.Number(),
+        uncertaintyM: Type.Number({ description: 'Radius in metres (about 95 %)' }),
+      },
+      strict,
+    ),
+    grade: Type.Object(
+      { reliability: StringEnum(RELIABILITIES), credibility: Type.Integer({ minimum: 1, maximum: 6 }) },
+      strict,
+    ),
+    zones: Type.Array(Type.String(), {
+      description:
+        'Ids of the zones and bands containing the point; empty when the classification is redacted for you',
+    }),
+    flagged: Type.Boolean({
+      description:
+        'The classification found a possible violation of a restriction; false when it is redacted for you',
+    }),
+    redacted: Type.Optional(
+      Type.Literal(true, {
+        description: 'The classification is redacted for you (judged by a version you may not read)',
+      }),
+    ),
+  },
+  { ...strict, $id: 'MapReport' },
+);
+
+/** `GET /reports` without `view=map`: a page of reports and the cursor of the next. */
+export const ReportPageSchema = Type.Object(
+  {
+    reports: Type.Array(ReportViewSchema),
+    next: Type.Optional(Type.String({ description: 'The cursor of the next page; absent on the last' })),
+  },
+  { additionalProperties: false, description: 'A page of reports' },
+);
+
+/** `GET /reports?view=map`: a page of what the map draws, in the order and pages of the full list. */
+export const MapReportPageSchema = Type.Object(
+  {
+    reports: Type.Array(MapReportSchema),
+    next: Type.Optional(Type.String({ description: 'The cursor of the next page; absent on the last' })),
+  },
+  { additionalProperties: false, description: 'A page of map reports (view=map)' },
 );
 
 export const IntakeResultSchema = Type.Object({
