@@ -3,7 +3,7 @@
  * with the legend), each report a category colour and an uncertainty radius in map units.
  */
 import type { Feature, FeatureCollection, Point } from 'geojson';
-import type { Report } from '../api/reports.js';
+import type { MapReport } from '../api/reports.js';
 import type { ReportCategory, ZoneCollection, ZoneFeature } from '../api/types.js';
 import { LINE_COLORS, REFERENCE_COLOR, ZONE_COLORS, groupColor } from './colors.js';
 
@@ -85,9 +85,12 @@ export interface ReportPointProperties {
   observedTo: string;
 }
 
+/** What a report point needs: the map's slim report, or a full report (which has all of it). */
+export type PointReport = Pick<MapReport, 'id' | 'category' | 'observed' | 'location'>;
+
 /** Report points for the map, coloured by their category's group. */
 export function reportPoints(
-  reports: Report[],
+  reports: readonly PointReport[],
   taxonomy: ReportCategory[],
 ): FeatureCollection<Point, ReportPointProperties> {
   const byId = new Map(taxonomy.map((c) => [c.id, c]));

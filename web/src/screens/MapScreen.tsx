@@ -1,11 +1,19 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { listReports, REPORT_PAGE, type Report, type ReportFilter, type ReportList } from '../api/reports.js';
+import {
+  getReport,
+  listMapReports,
+  REPORT_PAGE,
+  type MapReport,
+  type MapReportList,
+  type ReportFilter,
+} from '../api/reports.js';
 import { useAgreement, useZones } from '../agreement/useAgreement.js';
 import { Link } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, t } from '../i18n/index.js';
 import type { LonLat } from '../lib/position.js';
+import { useAsync } from '../lib/useAsync.js';
 import { useLiveAsync } from '../reports/useLiveAsync.js';
 import { incidentFeatures } from '../api/verification.js';
 import { IncidentLegend } from '../map/IncidentLegend.js';
@@ -38,10 +46,11 @@ export default function MapScreen() {
     return box ? { ...span, bbox: box.split(',').map(Number) as ReportFilter['bbox'] } : span;
   }, [filters.from, filters.to, box]);
   // New reports and incidents the viewer may see appear without a reload (the event stream). Each
-  // answer says which window and box it is for, so a late one cannot mislead what follows.
+  // answer says which window and box it is for, so a late one cannot mislead what follows. The map
+  // asks only for what it draws and filters on (`view=map`); a selected report is fetched in full.
   const reports = useLiveAsync(
     async () => ({
-      ...(canReadReports ? await listReports(query) : { reports: [] as Report[], more: false }),
+      ...(canReadReports ? await listMapReports(query) : { reports: [] as MapReport[], more: false }),
       windowKey,
       box,
     }),
@@ -55,7 +64,7 @@ export default function MapScreen() {
       setTruncatedWindow(answer.windowKey);
   }, [reports]);
   // While the next box or window loads, the last answer stays on the map (no flash of an empty map).
-  const [shownList, setShownList] = useState<ReportList | undefined>(undefined);
+  const [shownList, setShownList] = useState<MapReportList | undefined>(undefined);
   useEffect(() => {
     if (reports.status === 'done') setShownList(reports.data);
   }, [reports]);
@@ -96,7 +105,11 @@ export default function MapScreen() {
     return boundsOf(styled.collection);
   }, [agreement.data, styled.collection]);
 
-  const selectedReport = selection?.type === 'report' ? all.find((r) => r.id === selection.id) : undefined;
+  const selectedReportId = selection?.type === 'report' ? selection.id : null;
+  const selectedReport = useAsync(
+    () => (selectedReportId !== null ? getReport(selectedReportId) : Promise.resolve(null)),
+    [selectedReportId],
+  );
   const selectedIncident =
     selection?.type === 'incident'
       ? incidents.data?.features.find((f) => f.properties.id === selection.id)
@@ -121,7 +134,7 @@ export default function MapScreen() {
         onView={setView}
       />
       <aside className="map-panel" aria-label={t('map.panel')} ref={panel}>
-        {(selectedReport || selectedZone || selectedIncident) && (
+        {(selectedReportId !== null || selectedZone || selectedIncident) && (
           <section className="panel-section selection" aria-live="polite" data-testid="map-selection">
             <div className="section-head">
               <h2 ref={selectionHeading} tabIndex={-1}>
@@ -131,7 +144,14 @@ export default function MapScreen() {
                 {t('common.close')}
               </button>
             </div>
-            {selectedReport && <ReportSummary report={selectedReport} taxonomy={taxonomy} />}
+            {selectedReportId !== null &&
+              (selectedReport.status === 'failed' ? (
+                <Problem error={selectedReport.error} />
+              ) : selectedReport.data?.id === selectedReportId ? (
+                <ReportSummary report={selectedReport.data} taxonomy={taxonomy} />
+              ) : (
+                <p role="status">{t('common.loading')}</p>
+              ))}
             {selectedIncident && (
               <dl className="facts" data-testid="selected-incident">
                 <dt>{t('incident.category')}</dt>
