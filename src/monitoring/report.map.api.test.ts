@@ -186,6 +186,83 @@ describeEachDialect('the map’s slim report list (view=map)', (dialect) => {
     expect(of('anonymous', ids.clear)?.category).toBeUndefined();
   });
 
+  it('counts per grid cell (view=density) exactly the reports each reader’s list holds, filters and all', async () => {
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    const ua = await t.tokenFor('UA', ['liaison']);
+    const guarantor = await t.tokenFor('US', ['guarantor']);
+    const spots = [
+      [38.08, 48.36],
+      [38.12, 48.31],
+      [37.95, 48.55],
+      [37.31, 47.92],
+    ] as const;
+    const markings = ['CLEAR', 'GREEN', 'AMBER', 'AMBER', 'RED'];
+    let n = 0;
+    for (const [token, count] of [
+      [analyst, 9],
+      [ua, 5],
+    ] as const)
+      for (let i = 0; i < count; i += 1, n += 1) {
+        const [lon, lat] = spots[n % spots.length]!;
+        await file(
+          token,
+          sampleInput({
+            marking: markings[n % markings.length],
+            location: { lon, lat, uncertaintyM: 200 },
+            observed: { from: `2026-11-${String(18 + (n % 4)).padStart(2, '0')}T08:00:00Z` },
+          }),
+        );
+      }
+    await t.services.monitoring.reports.settled();
+    const cell = 0.1;
+    for (const [name, token] of Object.entries({ analyst, ua, guarantor, anonymous: undefined }))
+      for (const query of [
+        '',
+        '&from=2026-11-19T00:00:00Z&to=2026-11-20T23:59:59Z',
+        '&bbox=38,48.2,38.2,48.4',
+      ]) {
+        const full = await allPages<ReportView>(token, `limit=5000${query}`);
+        const expected = new Map<string, number>();
+        for (const r of full.reports) {
+          const key = `${Math.floor((r.location.lon + 180) / cell)},${Math.floor((r.location.lat + 90) / cell)}`;
+          expected.set(key, (expected.get(key) ?? 0) + 1);
+        }
+        const density = await get<{
+          cell: number;
+          total: number;
+          cells: { lon: number; lat: number; count: number }[];
+        }>(token, `/api/v1/reports?view=density&cell=${cell}${query}`);
+        expect(density.total, `${name} ${query}`).toBe(full.reports.length);
+        const got = new Map(
+          density.cells.map((c) => [
+            `${Math.round((c.lon + 180) / cell)},${Math.round((c.lat + 90) / cell)}`,
+            c.count,
+          ]),
+        );
+        expect(got, `${name} ${query}`).toEqual(expected);
+      }
+    // Cells are where the reports are: the one holding 38.08, 48.36 has its south-west corner at 38.0, 48.3.
+    const all = await get<{ cells: { lon: number; lat: number; count: number }[] }>(
+      analyst,
+      `/api/v1/reports?view=density&cell=${cell}&bbox=38.05,48.33,38.1,48.4`,
+    );
+    expect(all.cells).toEqual([{ lon: 38, lat: 48.3, count: expect.any(Number) }]);
+  });
+
+  it('asks view=density for its cell, and takes cell with view=density only', async () => {
+    const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    for (const [url, path] of [
+      ['/api/v1/reports?view=density', '/querystring/cell'],
+      ['/api/v1/reports?view=density&cell=0.1&cursor=abc', '/querystring/cursor'],
+      ['/api/v1/reports?view=map&cell=0.1', '/querystring/cell'],
+      ['/api/v1/reports?view=density&cell=0', '/querystring/cell'],
+    ] as const) {
+      const res = await t.app.inject({ url, headers: as(analyst) });
+      expect(res.statusCode, url).toBe(422);
+      expect(res.body, url).toContain(path);
+    }
+  });
+
   it('rejects view=map with format=geojson, naming the parameter', async () => {
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
     const res = await t.app.inject({ url: '/api/v1/reports?view=map&format=geojson', headers: as(analyst) });

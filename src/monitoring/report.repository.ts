@@ -253,11 +253,12 @@ async function windowOverlap(
 /** The sort key of a row for the keyset cursor. */
 type SortKeyRow = Pick<Selectable<ReportTable>, 'id' | 'grade_rank' | 'observed_from'>;
 
-/**
- * The reports the principal may see, filtered, ordered and positioned after the cursor: the one
- * query behind the full list and the map's slim list, which differ only in the columns they read.
- */
-async function visibleReportsQuery(db: Executor, principal: Principal | undefined, filter: ReportFilter) {
+/** The reports the principal may see that pass the filter (its sort, limit and cursor aside). */
+async function filteredReportsQuery(
+  db: Executor,
+  principal: Principal | undefined,
+  filter: Omit<ReportFilter, 'limit' | 'sort' | 'after'>,
+) {
   let q = db.selectFrom('reports');
   if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
   if (filter.includeSuperseded !== true) q = q.where('superseded_by', 'is', null);
@@ -282,6 +283,15 @@ async function visibleReportsQuery(db: Executor, principal: Principal | undefine
       filter.judgedBy.length > 0
         ? q.where('agreement_version_id', 'in', [...filter.judgedBy])
         : q.where(sql<boolean>`1 = 0`);
+  return q;
+}
+
+/**
+ * The reports the principal may see, filtered, ordered and positioned after the cursor: the one
+ * query behind the full list and the map's slim list, which differ only in the columns they read.
+ */
+async function visibleReportsQuery(db: Executor, principal: Principal | undefined, filter: ReportFilter) {
+  let q = await filteredReportsQuery(db, principal, filter);
   const sort = filter.sort ?? '-observed';
   const after = filter.after;
   if (sort === 'grade') {
@@ -409,6 +419,43 @@ export async function listVisibleMapReports(
     })),
     ...(last !== undefined ? { last } : {}),
   };
+}
+
+/** How many reports fall in one cell of a grid of `cell` degrees: its south-west corner and the count. */
+export interface ReportCell {
+  lon: number;
+  lat: number;
+  count: number;
+}
+
+/**
+ * The reports the principal may see that pass the filter, counted per cell of a grid of `cell`
+ * degrees anchored at (-180, -90): the map's density where a window holds more reports than one
+ * page. Cells without reports are left out.
+ */
+export async function countVisibleReportsByCell(
+  db: Executor,
+  principal: Principal | undefined,
+  filter: Omit<ReportFilter, 'limit' | 'sort' | 'after'>,
+  cell: number,
+): Promise<ReportCell[]> {
+  // Longitude + 180 and latitude + 90 are never negative, so flooring is truncating; SQLite's cast
+  // truncates, PostgreSQL's rounds.
+  const index = (column: 'lon' | 'lat', offset: number) =>
+    dialectOf(db) === 'postgres'
+      ? sql<number>`floor((${sql.ref(column)} + ${offset}::double precision) / ${cell}::double precision)::bigint`
+      : sql<number>`cast((${sql.ref(column)} + ${offset}) / ${cell} as integer)`;
+  const rows = await (
+    await filteredReportsQuery(db, principal, filter)
+  )
+    .select([index('lon', 180).as('x'), index('lat', 90).as('y'), (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['x', 'y'])
+    .execute();
+  return rows.map((r) => ({
+    lon: Number((Number(r.x) * cell - 180).toFixed(9)),
+    lat: Number((Number(r.y) * cell - 90).toFixed(9)),
+    count: Number(r.n),
+  }));
 }
 
 /** One report if the principal may see it (undefined principal: the system itself). */

@@ -12,6 +12,7 @@ import {
   IntakeResultSchema,
   MapReportPageSchema,
   ReportBodySchema,
+  ReportDensitySchema,
   ReportPageSchema,
   ReportIdParams,
   ReportListQuery,
@@ -21,6 +22,7 @@ import {
 import { reportFor, type ReportReader } from './report.view.js';
 import { CREATE_REPORTS } from './report.permission.js';
 import type { ReportFilter } from './report.repository.js';
+import type { Principal } from '../access/policy.js';
 
 const tags = ['monitoring'];
 
@@ -155,6 +157,7 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
         querystring: ReportListQuery,
         response: {
           200: Type.Union([
+            ReportDensitySchema,
             ReportPageSchema,
             MapReportPageSchema,
             Type.Object(
@@ -171,6 +174,11 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
     },
     async (request) => {
       const filter = filterOf(request.query);
+      if (request.query.view === 'density') return density(request.principal, request.query, filter);
+      if (request.query.cell !== undefined)
+        throw invalid('cell is for view=density only', [
+          { path: '/querystring/cell', reason: 'is only taken with view=density' },
+        ]);
       if (request.query.view === 'map') {
         if (request.query.format === 'geojson')
           throw invalid('view=map is answered as JSON only', [
@@ -196,6 +204,25 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
       };
     },
   );
+
+  /** `view=density`: the count of the reports the list would list, per grid cell. */
+  async function density(principal: Principal, q: ReportListQueryType, filter: ReportFilter) {
+    const problems = [
+      ...(q.cell === undefined
+        ? [{ path: '/querystring/cell', reason: 'is required with view=density' }]
+        : []),
+      ...(q.cursor !== undefined
+        ? [{ path: '/querystring/cursor', reason: 'is not taken with view=density' }]
+        : []),
+      ...(q.format === 'geojson'
+        ? [{ path: '/querystring/format', reason: 'must be json (or absent) with view=density' }]
+        : []),
+    ];
+    if (q.cell === undefined || problems.length > 0)
+      throw invalid(`view=density: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`, problems);
+    const cells = await m.reports.densityForMap(principal, filter, q.cell);
+    return { cell: q.cell, total: cells.reduce((n, c) => n + c.count, 0), cells };
+  }
 
   app.get(
     '/reports/:id',

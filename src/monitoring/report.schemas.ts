@@ -242,9 +242,16 @@ export const ReportListQuery = Type.Object(
     format: Type.Optional(StringEnum(['json', 'geojson'] as const)),
     view: Type.Optional(
       StringEnum(
-        ['full', 'map'] as const,
-        'full (default): each report as GET /reports/{id} gives it; map: only what the map draws (MapReport), JSON only',
+        ['full', 'map', 'density'] as const,
+        'full (default): each report as GET /reports/{id} gives it; map: only what the map draws (MapReport), JSON only; density: the count of reports in each cell of a grid of `cell` degrees (no reports, no cursor)',
       ),
+    ),
+    cell: Type.Optional(
+      Type.Number({
+        minimum: 0.001,
+        maximum: 90,
+        description: 'With view=density: the grid cell, degrees of longitude and latitude',
+      }),
     ),
   },
   strict,
@@ -340,6 +347,25 @@ export const MapReportPageSchema = Type.Object(
     next: Type.Optional(Type.String({ description: 'The cursor of the next page; absent on the last' })),
   },
   { additionalProperties: false, description: 'A page of map reports (view=map)' },
+);
+
+/** `GET /reports?view=density`: the reports in each cell of a grid (cells without any left out). */
+export const ReportDensitySchema = Type.Object(
+  {
+    cell: Type.Number({ description: 'The grid cell, degrees' }),
+    total: Type.Integer({ minimum: 0, description: 'Every report counted' }),
+    cells: Type.Array(
+      Type.Object(
+        {
+          lon: Type.Number({ description: "The cell's west edge" }),
+          lat: Type.Number({ description: "The cell's south edge" }),
+          count: Type.Integer({ minimum: 1 }),
+        },
+        strict,
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Reports per grid cell (view=density)' },
 );
 
 export const IntakeResultSchema = Type.Object({

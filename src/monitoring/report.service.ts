@@ -17,11 +17,13 @@ import type { Report } from './report.model.js';
 import { StoredNotifier, type StoredEvent } from './stored-notifier.js';
 import {
   findVisibleReport,
+  countVisibleReportsByCell,
   listVisibleMapReports,
   listVisibleReports,
   prepareForBulkWrites,
   refreshBulkStatistics,
   BULK_ANALYZE_FIRST_ROWS,
+  type ReportCell,
   type ReportFilter,
 } from './report.repository.js';
 import { requireMayCreateReports } from './report.permission.js';
@@ -576,6 +578,15 @@ export class ReportService {
       [...reader.agreementVersions],
     );
     return { ...page, reports: page.reports.map((r) => mapReportFor(r, reader)) };
+  }
+
+  /**
+   * How many of the reports {@link list} would list fall in each cell of a grid of `cell` degrees:
+   * the map's density where a window holds more than one page. Counts only what the principal may
+   * see, filtered as the list is.
+   */
+  async densityForMap(principal: Principal, filter: ReportFilter, cell: number): Promise<ReportCell[]> {
+    return countVisibleReportsByCell(this.deps.db, principal, await this.#filterFor(principal, filter), cell);
   }
 
   /** The filter as the principal may apply it (see {@link list}). */
