@@ -117,6 +117,30 @@ export async function listMapReports(
   return { reports: body.reports, more: body.next !== undefined };
 }
 
+/** The reports in each cell of a grid (`view=density`): each cell by its south-west corner. */
+export interface ReportDensity {
+  cell: number;
+  total: number;
+  cells: { lon: number; lat: number; count: number }[];
+}
+
+/**
+ * How many of the reports the principal may see pass the filter in each cell of a grid of `cell`
+ * degrees: what the map draws where a view holds more than one page of reports.
+ */
+export function reportDensity(
+  filter: ReportFilter,
+  cell: number,
+  signal?: AbortSignal,
+): Promise<ReportDensity> {
+  const query = listQuery(filter, '-observed', 1);
+  query.delete('sort');
+  query.delete('limit');
+  query.set('view', 'density');
+  query.set('cell', String(cell));
+  return getJson<ReportDensity>(`/api/v1/reports?${query.toString()}`, signal ? { signal } : {});
+}
+
 export function getReport(id: string): Promise<Report> {
   return getJson<Report>(`/api/v1/reports/${encodeURIComponent(id)}`);
 }

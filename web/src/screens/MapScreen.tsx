@@ -3,27 +3,31 @@ import {
   getReport,
   listMapReports,
   REPORT_PAGE,
-  type MapReport,
   type MapReportList,
+  type ReportDensity,
   type ReportFilter,
+  reportDensity,
 } from '../api/reports.js';
 import { useAgreement, useZones } from '../agreement/useAgreement.js';
 import { Link } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, t } from '../i18n/index.js';
-import type { LonLat } from '../lib/position.js';
+import { formatLonLat, type LonLat } from '../lib/position.js';
 import { useAsync } from '../lib/useAsync.js';
 import { useLiveAsync } from '../reports/useLiveAsync.js';
 import { incidentFeatures } from '../api/verification.js';
 import { IncidentLegend } from '../map/IncidentLegend.js';
 import { Legend } from '../map/Legend.js';
 import { MapView, type MapSelection } from '../map/MapView.js';
-import { boundsOf, reportPoints, styleZones } from '../map/overlays.js';
+import { boundsOf, densityCellFor, densityPoints, reportPoints, styleZones } from '../map/overlays.js';
 import { ReportFiltersPanel } from '../reports/ReportFiltersPanel.js';
 import { filterReports, NO_FILTERS, roundOut, serverWindow, type ReportFilters } from '../reports/filter.js';
 import { ReportSummary } from '../reports/ReportSummary.js';
 import { SeverityBadge, StatusBadge } from '../verification/labels.js';
+
+/** One answer for the map: the reports to draw, or (too many in view) the counts per grid cell. */
+type MapAnswer = MapReportList & { density: ReportDensity | null; windowKey: string; box: string };
 
 /** The situation map: the agreement's lines and zones, settlements, and the reports the user may see. */
 export default function MapScreen() {
@@ -48,12 +52,18 @@ export default function MapScreen() {
   // New reports and incidents the viewer may see appear without a reload (the event stream). Each
   // answer says which window and box it is for, so a late one cannot mislead what follows. The map
   // asks only for what it draws and filters on (`view=map`); a selected report is fetched in full.
+  // Dates chosen and, in view, more than one page: the server's counts per grid cell instead, clicked
+  // to zoom in. (Without dates, counting every report ever filed in view would read them all; the
+  // newest are shown instead.)
   const reports = useLiveAsync(
-    async () => ({
-      ...(canReadReports ? await listMapReports(query) : { reports: [] as MapReport[], more: false }),
-      windowKey,
-      box,
-    }),
+    async (): Promise<MapAnswer> => {
+      if (!canReadReports) return { reports: [], more: false, density: null, windowKey, box };
+      if (query.bbox && query.from !== undefined && query.to !== undefined) {
+        const density = await reportDensity(query, densityCellFor(query.bbox));
+        if (density.total > REPORT_PAGE) return { reports: [], more: true, density, windowKey, box };
+      }
+      return { ...(await listMapReports(query)), density: null, windowKey, box };
+    },
     [canReadReports, query, windowKey, box],
     ['report.'],
   );
@@ -64,7 +74,7 @@ export default function MapScreen() {
       setTruncatedWindow(answer.windowKey);
   }, [reports]);
   // While the next box or window loads, the last answer stays on the map (no flash of an empty map).
-  const [shownList, setShownList] = useState<MapReportList | undefined>(undefined);
+  const [shownList, setShownList] = useState<MapAnswer | undefined>(undefined);
   useEffect(() => {
     if (reports.status === 'done') setShownList(reports.data);
   }, [reports]);
@@ -79,7 +89,7 @@ export default function MapScreen() {
 
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [selection, setSelection] = useState<MapSelection | null>(null);
-  const [focus, setFocus] = useState<LonLat | null>(null);
+  const [focus, setFocus] = useState<(LonLat & { bounds?: [number, number, number, number] }) | null>(null);
   const panel = useRef<HTMLElement>(null);
   const selectionHeading = useRef<HTMLHeadingElement>(null);
 
@@ -99,6 +109,8 @@ export default function MapScreen() {
     [all, filters],
   );
   const points = useMemo(() => reportPoints(shown, taxonomy), [shown, taxonomy]);
+  const density = shownList?.density ?? null;
+  const densityCells = useMemo(() => (density ? densityPoints(density) : null), [density]);
   const fitTo = useMemo(() => {
     const region = agreement.data?.agreement.region?.bbox;
     if (region && region.length === 4) return region as [number, number, number, number];
@@ -126,6 +138,7 @@ export default function MapScreen() {
         zones={styled.collection}
         hidden={hidden}
         reports={canReadReports ? points : null}
+        density={canReadReports ? densityCells : null}
         incidents={showIncidents ? (incidents.data ?? null) : null}
         fitTo={fitTo}
         focus={focus}
@@ -211,10 +224,37 @@ export default function MapScreen() {
               </span>
             </div>
             {reports.status === 'failed' && <Problem error={reports.error} />}
-            {shownList?.more && (
+            {shownList?.more && !density && (
               <p className="hint" data-testid="reports-truncated">
                 {t(box ? 'map.moreInView' : 'reports.more', { count: REPORT_PAGE })}
               </p>
+            )}
+            {density && densityCells && (
+              <div data-testid="reports-density" data-total={density.total}>
+                <p className="hint">{t('map.density', { total: density.total, count: REPORT_PAGE })}</p>
+                <ol className="report-list-compact" aria-label={t('map.densityCells')}>
+                  {[...densityCells.features]
+                    .sort((a, b) => b.properties.count - a.properties.count)
+                    .slice(0, 10)
+                    .map((f) => {
+                      const [lon = 0, lat = 0] = f.geometry.coordinates;
+                      return (
+                        <li key={f.properties.bounds.join(',')}>
+                          <button
+                            type="button"
+                            className="linkish"
+                            onClick={() => setFocus({ lon, lat, bounds: f.properties.bounds })}
+                          >
+                            {t('map.densityCell', {
+                              count: f.properties.count,
+                              place: formatLonLat({ lon, lat }),
+                            })}
+                          </button>
+                        </li>
+                      );
+                    })}
+                </ol>
+              </div>
             )}
             {shownList && !shownList.more && box && (
               <p className="hint" data-testid="reports-in-view">
@@ -228,7 +268,7 @@ export default function MapScreen() {
               zones={styled.legend.filter((l) => l.kind === 'zone')}
               reports={all}
             />
-            {shownList !== undefined && all.length === 0 ? (
+            {shownList !== undefined && all.length === 0 && !density ? (
               <p className="empty" data-testid="no-reports">
                 {t('reports.none')}
                 {session.can('reports:create') && (
