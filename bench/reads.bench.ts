@@ -193,6 +193,18 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
           select category from reports group by category order by count(*) desc limit 1`.execute(db)
       ).rows[0]?.category,
     );
+    // The map at its lowest zoom over a week: the whole area, counted per cell of about a tenth of
+    // its longer side (a power of two of degrees, as the map picks it).
+    const region: Query['bbox'] = [
+      Math.floor(area.w),
+      Math.floor(area.s),
+      Math.ceil(area.e),
+      Math.ceil(area.n),
+    ];
+    const cell = Math.max(
+      0.001,
+      2 ** Math.round(Math.log2(Math.max(region[2] - region[0], region[3] - region[1]) / 10)),
+    );
     const random = rng(11);
     const queries: Query[] = Array.from({ length: runs }, () => {
       const weekStart = start + random() * (end - start - 7 * DAY);
@@ -215,7 +227,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
     const { secret } = await services.tokens.create(CONSOLE_ACTOR, { userId: user.id, name: 'bench' });
 
     // The peer first, from the rows as stored; then this process lets go of the database.
-    const peer = await postgisPeer(services.database.db, queries, runs);
+    const peer = await postgisPeer(services.database.db, queries, runs, region, cell);
     await services.close();
     closed = true;
 
@@ -232,7 +244,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       port,
       '/healthz',
     );
-    let ours: { map: Timed; list: Timed; mapFull: Timed };
+    let ours: { map: Timed; list: Timed; density: Timed; mapFull: Timed };
     let memory: ReturnType<typeof memoryOf>;
     let firstLoads: FirstLoad[] | string;
     try {
@@ -246,11 +258,22 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       await get(mapUrl(queries[0] as Query));
       const map = await time(runs, (i) => get(mapUrl(queries[i] as Query)));
       const list = await time(runs, (i) => get(listUrl(queries[i] as Query)));
+      const density = await time(runs, (i) => {
+        const q = queries[i] as Query;
+        return get(
+          `/api/v1/reports?view=density&cell=${cell}&from=${q.from}&to=${q.to}&bbox=${region.join(',')}`,
+        );
+      });
       firstLoads = await dashboardFirstLoads(base, 'bench-analyst');
       memory = memoryOf(server.pid);
       // Full reports for the same queries, as the map asked before `view=map`: after the memory is
       // read, so the peak is the one the dashboard's own queries reach.
-      ours = { map, list, mapFull: await time(runs, (i) => get(mapUrl(queries[i] as Query, ''))) };
+      ours = {
+        map,
+        list,
+        density,
+        mapFull: await time(runs, (i) => get(mapUrl(queries[i] as Query, ''))),
+      };
     } finally {
       await server.stop();
     }
@@ -283,6 +306,24 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
         ],
       });
     }
+    {
+      const o = ours.density;
+      const p = peer.timings?.density;
+      results.push({
+        name: `map density (view=density): a week × the whole area (${region.join(', ')}), cells of ${cell}°, SQLite, p95`,
+        value: o.p95,
+        unit: 'ms',
+        target: `< ${TARGET_P95_MS} ms and ≤ PostGIS p95`,
+        pass: o.p95 < TARGET_P95_MS && (p === undefined || o.p95 <= p.p95),
+        notes: [
+          `p50 ${num(o.p50, 1)} ms over ${runs} queries; ${num(o.rows)} reports counted a query, ${num(o.bytes / 1024, 1)} KiB JSON, ${num(o.wire / 1024, 1)} KiB brotli on the wire`,
+          p
+            ? `PostGIS ${peer.version}, same counts (floor of the point's coordinates per cell, GROUP BY): p50 ${num(p.p50, 1)} ms, p95 ${num(p.p95, 1)} ms; ratio Truceline/PostGIS p95 ${num(o.p95 / Math.max(0.001, p.p95), 2)}×`
+            : `PostGIS: ${peer.skipped}`,
+          context,
+        ],
+      });
+    }
     if (memory === undefined)
       results.push({
         name: 'RSS of the server process',
@@ -298,7 +339,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
         target: `< ${TARGET_RSS_MB} MB`,
         pass: memory.rssMb < TARGET_RSS_MB && memory.peakMb < TARGET_RSS_MB,
         notes: [
-          `peak ${num(memory.peakMb)} MB (VmHWM) over its life: start, ${runs * 2 + 1} API queries (map with view=map) and the dashboard loads below`,
+          `peak ${num(memory.peakMb)} MB (VmHWM) over its life: start, ${runs * 3 + 1} API queries (map with view=map, density) and the dashboard loads below`,
         ],
       });
     if (typeof firstLoads === 'string')
@@ -349,7 +390,8 @@ function getReports(url: string, token: string): Promise<{ bytes: number; wire: 
           resolve({
             bytes: body.length,
             wire: raw.length,
-            rows: (JSON.parse(body.toString('utf8')) as { reports: unknown[] }).reports.length,
+            rows: ((answer: { reports?: unknown[]; total?: number }) =>
+              answer.reports?.length ?? answer.total ?? 0)(JSON.parse(body.toString('utf8')) as object),
           });
         });
       },
@@ -439,7 +481,9 @@ async function postgisPeer(
   db: Kysely<Database>,
   queries: Query[],
   runs: number,
-): Promise<{ version?: string; skipped?: string; timings?: { map: Timed; list: Timed } }> {
+  region: Query['bbox'],
+  cell: number,
+): Promise<{ version?: string; skipped?: string; timings?: { map: Timed; list: Timed; density: Timed } }> {
   const client = new pg.Client({ connectionString: PG_URL });
   try {
     await client.connect();
@@ -544,7 +588,22 @@ async function postgisPeer(
         [q.from, q.to, q.category],
       );
     });
-    return { version, timings: { map, list } };
+    const density = await time(runs, async (i) => {
+      const q = queries[i] as Query;
+      const rows = (
+        await client.query<{ lon: number; lat: number; count: string }>(
+          `select floor((st_x(geom) + 180) / $7) * $7 - 180 as lon, floor((st_y(geom) + 90) / $7) * $7 - 90 as lat, count(*) as count
+           from ${schema}.peer where observed_to >= $1 and observed_from <= $2
+             and geom && st_makeenvelope($3, $4, $5, $6, 4326) and ${visible}
+           group by 1, 2`,
+          [q.from, q.to, ...region, cell],
+        )
+      ).rows;
+      const cells = rows.map((r) => ({ lon: Number(r.lon), lat: Number(r.lat), count: Number(r.count) }));
+      const total = cells.reduce((n, c) => n + c.count, 0);
+      return { bytes: JSON.stringify({ cell, total, cells }).length, wire: 0, rows: total };
+    });
+    return { version, timings: { map, list, density } };
   } finally {
     await client.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
     await client.end();
