@@ -2,7 +2,9 @@
  * Reads at field scale (issue #19): the two queries the dashboard makes, over 1 M reports (50 k with
  * --smoke), answered by the real route (`GET /api/v1/reports` through Fastify, with authentication,
  * markings, JSON and brotli), beside the same query in PostGIS in the same run:
- * - `map`: one week and a viewport (about 0.6° × 0.4°), newest first, up to 5,000 reports;
+ * - `map`: one week and a viewport (about 0.6° × 0.4°), newest first, up to 5,000 reports, as the map
+ *   asks (`view=map`: the slim answer of id, category, window, position, grade, zones, flagged); the
+ *   same query answering full reports is timed too (after the memory is read), as the map asked before;
  * - `list`: one week and one category, newest first, a page of 100.
  * Also the server's RSS after the queries, holding the 1 M-report database.
  *
@@ -13,7 +15,8 @@
  * this database is for timing reads, not for an audit.
  *
  * The PostGIS peer holds the same rows (id, window, category, marking, a Point with a GiST index,
- * the body as text) and answers with the same JSON; it needs TRUCELINE_TEST_PG_URL (or the default
+ * the map's slim columns, the body as text) and answers with the same JSON (for the map, the same
+ * slim fields built by `json_build_object`); it needs TRUCELINE_TEST_PG_URL (or the default
  * test URL) and Debian's postgresql-15-postgis-3, and is skipped, saying so, without them.
  * Targets: p95 < 50 ms at 1 M reports and no worse than PostGIS's p95; server RSS < 512 MB.
  *
@@ -190,6 +193,18 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
           select category from reports group by category order by count(*) desc limit 1`.execute(db)
       ).rows[0]?.category,
     );
+    // The map at its lowest zoom over a week: the whole area, counted per cell of about a tenth of
+    // its longer side (a power of two of degrees, as the map picks it).
+    const region: Query['bbox'] = [
+      Math.floor(area.w),
+      Math.floor(area.s),
+      Math.ceil(area.e),
+      Math.ceil(area.n),
+    ];
+    const cell = Math.max(
+      0.001,
+      2 ** Math.round(Math.log2(Math.max(region[2] - region[0], region[3] - region[1]) / 10)),
+    );
     const random = rng(11);
     const queries: Query[] = Array.from({ length: runs }, () => {
       const weekStart = start + random() * (end - start - 7 * DAY);
@@ -212,7 +227,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
     const { secret } = await services.tokens.create(CONSOLE_ACTOR, { userId: user.id, name: 'bench' });
 
     // The peer first, from the rows as stored; then this process lets go of the database.
-    const peer = await postgisPeer(services.database.db, queries, runs);
+    const peer = await postgisPeer(services.database.db, queries, runs, region, cell);
     await services.close();
     closed = true;
 
@@ -229,24 +244,36 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       port,
       '/healthz',
     );
-    let ours: { map: Timed; list: Timed };
+    let ours: { map: Timed; list: Timed; density: Timed; mapFull: Timed };
     let memory: ReturnType<typeof memoryOf>;
     let firstLoads: FirstLoad[] | string;
     try {
       const base = `http://127.0.0.1:${port}`;
       const get = (url: string) => getReports(`${base}${url}`, secret);
-      const mapUrl = (q: Query) =>
-        `/api/v1/reports?sort=-observed&limit=5000&from=${q.from}&to=${q.to}&bbox=${q.bbox.join(',')}`;
+      const mapUrl = (q: Query, view = '&view=map') =>
+        `/api/v1/reports?sort=-observed&limit=5000&from=${q.from}&to=${q.to}&bbox=${q.bbox.join(',')}${view}`;
       const listUrl = (q: Query) =>
         `/api/v1/reports?sort=-observed&limit=100&from=${q.from}&to=${q.to}&category=${encodeURIComponent(q.category)}`;
       // Warm the caches as a running server has them.
       await get(mapUrl(queries[0] as Query));
-      ours = {
-        map: await time(runs, (i) => get(mapUrl(queries[i] as Query))),
-        list: await time(runs, (i) => get(listUrl(queries[i] as Query))),
-      };
+      const map = await time(runs, (i) => get(mapUrl(queries[i] as Query)));
+      const list = await time(runs, (i) => get(listUrl(queries[i] as Query)));
+      const density = await time(runs, (i) => {
+        const q = queries[i] as Query;
+        return get(
+          `/api/v1/reports?view=density&cell=${cell}&from=${q.from}&to=${q.to}&bbox=${region.join(',')}`,
+        );
+      });
       firstLoads = await dashboardFirstLoads(base, 'bench-analyst');
       memory = memoryOf(server.pid);
+      // Full reports for the same queries, as the map asked before `view=map`: after the memory is
+      // read, so the peak is the one the dashboard's own queries reach.
+      ours = {
+        map,
+        list,
+        density,
+        mapFull: await time(runs, (i) => get(mapUrl(queries[i] as Query, ''))),
+      };
     } finally {
       await server.stop();
     }
@@ -257,7 +284,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
       const p = peer.timings?.[kind];
       const what =
         kind === 'map'
-          ? 'map query: a week × a 0.6° × 0.4° viewport, up to 5,000'
+          ? 'map query (view=map): a week × a 0.6° × 0.4° viewport, up to 5,000'
           : 'list page: a week × one category, 100 newest';
       results.push({
         name: `${what}, SQLite, p95`,
@@ -267,8 +294,31 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
         pass: o.p95 < TARGET_P95_MS && (p === undefined || o.p95 <= p.p95),
         notes: [
           `p50 ${num(o.p50, 1)} ms over ${runs} queries; ${num(o.rows)} reports a query, ${num(o.bytes / 1024)} KiB JSON, ${num(o.wire / 1024)} KiB brotli on the wire`,
+          ...(kind === 'map'
+            ? [
+                `the same query answering full reports (as the map asked before view=map): p50 ${num(ours.mapFull.p50, 1)} ms, p95 ${num(ours.mapFull.p95, 1)} ms, ${num(ours.mapFull.bytes / 1024)} KiB JSON, ${num(ours.mapFull.wire / 1024)} KiB brotli`,
+              ]
+            : []),
           p
             ? `PostGIS ${peer.version}, same query and JSON: p50 ${num(p.p50, 1)} ms, p95 ${num(p.p95, 1)} ms (${num(p.rows)} rows); ratio Truceline/PostGIS p95 ${num(o.p95 / Math.max(0.001, p.p95), 2)}×`
+            : `PostGIS: ${peer.skipped}`,
+          context,
+        ],
+      });
+    }
+    {
+      const o = ours.density;
+      const p = peer.timings?.density;
+      results.push({
+        name: `map density (view=density): a week × the whole area (${region.join(', ')}), cells of ${cell}°, SQLite, p95`,
+        value: o.p95,
+        unit: 'ms',
+        target: `< ${TARGET_P95_MS} ms and ≤ PostGIS p95`,
+        pass: o.p95 < TARGET_P95_MS && (p === undefined || o.p95 <= p.p95),
+        notes: [
+          `p50 ${num(o.p50, 1)} ms over ${runs} queries; ${num(o.rows)} reports counted a query, ${num(o.bytes / 1024, 1)} KiB JSON, ${num(o.wire / 1024, 1)} KiB brotli on the wire`,
+          p
+            ? `PostGIS ${peer.version}, same counts (floor of the point's coordinates per cell, GROUP BY): p50 ${num(p.p50, 1)} ms, p95 ${num(p.p95, 1)} ms; ratio Truceline/PostGIS p95 ${num(o.p95 / Math.max(0.001, p.p95), 2)}×`
             : `PostGIS: ${peer.skipped}`,
           context,
         ],
@@ -289,7 +339,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
         target: `< ${TARGET_RSS_MB} MB`,
         pass: memory.rssMb < TARGET_RSS_MB && memory.peakMb < TARGET_RSS_MB,
         notes: [
-          `peak ${num(memory.peakMb)} MB (VmHWM) over its life: start, ${runs * 2 + 1} API queries and the dashboard loads below`,
+          `peak ${num(memory.peakMb)} MB (VmHWM) over its life: start, ${runs * 3 + 1} API queries (map with view=map, density) and the dashboard loads below`,
         ],
       });
     if (typeof firstLoads === 'string')
@@ -340,7 +390,8 @@ function getReports(url: string, token: string): Promise<{ bytes: number; wire: 
           resolve({
             bytes: body.length,
             wire: raw.length,
-            rows: (JSON.parse(body.toString('utf8')) as { reports: unknown[] }).reports.length,
+            rows: ((answer: { reports?: unknown[]; total?: number }) =>
+              answer.reports?.length ?? answer.total ?? 0)(JSON.parse(body.toString('utf8')) as object),
           });
         });
       },
@@ -422,12 +473,17 @@ async function dashboardFirstLoads(base: string, username: string): Promise<Firs
   }
 }
 
-/** The same rows in a PostGIS table with a GiST index, and the same queries answered as JSON. */
+/**
+ * The same rows in a PostGIS table with a GiST index, and the same queries answered as JSON: the map's
+ * with the slim fields `view=map` answers, the list's with the stored bodies.
+ */
 async function postgisPeer(
   db: Kysely<Database>,
   queries: Query[],
   runs: number,
-): Promise<{ version?: string; skipped?: string; timings?: { map: Timed; list: Timed } }> {
+  region: Query['bbox'],
+  cell: number,
+): Promise<{ version?: string; skipped?: string; timings?: { map: Timed; list: Timed; density: Timed } }> {
   const client = new pg.Client({ connectionString: PG_URL });
   try {
     await client.connect();
@@ -449,7 +505,9 @@ async function postgisPeer(
     await client.query(`create schema ${schema}`);
     await client.query(
       `create table ${schema}.peer (id text primary key, observed_from timestamptz not null, observed_to timestamptz not null,
-         category text not null, marking text not null, owner text not null, geom geometry(Point, 4326) not null, body text not null)`,
+         category text not null, marking text not null, owner text not null, geom geometry(Point, 4326) not null,
+         uncertainty_m float8 not null, reliability text not null, credibility int not null, zones text not null, flagged boolean not null,
+         body text not null)`,
     );
     for (let after = ''; ;) {
       const page = (
@@ -462,16 +520,23 @@ async function postgisPeer(
           owner_organisation_id: string;
           lon: number;
           lat: number;
+          uncertainty_m: number;
+          reliability: string;
+          credibility: number;
+          zones: string;
+          flagged: number;
           body: string;
         }>`
-          select id, observed_from, observed_to, category, marking, owner_organisation_id, lon, lat, body
+          select id, observed_from, observed_to, category, marking, owner_organisation_id, lon, lat,
+            uncertainty_m, reliability, credibility, zones, flagged, body
           from reports where id > ${after} order by id limit 5000`.execute(db)
       ).rows;
       if (page.length === 0) break;
       after = page.at(-1)?.id ?? after;
       await client.query(
-        `insert into ${schema}.peer select id, f::timestamptz, t::timestamptz, c, m, o, st_setsrid(st_makepoint(x, y), 4326), b
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[], $9::text[]) as u(id, f, t, c, m, o, x, y, b)`,
+        `insert into ${schema}.peer select id, f::timestamptz, t::timestamptz, c, m, o, st_setsrid(st_makepoint(x, y), 4326), u, r, cr, z, fl, b
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[],
+           $9::float8[], $10::text[], $11::int[], $12::text[], $13::boolean[], $14::text[]) as u(id, f, t, c, m, o, x, y, u, r, cr, z, fl, b)`,
         [
           page.map((r) => r.id),
           page.map((r) => r.observed_from),
@@ -481,6 +546,11 @@ async function postgisPeer(
           page.map((r) => r.owner_organisation_id),
           page.map((r) => r.lon),
           page.map((r) => r.lat),
+          page.map((r) => r.uncertainty_m),
+          page.map((r) => r.reliability),
+          page.map((r) => r.credibility),
+          page.map((r) => r.zones),
+          page.map((r) => Number(r.flagged) === 1),
           page.map((r) => r.body),
         ],
       );
@@ -499,7 +569,12 @@ async function postgisPeer(
     const map = await time(runs, (i) => {
       const q = queries[i] as Query;
       return answer(
-        `select body from ${schema}.peer where observed_to >= $1 and observed_from <= $2
+        `select json_build_object('id', id, 'category', category,
+             'observed', json_build_object('from', observed_from, 'to', observed_to),
+             'location', json_build_object('lon', st_x(geom), 'lat', st_y(geom), 'uncertaintyM', uncertainty_m),
+             'grade', json_build_object('reliability', reliability, 'credibility', credibility),
+             'zones', zones::json, 'flagged', flagged)::text as body
+           from ${schema}.peer where observed_to >= $1 and observed_from <= $2
            and geom && st_makeenvelope($3, $4, $5, $6, 4326) and ${visible}
          order by observed_from desc, id desc limit 5000`,
         [q.from, q.to, ...q.bbox],
@@ -513,7 +588,22 @@ async function postgisPeer(
         [q.from, q.to, q.category],
       );
     });
-    return { version, timings: { map, list } };
+    const density = await time(runs, async (i) => {
+      const q = queries[i] as Query;
+      const rows = (
+        await client.query<{ lon: number; lat: number; count: string }>(
+          `select floor((st_x(geom) + 180) / $7) * $7 - 180 as lon, floor((st_y(geom) + 90) / $7) * $7 - 90 as lat, count(*) as count
+           from ${schema}.peer where observed_to >= $1 and observed_from <= $2
+             and geom && st_makeenvelope($3, $4, $5, $6, 4326) and ${visible}
+           group by 1, 2`,
+          [q.from, q.to, ...region, cell],
+        )
+      ).rows;
+      const cells = rows.map((r) => ({ lon: Number(r.lon), lat: Number(r.lat), count: Number(r.count) }));
+      const total = cells.reduce((n, c) => n + c.count, 0);
+      return { bytes: JSON.stringify({ cell, total, cells }).length, wire: 0, rows: total };
+    });
+    return { version, timings: { map, list, density } };
   } finally {
     await client.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
     await client.end();

@@ -77,7 +77,7 @@ export type { Reliability, Credibility } from './monitoring/grading.js';
 export { TIME_PRECISIONS, GEO_PRECISIONS, REPORTER_KINDS } from './monitoring/report.model.js';
 export type { ReporterKind, TimePrecision } from './monitoring/report.model.js';
 /** A report as the API returns it to the signed-in user (`reportFor`: redacted where they may not see). */
-export type { ReportView as Report } from './monitoring/report.view.js';
+export type { ReportView as Report, MapReportView as MapReport } from './monitoring/report.view.js';
 export type { ReportInput } from './monitoring/report.schemas.js';
 // Evidence and custody are declared beside their SQL; type-only, so no repository code is bundled.
 export type { Evidence, CustodyEvent } from './monitoring/evidence.repository.js';

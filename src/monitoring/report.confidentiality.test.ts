@@ -33,9 +33,14 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
     await t.services.monitoring.reports.settled();
     return res.json<{ report: { id: string } }>().report.id;
   }
-  /** The report as the reader gets it from the detail, the list and the GeoJSON list, as text. */
+  /** The report as the reader gets it from the detail, the list, the GeoJSON list and the map list, as text. */
   async function readAll(token: string, id: string): Promise<string[]> {
-    const urls = [`/api/v1/reports/${id}`, '/api/v1/reports', '/api/v1/reports?format=geojson'];
+    const urls = [
+      `/api/v1/reports/${id}`,
+      '/api/v1/reports',
+      '/api/v1/reports?format=geojson',
+      '/api/v1/reports?view=map',
+    ];
     const out: string[] = [];
     for (const url of urls) {
       const res = await t.app.inject({ url, headers: as(token) });

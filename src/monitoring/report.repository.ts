@@ -4,7 +4,7 @@ import { visibleTo } from '../access/visibility.sql.js';
 import type { Executor } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
 import { copyRows } from '../db/copy-rows.js';
-import { gradeRank } from './grading.js';
+import { gradeRank, type Credibility, type Reliability } from './grading.js';
 import { reportFromRow, storedBody } from './report.body.js';
 import { REPORT_RECORD_KIND, type Report } from './report.model.js';
 import type { ReportTable } from './report.tables.js';
@@ -255,13 +255,16 @@ async function windowOverlap(
   return sql<boolean>`(${bounded} and ${sql.ref(`reports.${key}`)} in (${sql.join(arms, sql` union all `)}))`;
 }
 
-/** Reports the principal may see, filtered, in keyset pages. */
-export async function listVisibleReports(
+/** The sort key of a row for the keyset cursor. */
+type SortKeyRow = Pick<Selectable<ReportTable>, 'id' | 'grade_rank' | 'observed_from'>;
+
+/** The reports the principal may see that pass the filter (its sort, limit and cursor aside). */
+async function filteredReportsQuery(
   db: Executor,
   principal: Principal | undefined,
-  filter: ReportFilter,
-): Promise<{ reports: (Report & { logSeq: number | null })[]; last?: { key: string | number; id: string } }> {
-  let q = db.selectFrom('reports').selectAll('reports');
+  filter: Omit<ReportFilter, 'limit' | 'sort' | 'after'>,
+) {
+  let q = db.selectFrom('reports');
   if (principal !== undefined) q = q.where(visibleTo(principal, 'reports', REPORT_RECORD_KIND));
   if (filter.includeSuperseded !== true) q = q.where('superseded_by', 'is', null);
   if (filter.from !== undefined) q = q.where('observed_to', '>=', filter.from);
@@ -285,6 +288,15 @@ export async function listVisibleReports(
       filter.judgedBy.length > 0
         ? q.where('agreement_version_id', 'in', [...filter.judgedBy])
         : q.where(sql<boolean>`1 = 0`);
+  return q;
+}
+
+/**
+ * The reports the principal may see, filtered, ordered and positioned after the cursor: the one
+ * query behind the full list and the map's slim list, which differ only in the columns they read.
+ */
+async function visibleReportsQuery(db: Executor, principal: Principal | undefined, filter: ReportFilter) {
+  let q = await filteredReportsQuery(db, principal, filter);
   const sort = filter.sort ?? '-observed';
   const after = filter.after;
   if (sort === 'grade') {
@@ -306,20 +318,149 @@ export async function listVisibleReports(
       );
     q = q.orderBy('observed_from', 'desc').orderBy('id', 'desc');
   }
-  const rows = await q.limit(filter.limit + 1).execute();
+  return q.limit(filter.limit + 1);
+}
+
+/** One page of rows (the query asked for one more than the limit) and the keyset position of its last. */
+function pageOf<R extends SortKeyRow>(
+  rows: R[],
+  filter: ReportFilter,
+): { page: R[]; last?: { key: string | number; id: string } } {
   const page = rows.slice(0, filter.limit);
   const lastRow = rows.length > filter.limit ? page[page.length - 1] : undefined;
+  if (lastRow === undefined) return { page };
+  const key = filter.sort === 'grade' ? Number(lastRow.grade_rank) : lastRow.observed_from;
+  return { page, last: { key, id: lastRow.id } };
+}
+
+/** Reports the principal may see, filtered, in keyset pages. */
+export async function listVisibleReports(
+  db: Executor,
+  principal: Principal | undefined,
+  filter: ReportFilter,
+): Promise<{ reports: (Report & { logSeq: number | null })[]; last?: { key: string | number; id: string } }> {
+  const rows = await (await visibleReportsQuery(db, principal, filter)).selectAll('reports').execute();
+  const { page, last } = pageOf(rows, filter);
+  return { reports: page.map(rowToReport), ...(last !== undefined ? { last } : {}) };
+}
+
+/**
+ * What the map draws of a report, read from its columns (never its body): see `mapReportFor` in
+ * report.view.ts for what each reader gets of it.
+ */
+export interface MapReportRecord {
+  id: string;
+  category: string;
+  /**
+   * The category as submitted, read only where the report was judged by a version outside
+   * `readable` (undefined otherwise, and where none was submitted): the reader keeps a category it
+   * gave itself.
+   */
+  submittedCategory: string | undefined;
+  agreementVersionId: string;
+  observed: { from: string; to: string };
+  location: { lon: number; lat: number; uncertaintyM: number };
+  grade: { reliability: Reliability; credibility: Credibility };
+  /** Ids of the zones and bands containing the point (the classification's). */
+  zones: string[];
+  /** Whether the classification found possible violations of a restriction (beyond the category's provisions). */
+  flagged: boolean;
+}
+
+/**
+ * The map's slim list: the reports `listVisibleReports` lists for the same principal and filter, in
+ * the same order and pages, each as the few columns the map draws. The submitted category is read
+ * from the body only for reports judged by a version outside `readable` (the versions the reader may
+ * read), so most rows are never parsed.
+ */
+export async function listVisibleMapReports(
+  db: Executor,
+  principal: Principal | undefined,
+  filter: ReportFilter,
+  readable: readonly string[],
+): Promise<{ reports: MapReportRecord[]; last?: { key: string | number; id: string } }> {
+  const submitted =
+    dialectOf(db) === 'postgres'
+      ? sql<string | null>`(body::json -> 'submitted' ->> 'category')`
+      : sql<string | null>`json_extract(body, '$.submitted.category')`;
+  const submittedCategory =
+    readable.length === 0
+      ? submitted
+      : sql<
+          string | null
+        >`case when agreement_version_id in (${sql.join(readable.map((v) => sql`${v}`))}) then null else ${submitted} end`;
+  const rows = await (
+    await visibleReportsQuery(db, principal, filter)
+  )
+    .select([
+      'id',
+      'category',
+      'agreement_version_id',
+      'observed_from',
+      'observed_to',
+      'lon',
+      'lat',
+      'uncertainty_m',
+      'reliability',
+      'credibility',
+      'grade_rank',
+      'zones',
+      'flagged',
+      submittedCategory.as('submitted_category'),
+    ])
+    .execute();
+  const { page, last } = pageOf(rows, filter);
   return {
-    reports: page.map(rowToReport),
-    ...(lastRow !== undefined
-      ? {
-          last: {
-            key: sort === 'grade' ? Number(lastRow.grade_rank) : lastRow.observed_from,
-            id: lastRow.id,
-          },
-        }
-      : {}),
+    reports: page.map((r) => ({
+      id: r.id,
+      category: r.category,
+      submittedCategory: r.submitted_category ?? undefined,
+      agreementVersionId: r.agreement_version_id,
+      observed: { from: r.observed_from, to: r.observed_to },
+      location: { lon: Number(r.lon), lat: Number(r.lat), uncertaintyM: Number(r.uncertainty_m) },
+      grade: { reliability: r.reliability as Reliability, credibility: Number(r.credibility) as Credibility },
+      zones: JSON.parse(r.zones) as string[],
+      flagged: Number(r.flagged) === 1,
+    })),
+    ...(last !== undefined ? { last } : {}),
   };
+}
+
+/** How many reports fall in one cell of a grid of `cell` degrees: its south-west corner and the count. */
+export interface ReportCell {
+  lon: number;
+  lat: number;
+  count: number;
+}
+
+/**
+ * The reports the principal may see that pass the filter, counted per cell of a grid of `cell`
+ * degrees anchored at (-180, -90): the map's density where a window holds more reports than one
+ * page. Cells without reports are left out.
+ */
+export async function countVisibleReportsByCell(
+  db: Executor,
+  principal: Principal | undefined,
+  filter: Omit<ReportFilter, 'limit' | 'sort' | 'after'>,
+  cell: number,
+): Promise<ReportCell[]> {
+  // Longitude + 180 and latitude + 90 are never negative, so flooring is truncating; SQLite's cast
+  // truncates, PostgreSQL's rounds.
+  const index = (column: 'lon' | 'lat', offset: number) =>
+    dialectOf(db) === 'postgres'
+      ? sql<number>`floor((${sql.ref(column)} + ${offset}::double precision) / ${cell}::double precision)::bigint`
+      : sql<number>`cast((${sql.ref(column)} + ${offset}) / ${cell} as integer)`;
+  const rows = await (
+    await filteredReportsQuery(db, principal, filter)
+  )
+    .select([index('lon', 180).as('x'), index('lat', 90).as('y'), (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['x', 'y'])
+    .execute();
+  return rows.map((r) => ({
+    lon: Number((Number(r.x) * cell - 180).toFixed(9)),
+    lat: Number((Number(r.y) * cell - 90).toFixed(9)),
+    count: Number(r.n),
+  }));
 }
 
 /** One report if the principal may see it (undefined principal: the system itself). */

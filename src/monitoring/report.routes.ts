@@ -10,7 +10,10 @@ import type { MonitoringServices } from './monitoring.js';
 import { reportFeature } from './import/geojson.js';
 import {
   IntakeResultSchema,
+  MapReportPageSchema,
   ReportBodySchema,
+  ReportDensitySchema,
+  ReportPageSchema,
   ReportIdParams,
   ReportListQuery,
   ReportViewSchema,
@@ -19,6 +22,7 @@ import {
 import { reportFor, type ReportReader } from './report.view.js';
 import { CREATE_REPORTS } from './report.permission.js';
 import type { ReportFilter } from './report.repository.js';
+import type { Principal } from '../access/policy.js';
 
 const tags = ['monitoring'];
 
@@ -146,24 +150,50 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
     {
       schema: {
         tags,
-        summary: 'Reports you may see, filtered; `format=geojson` for a FeatureCollection',
+        summary:
+          'Reports you may see, filtered; `format=geojson` for a FeatureCollection, `view=map` for only what the map draws',
+        description:
+          'The same filters, order and cursor whatever the shape. `view=map` answers each report as a MapReport (id, category, observed window, position, grade, zones, flagged), redacted as the full report is, without reading its body: the map fetches GET /reports/{id} for the one selected.',
         querystring: ReportListQuery,
         response: {
-          200: Type.Object(
-            {},
-            { additionalProperties: true, description: '{ reports, next } or a GeoJSON FeatureCollection' },
-          ),
+          200: Type.Union([
+            ReportDensitySchema,
+            ReportPageSchema,
+            MapReportPageSchema,
+            Type.Object(
+              { type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) },
+              { additionalProperties: true, description: 'format=geojson: a GeoJSON FeatureCollection' },
+            ),
+          ]),
         },
       },
+      // The union documents the three shapes; the answer is written as it is built (as the open
+      // object schema did before), not by a serializer that would test each report against each shape.
+      serializerCompiler: () => (data) => JSON.stringify(data),
       config: { permission: 'reports:read' },
     },
     async (request) => {
+      const filter = filterOf(request.query);
+      if (request.query.view === 'density') return density(request.principal, request.query, filter);
+      if (request.query.cell !== undefined)
+        throw invalid('cell is for view=density only', [
+          { path: '/querystring/cell', reason: 'is only taken with view=density' },
+        ]);
+      if (request.query.view === 'map') {
+        if (request.query.format === 'geojson')
+          throw invalid('view=map is answered as JSON only', [
+            { path: '/querystring/format', reason: 'must be json (or absent) with view=map' },
+          ]);
+        const page = await m.reports.listForMap(request.principal, filter);
+        const next = cursorOf(page.last);
+        return { reports: page.reports, ...(next !== undefined ? { next } : {}) };
+      }
       const reader = await m.reports.readerOf(request.principal);
-      const page = await m.reports.list(request.principal, filterOf(request.query));
+      const page = await m.reports.list(request.principal, filter);
       const next = cursorOf(page.last);
       if (request.query.format === 'geojson') {
         return {
-          type: 'FeatureCollection',
+          type: 'FeatureCollection' as const,
           features: page.reports.map((r) => reportFeature(reportFor(r, reader), { derived: true })),
           ...(next !== undefined ? { next } : {}),
         };
@@ -174,6 +204,25 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
       };
     },
   );
+
+  /** `view=density`: the count of the reports the list would list, per grid cell. */
+  async function density(principal: Principal, q: ReportListQueryType, filter: ReportFilter) {
+    const problems = [
+      ...(q.cell === undefined
+        ? [{ path: '/querystring/cell', reason: 'is required with view=density' }]
+        : []),
+      ...(q.cursor !== undefined
+        ? [{ path: '/querystring/cursor', reason: 'is not taken with view=density' }]
+        : []),
+      ...(q.format === 'geojson'
+        ? [{ path: '/querystring/format', reason: 'must be json (or absent) with view=density' }]
+        : []),
+    ];
+    if (q.cell === undefined || problems.length > 0)
+      throw invalid(`view=density: ${problems.map((p) => `${p.path} ${p.reason}`).join('; ')}`, problems);
+    const cells = await m.reports.densityForMap(principal, filter, q.cell);
+    return { cell: q.cell, total: cells.reduce((n, c) => n + c.count, 0), cells };
+  }
 
   app.get(
     '/reports/:id',

@@ -240,6 +240,19 @@ export const ReportListQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 100 })),
     cursor: Type.Optional(Type.String({ description: 'From the previous page' })),
     format: Type.Optional(StringEnum(['json', 'geojson'] as const)),
+    view: Type.Optional(
+      StringEnum(
+        ['full', 'map', 'density'] as const,
+        'full (default): each report as GET /reports/{id} gives it; map: only what the map draws (MapReport), JSON only; density: the count of reports in each cell of a grid of `cell` degrees (no reports, no cursor)',
+      ),
+    ),
+    cell: Type.Optional(
+      Type.Number({
+        minimum: 0.001,
+        maximum: 90,
+        description: 'With view=density: the grid cell, degrees of longitude and latitude',
+      }),
+    ),
   },
   strict,
 );
@@ -276,6 +289,83 @@ export const ReportViewSchema = Type.Object(
     ),
   },
   { additionalProperties: true, $id: 'Report' },
+);
+
+/** What the map draws of a report (`view=map`): `MapReportView` in report.view.ts. */
+export const MapReportSchema = Type.Object(
+  {
+    id: Type.String(),
+    category: Type.Optional(
+      Type.String({
+        description:
+          'The agreement category; absent when it was mapped by a version you may not read (as in the full report)',
+      }),
+    ),
+    observed: Type.Object({ from: Type.String(), to: Type.String() }, strict),
+    location: Type.Object(
+      {
+        lon: Type.Number(),
+        lat: Type.Number(),
+        uncertaintyM: Type.Number({ description: 'Radius in metres (about 95 %)' }),
+      },
+      strict,
+    ),
+    grade: Type.Object(
+      { reliability: StringEnum(RELIABILITIES), credibility: Type.Integer({ minimum: 1, maximum: 6 }) },
+      strict,
+    ),
+    zones: Type.Array(Type.String(), {
+      description:
+        'Ids of the zones and bands containing the point; empty when the classification is redacted for you',
+    }),
+    flagged: Type.Boolean({
+      description:
+        'The classification found a possible violation of a restriction; false when it is redacted for you',
+    }),
+    redacted: Type.Optional(
+      Type.Literal(true, {
+        description: 'The classification is redacted for you (judged by a version you may not read)',
+      }),
+    ),
+  },
+  { ...strict, $id: 'MapReport' },
+);
+
+/** `GET /reports` without `view=map`: a page of reports and the cursor of the next. */
+export const ReportPageSchema = Type.Object(
+  {
+    reports: Type.Array(ReportViewSchema),
+    next: Type.Optional(Type.String({ description: 'The cursor of the next page; absent on the last' })),
+  },
+  { additionalProperties: false, description: 'A page of reports' },
+);
+
+/** `GET /reports?view=map`: a page of what the map draws, in the order and pages of the full list. */
+export const MapReportPageSchema = Type.Object(
+  {
+    reports: Type.Array(MapReportSchema),
+    next: Type.Optional(Type.String({ description: 'The cursor of the next page; absent on the last' })),
+  },
+  { additionalProperties: false, description: 'A page of map reports (view=map)' },
+);
+
+/** `GET /reports?view=density`: the reports in each cell of a grid (cells without any left out). */
+export const ReportDensitySchema = Type.Object(
+  {
+    cell: Type.Number({ description: 'The grid cell, degrees' }),
+    total: Type.Integer({ minimum: 0, description: 'Every report counted' }),
+    cells: Type.Array(
+      Type.Object(
+        {
+          lon: Type.Number({ description: "The cell's west edge" }),
+          lat: Type.Number({ description: "The cell's south edge" }),
+          count: Type.Integer({ minimum: 1 }),
+        },
+        strict,
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Reports per grid cell (view=density)' },
 );
 
 export const IntakeResultSchema = Type.Object({

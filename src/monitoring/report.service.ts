@@ -17,10 +17,13 @@ import type { Report } from './report.model.js';
 import { StoredNotifier, type StoredEvent } from './stored-notifier.js';
 import {
   findVisibleReport,
+  countVisibleReportsByCell,
+  listVisibleMapReports,
   listVisibleReports,
   prepareForBulkWrites,
   refreshBulkStatistics,
   BULK_ANALYZE_FIRST_ROWS,
+  type ReportCell,
   type ReportFilter,
 } from './report.repository.js';
 import {
@@ -30,7 +33,7 @@ import {
   type DeferredIndexPlan,
 } from './report.bulk-indexes.js';
 import { requireMayCreateReports } from './report.permission.js';
-import { managesSources, type ReportReader } from './report.view.js';
+import { managesSources, mapReportFor, type MapReportView, type ReportReader } from './report.view.js';
 import { writeReports, type WriteContext, type WriteOutcome } from './report.writer.js';
 import {
   findCeiling,
@@ -594,11 +597,46 @@ export class ReportService {
    * by a version the principal may read: an id from any other version answers as an unknown one.
    */
   async list(principal: Principal, filter: ReportFilter) {
+    return listVisibleReports(this.deps.db, principal, await this.#filterFor(principal, filter));
+  }
+
+  /**
+   * The same reports as {@link list}, in the same order and pages, each as the few fields the map
+   * draws (`mapReportFor` shapes them for the reader): no report body is read or rebuilt.
+   */
+  async listForMap(
+    principal: Principal,
+    filter: ReportFilter,
+  ): Promise<{
+    reports: MapReportView[];
+    last?: { key: string | number; id: string };
+  }> {
+    const reader = await this.readerOf(principal);
+    const page = await listVisibleMapReports(
+      this.deps.db,
+      principal,
+      await this.#filterFor(principal, filter),
+      [...reader.agreementVersions],
+    );
+    return { ...page, reports: page.reports.map((r) => mapReportFor(r, reader)) };
+  }
+
+  /**
+   * How many of the reports {@link list} would list fall in each cell of a grid of `cell` degrees:
+   * the map's density where a window holds more than one page. Counts only what the principal may
+   * see, filtered as the list is.
+   */
+  async densityForMap(principal: Principal, filter: ReportFilter, cell: number): Promise<ReportCell[]> {
+    return countVisibleReportsByCell(this.deps.db, principal, await this.#filterFor(principal, filter), cell);
+  }
+
+  /** The filter as the principal may apply it (see {@link list}). */
+  async #filterFor(principal: Principal, filter: ReportFilter): Promise<ReportFilter> {
     if (filter.sourceId !== undefined && !managesSources(principal))
       filter = { ...filter, ownerOrganisationId: principal.organisationId ?? '' };
     if (filter.zone !== undefined || filter.category !== undefined || filter.flagged !== undefined)
       filter = { ...filter, judgedBy: [...(await this.readerOf(principal)).agreementVersions] };
-    return listVisibleReports(this.deps.db, principal, filter);
+    return filter;
   }
 
   async get(principal: Principal, id: string): Promise<Report & { logSeq: number | null }> {

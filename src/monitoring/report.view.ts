@@ -1,5 +1,6 @@
 import type { Principal } from '../access/policy.js';
 import type { Classification, Grade, Report, ReportSourceRef } from './report.model.js';
+import type { MapReportRecord } from './report.repository.js';
 import type { ReportInput } from './report.schemas.js';
 
 /**
@@ -76,6 +77,43 @@ export function reportFor(report: Report & { logSeq?: number | null }, reader: R
     if (Object.keys(own).length > 0) view.source = own;
   }
   return view;
+}
+
+/**
+ * What the map draws of a report (`GET /api/v1/reports?view=map`): the projection of the reader's
+ * {@link ReportView} onto id, category, observed window, position, grade, the ids of the zones and
+ * bands containing the point, and whether a restriction may have been violated. Redacted as
+ * {@link reportFor} redacts: where the reader may not read the version the report was judged by, no
+ * zones, not flagged, and the category only when the submitter gave it itself.
+ */
+export interface MapReportView {
+  id: string;
+  category?: string;
+  observed: { from: string; to: string };
+  location: { lon: number; lat: number; uncertaintyM: number };
+  grade: Pick<Grade, 'reliability' | 'credibility'>;
+  /** Ids of the zones and bands containing the point: each zone hit's band (or zone) and its zone. */
+  zones: string[];
+  /** A possible violation of a restriction (not only of the category's provisions). */
+  flagged: boolean;
+  /** Present when the classification is redacted for the reader (no zones, not flagged, as in the full report). */
+  redacted?: true;
+}
+
+/** A map row shaped for its reader, field by field as {@link reportFor} shapes the full report. */
+export function mapReportFor(record: MapReportRecord, reader: ReportReader): MapReportView {
+  const readable = reader.agreementVersions.has(record.agreementVersionId);
+  const { category, observed, location, grade } = record;
+  return {
+    id: record.id,
+    ...(readable || record.submittedCategory === category ? { category } : {}),
+    observed,
+    location,
+    grade,
+    zones: readable ? record.zones : [],
+    flagged: readable && record.flagged,
+    ...(readable ? {} : { redacted: true as const }),
+  };
 }
 
 /**

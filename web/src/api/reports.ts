@@ -7,6 +7,7 @@ import type {
   Credibility,
   CustodyEvent,
   Evidence,
+  MapReport,
   Marking,
   Reliability,
   Report as ReportModel,
@@ -16,7 +17,16 @@ import type {
 } from '../../../src/wire.js';
 import { getJson, request } from './client.js';
 
-export type { Marking, Credibility, Reliability, TimePrecision, ReporterKind, Evidence, CustodyEvent };
+export type {
+  Marking,
+  Credibility,
+  Reliability,
+  TimePrecision,
+  ReporterKind,
+  Evidence,
+  CustodyEvent,
+  MapReport,
+};
 
 /** A report as the API returns it; the single-report route adds where the log records it. */
 export type Report = ReportModel & { log?: { index: number | null } };
@@ -83,20 +93,52 @@ export function listReportPage(
   return getJson<ReportPage>(`/api/v1/reports?${query.toString()}`);
 }
 
-export interface ReportList {
-  reports: Report[];
+export interface MapReportList {
+  reports: MapReport[];
   /** True when there were more than one page: the newest are shown. */
   more: boolean;
 }
 
-/** Reports the principal may see, newest observation first. */
-export async function listReports(filter: ReportFilter = {}, signal?: AbortSignal): Promise<ReportList> {
+/**
+ * What the map draws of the reports the principal may see, newest observation first
+ * (`view=map`: id, category, window, position, grade, zone ids, flagged, redacted as the full report
+ * is); the map fetches the full report with {@link getReport} when one is selected.
+ */
+export async function listMapReports(
+  filter: ReportFilter = {},
+  signal?: AbortSignal,
+): Promise<MapReportList> {
   const query = listQuery(filter, '-observed', REPORT_PAGE);
-  const body = await getJson<{ reports: Report[]; next?: string }>(
+  query.set('view', 'map');
+  const body = await getJson<{ reports: MapReport[]; next?: string }>(
     `/api/v1/reports?${query.toString()}`,
     signal ? { signal } : {},
   );
   return { reports: body.reports, more: body.next !== undefined };
+}
+
+/** The reports in each cell of a grid (`view=density`): each cell by its south-west corner. */
+export interface ReportDensity {
+  cell: number;
+  total: number;
+  cells: { lon: number; lat: number; count: number }[];
+}
+
+/**
+ * How many of the reports the principal may see pass the filter in each cell of a grid of `cell`
+ * degrees: what the map draws where a view holds more than one page of reports.
+ */
+export function reportDensity(
+  filter: ReportFilter,
+  cell: number,
+  signal?: AbortSignal,
+): Promise<ReportDensity> {
+  const query = listQuery(filter, '-observed', 1);
+  query.delete('sort');
+  query.delete('limit');
+  query.set('view', 'density');
+  query.set('cell', String(cell));
+  return getJson<ReportDensity>(`/api/v1/reports?${query.toString()}`, signal ? { signal } : {});
 }
 
 export function getReport(id: string): Promise<Report> {

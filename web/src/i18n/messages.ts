@@ -250,6 +250,10 @@ export const messages = {
   'reports.more': 'Showing the newest {count} reports; narrow the filters to see older ones.',
   'map.moreInView':
     'More than {count} reports in these dates even in this view: the newest {count} are shown; zoom in or narrow the dates.',
+  'map.density':
+    '{total} reports in view in these dates, more than the {count} a map draws one by one: the map counts them per area. Click an area, or pick one below, to zoom in.',
+  'map.densityCells': 'Areas with the most reports in view',
+  'map.densityCell': '{count} reports around {place}',
   'map.allInView':
     'Too many reports in these dates for one map: the map shows those in view, and loads more as you move.',
   'reports.noneMatch': 'No report you may see matches these filters.',

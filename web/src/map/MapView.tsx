@@ -21,7 +21,7 @@ import { subscribeLocale, t } from '../i18n/index.js';
 import type { LonLat } from '../lib/position.js';
 import { loadBasemap } from './basemap.js';
 import { mgrsGrid } from './mgrsGrid.js';
-import type { ReportPointProperties } from './overlays.js';
+import type { DensityCellProperties, ReportPointProperties } from './overlays.js';
 import { NOTICE_CLICKABLE } from './noticeLayers.js';
 import { CLICKABLE, initialStyle } from './style.js';
 import {
@@ -48,6 +48,8 @@ export interface MapViewProps {
   /** Ids of lines and zones to hide (legend toggles). */
   hidden?: ReadonlySet<string>;
   reports?: FeatureCollection<Point, ReportPointProperties> | null;
+  /** The server's counts per grid cell (`densityPoints`), drawn where there are too many reports to draw; a click zooms to the cell. */
+  density?: FeatureCollection<Point, DensityCellProperties> | null;
   /** Incidents (`GET /incidents?format=geojson`): each feature's `status` and `severity` style it. */
   incidents?: FeatureCollection<Point> | null;
   /** Notified sites and routes (`styleNotices` of `GET /notices?format=geojson`): clicking one selects it. */
@@ -57,8 +59,8 @@ export interface MapViewProps {
   showPlaces?: boolean;
   /** Where to look first: [west, south, east, north]. */
   fitTo?: [number, number, number, number] | null;
-  /** Moves the view to a place; give a new object to move again. */
-  focus?: (LonLat & { zoom?: number }) | null;
+  /** Moves the view to a place, or fits it to `bounds`; give a new object to move again. */
+  focus?: (LonLat & { zoom?: number; bounds?: [number, number, number, number] }) | null;
   /** The report or incident to ring on the map. */
   selectedId?: string | null;
   /** A marker (the picked position of a report). */
@@ -189,6 +191,21 @@ export function MapView(props: MapViewProps) {
         return;
       }
       if (!hit) return;
+      if (hit.layer.id === CLICKABLE.density) {
+        // (MapLibre hands back a feature's array properties as JSON text.)
+        const raw: unknown = hit.properties.bounds;
+        const [west = 0, south = 0, east = 0, north = 0] = (
+          typeof raw === 'string' ? JSON.parse(raw) : raw
+        ) as number[];
+        map.fitBounds(
+          [
+            [west, south],
+            [east, north],
+          ],
+          { padding: 20, duration: 400 },
+        );
+        return;
+      }
       if (hit.layer.id === CLICKABLE.cluster) {
         const clusterId = hit.properties.cluster_id as number;
         void map
@@ -290,6 +307,12 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !loaded) return;
+    void map.getSource<GeoJSONSource>('density')?.setData(props.density ?? EMPTY);
+  }, [loaded, props.density]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
     const incidents = props.incidents ?? { type: 'FeatureCollection', features: [] };
     void map.getSource<GeoJSONSource>('incidents')?.setData(incidents);
   }, [loaded, props.incidents]);
@@ -329,6 +352,17 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !loaded || !props.focus) return;
+    if (props.focus.bounds) {
+      const [w, s, e, n] = props.focus.bounds;
+      map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: 20, duration: 400 },
+      );
+      return;
+    }
     map.easeTo({
       center: [props.focus.lon, props.focus.lat],
       zoom: Math.max(map.getZoom(), props.focus.zoom ?? 9),
@@ -426,6 +460,7 @@ async function addVectorBasemap(map: MapLibreMap): Promise<boolean> {
 /** The most specific thing under the pointer: an incident, a cluster, a report, a notice, a line, a zone. */
 function pickHit(hits: MapGeoJSONFeature[]): MapGeoJSONFeature | undefined {
   const order: string[] = [
+    CLICKABLE.density,
     CLICKABLE.incident,
     ...NOTICE_CLICKABLE,
     CLICKABLE.cluster,

@@ -3,7 +3,7 @@
  * with the legend), each report a category colour and an uncertainty radius in map units.
  */
 import type { Feature, FeatureCollection, Point } from 'geojson';
-import type { Report } from '../api/reports.js';
+import type { MapReport, ReportDensity } from '../api/reports.js';
 import type { ReportCategory, ZoneCollection, ZoneFeature } from '../api/types.js';
 import { LINE_COLORS, REFERENCE_COLOR, ZONE_COLORS, groupColor } from './colors.js';
 
@@ -85,9 +85,12 @@ export interface ReportPointProperties {
   observedTo: string;
 }
 
+/** What a report point needs: the map's slim report, or a full report (which has all of it). */
+export type PointReport = Pick<MapReport, 'id' | 'category' | 'observed' | 'location'>;
+
 /** Report points for the map, coloured by their category's group. */
 export function reportPoints(
-  reports: Report[],
+  reports: readonly PointReport[],
   taxonomy: ReportCategory[],
 ): FeatureCollection<Point, ReportPointProperties> {
   const byId = new Map(taxonomy.map((c) => [c.id, c]));
@@ -114,6 +117,40 @@ export function reportPoints(
       };
     }),
   };
+}
+
+export interface DensityCellProperties {
+  count: number;
+  /** The count as drawn: 1234 as "1.2k". */
+  label: string;
+  /** The cell: [west, south, east, north]. */
+  bounds: [number, number, number, number];
+}
+
+/** The server's counts per grid cell as points at each cell's centre, for the density layer. */
+export function densityPoints(density: ReportDensity): FeatureCollection<Point, DensityCellProperties> {
+  const { cell } = density;
+  return {
+    type: 'FeatureCollection',
+    features: density.cells.map((c) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [c.lon + cell / 2, c.lat + cell / 2] },
+      properties: {
+        count: c.count,
+        label: c.count >= 1000 ? `${(c.count / 1000).toFixed(c.count >= 10_000 ? 0 : 1)}k` : String(c.count),
+        bounds: [c.lon, c.lat, c.lon + cell, c.lat + cell],
+      },
+    })),
+  };
+}
+
+/**
+ * The grid cell for a view box: a power of two of degrees, about a tenth of the box's longer side
+ * (at least 0.001°), so the view holds ten cells or so across and a box from `roundOut` keeps it.
+ */
+export function densityCellFor(bbox: readonly [number, number, number, number]): number {
+  const [w, s, e, n] = bbox;
+  return Math.max(0.001, 2 ** Math.round(Math.log2(Math.max(e - w, n - s) / 10)));
 }
 
 /** [west, south, east, north] of everything in a collection, or null when it is empty. */

@@ -17,6 +17,7 @@ export const FONT = ['sans-serif'];
 
 /** Layer ids that respond to clicks, in priority order. */
 export const CLICKABLE = {
+  density: 'reports-density',
   cluster: 'reports-clusters',
   incident: 'incidents-points',
   report: 'reports-points',
@@ -258,6 +259,31 @@ function layers(): LayerSpecification[] {
       },
       paint: { 'text-color': '#ffffff' },
     },
+    // The server's counts per grid cell, where the view holds more reports than one page.
+    {
+      id: 'reports-density',
+      type: 'circle',
+      source: 'density',
+      paint: {
+        'circle-color': '#23395d',
+        'circle-opacity': 0.75,
+        'circle-radius': ['step', ['get', 'count'], 12, 50, 16, 500, 21, 5000, 27],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 2,
+      },
+    },
+    {
+      id: 'reports-density-count',
+      type: 'symbol',
+      source: 'density',
+      layout: {
+        'text-field': ['get', 'label'],
+        'text-font': FONT,
+        'text-size': 12,
+        'text-allow-overlap': true,
+      },
+      paint: { 'text-color': '#ffffff' },
+    },
   ];
 }
 
@@ -317,6 +343,7 @@ export function initialStyle(): StyleSpecification {
       places: empty(),
       mgrs: empty(),
       reports: { ...empty(), cluster: true, clusterRadius: 40, clusterMaxZoom: 11 },
+      density: empty(),
       incidents: empty(),
       notices: empty(),
       'notice-draft': empty(),

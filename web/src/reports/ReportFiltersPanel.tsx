@@ -1,5 +1,11 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import { CREDIBILITY, RELIABILITY, type Credibility, type Reliability, type Report } from '../api/reports.js';
+import {
+  CREDIBILITY,
+  RELIABILITY,
+  type Credibility,
+  type MapReport,
+  type Reliability,
+} from '../api/reports.js';
 import type { ReportCategory } from '../api/types.js';
 import { formatDateTime, humanise, t } from '../i18n/index.js';
 import { groupColor } from '../map/colors.js';
@@ -12,7 +18,7 @@ interface Props {
   onChange: (f: ReportFilters) => void;
   taxonomy: ReportCategory[];
   zones: LegendEntry[];
-  reports: Report[];
+  reports: MapReport[];
 }
 
 const HOUR = 3_600_000;

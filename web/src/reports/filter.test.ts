@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../api/reports.js';
+import type { MapReport } from '../api/reports.js';
 import {
   activeFilterCount,
   filterReports,
@@ -9,63 +9,30 @@ import {
   timeExtent,
 } from './filter.js';
 
-function report(id: string, over: Partial<Report> = {}): Report {
-  const base: Report = {
+function report(id: string, over: Partial<MapReport> = {}): MapReport {
+  const base: MapReport = {
     id,
-    revision: 1,
-    grade: { reliability: 'B', credibility: 2, capped: false },
-    observed: {
-      from: '2026-01-10T05:00:00Z',
-      to: '2026-01-10T06:00:00Z',
-      precision: 'exact',
-      timeZone: 'UTC',
-      reference: '2026-01-10T05:00:00Z',
-    },
-    location: { lon: 37.5, lat: 48.1, uncertaintyM: 500, precision: 1, input: 'wgs84' },
+    grade: { reliability: 'B', credibility: 2 },
+    observed: { from: '2026-01-10T05:00:00Z', to: '2026-01-10T06:00:00Z' },
+    location: { lon: 37.5, lat: 48.1, uncertaintyM: 500 },
     category: 'cfv-explosion',
-    links: [],
-    marking: 'AMBER',
-    addressees: { organisations: [], users: [] },
-    ownerOrganisationId: 'JMVC',
-    authorUserId: null,
-    classification: {
-      agreementVersionId: 'illustrative-framework-2025@3',
-      evaluatedAt: '2026-01-10T05:30:00Z',
-      zones: [{ id: 'dmz', name: 'Demilitarised band', kind: 'demilitarised_zone' }],
-      lines: [],
-      possibleViolations: [],
-      notified: [],
-    },
-    warnings: [],
-    contentSha256: '0'.repeat(64),
-    createdAt: '2026-01-10T07:00:00Z',
-    submitted: { observed: { from: '2026-01-10T05:00:00Z' }, location: { lon: 37.5, lat: 48.1 } },
+    zones: ['wb-heavy', 'dmz'],
+    flagged: false,
   };
   return { ...base, ...over };
 }
-
-const observedWindow = (from: string, to: string): Report['observed'] => ({
-  from,
-  to,
-  precision: 'exact',
-  timeZone: 'UTC',
-  reference: from,
-});
 
 const reports = [
   report('a'),
   report('b', {
     category: 'armed-clash',
-    grade: { reliability: 'F', credibility: 6, capped: false },
-    classification: {
-      ...report('x').classification,
-      zones: [],
-      possibleViolations: [{ rule: 'prohibited', reason: 'fire in the band' }],
-    },
+    grade: { reliability: 'F', credibility: 6 },
+    zones: [],
+    flagged: true,
   }),
-  report('c', { observed: observedWindow('2026-01-20T10:00:00Z', '2026-01-21T02:00:00Z') }),
+  report('c', { observed: { from: '2026-01-20T10:00:00Z', to: '2026-01-21T02:00:00Z' }, zones: ['dmz'] }),
 ];
-const ids = (rs: Report[]) => rs.map((r) => r.id);
+const ids = (rs: MapReport[]) => rs.map((r) => r.id);
 
 describe('report filters', () => {
   it('keeps everything when nothing is set', () => {
@@ -78,6 +45,8 @@ describe('report filters', () => {
       'b',
     ]);
     expect(ids(filterReports(reports, { ...NO_FILTERS, zone: 'dmz' }))).toEqual(['a', 'c']);
+    // A band (a zone of a zone) is one of the report's zone ids like its zone.
+    expect(ids(filterReports(reports, { ...NO_FILTERS, zone: 'wb-heavy' }))).toEqual(['a']);
     expect(ids(filterReports(reports, { ...NO_FILTERS, reliability: new Set(['F' as const]) }))).toEqual([
       'b',
     ]);
@@ -85,6 +54,10 @@ describe('report filters', () => {
       'a',
       'c',
     ]);
+  });
+
+  it('keeps only flagged reports when asked', () => {
+    expect(ids(filterReports(reports, { ...NO_FILTERS, flagged: true }))).toEqual(['b']);
   });
 
   it('keeps a report whose observation window overlaps the date range (inclusive UTC days)', () => {

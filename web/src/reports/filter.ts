@@ -1,10 +1,10 @@
 /** Filtering reports for the map and list: pure, so it can be tested without a browser. */
-import type { Credibility, Reliability, Report } from '../api/reports.js';
+import type { Credibility, MapReport, Reliability } from '../api/reports.js';
 
 export interface ReportFilters {
   /** Category ids to show; empty shows every category. */
   categories: ReadonlySet<string>;
-  /** A zone id the report must lie in (as derived by the server); '' for any. */
+  /** A zone or band id the report must lie in (as derived by the server); '' for any. */
   zone: string;
   reliability: ReadonlySet<Reliability>;
   credibility: ReadonlySet<Credibility>;
@@ -13,7 +13,7 @@ export interface ReportFilters {
   to: string;
   /** The time slider: only reports observed (started) at or before this instant; null for no limit. */
   until: number | null;
-  /** Only reports the intake flagged as possibly violating a restriction. */
+  /** Only reports the intake flagged as possibly violating a restriction (the server's `flagged`). */
   flagged: boolean;
 }
 
@@ -31,15 +31,15 @@ export const NO_FILTERS: ReportFilters = {
 const DAY = 86_400_000;
 
 /** The reports that pass every filter. A report overlapping the date range at all is kept. */
-export function filterReports(reports: readonly Report[], f: ReportFilters): Report[] {
+export function filterReports<R extends MapReport>(reports: readonly R[], f: ReportFilters): R[] {
   const from = f.from ? Date.parse(`${f.from}T00:00:00Z`) : -Infinity;
   const to = f.to ? Date.parse(`${f.to}T00:00:00Z`) + DAY : Infinity;
   return reports.filter((r) => {
     if (f.categories.size > 0 && !f.categories.has(r.category ?? '')) return false;
-    if (f.zone && !r.classification.zones.some((z) => z.id === f.zone)) return false;
+    if (f.zone && !r.zones.includes(f.zone)) return false;
     if (f.reliability.size > 0 && !f.reliability.has(r.grade.reliability)) return false;
     if (f.credibility.size > 0 && !f.credibility.has(r.grade.credibility)) return false;
-    if (f.flagged && r.classification.possibleViolations.length === 0) return false;
+    if (f.flagged && !r.flagged) return false;
     const start = Date.parse(r.observed.from);
     const end = Date.parse(r.observed.to || r.observed.from);
     if (end < from || start >= to) return false;
@@ -49,7 +49,7 @@ export function filterReports(reports: readonly Report[], f: ReportFilters): Rep
 }
 
 /** Earliest start and latest end of the reports' observation windows, or null for none. */
-export function timeExtent(reports: readonly Report[]): [number, number] | null {
+export function timeExtent(reports: readonly Pick<MapReport, 'observed'>[]): [number, number] | null {
   let min = Infinity;
   let max = -Infinity;
   for (const r of reports) {

@@ -1,21 +1,33 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { listReports, REPORT_PAGE, type Report, type ReportFilter, type ReportList } from '../api/reports.js';
+import {
+  getReport,
+  listMapReports,
+  REPORT_PAGE,
+  type MapReportList,
+  type ReportDensity,
+  type ReportFilter,
+  reportDensity,
+} from '../api/reports.js';
 import { useAgreement, useZones } from '../agreement/useAgreement.js';
 import { Link } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { Problem } from '../components/Problem.js';
 import { formatDateTime, t } from '../i18n/index.js';
-import type { LonLat } from '../lib/position.js';
+import { formatLonLat, type LonLat } from '../lib/position.js';
+import { useAsync } from '../lib/useAsync.js';
 import { useLiveAsync } from '../reports/useLiveAsync.js';
 import { incidentFeatures } from '../api/verification.js';
 import { IncidentLegend } from '../map/IncidentLegend.js';
 import { Legend } from '../map/Legend.js';
 import { MapView, type MapSelection } from '../map/MapView.js';
-import { boundsOf, reportPoints, styleZones } from '../map/overlays.js';
+import { boundsOf, densityCellFor, densityPoints, reportPoints, styleZones } from '../map/overlays.js';
 import { ReportFiltersPanel } from '../reports/ReportFiltersPanel.js';
 import { filterReports, NO_FILTERS, roundOut, serverWindow, type ReportFilters } from '../reports/filter.js';
 import { ReportSummary } from '../reports/ReportSummary.js';
 import { SeverityBadge, StatusBadge } from '../verification/labels.js';
+
+/** One answer for the map: the reports to draw, or (too many in view) the counts per grid cell. */
+type MapAnswer = MapReportList & { density: ReportDensity | null; windowKey: string; box: string };
 
 /** The situation map: the agreement's lines and zones, settlements, and the reports the user may see. */
 export default function MapScreen() {
@@ -38,13 +50,20 @@ export default function MapScreen() {
     return box ? { ...span, bbox: box.split(',').map(Number) as ReportFilter['bbox'] } : span;
   }, [filters.from, filters.to, box]);
   // New reports and incidents the viewer may see appear without a reload (the event stream). Each
-  // answer says which window and box it is for, so a late one cannot mislead what follows.
+  // answer says which window and box it is for, so a late one cannot mislead what follows. The map
+  // asks only for what it draws and filters on (`view=map`); a selected report is fetched in full.
+  // Dates chosen and, in view, more than one page: the server's counts per grid cell instead, clicked
+  // to zoom in. (Without dates, counting every report ever filed in view would read them all; the
+  // newest are shown instead.)
   const reports = useLiveAsync(
-    async () => ({
-      ...(canReadReports ? await listReports(query) : { reports: [] as Report[], more: false }),
-      windowKey,
-      box,
-    }),
+    async (): Promise<MapAnswer> => {
+      if (!canReadReports) return { reports: [], more: false, density: null, windowKey, box };
+      if (query.bbox && query.from !== undefined && query.to !== undefined) {
+        const density = await reportDensity(query, densityCellFor(query.bbox));
+        if (density.total > REPORT_PAGE) return { reports: [], more: true, density, windowKey, box };
+      }
+      return { ...(await listMapReports(query)), density: null, windowKey, box };
+    },
     [canReadReports, query, windowKey, box],
     ['report.'],
   );
@@ -55,7 +74,7 @@ export default function MapScreen() {
       setTruncatedWindow(answer.windowKey);
   }, [reports]);
   // While the next box or window loads, the last answer stays on the map (no flash of an empty map).
-  const [shownList, setShownList] = useState<ReportList | undefined>(undefined);
+  const [shownList, setShownList] = useState<MapAnswer | undefined>(undefined);
   useEffect(() => {
     if (reports.status === 'done') setShownList(reports.data);
   }, [reports]);
@@ -70,7 +89,7 @@ export default function MapScreen() {
 
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [selection, setSelection] = useState<MapSelection | null>(null);
-  const [focus, setFocus] = useState<LonLat | null>(null);
+  const [focus, setFocus] = useState<(LonLat & { bounds?: [number, number, number, number] }) | null>(null);
   const panel = useRef<HTMLElement>(null);
   const selectionHeading = useRef<HTMLHeadingElement>(null);
 
@@ -90,13 +109,19 @@ export default function MapScreen() {
     [all, filters],
   );
   const points = useMemo(() => reportPoints(shown, taxonomy), [shown, taxonomy]);
+  const density = shownList?.density ?? null;
+  const densityCells = useMemo(() => (density ? densityPoints(density) : null), [density]);
   const fitTo = useMemo(() => {
     const region = agreement.data?.agreement.region?.bbox;
     if (region && region.length === 4) return region as [number, number, number, number];
     return boundsOf(styled.collection);
   }, [agreement.data, styled.collection]);
 
-  const selectedReport = selection?.type === 'report' ? all.find((r) => r.id === selection.id) : undefined;
+  const selectedReportId = selection?.type === 'report' ? selection.id : null;
+  const selectedReport = useAsync(
+    () => (selectedReportId !== null ? getReport(selectedReportId) : Promise.resolve(null)),
+    [selectedReportId],
+  );
   const selectedIncident =
     selection?.type === 'incident'
       ? incidents.data?.features.find((f) => f.properties.id === selection.id)
@@ -113,6 +138,7 @@ export default function MapScreen() {
         zones={styled.collection}
         hidden={hidden}
         reports={canReadReports ? points : null}
+        density={canReadReports ? densityCells : null}
         incidents={showIncidents ? (incidents.data ?? null) : null}
         fitTo={fitTo}
         focus={focus}
@@ -121,7 +147,7 @@ export default function MapScreen() {
         onView={setView}
       />
       <aside className="map-panel" aria-label={t('map.panel')} ref={panel}>
-        {(selectedReport || selectedZone || selectedIncident) && (
+        {(selectedReportId !== null || selectedZone || selectedIncident) && (
           <section className="panel-section selection" aria-live="polite" data-testid="map-selection">
             <div className="section-head">
               <h2 ref={selectionHeading} tabIndex={-1}>
@@ -131,7 +157,14 @@ export default function MapScreen() {
                 {t('common.close')}
               </button>
             </div>
-            {selectedReport && <ReportSummary report={selectedReport} taxonomy={taxonomy} />}
+            {selectedReportId !== null &&
+              (selectedReport.status === 'failed' ? (
+                <Problem error={selectedReport.error} />
+              ) : selectedReport.data?.id === selectedReportId ? (
+                <ReportSummary report={selectedReport.data} taxonomy={taxonomy} />
+              ) : (
+                <p role="status">{t('common.loading')}</p>
+              ))}
             {selectedIncident && (
               <dl className="facts" data-testid="selected-incident">
                 <dt>{t('incident.category')}</dt>
@@ -191,10 +224,37 @@ export default function MapScreen() {
               </span>
             </div>
             {reports.status === 'failed' && <Problem error={reports.error} />}
-            {shownList?.more && (
+            {shownList?.more && !density && (
               <p className="hint" data-testid="reports-truncated">
                 {t(box ? 'map.moreInView' : 'reports.more', { count: REPORT_PAGE })}
               </p>
+            )}
+            {density && densityCells && (
+              <div data-testid="reports-density" data-total={density.total}>
+                <p className="hint">{t('map.density', { total: density.total, count: REPORT_PAGE })}</p>
+                <ol className="report-list-compact" aria-label={t('map.densityCells')}>
+                  {[...densityCells.features]
+                    .sort((a, b) => b.properties.count - a.properties.count)
+                    .slice(0, 10)
+                    .map((f) => {
+                      const [lon = 0, lat = 0] = f.geometry.coordinates;
+                      return (
+                        <li key={f.properties.bounds.join(',')}>
+                          <button
+                            type="button"
+                            className="linkish"
+                            onClick={() => setFocus({ lon, lat, bounds: f.properties.bounds })}
+                          >
+                            {t('map.densityCell', {
+                              count: f.properties.count,
+                              place: formatLonLat({ lon, lat }),
+                            })}
+                          </button>
+                        </li>
+                      );
+                    })}
+                </ol>
+              </div>
             )}
             {shownList && !shownList.more && box && (
               <p className="hint" data-testid="reports-in-view">
@@ -208,7 +268,7 @@ export default function MapScreen() {
               zones={styled.legend.filter((l) => l.kind === 'zone')}
               reports={all}
             />
-            {shownList !== undefined && all.length === 0 ? (
+            {shownList !== undefined && all.length === 0 && !density ? (
               <p className="empty" data-testid="no-reports">
                 {t('reports.none')}
                 {session.can('reports:create') && (
