@@ -215,11 +215,13 @@ describeEachDialect('the map’s slim report list (view=map)', (dialect) => {
       }
     await t.services.monitoring.reports.settled();
     const cell = 0.1;
+    // Density is asked for a window (required): the whole month, then two days of it.
+    const month = '&from=2026-11-01T00:00:00Z&to=2026-11-30T23:59:59Z';
     for (const [name, token] of Object.entries({ analyst, ua, guarantor, anonymous: undefined }))
       for (const query of [
-        '',
+        month,
         '&from=2026-11-19T00:00:00Z&to=2026-11-20T23:59:59Z',
-        '&bbox=38,48.2,38.2,48.4',
+        `${month}&bbox=38,48.2,38.2,48.4`,
       ]) {
         const full = await allPages<ReportView>(token, `limit=5000${query}`);
         const expected = new Map<string, number>();
@@ -244,16 +246,20 @@ describeEachDialect('the map’s slim report list (view=map)', (dialect) => {
     // Cells are where the reports are: the one holding 38.08, 48.36 has its south-west corner at 38.0, 48.3.
     const all = await get<{ cells: { lon: number; lat: number; count: number }[] }>(
       analyst,
-      `/api/v1/reports?view=density&cell=${cell}&bbox=38.05,48.33,38.1,48.4`,
+      `/api/v1/reports?view=density&cell=${cell}${month}&bbox=38.05,48.33,38.1,48.4`,
     );
     expect(all.cells).toEqual([{ lon: 38, lat: 48.3, count: expect.any(Number) }]);
   });
 
-  it('asks view=density for its cell, and takes cell with view=density only', async () => {
+  it('asks view=density for its cell and a window, and takes cell with view=density only', async () => {
     const analyst = await t.tokenFor('JMVC', ['monitor', 'analyst']);
+    const week = 'from=2026-11-18T00:00:00Z&to=2026-11-24T23:59:59Z';
     for (const [url, path] of [
-      ['/api/v1/reports?view=density', '/querystring/cell'],
-      ['/api/v1/reports?view=density&cell=0.1&cursor=abc', '/querystring/cursor'],
+      [`/api/v1/reports?view=density&${week}`, '/querystring/cell'],
+      [`/api/v1/reports?view=density&cell=0.1&${week}&cursor=abc`, '/querystring/cursor'],
+      ['/api/v1/reports?view=density&cell=0.1', '/querystring/from'],
+      ['/api/v1/reports?view=density&cell=0.1&from=2026-11-18T00:00:00Z', '/querystring/to'],
+      ['/api/v1/reports?view=density&cell=0.1&to=2026-11-24T23:59:59Z', '/querystring/from'],
       ['/api/v1/reports?view=map&cell=0.1', '/querystring/cell'],
       ['/api/v1/reports?view=density&cell=0', '/querystring/cell'],
     ] as const) {

@@ -214,6 +214,13 @@ export function registerReportRoutes(app: App, m: MonitoringServices): void {
       ...(q.cursor !== undefined
         ? [{ path: '/querystring/cursor', reason: 'is not taken with view=density' }]
         : []),
+      // Counting is bounded by the window: without one it would read every report ever filed.
+      ...(q.from === undefined
+        ? [{ path: '/querystring/from', reason: 'is required with view=density (a bounded window)' }]
+        : []),
+      ...(q.to === undefined
+        ? [{ path: '/querystring/to', reason: 'is required with view=density (a bounded window)' }]
+        : []),
       ...(q.format === 'geojson'
         ? [{ path: '/querystring/format', reason: 'must be json (or absent) with view=density' }]
         : []),

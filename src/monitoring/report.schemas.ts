@@ -243,7 +243,7 @@ export const ReportListQuery = Type.Object(
     view: Type.Optional(
       StringEnum(
         ['full', 'map', 'density'] as const,
-        'full (default): each report as GET /reports/{id} gives it; map: only what the map draws (MapReport), JSON only; density: the count of reports in each cell of a grid of `cell` degrees (no reports, no cursor)',
+        'full (default): each report as GET /reports/{id} gives it; map: only what the map draws (MapReport), JSON only; density: the count of reports in each cell of a grid of `cell` degrees, for a window (`from` and `to` required; no reports, no cursor)',
       ),
     ),
     cell: Type.Optional(
