@@ -231,6 +231,9 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
     await services.close();
     closed = true;
 
+    // The dashboard is built before the server starts: it lists the assets it serves when it starts,
+    // so a build during the run would leave the page asking for files the server does not know.
+    if (fs.existsSync(CHROMIUM)) await ensureWebBuilt();
     // A real server, in a process of its own, holding the database.
     const port = await freePort();
     const server = await startProcess(
@@ -246,6 +249,8 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
     );
     let ours: { map: Timed; list: Timed; density: Timed; mapFull: Timed };
     let memory: ReturnType<typeof memoryOf>;
+    /** The server's memory at each stage, to tell what its peak comes from. */
+    const stages: { stage: string; memory: ReturnType<typeof memoryOf> }[] = [];
     let firstLoads: FirstLoad[] | string;
     try {
       const base = `http://127.0.0.1:${port}`;
@@ -254,6 +259,7 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
         `/api/v1/reports?sort=-observed&limit=5000&from=${q.from}&to=${q.to}&bbox=${q.bbox.join(',')}${view}`;
       const listUrl = (q: Query) =>
         `/api/v1/reports?sort=-observed&limit=100&from=${q.from}&to=${q.to}&category=${encodeURIComponent(q.category)}`;
+      stages.push({ stage: 'started', memory: memoryOf(server.pid) });
       // Warm the caches as a running server has them.
       await get(mapUrl(queries[0] as Query));
       const map = await time(runs, (i) => get(mapUrl(queries[i] as Query)));
@@ -264,8 +270,10 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
           `/api/v1/reports?view=density&cell=${cell}&from=${q.from}&to=${q.to}&bbox=${region.join(',')}`,
         );
       });
+      stages.push({ stage: 'after the API queries', memory: memoryOf(server.pid) });
       firstLoads = await dashboardFirstLoads(base, 'bench-analyst');
       memory = memoryOf(server.pid);
+      stages.push({ stage: 'after the dashboard loads', memory });
       // Full reports for the same queries, as the map asked before `view=map`: after the memory is
       // read, so the peak is the one the dashboard's own queries reach.
       ours = {
@@ -340,6 +348,12 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
         pass: memory.rssMb < TARGET_RSS_MB && memory.peakMb < TARGET_RSS_MB,
         notes: [
           `peak ${num(memory.peakMb)} MB (VmHWM) over its life: start, ${runs * 3 + 1} API queries (map with view=map, density) and the dashboard loads below`,
+          `by stage, RSS (peak so far): ${stages
+            .map(
+              (s) =>
+                `${s.stage} ${s.memory === undefined ? '?' : `${num(s.memory.rssMb)} (${num(s.memory.peakMb)})`} MB`,
+            )
+            .join(', ')}`,
         ],
       });
     if (typeof firstLoads === 'string')
@@ -418,7 +432,6 @@ const DASHBOARD_SCREENS = ['/', '/map', '/reports'];
  */
 async function dashboardFirstLoads(base: string, username: string): Promise<FirstLoad[] | string> {
   if (!fs.existsSync(CHROMIUM)) return `skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
-  await ensureWebBuilt();
   const browser = await launchChromium();
   try {
     const signedIn = await browser.newContext({ baseURL: base });
@@ -436,7 +449,7 @@ async function dashboardFirstLoads(base: string, username: string): Promise<Firs
         viewport: { width: 1366, height: 900 },
       });
       const page = await context.newPage();
-      const seen: Promise<{ path: string; wire: number; decoded: number }>[] = [];
+      const seen: Promise<{ path: string; wire: number; decoded: number; status: number }>[] = [];
       let lastActivity = Date.now();
       page.on('request', () => (lastActivity = Date.now()));
       page.on('requestfinished', (request) => {
@@ -451,6 +464,7 @@ async function dashboardFirstLoads(base: string, username: string): Promise<Firs
               path: new URL(request.url()).pathname,
               wire: sizes.responseBodySize + sizes.responseHeadersSize,
               decoded,
+              status: response?.status() ?? 0,
             };
           })(),
         );
@@ -458,6 +472,15 @@ async function dashboardFirstLoads(base: string, username: string): Promise<Firs
       await page.goto(screen, { waitUntil: 'load' });
       while (Date.now() - lastActivity < 1_500) await new Promise((r) => setTimeout(r, 250));
       const responses = await Promise.all(seen);
+      // A screen that did not load is not a small first load: the figure would pass on a broken page.
+      // (An API answer the reader may not have, a 403 say, is the screen's own business.)
+      const failed = responses.filter(
+        (r) => !r.path.startsWith('/api/') && (r.status === 0 || r.status >= 400),
+      );
+      if (failed.length > 0)
+        throw new Error(
+          `dashboard first load of ${screen}: ${failed.map((r) => `${r.path} ${r.status || 'no answer'}`).join(', ')}`,
+        );
       loads.push({
         path: screen,
         requests: responses.length,
