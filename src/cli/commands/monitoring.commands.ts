@@ -19,6 +19,7 @@ import { fillDemoReports } from '../../monitoring/demo.js';
 import type { ReportView } from '../../monitoring/report.view.js';
 import type { IntakeResult } from '../../monitoring/report.service.js';
 import type { AppServices } from '../../server/context.js';
+import { runImportInCappedHeap } from '../import-heap.js';
 import { CliError, CONSOLE_ACTOR, openRuntime } from '../runtime.js';
 
 async function withMonitoring<T>(work: (s: AppServices, m: MonitoringServices) => Promise<T>): Promise<T> {
@@ -146,6 +147,14 @@ export function registerMonitoringCommands(program: Command): void {
           const inferred = await inferFormat(file, { mapped: Object.keys(mapping).length > 0 });
           format = inferred.format;
           process.stderr.write(`Reading ${file} as ${format} (${inferred.reason}); --format overrides.\n`);
+        }
+        // A streamed file is imported in a process whose heap is capped (GeoJSON is read whole).
+        if (format !== 'geojson') {
+          const code = runImportInCappedHeap(given === undefined ? ['--format', format] : []);
+          if (code !== undefined) {
+            process.exitCode = code;
+            return;
+          }
         }
         await withMonitoring(async (_s, m) => {
           const bar =
