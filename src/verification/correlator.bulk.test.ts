@@ -51,6 +51,21 @@ describeEachDialect('bulk correlation in slices', (dialect) => {
       .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
   }
 
+  /** A and B 5 km apart (beyond 3 km + their uncertainties), C half-way between and half an hour later. */
+  function linkedThree(): Record<string, unknown>[] {
+    const at = (lon: number, from: string, narrative: string) =>
+      sampleInput({
+        observed: { from, precision: 'exact' },
+        location: { lon, lat: 48.36, uncertaintyM: 100 },
+        narrative,
+      });
+    return [
+      at(38.08, '2026-11-22T10:00:00Z', 'A'),
+      at(38.08 + 0.0676, '2026-11-22T10:00:00Z', 'B'),
+      at(38.08 + 0.0338, '2026-11-22T10:30:00Z', 'C'),
+    ];
+  }
+
   const PLACES = [
     { lon: 38.08, lat: 48.36 },
     { lon: 37.8, lat: 48.1 },
@@ -96,18 +111,7 @@ describeEachDialect('bulk correlation in slices', (dialect) => {
     });
 
   it('joins a later report that links two groups of earlier slices to the earliest of them, as live correlation does', async () => {
-    // A and B 5 km apart (beyond 3 km + their uncertainties), C half-way between and half an hour later.
-    const at = (lon: number, from: string, narrative: string) =>
-      sampleInput({
-        observed: { from, precision: 'exact' },
-        location: { lon, lat: 48.36, uncertaintyM: 100 },
-        narrative,
-      });
-    const inputs = [
-      at(38.08, '2026-11-22T10:00:00Z', 'A'),
-      at(38.08 + 0.0676, '2026-11-22T10:00:00Z', 'B'),
-      at(38.08 + 0.0338, '2026-11-22T10:30:00Z', 'C'),
-    ];
+    const inputs = linkedThree();
     const ids = await store(inputs);
     const names = new Map(ids.map((id, i) => [id, 'ABC'[i] ?? '?']));
     const sliced = await correlator(2).correlateAll();
@@ -123,17 +127,7 @@ describeEachDialect('bulk correlation in slices', (dialect) => {
   });
 
   it('gives the grouping live correlation gives when the same reports arrive one by one', async () => {
-    const at = (lon: number, from: string, narrative: string) =>
-      sampleInput({
-        observed: { from, precision: 'exact' },
-        location: { lon, lat: 48.36, uncertaintyM: 100 },
-        narrative,
-      });
-    const ids = await store([
-      at(38.08, '2026-11-22T10:00:00Z', 'A'),
-      at(38.08 + 0.0676, '2026-11-22T10:00:00Z', 'B'),
-      at(38.08 + 0.0338, '2026-11-22T10:30:00Z', 'C'),
-    ]);
+    const ids = await store(linkedThree());
     const live = correlator(1000);
     for (const id of ids) await live.correlate([id]);
     const names = new Map(ids.map((id, i) => [id, 'ABC'[i] ?? '?']));
@@ -144,17 +138,7 @@ describeEachDialect('bulk correlation in slices', (dialect) => {
   });
 
   it('merges the same three reports into one incident when they fall in one slice', async () => {
-    const at = (lon: number, from: string, narrative: string) =>
-      sampleInput({
-        observed: { from, precision: 'exact' },
-        location: { lon, lat: 48.36, uncertaintyM: 100 },
-        narrative,
-      });
-    const ids = await store([
-      at(38.08, '2026-11-22T10:00:00Z', 'A'),
-      at(38.08 + 0.0676, '2026-11-22T10:00:00Z', 'B'),
-      at(38.08 + 0.0338, '2026-11-22T10:30:00Z', 'C'),
-    ]);
+    const ids = await store(linkedThree());
     const result = await correlator(3).correlateAll();
     expect(result).toMatchObject({ reports: 3, opened: 1, joined: 0 });
     expect(await groups(new Map(ids.map((id, i) => [id, 'ABC'[i] ?? '?'])))).toEqual([['A', 'B', 'C']]);
