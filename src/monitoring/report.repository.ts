@@ -217,7 +217,7 @@ function rowToReport(row: Selectable<ReportTable>): Report & { logSeq: number | 
 }
 
 /** The longest class of observation window stored (`window-class.ts`); -1 when there are no reports. */
-async function longestWindowClass(db: Executor): Promise<number> {
+export async function longestWindowClass(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('reports')
     .select((eb) => eb.fn.max('window_class').as('k'))

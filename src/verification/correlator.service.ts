@@ -20,7 +20,6 @@ import {
   listOpenIncidentMembers,
   listOpenIncidentMembersWithin,
   listUncorrelatedReports,
-  listUncorrelatedReportsAfter,
   memberReportsOf,
   previousRevisionsOf,
   readGeneration,
@@ -387,7 +386,7 @@ export class Correlator {
     await this.ctx.prepare();
     let after: UncorrelatedCursor | undefined;
     for (;;) {
-      const slice = await listUncorrelatedReportsAfter(this.ctx.db, after, this.#bulkSliceReports);
+      const slice = await listUncorrelatedReports(this.ctx.db, this.#bulkSliceReports, after);
       const last = slice.at(-1);
       if (last === undefined) break;
       after = { observedFrom: last.observedFrom, id: last.id };

@@ -7,6 +7,7 @@ import type { Executor } from '../db/database.js';
 import { insertMany } from '../db/insert-many.js';
 import type { Classification } from '../monitoring/report.model.js';
 import type { ReportTable } from '../monitoring/report.tables.js';
+import { longestWindowClass } from '../monitoring/report.repository.js';
 import { earliestStart } from '../monitoring/window-class.js';
 import type {
   Attribution,
@@ -500,21 +501,6 @@ export async function supersededMembersOf(db: Executor, incidentId: string): Pro
   return new Map(rows.flatMap((r) => (r.superseded_by === null ? [] : [[r.id, r.superseded_by] as const])));
 }
 
-/**
- * Current reports that belong to no incident and may be grouped (see CORRELATED_MARKINGS). Oldest first.
- */
-export async function listUncorrelatedReports(db: Executor, limit: number): Promise<MemberReport[]> {
-  let q = db
-    .selectFrom('reports')
-    .select(MEMBER_COLUMNS.map((c) => `reports.${c}` as const))
-    .leftJoin('incident_reports', 'incident_reports.report_id', 'reports.id')
-    .where('incident_reports.report_id', 'is', null)
-    .where('reports.superseded_by', 'is', null);
-  q = q.where('reports.marking', 'in', CORRELATED_MARKINGS);
-  const rows = await q.orderBy('reports.observed_from').orderBy('reports.id').limit(limit).execute();
-  return rows.map(rowToMember);
-}
-
 /** Where a keyset-paged read of the uncorrelated reports stopped: the last report it returned. */
 export interface UncorrelatedCursor {
   observedFrom: string;
@@ -522,14 +508,14 @@ export interface UncorrelatedCursor {
 }
 
 /**
- * The next `limit` uncorrelated reports (as {@link listUncorrelatedReports}) after `after` in
- * (observed_from, id) order, from the first when `after` is undefined: a bulk correlation reads them
- * slice by slice, so its memory does not grow with the backlog.
+ * Current reports that belong to no incident and may be grouped (see CORRELATED_MARKINGS): the next
+ * `limit` in (observed_from, id) order, oldest first, after `after` when given. A bulk correlation
+ * reads them slice by slice this way, so its memory does not grow with the backlog.
  */
-export async function listUncorrelatedReportsAfter(
+export async function listUncorrelatedReports(
   db: Executor,
-  after: UncorrelatedCursor | undefined,
   limit: number,
+  after?: UncorrelatedCursor,
 ): Promise<MemberReport[]> {
   let q = db
     .selectFrom('reports')
@@ -562,12 +548,8 @@ export async function listOpenIncidentMembersWithin(
   db: Executor,
   span: { from: string; to: string },
 ): Promise<{ incidentId: string; report: MemberReport }[]> {
-  const longest = await db
-    .selectFrom('reports')
-    .select((eb) => eb.fn.max('window_class').as('k'))
-    .executeTakeFirst();
-  const earliest =
-    longest?.k === null || longest?.k === undefined ? undefined : earliestStart(span.from, Number(longest.k));
+  const longest = await longestWindowClass(db);
+  const earliest = longest < 0 ? undefined : earliestStart(span.from, longest);
   let q = openMembersQuery(db)
     .where('reports.observed_to', '>=', span.from)
     .where('reports.observed_from', '<=', span.to);
