@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
+import { fileReport, sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 import { consoleActor } from '../access/audit.service.js';
@@ -26,16 +26,7 @@ describeEachDialect(
     let tokens: { ua: string; ru: string; analyst: string };
 
     const as = (token: string) => ({ authorization: `Bearer ${token}` });
-    async function file(token: string, input: Record<string, unknown>): Promise<string> {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/reports',
-        headers: as(token),
-        payload: input,
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      return res.json<{ report: { id: string } }>().report.id;
-    }
+    const file = (token: string, input: Record<string, unknown>) => fileReport(t, token, input);
 
     beforeEach(async () => {
       t = await startTestApp(dialect, { monitoring: {} });

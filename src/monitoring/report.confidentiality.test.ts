@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
+import { fileReport, sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { illustrativeAgreementText } from '../../test/support/fixtures.js';
 import { judgedByDraftOf as judgedByDraftOfIn } from '../../test/support/confidential-draft.js';
@@ -21,18 +21,7 @@ describeEachDialect('what a report reveals to whom', (dialect) => {
   afterEach(() => t.close());
 
   const as = (token: string | undefined) => (token ? { authorization: `Bearer ${token}` } : {});
-  async function file(token: string, input: Record<string, unknown>): Promise<string> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/reports',
-      headers: as(token),
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    // The tests read the incident it opens: its correlation runs after the answer.
-    await t.services.monitoring.reports.settled();
-    return res.json<{ report: { id: string } }>().report.id;
-  }
+  const file = (token: string, input: Record<string, unknown>) => fileReport(t, token, input);
   /** The report as the reader gets it from the detail, the list, the GeoJSON list and the map list, as text. */
   async function readAll(token: string, id: string): Promise<string[]> {
     const urls = [

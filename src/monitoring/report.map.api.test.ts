@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
+import { fileReport, sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 import { judgedByDraftOf } from '../../test/support/confidential-draft.js';
 import type { ReportView, MapReportView } from './report.view.js';
@@ -33,16 +33,7 @@ describeEachDialect('the map’s slim report list (view=map)', (dialect) => {
   afterEach(() => t.close());
 
   const as = (token: string | undefined) => (token ? { authorization: `Bearer ${token}` } : {});
-  async function file(token: string, input: Record<string, unknown>): Promise<string> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/reports',
-      headers: as(token),
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json<{ report: { id: string } }>().report.id;
-  }
+  const file = (token: string, input: Record<string, unknown>) => fileReport(t, token, input);
   async function get<T>(token: string | undefined, url: string): Promise<T> {
     const res = await t.app.inject({ url, headers: as(token) });
     expect(res.statusCode, `${url}: ${res.body}`).toBe(200);

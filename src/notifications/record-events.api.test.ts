@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
+import { fileReport, sampleInput, startTestApp, type TestApp } from '../../test/support/app.js';
 import { describeEachDialect } from '../../test/support/databases.js';
 
 interface EventView {
@@ -18,18 +18,7 @@ describeEachDialect('report and incident events', (dialect) => {
   afterEach(() => t.close());
 
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
-  async function file(token: string, input: Record<string, unknown>): Promise<string> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/reports',
-      headers: as(token),
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    // The incident events follow the answer (correlation runs after it).
-    await t.services.monitoring.reports.settled();
-    return res.json<{ report: { id: string } }>().report.id;
-  }
+  const file = (token: string, input: Record<string, unknown>) => fileReport(t, token, input);
   /** The events the principal may see, as the JSON form of the stream answers them. */
   async function eventsOf(token: string, after?: string): Promise<EventView[]> {
     const url = `/api/v1/events${after === undefined ? '' : `?after=${encodeURIComponent(after)}`}`;

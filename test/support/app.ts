@@ -182,8 +182,8 @@ export function sampleInput(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-/** What a verification context of the test app's own needs (a correlator built by the test). */
-export function verificationDepsOf(t: TestApp): VerificationDeps {
+/** The test app's services a report or verification service of the test's own is built on. */
+function serviceDepsOf(t: TestApp) {
   const s = t.services;
   return {
     db: s.database.db,
@@ -195,21 +195,35 @@ export function verificationDepsOf(t: TestApp): VerificationDeps {
   };
 }
 
+/** What a verification context of the test app's own needs (a correlator built by the test). */
+export function verificationDepsOf(t: TestApp): VerificationDeps {
+  return serviceDepsOf(t);
+}
+
 /**
  * A report service on the test app's database that nothing correlates (no listener): the test
  * decides when and by which correlator its reports are grouped, as after another process stored them
  * and stopped.
  */
 export function uncorrelatedReports(t: TestApp): ReportService {
-  const s = t.services;
-  return createMonitoringService({
-    db: s.database.db,
-    ledger: s.ledger,
-    audit: s.audit,
-    agreements: s.agreements,
-    organisations: s.organisations,
-    now: t.clock.now,
-    dataDir: t.dataDir,
-    settings: TEST_SETTINGS,
-  }).reports;
+  return createMonitoringService({ ...serviceDepsOf(t), dataDir: t.dataDir, settings: TEST_SETTINGS })
+    .reports;
+}
+
+/**
+ * Files a report through the API as the token's holder, expects 201, and waits for its correlation
+ * (which follows the answer); returns its id.
+ */
+export async function fileReport(t: TestApp, token: string, input: Record<string, unknown>): Promise<string> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/reports',
+    headers: { authorization: `Bearer ${token}` },
+    payload: input,
+  });
+  // No vitest here (the benchmarks import this file): a throw fails the test as well.
+  if (res.statusCode !== 201)
+    throw new Error(`filing a report: expected 201, got ${res.statusCode}: ${res.body}`);
+  await t.services.monitoring.reports.settled();
+  return res.json<{ report: { id: string } }>().report.id;
 }
